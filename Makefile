@@ -1,0 +1,44 @@
+# JAQE backend. `make dev` runs the system locally; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: dev test synth lint format layer install clean bench
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -c "import aws_cdk, moto, aws_lambda_powertools, pytest" # fails loudly if the install did not
+	@touch $@
+
+install: $(VENV)/.installed
+
+layer: install
+	@PYTHON=$(PY) bash scripts/build-deps-layer.sh
+
+synth: layer
+	$(PY) -m infra.app
+	@echo "cdk.out/ synthesised; cdk-nag AwsSolutions checks passed"
+
+test: layer
+	$(PY) -m pytest
+
+dev: synth
+	$(PY) -m jaqe_dev.server --port $(PORT)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy layers/jaqe/python/jaqe functions infra jaqe_dev
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache

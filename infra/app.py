@@ -1,0 +1,37 @@
+"""The CDK app: `python -m infra.app` (what cdk.json runs) synthesises every stack into cdk.out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from aws_cdk import App, Environment, Validations
+from cdk_nag import AwsSolutionsChecks
+from jaqe.regions import NonEuRegionError
+
+from infra.config import DeployConfig
+from infra.main_stack import MainStack
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_STACK = "JaqeMain"
+
+
+def build_app(outdir: str | None = None, context: dict[str, str] | None = None) -> App:
+    app = App(outdir=outdir, context=context)
+    config = DeployConfig.from_app(app)
+    MainStack(app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region))
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app
+
+
+def main() -> None:
+    try:
+        app = build_app(outdir=os.environ.get("CDK_OUTDIR", str(ROOT / "cdk.out")))
+    except NonEuRegionError as error:
+        sys.exit(f"cdk synth refused: {error}")
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

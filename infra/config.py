@@ -1,0 +1,52 @@
+"""What a deployer sets: account, EU region, mail domain, sender, alarm address, partner origins.
+
+Read from CDK context (`-c region=eu-west-3`, or cdk.json) with environment fallbacks.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from aws_cdk import App
+from jaqe.regions import require_eu_region
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    account: str | None
+    region: str
+    # SES receives mail only in some regions (not Paris): the inbound stack lives in one that does.
+    inbound_mail_region: str
+    mail_domain: str
+    mail_sender: str
+    alarm_email: str | None
+    site_url: str
+    public_api_url: str
+    partner_origins: tuple[str, ...]
+    max_matches: int
+
+    @classmethod
+    def from_app(cls, app: App) -> DeployConfig:
+        def setting(name: str, env: str, default: str | None = None) -> str | None:
+            value = app.node.try_get_context(name)
+            return str(value) if value is not None else os.environ.get(env, default)
+
+        region = require_eu_region(setting("region", "CDK_DEFAULT_REGION", "eu-west-3"))
+        mail_domain = setting("mail_domain", "JAQE_MAIL_DOMAIN", "jaqe.fr") or "jaqe.fr"
+        origins = setting("partner_origins", "JAQE_PARTNER_ORIGINS", "") or ""
+        return cls(
+            account=setting("account", "CDK_DEFAULT_ACCOUNT"),
+            region=region,
+            inbound_mail_region=require_eu_region(
+                setting("inbound_mail_region", "JAQE_INBOUND_REGION", "eu-west-1")
+            ),
+            mail_domain=mail_domain,
+            mail_sender=setting("mail_sender", "JAQE_MAIL_SENDER", f"JAQE <no-reply@{mail_domain}>") or "",
+            alarm_email=setting("alarm_email", "JAQE_ALARM_EMAIL"),
+            site_url=setting("site_url", "JAQE_SITE_URL", "https://jaqe.fr") or "https://jaqe.fr",
+            public_api_url=setting("public_api_url", "JAQE_PUBLIC_API_URL", f"https://api.{mail_domain}")
+            or "",
+            partner_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+            max_matches=int(setting("max_matches", "JAQE_MAX_MATCHES", "3") or 3),
+        )

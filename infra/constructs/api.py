@@ -1,0 +1,127 @@
+"""The public REST API: stage throttling, access logs without query strings, bodies or IPs."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from infra.constructs.functions import Functions
+from infra.constructs.nag import acknowledge
+
+# Access log fields: tokens live in query strings and personal data in bodies, so neither is
+# logged; the caller's IP is not logged either (C2-04).
+ACCESS_LOG_FORMAT = (
+    '{"requestId":"$context.requestId","time":"$context.requestTime","method":"$context.httpMethod",'
+    '"resource":"$context.resourcePath","status":"$context.status","latencyMs":"$context.responseLatency",'
+    '"integrationStatus":"$context.integrationStatus","errorType":"$context.error.responseType"}'
+)
+
+
+class PublicApi(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, functions: Functions, allowed_origins: list[str]
+    ) -> None:
+        super().__init__(scope, construct_id)
+        access_logs = functions.log_group("AccessLogs")
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name="jaqe-public",
+            description="JAQE public site, professionals' app and operators' API",
+            cloud_watch_role=True,
+            deploy_options=apigw.StageOptions(
+                stage_name="prod",
+                throttling_rate_limit=50,
+                throttling_burst_limit=100,
+                tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,
+                access_log_destination=apigw.LogGroupLogDestination(access_logs),
+                access_log_format=apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=allowed_origins,
+                allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+                allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
+            ),
+        )
+        self.request_validator = self.rest_api.add_request_validator(
+            "ValidateRequests", validate_request_parameters=True, validate_request_body=True
+        )
+        self._add_web_acl()
+        acknowledge(
+            self.rest_api.node.find_child("CloudWatchRole"),
+            "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "AmazonAPIGatewayPushToCloudWatchLogs is the account-level role API Gateway requires for logs.",
+        )
+
+    def public_route(self, method: str, path: str, function: lambda_.IFunction) -> apigw.Method:
+        """A route the site's forms call without login (bodies are validated by the function's models)."""
+        resource = self.rest_api.root.resource_for_path(path)
+        method_construct = resource.add_method(
+            method,
+            apigw.LambdaIntegration(function),
+            request_validator=self.request_validator,
+        )
+        acknowledge(
+            method_construct, "APIG4", "Public form endpoint of the consumer site: anonymous by design."
+        )
+        acknowledge(
+            method_construct, "COG4", "Public form endpoint of the consumer site: anonymous by design."
+        )
+        return method_construct
+
+    def _add_web_acl(self) -> None:
+        """WAF in front of the stage: a per-IP rate limit and AWS managed rule groups."""
+
+        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name,
+                priority=priority,
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=name
+                    )
+                ),
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                visibility_config=_visibility(name),
+            )
+
+        rate_limit = wafv2.CfnWebACL.RuleProperty(
+            name="RatePerIp",
+            priority=0,
+            statement=wafv2.CfnWebACL.StatementProperty(
+                rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                    limit=500, aggregate_key_type="IP"
+                )
+            ),
+            action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+            visibility_config=_visibility("RatePerIp"),
+        )
+        web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=_visibility("JaqeApi"),
+            rules=[
+                rate_limit,
+                managed("AWSManagedRulesCommonRuleSet", 1),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+                managed("AWSManagedRulesAmazonIpReputationList", 3),
+            ],
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.rest_api.deployment_stage.stage_arn,
+            web_acl_arn=web_acl.attr_arn,
+        )
+
+
+def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+    return wafv2.CfnWebACL.VisibilityConfigProperty(
+        cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=False
+    )

@@ -1,0 +1,128 @@
+"""Lambda functions: one folder of `functions/` each, the shared layers, one role each.
+
+No Docker: code is the folder as it is (`Code.from_asset`), the domain package is the
+`layers/jaqe` folder, the dependencies layer is prebuilt by `scripts/build-deps-layer.sh`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.constructs.nag import acknowledge
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPS_LAYER = ROOT / ".build" / "deps-layer"
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+# Server logs (C2-04): explicit retention, at most 13 months; one year here.
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+
+class Functions(Construct):
+    """Builds every function the same way; keeps the list so that tests and monitoring can see them."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, environment: dict[str, str]) -> None:
+        super().__init__(scope, construct_id)
+        if not (DEPS_LAYER / "python").is_dir():
+            raise FileNotFoundError(
+                f"{DEPS_LAYER} is missing: run `make layer` (scripts/build-deps-layer.sh) before synthesising."
+            )
+        self.environment = environment
+        self.log_key = kms.Key(
+            self,
+            "LogsKey",
+            description="JAQE function and API logs",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        region = Stack.of(self).region
+        self.log_key.grant_encrypt_decrypt(iam.ServicePrincipal(f"logs.{region}.amazonaws.com"))
+        self.layers = [
+            lambda_.LayerVersion(
+                self,
+                "DepsLayer",
+                code=lambda_.Code.from_asset(str(DEPS_LAYER)),
+                compatible_runtimes=[RUNTIME],
+                description="aws-lambda-powertools, pydantic",
+            ),
+            lambda_.LayerVersion(
+                self,
+                "DomainLayer",
+                code=lambda_.Code.from_asset(str(ROOT / "layers" / "jaqe"), exclude=["**/__pycache__"]),
+                compatible_runtimes=[RUNTIME],
+                description="JAQE domain package (processing register, retention, use cases)",
+            ),
+        ]
+        self.all: dict[str, lambda_.Function] = {}
+
+    def log_group(self, construct_id: str) -> logs.LogGroup:
+        return logs.LogGroup(
+            self,
+            construct_id,
+            retention=LOG_RETENTION,
+            encryption_key=self.log_key,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+
+    def create(
+        self,
+        name: str,
+        *,
+        environment: dict[str, str] | None = None,
+        timeout_seconds: int = 10,
+        memory_size: int = 512,
+        reserved_concurrency: int | None = None,
+    ) -> lambda_.Function:
+        folder = ROOT / "functions" / name
+        construct_id = "".join(part.capitalize() for part in name.split("_"))
+        log_group = self.log_group(f"{construct_id}Logs")
+        role = iam.Role(self, f"{construct_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
+            )
+        )
+        function = lambda_.Function(
+            self,
+            construct_id,
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.X86_64,
+            handler="app.handler",
+            code=lambda_.Code.from_asset(str(folder), exclude=["**/__pycache__"]),
+            layers=self.layers,
+            role=role,
+            log_group=log_group,
+            timeout=Duration.seconds(timeout_seconds),
+            memory_size=memory_size,
+            tracing=lambda_.Tracing.ACTIVE,
+            reserved_concurrent_executions=reserved_concurrency,
+            environment={**self.environment, "POWERTOOLS_SERVICE_NAME": name, **(environment or {})},
+        )
+        acknowledge(
+            function,
+            "L1",
+            "Pinned to python3.13, the runtime the dependency layer is built for; upgrade both together.",
+        )
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            "IAM5[Resource::*]",
+            "X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scoping; every other "
+            "statement of this role names its resources.",
+        )
+        self.all[name] = function
+        return function
+
+
+def allow(function: lambda_.Function, actions: list[str], resources: list[str]) -> None:
+    """Grant exactly these actions on exactly these resources (no wildcard grants)."""
+    function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
+
+
+def allow_key(function: lambda_.Function, key: kms.IKey) -> None:
+    allow(function, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], [key.key_arn])

@@ -1,0 +1,128 @@
+"""Runs the synthesised functions in-process, with the environment the template gives them.
+
+One lock serialises invocations: handlers read their settings from `os.environ`, and Step
+Functions executions (moto runs them in threads) call back into this process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from jaqe_dev.provision import ACCOUNT, REGION, Provisioned
+
+LOCAL_ENVIRONMENT = {
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_DEV": "false",
+}
+
+
+@dataclass
+class LocalContext:
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    timeout_seconds: int = 10
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_seconds * 1000
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+class LocalLambdas:
+    def __init__(self, provisioned: Provisioned) -> None:
+        self.provisioned = provisioned
+        self.specs = provisioned.stack.functions()
+        self._modules: dict[str, ModuleType] = {}
+        self._lock = threading.RLock()
+
+    def logical_id(self, service_name: str) -> str:
+        """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
+        return next(logical for logical, spec in self.specs.items() if spec.name == service_name)
+
+    def _module(self, logical_id: str) -> ModuleType:
+        if logical_id not in self._modules:
+            spec = self.specs[logical_id]
+            module_file, _ = spec.handler.rsplit(".", 1)
+            name = f"local_lambda_{spec.name}"
+            loader = importlib.util.spec_from_file_location(name, spec.code_dir / f"{module_file}.py")
+            assert loader and loader.loader
+            module = importlib.util.module_from_spec(loader)
+            sys.modules[name] = module
+            loader.loader.exec_module(module)
+            self._modules[logical_id] = module
+        return self._modules[logical_id]
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        from jaqe.settings import get_settings
+
+        spec = self.specs[logical_id]
+        environment = {
+            **self.provisioned.environment(logical_id),
+            **LOCAL_ENVIRONMENT,
+            "AWS_LAMBDA_FUNCTION_NAME": logical_id,
+        }
+        with self._lock, _environment(environment):
+            get_settings.cache_clear()
+            module = self._module(logical_id)
+            handler = getattr(module, spec.handler.rsplit(".", 1)[1])
+            context = LocalContext(logical_id, str(uuid.uuid4()), timeout_seconds=spec.timeout)
+            return handler(event, context)
+
+    def invoke_by_name(self, service_name: str, event: Any) -> Any:
+        return self.invoke(self.logical_id(service_name), event)
+
+    def install_moto_dispatch(self) -> None:
+        """Make moto's Lambda (Step Functions tasks, stream mappings) call the handlers in-process."""
+        from moto.awslambda.models import LambdaFunction
+
+        lambdas = self
+
+        def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+            payload = json.loads(event) if isinstance(event, str | bytes) else (event or {})
+            try:
+                result = lambdas.invoke(function.function_name, payload)
+            except Exception as error:  # reported to the caller as a Lambda function error
+                body = {"errorType": type(error).__name__, "errorMessage": str(error)}
+                return json.dumps(body), True, ""
+            return json.dumps(result, default=str), False, ""
+
+        LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign,assignment]

@@ -1,0 +1,147 @@
+"""`make dev`: the API on http://127.0.0.1:3000 against an in-process moto server.
+
+Resources come from the synthesised template (run `make synth` first; `make dev` does).
+Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
+`GET|POST /_local/clock` (time travel: `{"advance_days": N}`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import sys
+import urllib.request
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from jaqe_dev.provision import REGION
+
+DEFAULT_PORT = 3000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_moto() -> Any:
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+        }
+    )
+    request = urllib.request.Request(  # noqa: S310 - loopback moto server
+        f"{endpoint}/moto-api/config",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()  # noqa: S310
+    return server
+
+
+class LocalHandler(BaseHTTPRequestHandler):
+    stack: Any = None
+    server_version = "jaqe-local"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Method, path without query string (tokens live there) and status only.
+        sys.stderr.write(f"{self.command} {urlsplit(self.path).path} -> {args[1] if len(args) > 1 else ''}\n")
+
+    def _send(self, status: int, body: str, headers: dict[str, str]) -> None:
+        data = body.encode()
+        self.send_response(status)
+        for key, value in headers.items():
+            if key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _json(self, status: int, value: Any) -> None:
+        self._send(
+            status, json.dumps(value, ensure_ascii=False, indent=2), {"Content-Type": "application/json"}
+        )
+
+    def _body(self) -> str | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length).decode() if length else None
+
+    def _local(self, path: str, body: str | None) -> bool:
+        from jaqe import clock
+
+        if path == "/_local/outbox" and self.command == "GET":
+            self._json(200, self.stack.outbox())
+        elif path == "/_local/clock" and self.command == "GET":
+            self._json(200, {"now": clock.now().isoformat(), "offset_days": clock.offset().days})
+        elif path == "/_local/clock" and self.command == "POST":
+            try:
+                days = float(json.loads(body or "{}")["advance_days"])
+            except (ValueError, KeyError, TypeError):
+                self._json(422, {"title": "advance_days (a number) is required"})
+                return True
+            now = clock.travel(timedelta(days=days))
+            self._json(200, {"now": now.isoformat(), "offset_days": clock.offset().days})
+        else:
+            return False
+        return True
+
+    def _handle(self) -> None:
+        body = self._body()
+        path = urlsplit(self.path).path
+        if path.startswith("/_local/") and self._local(path, body):
+            return
+        headers = {key: value for key, value in self.headers.items()}
+        response = self.stack.api.request(self.command, self.path, body=body, headers=headers)
+        self._send(response.status, response.body, response.headers)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the JAQE API locally against moto.")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
+    args = parser.parse_args(argv)
+    try:
+        http = ThreadingHTTPServer(("127.0.0.1", args.port), LocalHandler)
+    except OSError:
+        sys.exit(
+            f"Port {args.port} is already in use: stop the other process or run `make dev PORT=<free port>`."
+        )
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    moto = start_moto()
+    try:
+        from jaqe_dev.seed import seed
+        from jaqe_dev.stack import LocalStack
+
+        LocalHandler.stack = LocalStack()
+        seed(LocalHandler.stack)
+        base = f"http://127.0.0.1:{args.port}"
+        print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
+        print("Stop with Ctrl-C.", flush=True)
+        http.serve_forever()
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        http.server_close()
+        moto.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The whole system in one process, on moto: what tests drive and what `make dev` serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from jaqe_dev.apigw import LocalApi
+from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas
+from jaqe_dev.outbox import sent_emails
+from jaqe_dev.provision import REGION, Provisioned, provision
+from jaqe_dev.template import CDK_OUT, SynthesizedStack
+
+# Step Functions executions run the real ASL in moto's interpreter.
+MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
+
+
+def forget_cached_state() -> None:
+    """Per-container caches (settings, secret, clients) must not leak from one moto world to the next."""
+    from aws_lambda_powertools.utilities import parameters
+    from jaqe import aws, clock, subject
+
+    aws.reset()
+    subject.forget_secret()
+    parameters.clear_caches()
+    clock.reset()
+
+
+class LocalStack:
+    def __init__(self, outdir: Path = CDK_OUT) -> None:
+        forget_cached_state()
+        self.stack = SynthesizedStack(outdir)
+        self.provisioned: Provisioned = provision(self.stack, boto3.Session(region_name=REGION))
+        self.lambdas = LocalLambdas(self.provisioned)
+        self.lambdas.install_moto_dispatch()
+        self.api = LocalApi(self.lambdas)
+
+    @property
+    def data_table(self) -> str:
+        return self.provisioned.table_name("DataTable")
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return sent_emails()
+
+    def environment(self, service_name: str) -> dict[str, str]:
+        """A function's environment as deployed, for domain code called directly from tests."""
+        return {**self.provisioned.environment(self.lambdas.logical_id(service_name)), **LOCAL_ENVIRONMENT}

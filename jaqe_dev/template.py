@@ -1,0 +1,114 @@
+"""Reads the synthesised CloudFormation template: one source of truth for local resources."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK_OUT = ROOT / "cdk.out"
+MAIN_STACK = "JaqeMain"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    name: str
+    code_dir: Path
+    handler: str
+    environment: dict[str, Any]
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    authorization: str
+
+    def matches(self, method: str, path: str) -> dict[str, str] | None:
+        """Path parameters when `path` fits this route's template (`/v1/x/{id}`), else None."""
+        if method != self.method:
+            return None
+        pattern, actual = self.path.strip("/").split("/"), path.strip("/").split("/")
+        if len(pattern) != len(actual):
+            return None
+        params: dict[str, str] = {}
+        for expected, value in zip(pattern, actual, strict=True):
+            if expected.startswith("{") and expected.endswith("}"):
+                params[expected[1:-1]] = value
+            elif expected != value:
+                return None
+        return params
+
+
+class SynthesizedStack:
+    def __init__(self, outdir: Path = CDK_OUT, stack: str = MAIN_STACK) -> None:
+        self.outdir = outdir
+        self.template: dict[str, Any] = json.loads((outdir / f"{stack}.template.json").read_text())
+        self.resources: dict[str, dict[str, Any]] = self.template["Resources"]
+
+    def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {k: v.get("Properties", {}) for k, v in self.resources.items() if v["Type"] == resource_type}
+
+    def functions(self) -> dict[str, FunctionSpec]:
+        specs = {}
+        for logical_id, props in self.of_type("AWS::Lambda::Function").items():
+            code = props.get("Code", {})
+            if "S3Key" not in code:
+                continue  # inline helper functions CDK adds (none run locally)
+            asset = code["S3Key"].removesuffix(".zip")
+            variables = props.get("Environment", {}).get("Variables", {})
+            specs[logical_id] = FunctionSpec(
+                logical_id=logical_id,
+                name=variables.get("POWERTOOLS_SERVICE_NAME", logical_id),
+                code_dir=self.outdir / f"asset.{asset}",
+                handler=props["Handler"],
+                environment=variables,
+                timeout=int(props.get("Timeout", 3)),
+            )
+        return specs
+
+    def routes(self) -> list[Route]:
+        resources = self.of_type("AWS::ApiGateway::Resource")
+
+        def path_of(resource_ref: Any) -> str:
+            if isinstance(resource_ref, dict) and "Ref" in resource_ref:
+                props = resources[resource_ref["Ref"]]
+                return path_of(props["ParentId"]) + "/" + props["PathPart"]
+            return ""  # the API root (Fn::GetAtt RootResourceId)
+
+        routes = []
+        for props in self.of_type("AWS::ApiGateway::Method").values():
+            integration = props.get("Integration", {})
+            if integration.get("Type") != "AWS_PROXY":
+                continue
+            function = _find_get_att(integration["Uri"])
+            routes.append(
+                Route(
+                    method=props["HttpMethod"],
+                    path=path_of(props["ResourceId"]) or "/",
+                    function=function,
+                    authorization=props.get("AuthorizationType", "NONE"),
+                )
+            )
+        return routes
+
+
+def _find_get_att(value: Any) -> str:
+    if isinstance(value, dict):
+        if "Fn::GetAtt" in value:
+            return str(value["Fn::GetAtt"][0])
+        for inner in value.values():
+            found = _find_get_att(inner)
+            if found:
+                return found
+    if isinstance(value, list):
+        for inner in value:
+            found = _find_get_att(inner)
+            if found:
+                return found
+    return ""

@@ -1,0 +1,29 @@
+"""boto3 clients, created once per container and only when first used (cold start)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jaqe.settings import get_settings
+
+
+@cache
+def client(service: str) -> Any:
+    import boto3
+
+    return boto3.client(service, region_name=get_settings().region)  # type: ignore[call-overload]
+
+
+@cache
+def table(name: str) -> Any:
+    import boto3
+
+    return boto3.resource("dynamodb", region_name=get_settings().region).Table(name)
+
+
+def reset() -> None:
+    """Forget clients and settings (tests switch environments between cases)."""
+    client.cache_clear()
+    table.cache_clear()
+    get_settings.cache_clear()

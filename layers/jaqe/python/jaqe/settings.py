@@ -1,0 +1,54 @@
+"""Runtime settings, read from the function's environment once per container (lazily)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pydantic import BaseModel
+
+from jaqe.regions import require_eu_region
+
+
+class Settings(BaseModel):
+    region: str
+    data_table: str
+    idempotency_table: str = ""
+    subject_key_secret: str = ""
+    mail_sender: str = "JAQE <no-reply@jaqe.fr>"
+    public_api_url: str = "https://api.jaqe.fr"
+    site_url: str = "https://jaqe.fr"
+    max_matches: int = 3
+    documents_bucket: str = ""
+    exports_bucket: str = ""
+    rights_state_machine_arn: str = ""
+    mail_queue_url: str = ""
+    user_pool_id: str = ""
+    partner_origins: tuple[str, ...] = ()
+
+
+_ENV = {
+    "data_table": "DATA_TABLE",
+    "idempotency_table": "IDEMPOTENCY_TABLE",
+    "subject_key_secret": "SUBJECT_KEY_SECRET_ARN",
+    "mail_sender": "MAIL_SENDER",
+    "public_api_url": "PUBLIC_API_URL",
+    "site_url": "SITE_URL",
+    "max_matches": "MAX_MATCHES",
+    "documents_bucket": "DOCUMENTS_BUCKET",
+    "exports_bucket": "EXPORTS_BUCKET",
+    "rights_state_machine_arn": "RIGHTS_STATE_MACHINE_ARN",
+    "mail_queue_url": "MAIL_QUEUE_URL",
+    "user_pool_id": "USER_POOL_ID",
+}
+
+
+@cache
+def get_settings() -> Settings:
+    values: dict[str, object] = {
+        field: os.environ[env] for field, env in _ENV.items() if os.environ.get(env) is not None
+    }
+    origins = os.environ.get("PARTNER_ORIGINS", "")
+    values["partner_origins"] = tuple(o for o in origins.split(",") if o)
+    region = require_eu_region(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+    return Settings.model_validate({"region": region, **values})

@@ -1,0 +1,141 @@
+"""Data access: the one place that talks to DynamoDB.
+
+Single-table design. Every item holding personal data carries:
+- `subject_key`: reachable through the `by_subject` index (locating a person is a Query);
+- `purpose`: the register entry it is held for;
+- `expires_at`: epoch seconds computed from that purpose's retention rule (DynamoDB TTL),
+  mirrored as `expiry_day` for the `by_expiry` index that reconciliation queries.
+Reads treat `expires_at <= now` as absent: TTL deletion lags by up to days.
+
+Keys (pk / sk):
+  CONTACT#<id>        MESSAGE            contact message
+  RATE#...            (none yet)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from jaqe import aws, clock
+from jaqe.errors import Conflict, TemporarilyUnavailable
+from jaqe.register import PurposeId, purpose
+from jaqe.settings import get_settings
+
+Item = dict[str, Any]
+
+SUBJECT_INDEX = "by_subject"
+EXPIRY_INDEX = "by_expiry"
+_THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+
+
+def is_live(item: Mapping[str, Any], now: datetime | None = None) -> bool:
+    expires_at = item.get("expires_at")
+    return expires_at is None or int(expires_at) > clock.epoch(now)
+
+
+def retention_fields(
+    purpose_id: PurposeId, subject_key: str | None, anchor_time: datetime | None = None
+) -> Item:
+    """The attributes that put an item under a purpose: subject key and expiry."""
+    fields: Item = {"purpose": purpose_id.value, "created_at": clock.now().isoformat()}
+    if subject_key:
+        fields["subject_key"] = subject_key
+    expires_at = purpose(purpose_id).expires_at(anchor_time or clock.now())
+    fields.update(expiry_fields(expires_at))
+    return fields
+
+
+def expiry_fields(expires_at: int | None) -> Item:
+    if expires_at is None:
+        return {}
+    return {"expires_at": expires_at, "expiry_day": datetime.fromtimestamp(expires_at).strftime("%Y-%m-%d")}
+
+
+def _translate(error: ClientError) -> Exception:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _THROTTLING:
+        return TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
+    if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+        return Conflict("La ressource a été modifiée en même temps par une autre requête.")
+    return error
+
+
+class Store:
+    """DynamoDB access for the data table. Collaborators get one injected."""
+
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table_name = table_name
+
+    @property
+    def table(self) -> Any:
+        return aws.table(self._table_name or get_settings().data_table)
+
+    def put_new(self, item: Item) -> None:
+        """Write an item that must not exist yet (ids are random: a clash is a bug or a replay)."""
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def put(self, item: Item) -> None:
+        try:
+            self.table.put_item(Item=item)
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def transact(self, puts: list[Item], *, new: bool = True) -> None:
+        """Write several items that stand or fall together."""
+        condition = {"ConditionExpression": "attribute_not_exists(pk)"} if new else {}
+        try:
+            self.table.meta.client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self.table.name, "Item": item, **condition}} for item in puts
+                ]
+            )
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        try:
+            item = self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
+        except ClientError as error:
+            raise _translate(error) from error
+        return item if item and is_live(item) else None
+
+    def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
+        from boto3.dynamodb.conditions import Key
+
+        condition: Any = Key("pk").eq(pk)
+        if sk_prefix:
+            condition = condition & Key("sk").begins_with(sk_prefix)
+        return [i for i in self._paginate(KeyConditionExpression=condition) if is_live(i)]
+
+    def by_subject(self, subject_key: str, *, include_expired: bool = False) -> list[Item]:
+        """Everything held about one person: one Query on the subject index (pages as needed)."""
+        from boto3.dynamodb.conditions import Key
+
+        items = self._paginate(
+            IndexName=SUBJECT_INDEX, KeyConditionExpression=Key("subject_key").eq(subject_key)
+        )
+        return [i for i in items if include_expired or is_live(i)]
+
+    def delete(self, pk: str, sk: str) -> None:
+        try:
+            self.table.delete_item(Key={"pk": pk, "sk": sk})
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def _paginate(self, **kwargs: Any) -> Iterator[Item]:
+        while True:
+            try:
+                page = self.table.query(**kwargs)
+            except ClientError as error:
+                raise _translate(error) from error
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,39 @@
+"""Subject keys: how a person is found without their email being an index key.
+
+A subject key is HMAC-SHA256 of the normalised email under a secret held in Secrets
+Manager. The same email always gives the same key; the key alone reveals nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import cache
+
+from jaqe.settings import get_settings
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def subject_key_with(secret: bytes, email: str) -> str:
+    return hmac.new(secret, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+@cache
+def _secret() -> bytes:
+    # Fetched once per container; rotating the key means re-keying stored items.
+    from aws_lambda_powertools.utilities import parameters
+
+    value = parameters.get_secret(get_settings().subject_key_secret, max_age=3600)
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
+def subject_key(email: str, secret: Callable[[], bytes] = _secret) -> str:
+    return subject_key_with(secret(), email)
+
+
+def forget_secret() -> None:
+    _secret.cache_clear()

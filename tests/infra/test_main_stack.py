@@ -1,0 +1,159 @@
+"""Properties the policy promises, asserted on the synthesised template (one synthesis per session)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+from jaqe.regions import NonEuRegionError
+
+from infra.app import ROOT, build_app
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture(scope="module")
+def stack(template: dict[str, Any]) -> Template:
+    return Template.from_json(template)
+
+
+def resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
+
+
+def test_c5_03_synthesising_outside_the_eu_fails_naming_the_eu_rule():
+    with pytest.raises(NonEuRegionError, match="EU rule"):
+        build_app(context={"region": "us-east-1"})
+
+
+def test_c5_03_the_cli_entry_point_refuses_a_non_eu_region_with_a_clear_message(tmp_path):
+    env = {**os.environ, "CDK_CONTEXT_JSON": json.dumps({"region": "us-east-1"}), "CDK_OUTDIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "infra.app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "European Union (EU rule)" in result.stderr
+
+
+def test_data_table_expires_items_is_encrypted_with_our_key_and_recoverable(stack):
+    stack.has_resource_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": Match.any_value()},
+            "DeletionProtectionEnabled": True,
+            "GlobalSecondaryIndexes": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "IndexName": "by_subject",
+                            "KeySchema": Match.array_with(
+                                [{"AttributeName": "subject_key", "KeyType": "HASH"}]
+                            ),
+                        }
+                    )
+                ]
+            ),
+        },
+    )
+
+
+def test_kms_keys_rotate(template):
+    keys = resources(template, "AWS::KMS::Key")
+    assert keys and all(k["Properties"]["EnableKeyRotation"] for k in keys.values())
+
+
+def test_c2_04_every_log_group_has_an_explicit_retention_of_at_most_13_months(template):
+    groups = resources(template, "AWS::Logs::LogGroup")
+    assert groups
+    for group in groups.values():
+        assert 0 < group["Properties"]["RetentionInDays"] <= 396
+        assert "KmsKeyId" in group["Properties"]
+
+
+def test_c2_04_api_access_logs_hold_no_query_string_body_or_ip(template):
+    [stage] = resources(template, "AWS::ApiGateway::Stage").values()
+    log_format = stage["Properties"]["AccessLogSetting"]["Format"]
+    for forbidden in (
+        "sourceIp",
+        "querystring",
+        "requestOverride",
+        "$input",
+        "$context.path",
+        "caller",
+        "user",
+    ):
+        assert forbidden.lower() not in log_format.lower()
+    assert "$context.resourcePath" in log_format
+    settings = stage["Properties"]["MethodSettings"][0]
+    assert settings["DataTraceEnabled"] is False
+    assert settings["ThrottlingRateLimit"] > 0
+
+
+def test_functions_run_python_313_with_tracing_and_their_own_role(template):
+    functions = {
+        k: v
+        for k, v in resources(template, "AWS::Lambda::Function").items()
+        if "S3Key" in v["Properties"]["Code"]
+    }
+    assert functions
+    roles = [json.dumps(f["Properties"]["Role"]) for f in functions.values()]
+    assert len(set(roles)) == len(roles)
+    for function in functions.values():
+        assert function["Properties"]["Runtime"] == "python3.13"
+        assert function["Properties"]["TracingConfig"] == {"Mode": "Active"}
+
+
+def grants(template: dict[str, Any], role_prefix: str) -> dict[str, set[str]]:
+    """Action -> resources (as JSON text) granted to the role whose logical id starts with `role_prefix`."""
+    result: dict[str, set[str]] = {}
+    for logical_id, policy in resources(template, "AWS::IAM::Policy").items():
+        if not logical_id.startswith(role_prefix):
+            continue
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            targets = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            for action in actions:
+                result.setdefault(action, set()).update(json.dumps(t) for t in targets)
+    return result
+
+
+def test_contact_function_may_only_put_items_send_mail_and_read_its_secret(template):
+    granted = grants(template, "FunctionsContactMessagesRole")
+    on_data_table = {a for a, targets in granted.items() if any("StorageDataTable" in t for t in targets)}
+
+    assert on_data_table == {"dynamodb:PutItem"}
+    assert not any(a.endswith("*") and a.startswith(("dynamodb", "s3")) for a in granted)
+    assert "ses:SendRawEmail" in granted
+    assert all("StorageIdempotencyTable" in t for t in granted["dynamodb:DeleteItem"])
+
+
+def test_the_api_sits_behind_a_waf_with_a_rate_rule(template):
+    [acl] = resources(template, "AWS::WAFv2::WebACL").values()
+    assert any("RateBasedStatement" in rule["Statement"] for rule in acl["Properties"]["Rules"])
+    assert resources(template, "AWS::WAFv2::WebACLAssociation")
+
+
+def test_cdk_nag_reports_no_unacknowledged_finding(cdk_out):
+    report = json.loads((cdk_out / "validation-report.json").read_text())
+    assert all(r["conclusion"] == "success" for r in report["pluginReports"])
+
+
+def test_cdk_nag_blocks_synthesis_of_a_non_compliant_resource(tmp_path):
+    from aws_cdk import App, Stack, Validations
+    from aws_cdk import aws_sqs as sqs
+    from cdk_nag import AwsSolutionsChecks
+
+    app = App(outdir=str(tmp_path))
+    sqs.Queue(Stack(app, "Bad"), "UnencryptedQueueWithoutDlq")
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    with pytest.raises(Exception, match="AwsSolutions-SQS3"):
+        app.synth()

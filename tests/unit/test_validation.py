@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+from jaqe.validation import check_email, check_postcode, departement_of, french_phone_e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("06 12 34 56 78", "+33612345678"),
+        ("06.12.34.56.78", "+33612345678"),
+        ("+33 6 12 34 56 78", "+33612345678"),
+        ("0033612345678", "+33612345678"),
+        ("04-67-00-00-00", "+33467000000"),
+        ("+262 692 12 34 56", "+262692123456"),
+    ],
+)
+def test_french_phone_numbers_are_normalised_to_e164(raw, e164):
+    assert french_phone_e164(raw) == e164
+
+
+@pytest.mark.parametrize(
+    "raw", ["12345", "+1 212 555 0100", "06 12 34 56", "00 12 34 56 78", "0612345678901"]
+)
+def test_other_phone_numbers_are_refused(raw):
+    with pytest.raises(ValueError, match="téléphone"):
+        french_phone_e164(raw)
+
+
+@pytest.mark.parametrize(
+    ("postcode", "departement"),
+    [
+        ("34000", "34"),
+        ("01000", "01"),
+        ("20000", "2A"),
+        ("20167", "2A"),
+        ("20200", "2B"),
+        ("97400", "974"),
+        ("75001", "75"),
+    ],
+)
+def test_postcodes_map_to_their_departement_including_corsica(postcode, departement):
+    assert departement_of(check_postcode(postcode)) == departement
+
+
+@pytest.mark.parametrize("postcode", ["00100", "3400", "340000", "ABCDE", "99000"])
+def test_invalid_postcodes_are_refused(postcode):
+    with pytest.raises(ValueError):
+        check_postcode(postcode)
+
+
+@pytest.mark.parametrize("email", ["a@b", "no-at.example.fr", "a b@example.fr", "x@" + "a" * 250 + ".fr"])
+def test_invalid_emails_are_refused(email):
+    with pytest.raises(ValueError):
+        check_email(email)
