@@ -50,6 +50,12 @@ class Storage(Construct):
             sort_key=dynamodb.Attribute(name="expires_at", type=dynamodb.AttributeType.NUMBER),
             projection_type=dynamodb.ProjectionType.KEYS_ONLY,
         )
+        # A professional's leads: the disclosures made to them, newest first.
+        self.table.add_global_secondary_index(
+            index_name="by_professional",
+            partition_key=dynamodb.Attribute(name="pro_id", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="disclosed_at", type=dynamodb.AttributeType.STRING),
+        )
         self.idempotency_table = dynamodb.Table(
             self,
             "IdempotencyTable",

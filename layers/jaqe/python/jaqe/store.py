@@ -8,8 +8,14 @@ Single-table design. Every item holding personal data carries:
 Reads treat `expires_at <= now` as absent: TTL deletion lags by up to days.
 
 Keys (pk / sk):
-  CONTACT#<id>        MESSAGE            contact message
-  RATE#...            (none yet)
+  CONTACT#<id>                MESSAGE               contact message
+  SUBJECT#<subject_key>       CONSENT#<purpose>#..  consent event (append-only)
+  SUBJECT#<subject_key>       FLAGS                 restriction / objections
+  SUPPRESSION#<subject_key>   SUPPRESSION           suppression entry (subject key only)
+  LEAD#<id>                   LEAD                  quote request (project + contact)
+  LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
+  PRO#<id>                    PROFILE               professional profile
+  LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ Item = dict[str, Any]
 
 SUBJECT_INDEX = "by_subject"
 EXPIRY_INDEX = "by_expiry"
+PROFESSIONAL_INDEX = "by_professional"
 _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
