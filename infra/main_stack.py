@@ -47,6 +47,7 @@ class MainStack(Stack):
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
         self._contact_messages()
+        self._consumer_intake()
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
@@ -66,10 +67,56 @@ class MainStack(Stack):
         )
         return iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity_arn])
 
-    def _contact_messages(self) -> None:
-        function = self.functions.create("contact_messages")
-        allow(function, ["dynamodb:PutItem"], [self.storage.table.table_arn])
+    def _allow_data(
+        self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()
+    ) -> None:
+        """Exactly these item actions on the data table, and Query on the named indexes."""
+        table = self.storage.table.table_arn
+        allow(function, actions, [table])
+        if indexes:
+            allow(function, ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes])
+        allow_key(function, self.storage.key)
+
+    def _form_function(
+        self, name: str, data_actions: list[str], indexes: tuple[str, ...] = ()
+    ) -> lambda_.Function:
+        """A public form's function: data access, idempotency, subject keys and outgoing mail."""
+        function = self.functions.create(name)
+        self._allow_data(function, data_actions, indexes)
         self._allow_idempotency(function)
         self._allow_subject_keys(function)
         function.add_to_role_policy(self._send_mail_statement())
+        return function
+
+    def _contact_messages(self) -> None:
+        function = self._form_function("contact_messages", ["dynamodb:PutItem"])
         self.api.public_route("POST", "/v1/contact-messages", function)
+
+    def _consumer_intake(self) -> None:
+        trades = self.functions.create("trades")
+        self.api.public_route("GET", "/v1/trades", trades)
+
+        quotes = self._form_function(
+            "quote_requests",
+            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            ("by_subject",),
+        )
+        self.api.public_route("POST", "/v1/quote-requests", quotes)
+
+        newsletter = self._form_function(
+            "newsletter",
+            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
+        )
+        self.api.public_route("POST", "/v1/newsletter/subscriptions", newsletter)
+        self.api.public_route("GET", "/v1/newsletter/confirm", newsletter)
+        self.api.public_route("POST", "/v1/newsletter/unsubscribe", newsletter)
+
+        cookies = self.functions.create("cookie_consents")
+        self._allow_data(cookies, ["dynamodb:PutItem", "dynamodb:GetItem"])
+        self._allow_idempotency(cookies)
+        self.api.public_route("POST", "/v1/cookie-consents", cookies)
+        self.api.public_route("GET", "/v1/cookie-consents/{visitor_id}", cookies)
+
+        mailing = self.functions.create("similar_services", timeout_seconds=300)
+        self._allow_data(mailing, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment",))
+        mailing.add_to_role_policy(self._send_mail_statement())

@@ -54,7 +54,7 @@ class LocalContext:
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def environment(values: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -72,7 +72,7 @@ class LocalLambdas:
         self.provisioned = provisioned
         self.specs = provisioned.stack.functions()
         self._modules: dict[str, ModuleType] = {}
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
 
     def logical_id(self, service_name: str) -> str:
         """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
@@ -95,12 +95,12 @@ class LocalLambdas:
         from jaqe.settings import get_settings
 
         spec = self.specs[logical_id]
-        environment = {
+        values = {
             **self.provisioned.environment(logical_id),
             **LOCAL_ENVIRONMENT,
             "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         }
-        with self._lock, _environment(environment):
+        with self.lock, environment(values):
             get_settings.cache_clear()
             module = self._module(logical_id)
             handler = getattr(module, spec.handler.rsplit(".", 1)[1])

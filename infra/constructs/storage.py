@@ -56,6 +56,12 @@ class Storage(Construct):
             partition_key=dynamodb.Attribute(name="pro_id", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="disclosed_at", type=dynamodb.AttributeType.STRING),
         )
+        # Similar-services mailings: past requesters by trade and month (legitimate interest).
+        self.table.add_global_secondary_index(
+            index_name="by_segment",
+            partition_key=dynamodb.Attribute(name="segment", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
+        )
         self.idempotency_table = dynamodb.Table(
             self,
             "IdempotencyTable",

@@ -7,6 +7,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
+from jaqe.controller import POLICY_VERSION
 from jaqe.regions import require_eu_region
 
 
@@ -25,6 +26,7 @@ class Settings(BaseModel):
     mail_queue_url: str = ""
     user_pool_id: str = ""
     partner_origins: tuple[str, ...] = ()
+    policy_version: str = POLICY_VERSION
 
 
 _ENV = {
