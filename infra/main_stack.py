@@ -14,6 +14,8 @@ from jaqe.regions import require_eu_region
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.retention import Retention
 from infra.constructs.storage import Storage
 
 
@@ -23,6 +25,7 @@ class MainStack(Stack):
         require_eu_region(config.region)
         self.config = config
         self.storage = Storage(self, "Storage")
+        self.monitoring = Monitoring(self, "Monitoring", key=self.storage.key, alarm_email=config.alarm_email)
         self.mail_identity = ses.EmailIdentity(
             self, "MailDomain", identity=ses.Identity.domain(config.mail_domain)
         )
@@ -48,6 +51,9 @@ class MainStack(Stack):
         )
         self._contact_messages()
         self._consumer_intake()
+        self.retention = Retention(
+            self, "Retention", storage=self.storage, functions=self.functions, monitoring=self.monitoring
+        )
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(

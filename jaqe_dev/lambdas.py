@@ -73,6 +73,9 @@ class LocalLambdas:
         self.specs = provisioned.stack.functions()
         self._modules: dict[str, ModuleType] = {}
         self.lock = threading.RLock()
+        self._depth = 0
+        # Stream batches wait until the write that caused them has returned, as in AWS.
+        self._pending_streams: list[tuple[str, Any]] = []
 
     def logical_id(self, service_name: str) -> str:
         """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
@@ -100,12 +103,33 @@ class LocalLambdas:
             **LOCAL_ENVIRONMENT,
             "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         }
-        with self.lock, environment(values):
-            get_settings.cache_clear()
-            module = self._module(logical_id)
-            handler = getattr(module, spec.handler.rsplit(".", 1)[1])
-            context = LocalContext(logical_id, str(uuid.uuid4()), timeout_seconds=spec.timeout)
-            return handler(event, context)
+        with self.lock:
+            self._depth += 1
+            try:
+                with environment(values):
+                    get_settings.cache_clear()
+                    module = self._module(logical_id)
+                    handler = getattr(module, spec.handler.rsplit(".", 1)[1])
+                    context = LocalContext(logical_id, str(uuid.uuid4()), timeout_seconds=spec.timeout)
+                    result = handler(event, context)
+            finally:
+                self._depth -= 1
+            if self._depth == 0:
+                self.deliver_streams()
+            return result
+
+    def deliver_streams(self) -> None:
+        """Run the stream batches that writes have queued, until none is left."""
+        with self.lock:
+            while self._pending_streams:
+                function_name, payload = self._pending_streams.pop(0)
+                self.invoke(function_name, payload)
+
+    def _queue_stream(self, function_name: str, payload: Any) -> None:
+        self._pending_streams.append((function_name, payload))
+        if not self.lock._is_owned():  # type: ignore[attr-defined]
+            # A write from another thread (the moto server in `make dev`): deliver in the background.
+            threading.Thread(target=self.deliver_streams, daemon=True).start()
 
     def invoke_by_name(self, service_name: str, event: Any) -> Any:
         return self.invoke(self.logical_id(service_name), event)
@@ -118,6 +142,9 @@ class LocalLambdas:
 
         def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
             payload = json.loads(event) if isinstance(event, str | bytes) else (event or {})
+            if _is_stream_batch(payload):
+                lambdas._queue_stream(function.function_name, payload)
+                return "{}", False, ""
             try:
                 result = lambdas.invoke(function.function_name, payload)
             except Exception as error:  # reported to the caller as a Lambda function error
@@ -126,3 +153,8 @@ class LocalLambdas:
             return json.dumps(result, default=str), False, ""
 
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign,assignment]
+
+
+def _is_stream_batch(payload: Any) -> bool:
+    records = payload.get("Records") if isinstance(payload, dict) else None
+    return isinstance(records, list) and bool(records) and records[0].get("eventSource") == "aws:dynamodb"

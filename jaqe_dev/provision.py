@@ -62,7 +62,9 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
     _tables(stack, session, done)
     _secrets(stack, session, done)
     _mail_identities(stack, session)
+    _queues(stack, session, done)
     _functions(stack, session, done)
+    _event_source_mappings(stack, session, done)
     return done
 
 
@@ -143,3 +145,24 @@ def _functions(stack: SynthesizedStack, session: boto3.Session, done: Provisione
         )["FunctionArn"]
         done.names[logical_id] = logical_id
         done.arns[f"{logical_id}.Arn"] = arn
+
+
+def _queues(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    sqs = session.client("sqs")
+    for logical_id in stack.of_type("AWS::SQS::Queue"):
+        url = sqs.create_queue(QueueName=logical_id)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        done.names[logical_id] = url  # Ref of a queue is its URL
+        done.arns[f"{logical_id}.Arn"] = arn
+
+
+def _event_source_mappings(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """Stream mappings: moto then delivers each table write to the function, as DynamoDB Streams would."""
+    lambda_client = session.client("lambda")
+    for props in stack.of_type("AWS::Lambda::EventSourceMapping").values():
+        lambda_client.create_event_source_mapping(
+            EventSourceArn=done.resolve(props["EventSourceArn"]),
+            FunctionName=done.resolve(props["FunctionName"]),
+            StartingPosition=props.get("StartingPosition", "TRIM_HORIZON"),
+            BatchSize=int(props.get("BatchSize", 100)),
+        )

@@ -57,6 +57,10 @@ class LocalStack:
             yield
         get_settings.cache_clear()
 
+    def settle(self) -> None:
+        """Deliver the stream records of writes made outside any function (tests writing directly)."""
+        self.lambdas.deliver_streams()
+
     def store(self) -> Any:
         from jaqe.store import Store
 

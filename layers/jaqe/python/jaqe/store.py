@@ -168,7 +168,13 @@ class Store:
             raise _translate(error) from error
 
     def query_index(
-        self, index: str, key_name: str, key_value: str, *, newest_first: bool = False
+        self,
+        index: str,
+        key_name: str,
+        key_value: str,
+        *,
+        newest_first: bool = False,
+        include_expired: bool = False,
     ) -> list[Item]:
         from boto3.dynamodb.conditions import Key
 
@@ -177,7 +183,7 @@ class Store:
             KeyConditionExpression=Key(key_name).eq(key_value),
             ScanIndexForward=not newest_first,
         )
-        return [i for i in items if is_live(i)]
+        return [i for i in items if include_expired or is_live(i)]
 
     def delete(self, pk: str, sk: str) -> None:
         try:
