@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Stack
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_ses as ses
 from constructs import Construct
 from jaqe.regions import require_eu_region
 
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.mail import Mail
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.retention import Retention
 from infra.constructs.storage import Storage
@@ -26,8 +25,8 @@ class MainStack(Stack):
         self.config = config
         self.storage = Storage(self, "Storage")
         self.monitoring = Monitoring(self, "Monitoring", key=self.storage.key, alarm_email=config.alarm_email)
-        self.mail_identity = ses.EmailIdentity(
-            self, "MailDomain", identity=ses.Identity.domain(config.mail_domain)
+        self.mail = Mail(
+            self, "Mail", mail_domain=config.mail_domain, storage=self.storage, monitoring=self.monitoring
         )
         self.functions = Functions(
             self,
@@ -44,11 +43,13 @@ class MainStack(Stack):
                 "PARTNER_ORIGINS": ",".join(config.partner_origins),
                 "MAX_MATCHES": str(config.max_matches),
                 "POWERTOOLS_METRICS_NAMESPACE": "JAQE",
+                **self.mail.environment(),
             },
         )
         self.api = PublicApi(
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
+        self.mail.add_functions(self.functions, self.monitoring)
         self._contact_messages()
         self._consumer_intake()
         self.retention = Retention(
@@ -66,12 +67,6 @@ class MainStack(Stack):
         """Reading the HMAC key, and using the data key (tables and secret share it)."""
         self.storage.subject_key_secret.grant_read(function)
         allow_key(function, self.storage.key)
-
-    def _send_mail_statement(self) -> iam.PolicyStatement:
-        identity_arn = self.format_arn(
-            service="ses", resource="identity", resource_name=self.mail_identity.email_identity_name
-        )
-        return iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity_arn])
 
     def _allow_data(
         self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()
@@ -91,7 +86,7 @@ class MainStack(Stack):
         self._allow_data(function, data_actions, indexes)
         self._allow_idempotency(function)
         self._allow_subject_keys(function)
-        function.add_to_role_policy(self._send_mail_statement())
+        self.mail.allow_sending(function)
         return function
 
     def _contact_messages(self) -> None:
@@ -125,4 +120,4 @@ class MainStack(Stack):
 
         mailing = self.functions.create("similar_services", timeout_seconds=300)
         self._allow_data(mailing, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment",))
-        mailing.add_to_role_policy(self._send_mail_statement())
+        self.mail.allow_sending(mailing)

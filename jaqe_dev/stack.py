@@ -59,7 +59,7 @@ class LocalStack:
 
     def settle(self) -> None:
         """Deliver the stream records of writes made outside any function (tests writing directly)."""
-        self.lambdas.deliver_streams()
+        self.lambdas.settle()
 
     def store(self) -> Any:
         from jaqe.store import Store

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.contact import ContactMessageAccepted, ContactMessageIn, submit_contact_message
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import metrics
 from jaqe.store import Store
 from jaqe.subject import subject_key
@@ -17,7 +17,9 @@ app = create_app()
 @app.post("/v1/contact-messages", responses={202: {"description": "Message accepted"}})
 def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Response[str]:
     def accept() -> dict:
-        result = submit_contact_message(message, store=Store(), mailer=SesMailer(), subject_key=subject_key)
+        result = submit_contact_message(
+            message, store=Store(), mailer=OutboxMailer(), subject_key=subject_key
+        )
         return result.model_dump()
 
     accepted = ContactMessageAccepted(

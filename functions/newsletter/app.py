@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.errors import InvalidInput
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.marketing import unsubscribe
 from jaqe.newsletter import Newsletter, SubscriptionIn
 from jaqe.store import Store
@@ -20,7 +20,7 @@ Token = Annotated[str, Query(min_length=20, max_length=200)]
 @app.post("/v1/newsletter/subscriptions", responses={202: {"description": "Confirmation link sent"}})
 def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Response[str]:
     def accept() -> dict:
-        Newsletter(Store(), SesMailer(), subject_key).subscribe(
+        Newsletter(Store(), OutboxMailer(), subject_key).subscribe(
             subscription.email, subscription.policy_version
         )
         # Same answer whether or not the address is already known: no enumeration.
@@ -31,7 +31,7 @@ def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Respon
 
 @app.get("/v1/newsletter/confirm")
 def get_confirm(token: Token) -> Response[str]:
-    Newsletter(Store(), SesMailer(), subject_key).confirm(token)
+    Newsletter(Store(), OutboxMailer(), subject_key).confirm(token)
     return json_response(200, {"status": "confirmed"})
 
 
@@ -49,7 +49,7 @@ def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None)
         raise InvalidInput(
             "Le jeton de désinscription est manquant.", errors=[{"field": "token", "message": "requis"}]
         )
-    purpose = unsubscribe(Store(), SesMailer(), token)
+    purpose = unsubscribe(Store(), OutboxMailer(), token)
     return json_response(200, {"status": "unsubscribed", "purpose": purpose})
 
 

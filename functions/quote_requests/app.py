@@ -5,7 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.api import api_handler, create_app, json_response, run_idempotent, source_site
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import metrics
 from jaqe.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
 from jaqe.settings import get_settings
@@ -20,7 +20,7 @@ def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[s
     origin = source_site(app)
 
     def accept() -> dict:
-        use_case = QuoteRequests(Store(), SesMailer(), subject_key, max_matches=get_settings().max_matches)
+        use_case = QuoteRequests(Store(), OutboxMailer(), subject_key, max_matches=get_settings().max_matches)
         return use_case.submit(request, source_site=origin).model_dump()
 
     accepted = QuoteRequestAccepted(

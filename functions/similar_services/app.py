@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.marketing import send_similar_services
 from jaqe.observability import logger, metrics, tracer
 from jaqe.store import Store
@@ -20,6 +20,6 @@ class MailingRequest(BaseModel):
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request = MailingRequest.model_validate(event)
-    sent = send_similar_services(Store(), SesMailer(), request.trade, request.months)
+    sent = send_similar_services(Store(), OutboxMailer(), request.trade, request.months)
     metrics.add_metric(name="SimilarServicesSent", unit="Count", value=sent)
     return {"trade": request.trade, "sent": sent}

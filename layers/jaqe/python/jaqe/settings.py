@@ -24,6 +24,7 @@ class Settings(BaseModel):
     exports_bucket: str = ""
     rights_state_machine_arn: str = ""
     mail_queue_url: str = ""
+    mail_configuration_set: str = ""
     user_pool_id: str = ""
     partner_origins: tuple[str, ...] = ()
     policy_version: str = POLICY_VERSION
@@ -41,6 +42,7 @@ _ENV = {
     "exports_bucket": "EXPORTS_BUCKET",
     "rights_state_machine_arn": "RIGHTS_STATE_MACHINE_ARN",
     "mail_queue_url": "MAIL_QUEUE_URL",
+    "mail_configuration_set": "MAIL_CONFIGURATION_SET",
     "user_pool_id": "USER_POOL_ID",
 }
 
