@@ -12,6 +12,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra import names
 from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
@@ -50,6 +51,7 @@ class Mail(Construct):
         self.queue = sqs.Queue(
             self,
             "Outbox",
+            queue_name=names.MAIL_OUTBOX_QUEUE,
             encryption=sqs.QueueEncryption.KMS,
             encryption_master_key=storage.key,
             enforce_ssl=True,
