@@ -5,7 +5,7 @@ and IAM statements in the inbound stack scoped to exactly these resources.
 """
 
 DATA_TABLE = "jaqe-data"
-SUBJECT_KEY_SECRET = "jaqe/subject-key"
+SUBJECT_KEY_SECRET = "jaqe/subject-key"  # noqa: S105 - a secret's name, not its value
 MAIL_OUTBOX_QUEUE = "jaqe-mail-outbox"
 DATA_KEY_ALIAS = "alias/jaqe-data"
 RIGHTS_STATE_MACHINE = "jaqe-rights-request"

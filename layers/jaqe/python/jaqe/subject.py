@@ -31,7 +31,11 @@ def _secret() -> bytes:
     settings = get_settings()
     provider = parameters.SecretsProvider(boto3_client=aws.client("secretsmanager"))
     value = provider.get(settings.subject_key_secret, max_age=3600)
-    return value.encode() if isinstance(value, str) else bytes(value)
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    raise TypeError("the subject-key secret must be a string")
 
 
 def subject_key(email: str, secret: Callable[[], bytes] = _secret) -> str:
