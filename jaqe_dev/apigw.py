@@ -99,7 +99,19 @@ class LocalApi:
                 "status": 404,
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
-        event = proxy_event(route, parts.path, params, method, query, headers, body, caller or Caller())
+        caller = caller or Caller()
+        if route.authorization == "AWS_IAM":
+            operator = _iam_caller(headers)
+            if operator is None:
+                problem = {
+                    "type": "https://jaqe.fr/problems/forbidden",
+                    "title": "Accès refusé",
+                    "status": 403,
+                    "detail": "Operators' API: sign the request (IAM); locally, send X-Local-Operator: <name>.",
+                }
+                return ApiResponse(403, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+            caller.iam_user = operator
+        event = proxy_event(route, parts.path, params, method, query, headers, body, caller)
         result = self.lambdas.invoke(route.function, event)
         response_headers = dict(result.get("headers") or {})
         for key, values in (result.get("multiValueHeaders") or {}).items():
@@ -108,3 +120,9 @@ class LocalApi:
         if result.get("isBase64Encoded"):
             text = base64.b64decode(text).decode()
         return ApiResponse(int(result["statusCode"]), response_headers, text)
+
+
+def _iam_caller(headers: dict[str, str]) -> str | None:
+    """Locally, an IAM-signed operator is whoever names themselves in X-Local-Operator."""
+    name = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), None)
+    return f"arn:aws:iam::123456789012:user/{name}" if name else None
