@@ -183,6 +183,14 @@ class LocalLambdas:
             # A write from another thread (the moto server in `make dev`): deliver in the background.
             threading.Thread(target=self.settle, daemon=True).start()
 
+    def resolver_of(self, logical_id: str) -> Any:
+        """The function's Powertools resolver (API functions), loaded with its environment."""
+        from jaqe.settings import get_settings
+
+        with self.lock, environment({**self.provisioned.environment(logical_id), **LOCAL_ENVIRONMENT}):
+            get_settings.cache_clear()
+            return self._module(logical_id).app
+
     def invoke_by_name(self, service_name: str, event: Any) -> Any:
         return self.invoke(self.logical_id(service_name), event)
 

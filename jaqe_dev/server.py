@@ -87,6 +87,10 @@ class LocalHandler(BaseHTTPRequestHandler):
 
         if path == "/_local/outbox" and self.command == "GET":
             self._json(200, self.stack.outbox())
+        elif path == "/_local/openapi.json" and self.command == "GET":
+            from jaqe_dev.openapi import combined_openapi
+
+            self._json(200, combined_openapi(self.stack.lambdas))
         elif path == "/_local/clock" and self.command == "GET":
             self._json(200, {"now": clock.now().isoformat(), "offset_days": clock.offset().days})
         elif path == "/_local/clock" and self.command == "POST":

@@ -19,13 +19,19 @@ class ExportRequest(BaseModel):
     partner: ShortText
 
 
+class ExportOut(BaseModel):
+    export_id: str
+    count: int
+    rows: list[dict[str, str]]
+
+
 @app.post(
     "/v1/admin/commercial-partners/exports", responses={201: {"description": "Export made and recorded"}}
 )
-def post_export(request: Annotated[ExportRequest, Body()]) -> Response[str]:
+def post_export(request: Annotated[ExportRequest, Body()]) -> Response[ExportOut]:
     operator = app.current_event.request_context.identity.user_arn or "unknown"
     export = export_for_partner(Store(), request.partner, operator)
-    return json_response(201, {"export_id": export.export_id, "count": len(export.rows), "rows": export.rows})
+    return json_response(201, ExportOut(export_id=export.export_id, count=len(export.rows), rows=export.rows))
 
 
 handler = api_handler(app)

@@ -15,7 +15,7 @@ app = create_app()
 
 
 @app.post("/v1/contact-messages", responses={202: {"description": "Message accepted"}})
-def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Response[str]:
+def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Response[ContactMessageAccepted]:
     def accept() -> dict:
         result = submit_contact_message(
             message, store=Store(), mailer=OutboxMailer(), subject_key=subject_key
@@ -26,7 +26,7 @@ def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Respon
         **run_idempotent(app, "submit_contact_message", accept, message.model_dump())
     )
     metrics.add_metric(name="ContactMessageAccepted", unit="Count", value=1)
-    return json_response(202, accepted.model_dump())
+    return json_response(202, accepted)
 
 
 handler = api_handler(app)

@@ -13,19 +13,19 @@ app = create_app()
 
 
 @app.post("/v1/cookie-consents", responses={201: {"description": "Choice recorded"}})
-def post_cookie_consent(choice: Annotated[CookieConsentIn, Body()]) -> Response[str]:
+def post_cookie_consent(choice: Annotated[CookieConsentIn, Body()]) -> Response[CookieConsentOut]:
     def accept() -> dict:
         return record_choice(Store(), choice).model_dump(mode="json")
 
     recorded = CookieConsentOut(
         **run_idempotent(app, "record_cookie_choice", accept, choice.model_dump(mode="json"))
     )
-    return json_response(201, recorded.model_dump(mode="json"))
+    return json_response(201, recorded)
 
 
 @app.get("/v1/cookie-consents/<visitor_id>")
-def get_cookie_consent(visitor_id: Annotated[uuid.UUID, Path()]) -> Response[str]:
-    return json_response(200, current_choice(Store(), visitor_id).model_dump(mode="json"))
+def get_cookie_consent(visitor_id: Annotated[uuid.UUID, Path()]) -> Response[CookieConsentOut]:
+    return json_response(200, current_choice(Store(), visitor_id))
 
 
 handler = api_handler(app)

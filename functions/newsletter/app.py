@@ -5,7 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.api import StatusOut, api_handler, create_app, json_response, run_idempotent
 from jaqe.errors import InvalidInput
 from jaqe.mail import OutboxMailer
 from jaqe.marketing import unsubscribe
@@ -14,11 +14,17 @@ from jaqe.store import Store
 from jaqe.subject import subject_key
 
 app = create_app()
+
+
+class Unsubscribed(StatusOut):
+    purpose: str
+
+
 Token = Annotated[str, Query(min_length=20, max_length=200)]
 
 
 @app.post("/v1/newsletter/subscriptions", responses={202: {"description": "Confirmation link sent"}})
-def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Response[str]:
+def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Response[StatusOut]:
     def accept() -> dict:
         Newsletter(Store(), OutboxMailer(), subject_key).subscribe(
             subscription.email, subscription.policy_version
@@ -26,17 +32,19 @@ def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Respon
         # Same answer whether or not the address is already known: no enumeration.
         return {"status": "confirmation_sent"}
 
-    return json_response(202, run_idempotent(app, "subscribe_newsletter", accept, subscription.model_dump()))
+    return json_response(
+        202, StatusOut(**run_idempotent(app, "subscribe_newsletter", accept, subscription.model_dump()))
+    )
 
 
 @app.get("/v1/newsletter/confirm")
-def get_confirm(token: Token) -> Response[str]:
+def get_confirm(token: Token) -> Response[StatusOut]:
     Newsletter(Store(), OutboxMailer(), subject_key).confirm(token)
-    return json_response(200, {"status": "confirmed"})
+    return json_response(200, StatusOut(status="confirmed"))
 
 
 @app.post("/v1/newsletter/unsubscribe")
-def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[str]:
+def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Unsubscribed]:
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL that carries the token;
     # the site may instead send {"token": ...} as JSON.
     if token is None:
@@ -50,7 +58,7 @@ def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None)
             "Le jeton de désinscription est manquant.", errors=[{"field": "token", "message": "requis"}]
         )
     purpose = unsubscribe(Store(), OutboxMailer(), token)
-    return json_response(200, {"status": "unsubscribed", "purpose": purpose})
+    return json_response(200, Unsubscribed(status="unsubscribed", purpose=purpose))
 
 
 handler = api_handler(app)

@@ -16,7 +16,7 @@ app = create_app()
 
 
 @app.post("/v1/quote-requests", responses={201: {"description": "Lead stored and shared"}})
-def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[str]:
+def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[QuoteRequestAccepted]:
     origin = source_site(app)
 
     def accept() -> dict:
@@ -28,7 +28,7 @@ def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[s
     )
     metrics.add_metric(name="QuoteRequestAccepted", unit="Count", value=1)
     metrics.add_metric(name="ProfessionalsMatched", unit="Count", value=accepted.matched_professionals)
-    return json_response(201, accepted.model_dump())
+    return json_response(201, accepted)
 
 
 handler = api_handler(app)

@@ -3,13 +3,19 @@
 from aws_lambda_powertools.event_handler import Response
 from jaqe.api import api_handler, create_app, json_response
 from jaqe.trades import TRADES
+from pydantic import BaseModel
 
 app = create_app()
 
 
+class Trade(BaseModel):
+    id: str
+    label: str
+
+
 @app.get("/v1/trades")
-def get_trades() -> Response[str]:
-    return json_response(200, [{"id": trade_id, "label": label} for trade_id, label in TRADES.items()])
+def get_trades() -> Response[list[Trade]]:
+    return json_response(200, [Trade(id=trade_id, label=label) for trade_id, label in TRADES.items()])
 
 
 handler = api_handler(app)

@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 
 from jaqe.errors import DomainError, InvalidInput, TemporarilyUnavailable
 from jaqe.observability import logger, metrics, tracer
@@ -120,10 +121,28 @@ def source_site(app: APIGatewayRestResolver) -> str:
     return origin if origin in allowed else settings.site_url
 
 
-def json_response(status: int, body: Any) -> Response[str]:
-    return Response(
-        status_code=status, content_type="application/json", body=json.dumps(body, ensure_ascii=False)
-    )
+def json_response(status: int, body: Any) -> Response[Any]:
+    """A JSON answer; `body` is a pydantic model (or a list of them), as the route's annotation declares."""
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+class StatusOut(BaseModel):
+    status: str
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, the body of every 4xx/5xx answer (`application/problem+json`)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
 
 
 @cache
