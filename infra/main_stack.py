@@ -14,6 +14,7 @@ from jaqe.regions import require_eu_region
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.professionals import Professionals
 from infra.constructs.storage import Storage
 
 
@@ -47,6 +48,15 @@ class MainStack(Stack):
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
         self._contact_messages()
+        self.professionals = Professionals(
+            self,
+            "Professionals",
+            storage=self.storage,
+            functions=self.functions,
+            api=self.api,
+            mail_statement=self._send_mail_statement(),
+            site_url=config.site_url,
+        )
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
