@@ -99,7 +99,10 @@ class LocalApi:
                 "status": 404,
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
-        event = proxy_event(route, parts.path, params, method, query, headers, body, caller or Caller())
+        authorized = authorize(route, headers, caller or Caller())
+        if isinstance(authorized, ApiResponse):
+            return authorized
+        event = proxy_event(route, parts.path, params, method, query, headers, body, authorized)
         result = self.lambdas.invoke(route.function, event)
         response_headers = dict(result.get("headers") or {})
         for key, values in (result.get("multiValueHeaders") or {}).items():
@@ -108,3 +111,34 @@ class LocalApi:
         if result.get("isBase64Encoded"):
             text = base64.b64decode(text).decode()
         return ApiResponse(int(result["statusCode"]), response_headers, text)
+
+
+OPERATOR_HEADER = "X-Local-Operator"
+
+
+def _refusal(status: int, slug: str, title: str) -> ApiResponse:
+    problem = {"type": f"https://jaqe.fr/problems/{slug}", "title": title, "status": status}
+    return ApiResponse(status, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+
+
+def authorize(route: Route, headers: dict[str, str], caller: Caller) -> Caller | ApiResponse:
+    """What API Gateway checks before the function runs.
+
+    COGNITO_USER_POOLS: an ID token of the local pool in `Authorization` (401 otherwise), its
+    claims passed on. AWS_IAM (operators): locally, `X-Local-Operator: <name>` stands for a SigV4
+    signature (403 otherwise). A `Caller` given by in-process tests is taken as already verified.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if route.authorization == "COGNITO_USER_POOLS" and not caller.claims:
+        from jaqe_dev.cognito import verify_id_token
+
+        claims = verify_id_token(lowered.get("authorization", ""))
+        if claims is None:
+            return _refusal(401, "unauthorized", "Jeton de connexion absent, invalide ou expiré")
+        return Caller(claims=claims)
+    if route.authorization == "AWS_IAM" and not caller.iam_user:
+        operator = lowered.get(OPERATOR_HEADER.lower(), "").strip()
+        if not operator:
+            return _refusal(403, "forbidden", "Réservé au personnel habilité (signature IAM requise)")
+        return Caller(iam_user=f"arn:aws:iam::123456789012:user/{operator}")
+    return caller
