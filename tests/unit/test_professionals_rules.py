@@ -82,7 +82,7 @@ def test_registration_caps_trade_by_departement_pairs_to_one_transaction():
         "trades": ["plomberie", "chauffage", "toiture"],
         "service_areas": [f"{n:02d}" for n in range(1, 15)],
     }
-    assert 3 * 14 > MAX_LISTING_ENTRIES
+    assert MAX_LISTING_ENTRIES < 3 * 14
     with pytest.raises(ValidationError, match="couples"):
         ProfessionalIn.model_validate(too_many)
 
