@@ -84,3 +84,20 @@ def login(
         "expires_in": result["ExpiresIn"],
         "use": "Authorization: <id_token>",
     }
+
+
+def login_request(provisioned: Provisioned, body: str | None) -> tuple[int, dict[str, Any]]:
+    """`POST /_local/login {"email", "password", "new_password"?}` -> (status, answer)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        request = json.loads(body or "{}")
+        email, password = str(request["email"]), str(request["password"])
+    except (ValueError, KeyError, TypeError):
+        return 422, {"title": "email and password are required (and new_password on the first login)"}
+    try:
+        return 200, login(provisioned, email, password, request.get("new_password"))
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        status = 401 if code in ("NotAuthorizedException", "UserNotFoundException") else 422
+        return status, {"title": "login refused", "code": code}
