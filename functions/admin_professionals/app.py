@@ -33,9 +33,11 @@ def post_approve(id: str) -> Response[str]:
 
 
 @app.post("/v1/admin/professionals/<id>/reject")
-def post_reject(id: str, decision: Annotated[professionals.RejectionIn, Body()]) -> Response[str]:
+def post_reject(
+    id: str, decision: Annotated[professionals.RejectionIn | None, Body()] = None
+) -> Response[str]:
     by = operator()
-    result = professionals.reject(Store(), SesMailer(), id, by, decision.reason)
+    result = professionals.reject(Store(), SesMailer(), id, by, decision.reason if decision else None)
     metrics.add_metric(name="ProfessionalRejected", unit="Count", value=1)
     return json_response(200, result)
 

@@ -524,6 +524,18 @@ def test_rejection_removes_the_listing_and_archives_for_five_years(local):
     assert listing_entries(local, pro_id) == []
     [profile] = [i for i in items(local) if i["sk"] == "PROFILE"]
     assert profile["decided_by"].endswith("/alice") and profile["expires_at"]
+    rejection = [e for e in local.outbox() if "pas été validé" in e["subject"]]
+    assert len(rejection) == 1 and "Kbis illisible" in rejection[0]["text"]
+
+
+def test_a_pending_professional_can_be_rejected_without_a_reason(local):
+    pro_id = register(local)
+
+    response = local.api.request("POST", f"/v1/admin/professionals/{pro_id}/reject", headers=OPERATOR)
+
+    assert response.status == 200, response.body
+    again = local.api.request("POST", f"/v1/admin/professionals/{pro_id}/reject", headers=OPERATOR)
+    assert again.status == 409
 
 
 def test_expired_insurance_unlists_automatically_and_tells_the_professional(local):
