@@ -596,3 +596,25 @@ def test_listing_entries_are_queryable_by_trade_and_departement(local):
 
     assert [e["pro_id"] for e in found] == [pro_id]
     assert date.fromisoformat(found[0]["insurance_valid_until"]) > clock.now().date()
+
+
+def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_lead_is_visible(local):
+    """The issue's path end to end; matching is simulated as the contract describes it: it reads
+    the listing entries of (trade, département) and writes one disclosure per professional."""
+    pro_id, auth = approved_professional(local)
+    assert local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"] == []
+
+    matched = table(local).query(KeyConditionExpression=Key("pk").eq("LISTING#chauffage#30"))["Items"]
+    assert [e["pro_id"] for e in matched] == [pro_id]
+    for entry in matched:
+        disclose(local, entry["pro_id"], "lead_next", clock.now())
+    table(local).update_item(
+        Key={"pk": "LEAD#lead_next", "sk": f"DISCLOSURE#{pro_id}"},
+        UpdateExpression="SET #s.budget = :b",
+        ExpressionAttributeNames={"#s": "shared"},
+        ExpressionAttributeValues={":b": 1500},
+    )
+
+    [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
+    assert lead["lead_id"] == "lead_next" and lead["shared"]["city"] == "Montpellier"
+    assert lead["shared"]["budget"] == 1500
