@@ -418,6 +418,7 @@ def test_the_check_handler_run_with_an_s3_event_rejects_an_executable_and_delete
 
     assert local.lambdas.invoke_by_name("document_check", event) == {"rejected": 1}
     assert s3.list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []) == []
+    assert local.lambdas.invoke_by_name("document_check", event) == {"gone": 1}  # a replayed event
     assert (
         local.api.request("GET", "/v1/pro/me/documents", headers=auth).json()["items"][0]["status"]
         == "rejected"
@@ -618,3 +619,16 @@ def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_l
     [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
     assert lead["lead_id"] == "lead_next" and lead["shared"]["city"] == "Montpellier"
     assert lead["shared"]["budget"] == 1500
+
+
+def test_an_upload_that_no_document_request_announced_is_deleted(local):
+    pro_id = register(local)
+    s3 = boto3.client("s3")
+    for key in (
+        f"professionals/{pro_id}/doc_{'0' * 32}",
+        f"professionals/{pro_id}/../escape",
+        "professionals/x",
+    ):
+        s3.put_object(Bucket=bucket(local), Key=key, Body=PDF)  # the notification runs the check
+
+        assert s3.list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []) == []

@@ -157,8 +157,15 @@ def list_documents(store: Store, pro_id: str) -> list[dict[str, Any]]:
 
 
 def check_upload(store: Store, s3: Any, bucket: str, key: str, version_id: str | None = None) -> str:
-    """Checks one uploaded object; returns what happened: accepted, rejected or stray (deleted)."""
-    head = s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
+    """Checks one uploaded object; returns what happened: accepted, rejected, stray (deleted) or gone."""
+    from botocore.exceptions import ClientError
+
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NoSuchVersion"):
+            return "gone"  # a replayed event for an object already deleted
+        raise
     version_id = version_id or head.get("VersionId")
     match = _KEY.match(key)
     doc = store.get(profile_pk(match.group(1)), f"DOC#{match.group(2)}") if match else None
