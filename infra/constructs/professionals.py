@@ -66,6 +66,22 @@ class Professionals(Construct):
         self._document_check(environment)
         self._insurance_watch(environment)
 
+    def allow_document_purge(self, function: lambda_.Function) -> None:
+        """For retention (cascade on expiry or erasure, reconciliation): list and delete every version
+        of professionals' documents. Nothing else of the bucket, no reading of contents."""
+        function.add_environment("DOCUMENTS_BUCKET", self.documents.bucket_name)
+        allow(function, ["s3:ListBucket", "s3:ListBucketVersions"], [self.documents.bucket_arn])
+        allow(
+            function,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Purging the documents of professionals whose data expired: any key under the prefix.",
+        )
+
     # --- resources ---------------------------------------------------------------------
 
     def _buckets(self, site_url: str) -> None:
