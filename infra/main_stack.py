@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Stack
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_ses as ses
 from constructs import Construct
 from jaqe.regions import require_eu_region
 
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.mail import Mail
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.professionals import Professionals
+from infra.constructs.retention import Retention
 from infra.constructs.storage import Storage
 
 
@@ -24,8 +25,9 @@ class MainStack(Stack):
         require_eu_region(config.region)
         self.config = config
         self.storage = Storage(self, "Storage")
-        self.mail_identity = ses.EmailIdentity(
-            self, "MailDomain", identity=ses.Identity.domain(config.mail_domain)
+        self.monitoring = Monitoring(self, "Monitoring", key=self.storage.key, alarm_email=config.alarm_email)
+        self.mail = Mail(
+            self, "Mail", mail_domain=config.mail_domain, storage=self.storage, monitoring=self.monitoring
         )
         self.functions = Functions(
             self,
@@ -42,21 +44,30 @@ class MainStack(Stack):
                 "PARTNER_ORIGINS": ",".join(config.partner_origins),
                 "MAX_MATCHES": str(config.max_matches),
                 "POWERTOOLS_METRICS_NAMESPACE": "JAQE",
+                **self.mail.environment(),
             },
         )
         self.api = PublicApi(
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
+        self.mail.add_functions(self.functions, self.monitoring)
         self._contact_messages()
+        self._consumer_intake()
         self.professionals = Professionals(
             self,
             "Professionals",
             storage=self.storage,
             functions=self.functions,
             api=self.api,
-            mail_statement=self._send_mail_statement(),
-            site_url=config.site_url,
+            allow_mail=self.mail.allow_sending,
+            site_url=self.config.site_url,
         )
+        self.retention = Retention(
+            self, "Retention", storage=self.storage, functions=self.functions, monitoring=self.monitoring
+        )
+        # Archived documents go with their owner: the cascade and reconciliation purge the bucket.
+        self.professionals.allow_document_purge(self.retention.cascade)
+        self.professionals.allow_document_purge(self.retention.reconciliation)
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
@@ -70,16 +81,56 @@ class MainStack(Stack):
         self.storage.subject_key_secret.grant_read(function)
         allow_key(function, self.storage.key)
 
-    def _send_mail_statement(self) -> iam.PolicyStatement:
-        identity_arn = self.format_arn(
-            service="ses", resource="identity", resource_name=self.mail_identity.email_identity_name
-        )
-        return iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity_arn])
+    def _allow_data(
+        self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()
+    ) -> None:
+        """Exactly these item actions on the data table, and Query on the named indexes."""
+        table = self.storage.table.table_arn
+        allow(function, actions, [table])
+        if indexes:
+            allow(function, ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes])
+        allow_key(function, self.storage.key)
 
-    def _contact_messages(self) -> None:
-        function = self.functions.create("contact_messages")
-        allow(function, ["dynamodb:PutItem"], [self.storage.table.table_arn])
+    def _form_function(
+        self, name: str, data_actions: list[str], indexes: tuple[str, ...] = ()
+    ) -> lambda_.Function:
+        """A public form's function: data access, idempotency, subject keys and outgoing mail."""
+        function = self.functions.create(name)
+        self._allow_data(function, data_actions, indexes)
         self._allow_idempotency(function)
         self._allow_subject_keys(function)
-        function.add_to_role_policy(self._send_mail_statement())
+        self.mail.allow_sending(function)
+        return function
+
+    def _contact_messages(self) -> None:
+        function = self._form_function("contact_messages", ["dynamodb:PutItem"])
         self.api.public_route("POST", "/v1/contact-messages", function)
+
+    def _consumer_intake(self) -> None:
+        trades = self.functions.create("trades")
+        self.api.public_route("GET", "/v1/trades", trades)
+
+        quotes = self._form_function(
+            "quote_requests",
+            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            ("by_subject",),
+        )
+        self.api.public_route("POST", "/v1/quote-requests", quotes)
+
+        newsletter = self._form_function(
+            "newsletter",
+            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
+        )
+        self.api.public_route("POST", "/v1/newsletter/subscriptions", newsletter)
+        self.api.public_route("GET", "/v1/newsletter/confirm", newsletter)
+        self.api.public_route("POST", "/v1/newsletter/unsubscribe", newsletter)
+
+        cookies = self.functions.create("cookie_consents")
+        self._allow_data(cookies, ["dynamodb:PutItem", "dynamodb:GetItem"])
+        self._allow_idempotency(cookies)
+        self.api.public_route("POST", "/v1/cookie-consents", cookies)
+        self.api.public_route("GET", "/v1/cookie-consents/{visitor_id}", cookies)
+
+        mailing = self.functions.create("similar_services", timeout_seconds=300)
+        self._allow_data(mailing, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment",))
+        self.mail.allow_sending(mailing)

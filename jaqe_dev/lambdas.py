@@ -54,7 +54,7 @@ class LocalContext:
 
 
 @contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
+def environment(values: dict[str, str]) -> Iterator[None]:
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     try:
@@ -72,7 +72,11 @@ class LocalLambdas:
         self.provisioned = provisioned
         self.specs = provisioned.stack.functions()
         self._modules: dict[str, ModuleType] = {}
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
+        self._depth = 0
+        self._settling = False
+        # Stream batches wait until the write that caused them has returned, as in AWS.
+        self._pending_streams: list[tuple[str, Any]] = []
 
     def logical_id(self, service_name: str) -> str:
         """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
@@ -95,17 +99,89 @@ class LocalLambdas:
         from jaqe.settings import get_settings
 
         spec = self.specs[logical_id]
-        environment = {
+        values = {
             **self.provisioned.environment(logical_id),
             **LOCAL_ENVIRONMENT,
             "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         }
-        with self._lock, _environment(environment):
-            get_settings.cache_clear()
-            module = self._module(logical_id)
-            handler = getattr(module, spec.handler.rsplit(".", 1)[1])
-            context = LocalContext(logical_id, str(uuid.uuid4()), timeout_seconds=spec.timeout)
-            return handler(event, context)
+        with self.lock:
+            self._depth += 1
+            try:
+                with environment(values):
+                    get_settings.cache_clear()
+                    module = self._module(logical_id)
+                    handler = getattr(module, spec.handler.rsplit(".", 1)[1])
+                    context = LocalContext(logical_id, str(uuid.uuid4()), timeout_seconds=spec.timeout)
+                    result = handler(event, context)
+            finally:
+                self._depth -= 1
+            if self._depth == 0 and not self._settling:
+                self.settle()
+            return result
+
+    def settle(self) -> None:
+        """Deliver what writes and sends have queued (stream records, queue messages) until nothing is left.
+
+        Each queue message is tried at most once per call; a failed one becomes visible again
+        for the next call, and after `maxReceiveCount` receives moto moves it to its DLQ.
+        """
+        with self.lock:
+            self._settling = True
+            try:
+                tried: set[str] = set()
+                while self._deliver_streams() | self._poll_queues(tried):
+                    pass
+            finally:
+                self._settling = False
+
+    def _deliver_streams(self) -> bool:
+        delivered = bool(self._pending_streams)
+        while self._pending_streams:
+            function_name, payload = self._pending_streams.pop(0)
+            self.invoke(function_name, payload)
+        return delivered
+
+    def _poll_queues(self, tried: set[str]) -> bool:
+        import boto3
+
+        sqs = boto3.client("sqs", region_name=REGION)
+        progressed = False
+        for function_name, queue_arn, batch_size in self.provisioned.queue_mappings:
+            url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[1])["QueueUrl"]
+            received = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=batch_size, AttributeNames=["All"], VisibilityTimeout=300
+            ).get("Messages", [])
+            fresh = [m for m in received if m["MessageId"] not in tried]
+            if not fresh:
+                for message in received:  # already tried in this call: leave them for the next one
+                    sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                    )
+                continue
+            progressed = True
+            tried.update(m["MessageId"] for m in fresh)
+            event = {"Records": [_sqs_record(m, queue_arn) for m in fresh]}
+            try:
+                failures = {
+                    f["itemIdentifier"]
+                    for f in (self.invoke(function_name, event) or {}).get("batchItemFailures", [])
+                }
+            except Exception:  # the whole batch failed
+                failures = {m["MessageId"] for m in fresh}
+            for message in fresh:
+                if message["MessageId"] in failures:
+                    sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                    )
+                else:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return progressed
+
+    def _queue_stream(self, function_name: str, payload: Any) -> None:
+        self._pending_streams.append((function_name, payload))
+        if not self.lock._is_owned():  # type: ignore[attr-defined]
+            # A write from another thread (the moto server in `make dev`): deliver in the background.
+            threading.Thread(target=self.settle, daemon=True).start()
 
     def invoke_by_name(self, service_name: str, event: Any) -> Any:
         return self.invoke(self.logical_id(service_name), event)
@@ -118,6 +194,9 @@ class LocalLambdas:
 
         def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
             payload = json.loads(event) if isinstance(event, str | bytes) else (event or {})
+            if _is_stream_batch(payload):
+                lambdas._queue_stream(function.function_name, payload)
+                return "{}", False, ""
             try:
                 result = lambdas.invoke(function.function_name, payload)
             except Exception as error:  # reported to the caller as a Lambda function error
@@ -126,3 +205,22 @@ class LocalLambdas:
             return json.dumps(result, default=str), False, ""
 
         LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign,assignment]
+
+
+def _is_stream_batch(payload: Any) -> bool:
+    records = payload.get("Records") if isinstance(payload, dict) else None
+    return isinstance(records, list) and bool(records) and records[0].get("eventSource") == "aws:dynamodb"
+
+
+def _sqs_record(message: Any, queue_arn: str) -> dict[str, Any]:
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }

@@ -28,6 +28,8 @@ class Provisioned:
     stack: SynthesizedStack
     names: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
+    # (function, queue ARN, batch size) of each SQS event source, polled in-process.
+    queue_mappings: list[tuple[str, str, int]] = field(default_factory=list)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, str | int | float | bool):
@@ -62,9 +64,11 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
     _tables(stack, session, done)
     _secrets(stack, session, done)
     _mail_identities(stack, session)
+    _queues(stack, session, done)
     _buckets(stack, session, done)
     _user_pools(stack, session, done)
     _functions(stack, session, done)
+    _event_source_mappings(stack, session, done)
     _bucket_notifications(stack, session, done)
     return done
 
@@ -148,11 +152,55 @@ def _functions(stack: SynthesizedStack, session: boto3.Session, done: Provisione
         done.arns[f"{logical_id}.Arn"] = arn
 
 
+def _queues(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    sqs = session.client("sqs")
+    queues = stack.of_type("AWS::SQS::Queue")
+    # Dead-letter queues first, so that redrive policies can name them.
+    for logical_id, props in sorted(queues.items(), key=lambda kv: "RedrivePolicy" in kv[1]):
+        attributes: dict[str, Any] = {}
+        if "RedrivePolicy" in props:
+            policy = props["RedrivePolicy"]
+            attributes["RedrivePolicy"] = json.dumps(
+                {
+                    "deadLetterTargetArn": done.resolve(policy["deadLetterTargetArn"]),
+                    "maxReceiveCount": policy["maxReceiveCount"],
+                }
+            )
+        if "VisibilityTimeout" in props:
+            attributes["VisibilityTimeout"] = str(props["VisibilityTimeout"])
+        url = sqs.create_queue(QueueName=logical_id, Attributes=attributes)["QueueUrl"]  # type: ignore[arg-type]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        done.names[logical_id] = url  # Ref of a queue is its URL
+        done.arns[f"{logical_id}.Arn"] = arn
+
+
+def _event_source_mappings(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """Stream mappings: moto then delivers each table write to the function, as DynamoDB Streams would.
+
+    Queue mappings are polled by `jaqe_dev.lambdas` instead (moto would drop a message whose
+    processing fails, where Lambda's poller leaves it for a retry and then the DLQ).
+    """
+    lambda_client = session.client("lambda")
+    for props in stack.of_type("AWS::Lambda::EventSourceMapping").values():
+        source = done.resolve(props["EventSourceArn"])
+        if ":sqs:" in source:
+            done.queue_mappings.append(
+                (done.resolve(props["FunctionName"]), source, int(props.get("BatchSize", 10)))
+            )
+            continue
+        lambda_client.create_event_source_mapping(
+            EventSourceArn=source,
+            FunctionName=done.resolve(props["FunctionName"]),
+            StartingPosition=props.get("StartingPosition", "TRIM_HORIZON"),
+            BatchSize=int(props.get("BatchSize", 100)),
+        )
+
+
 def _buckets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
     """Buckets named after their logical id, in the EU region, versioned as declared."""
     s3 = session.client("s3")
     for logical_id, props in stack.of_type("AWS::S3::Bucket").items():
-        name = logical_id.lower()
+        name = props["BucketName"] if isinstance(props.get("BucketName"), str) else logical_id.lower()
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[typeddict-item]
         if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})

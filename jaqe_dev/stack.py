@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
 
 from jaqe_dev.apigw import LocalApi
-from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas
+from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas, environment
 from jaqe_dev.outbox import sent_emails
 from jaqe_dev.provision import REGION, Provisioned, provision
 from jaqe_dev.template import CDK_OUT, SynthesizedStack
@@ -44,6 +46,28 @@ class LocalStack:
     def outbox(self) -> list[dict[str, Any]]:
         return sent_emails()
 
-    def environment(self, service_name: str) -> dict[str, str]:
-        """A function's environment as deployed, for domain code called directly from tests."""
-        return {**self.provisioned.environment(self.lambdas.logical_id(service_name)), **LOCAL_ENVIRONMENT}
+    @contextmanager
+    def environment_of(self, service_name: str) -> Iterator[None]:
+        """Run domain code directly (tests, seeds) with a function's environment as deployed."""
+        from jaqe.settings import get_settings
+
+        values = {**self.provisioned.environment(self.lambdas.logical_id(service_name)), **LOCAL_ENVIRONMENT}
+        with self.lambdas.lock, environment(values):
+            get_settings.cache_clear()
+            yield
+        get_settings.cache_clear()
+
+    def settle(self) -> None:
+        """Deliver the stream records of writes made outside any function (tests writing directly)."""
+        self.lambdas.settle()
+
+    def store(self) -> Any:
+        from jaqe.store import Store
+
+        return Store(self.data_table)
+
+    def subject_key(self, email: str) -> str:
+        from jaqe.subject import subject_key
+
+        with self.environment_of("contact_messages"):
+            return subject_key(email)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import professionals
 from jaqe.api import create_app, json_response
 from jaqe.errors import Forbidden
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.store import Store
 
@@ -27,7 +27,7 @@ def operator() -> str:
 @app.post("/v1/admin/professionals/<id>/approve")
 def post_approve(id: str) -> Response[str]:
     by = operator()
-    result = professionals.approve(Store(), SesMailer(), id, by)
+    result = professionals.approve(Store(), OutboxMailer(), id, by)
     metrics.add_metric(name="ProfessionalApproved", unit="Count", value=1)
     return json_response(200, result)
 
@@ -37,7 +37,7 @@ def post_reject(
     id: str, decision: Annotated[professionals.RejectionIn | None, Body()] = None
 ) -> Response[str]:
     by = operator()
-    result = professionals.reject(Store(), SesMailer(), id, by, decision.reason if decision else None)
+    result = professionals.reject(Store(), OutboxMailer(), id, by, decision.reason if decision else None)
     metrics.add_metric(name="ProfessionalRejected", unit="Count", value=1)
     return json_response(200, result)
 

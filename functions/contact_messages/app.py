@@ -4,12 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.api import create_app, json_response, run_idempotent
+from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.contact import ContactMessageAccepted, ContactMessageIn, submit_contact_message
-from jaqe.mail import SesMailer
-from jaqe.observability import logger, metrics, tracer
+from jaqe.mail import OutboxMailer
+from jaqe.observability import metrics
 from jaqe.store import Store
 from jaqe.subject import subject_key
 
@@ -19,7 +17,9 @@ app = create_app()
 @app.post("/v1/contact-messages", responses={202: {"description": "Message accepted"}})
 def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Response[str]:
     def accept() -> dict:
-        result = submit_contact_message(message, store=Store(), mailer=SesMailer(), subject_key=subject_key)
+        result = submit_contact_message(
+            message, store=Store(), mailer=OutboxMailer(), subject_key=subject_key
+        )
         return result.model_dump()
 
     accepted = ContactMessageAccepted(
@@ -29,8 +29,4 @@ def post_contact_message(message: Annotated[ContactMessageIn, Body()]) -> Respon
     return json_response(202, accepted.model_dump())
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

@@ -1,7 +1,7 @@
 """Daily (EventBridge schedule): professionals whose insurance has ended leave the listing and are told."""
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.professionals import unlist_expired_insurance
 from jaqe.store import Store
@@ -11,6 +11,6 @@ from jaqe.store import Store
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict, context: LambdaContext) -> dict:
-    unlisted = unlist_expired_insurance(Store(), SesMailer())
+    unlisted = unlist_expired_insurance(Store(), OutboxMailer())
     metrics.add_metric(name="ProfessionalsUnlistedForInsurance", unit="Count", value=unlisted)
     return {"unlisted": unlisted}

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import aws, documents, professionals
 from jaqe.api import create_app, json_response
 from jaqe.errors import Forbidden
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.settings import get_settings
 from jaqe.store import Store
@@ -65,7 +65,7 @@ def get_documents() -> Response[str]:
 
 @app.post("/v1/pro/me/delist")
 def post_delist() -> Response[str]:
-    result = professionals.delist(Store(), SesMailer(), professionals.CognitoLogins(), current_pro_id())
+    result = professionals.delist(Store(), OutboxMailer(), professionals.CognitoLogins(), current_pro_id())
     metrics.add_metric(name="ProfessionalDelisted", unit="Count", value=1)
     return json_response(200, result)
 

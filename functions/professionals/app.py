@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.api import create_app, json_response, run_idempotent
-from jaqe.mail import SesMailer
+from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.professionals import CognitoLogins, ProfessionalIn, RegistrationAccepted, register_professional
 from jaqe.store import Store
@@ -20,7 +20,11 @@ app = create_app()
 def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Response[str]:
     def register() -> dict:
         result = register_professional(
-            registration, store=Store(), mailer=SesMailer(), logins=CognitoLogins(), subject_key=subject_key
+            registration,
+            store=Store(),
+            mailer=OutboxMailer(),
+            logins=CognitoLogins(),
+            subject_key=subject_key,
         )
         return result.model_dump()
 

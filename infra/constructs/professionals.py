@@ -7,13 +7,14 @@ insurance watch) ends in an encrypted failure queue with an alarm.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
@@ -44,14 +45,14 @@ class Professionals(Construct):
         storage: Storage,
         functions: Functions,
         api: PublicApi,
-        mail_statement: iam.PolicyStatement,
+        allow_mail: Callable[[lambda_.Function], None],
         site_url: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.storage = storage
         self.functions = functions
         self.api = api
-        self.mail_statement = mail_statement
+        self.allow_mail = allow_mail
         self.table_arn = storage.table.table_arn
         self._buckets(site_url)
         self._user_pool()
@@ -227,7 +228,7 @@ class Professionals(Construct):
         )
         allow(function, ["secretsmanager:GetSecretValue"], [self.storage.subject_key_secret.secret_arn])
         self._allow_cognito(function, ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"])
-        function.add_to_role_policy(self.mail_statement)
+        self.allow_mail(function)
         self.api.public_route("POST", "/v1/professionals", function)
 
     def _pro_app(self, environment: dict[str, str]) -> None:
@@ -237,7 +238,7 @@ class Professionals(Construct):
         # The presigned POST is signed with this role: it may put objects under the prefix only.
         allow(function, ["s3:PutObject"], [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")])
         self._allow_cognito(function, ["cognito-idp:AdminDeleteUser"])
-        function.add_to_role_policy(self.mail_statement)
+        self.allow_mail(function)
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
@@ -263,7 +264,7 @@ class Professionals(Construct):
     def _admin(self, environment: dict[str, str]) -> None:
         function = self._create("admin_professionals", environment)
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
-        function.add_to_role_policy(self.mail_statement)
+        self.allow_mail(function)
         for action in ("approve", "reject"):
             method = self.api.rest_api.root.resource_for_path(
                 f"/v1/admin/professionals/{{id}}/{action}"
@@ -318,7 +319,7 @@ class Professionals(Construct):
     def _insurance_watch(self, environment: dict[str, str]) -> None:
         function = self._create("insurance_watch", environment, timeout_seconds=120)
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
-        function.add_to_role_policy(self.mail_statement)
+        self.allow_mail(function)
         function.configure_async_invoke(
             retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
         )

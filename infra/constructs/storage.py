@@ -8,6 +8,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from infra import names
 from infra.constructs.nag import acknowledge
 
 
@@ -20,10 +21,12 @@ class Storage(Construct):
             description="JAQE personal data at rest (tables, buckets, queues, secrets)",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
+            alias=names.DATA_KEY_ALIAS,
         )
         self.table = dynamodb.Table(
             self,
             "DataTable",
+            table_name=names.DATA_TABLE,
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -56,6 +59,12 @@ class Storage(Construct):
             partition_key=dynamodb.Attribute(name="pro_id", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="disclosed_at", type=dynamodb.AttributeType.STRING),
         )
+        # Similar-services mailings: past requesters by trade and month (legitimate interest).
+        self.table.add_global_secondary_index(
+            index_name="by_segment",
+            partition_key=dynamodb.Attribute(name="segment", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
+        )
         self.idempotency_table = dynamodb.Table(
             self,
             "IdempotencyTable",
@@ -72,6 +81,7 @@ class Storage(Construct):
         self.subject_key_secret = secretsmanager.Secret(
             self,
             "SubjectKeySecret",
+            secret_name=names.SUBJECT_KEY_SECRET,
             description="HMAC key of subject keys (hash of a normalised email)",
             encryption_key=self.key,
             generate_secret_string=secretsmanager.SecretStringGenerator(

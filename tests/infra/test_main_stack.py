@@ -126,14 +126,35 @@ def grants(template: dict[str, Any], role_prefix: str) -> dict[str, set[str]]:
     return result
 
 
-def test_contact_function_may_only_put_items_send_mail_and_read_its_secret(template):
+def test_contact_function_may_only_put_items_queue_mail_and_read_its_secret(template):
     granted = grants(template, "FunctionsContactMessagesRole")
     on_data_table = {a for a, targets in granted.items() if any("StorageDataTable" in t for t in targets)}
 
     assert on_data_table == {"dynamodb:PutItem"}
     assert not any(a.endswith("*") and a.startswith(("dynamodb", "s3")) for a in granted)
-    assert "ses:SendRawEmail" in granted
+    assert all("MailOutbox" in t for t in granted["sqs:SendMessage"])
+    assert not any(a.startswith("ses:") for a in granted)  # only the mail sender talks to SES
     assert all("StorageIdempotencyTable" in t for t in granted["dynamodb:DeleteItem"])
+
+
+def test_only_the_mail_sender_may_send_through_ses_and_only_from_our_identity(template):
+    senders = {
+        logical_id.split("Role")[0]
+        for logical_id, policy in resources(template, "AWS::IAM::Policy").items()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if any(
+            str(a).startswith("ses:Send")
+            for a in (statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]])
+        )
+    }
+    assert senders == {"FunctionsMailSender"}
+
+
+def test_the_outbox_queue_retries_then_dead_letters(template):
+    queues = resources(template, "AWS::SQS::Queue")
+    [outbox] = [q for k, q in queues.items() if k.startswith("MailOutbox")]
+    assert outbox["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert "KmsMasterKeyId" in outbox["Properties"]
 
 
 def test_the_api_sits_behind_a_waf_with_a_rate_rule(template):

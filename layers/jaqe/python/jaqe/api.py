@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from jaqe.errors import DomainError, InvalidInput, TemporarilyUnavailable
-from jaqe.observability import logger
+from jaqe.observability import logger, metrics, tracer
 from jaqe.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
@@ -97,6 +97,27 @@ def create_app() -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of an API function: logger context, metrics, tracer, then the resolver."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler
+
+
+def source_site(app: APIGatewayRestResolver) -> str:
+    """The site a form was posted from (C2-01): an allowed partner origin, else JAQE's own site."""
+    settings = get_settings()
+    origin = app.current_event.headers.get("Origin")
+    allowed = {SITE_ORIGIN, settings.site_url, *settings.partner_origins}
+    return origin if origin in allowed else settings.site_url
 
 
 def json_response(status: int, body: Any) -> Response[str]:

@@ -36,6 +36,7 @@ Item = dict[str, Any]
 SUBJECT_INDEX = "by_subject"
 EXPIRY_INDEX = "by_expiry"
 PROFESSIONAL_INDEX = "by_professional"
+SEGMENT_INDEX = "by_segment"
 _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -127,6 +128,60 @@ class Store:
 
         items = self._paginate(
             IndexName=SUBJECT_INDEX, KeyConditionExpression=Key("subject_key").eq(subject_key)
+        )
+        return [i for i in items if include_expired or is_live(i)]
+
+    def take(
+        self, pk: str, sk: str, *, where: str = "attribute_exists(pk)", values: Item | None = None
+    ) -> Item | None:
+        """Delete and return an item in one step (single-use tokens); None when `where` does not hold."""
+        extra = {"ExpressionAttributeValues": values} if values else {}
+        try:
+            return self.table.delete_item(
+                Key={"pk": pk, "sk": sk}, ConditionExpression=where, ReturnValues="ALL_OLD", **extra
+            ).get("Attributes")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise _translate(error) from error
+
+    def update(self, pk: str, sk: str, changes: Item, *, must_exist: bool = True) -> None:
+        """Set attributes of one item (None removes the attribute)."""
+        sets = {k: v for k, v in changes.items() if v is not None}
+        removes = [k for k, v in changes.items() if v is None]
+        expression = ""
+        if sets:
+            expression += "SET " + ", ".join(f"#{k} = :{k}" for k in sets)
+        if removes:
+            expression += " REMOVE " + ", ".join(f"#{k}" for k in removes)
+        extra: Item = {"ConditionExpression": "attribute_exists(pk)"} if must_exist else {}
+        if sets:
+            extra["ExpressionAttributeValues"] = {f":{k}": v for k, v in sets.items()}
+        try:
+            self.table.update_item(
+                Key={"pk": pk, "sk": sk},
+                UpdateExpression=expression.strip(),
+                ExpressionAttributeNames={f"#{k}": k for k in changes},
+                **extra,
+            )
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def query_index(
+        self,
+        index: str,
+        key_name: str,
+        key_value: str,
+        *,
+        newest_first: bool = False,
+        include_expired: bool = False,
+    ) -> list[Item]:
+        from boto3.dynamodb.conditions import Key
+
+        items = self._paginate(
+            IndexName=index,
+            KeyConditionExpression=Key(key_name).eq(key_value),
+            ScanIndexForward=not newest_first,
         )
         return [i for i in items if include_expired or is_live(i)]
 

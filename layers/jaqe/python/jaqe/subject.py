@@ -11,6 +11,7 @@ import hmac
 from collections.abc import Callable
 from functools import cache
 
+from jaqe import aws
 from jaqe.settings import get_settings
 
 
@@ -27,8 +28,14 @@ def _secret() -> bytes:
     # Fetched once per container; rotating the key means re-keying stored items.
     from aws_lambda_powertools.utilities import parameters
 
-    value = parameters.get_secret(get_settings().subject_key_secret, max_age=3600)
-    return value.encode() if isinstance(value, str) else bytes(value)
+    settings = get_settings()
+    provider = parameters.SecretsProvider(boto3_client=aws.client("secretsmanager"))
+    value = provider.get(settings.subject_key_secret, max_age=3600)
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    raise TypeError("the subject-key secret must be a string")
 
 
 def subject_key(email: str, secret: Callable[[], bytes] = _secret) -> str:

@@ -24,6 +24,98 @@ def contact_acknowledgement(to: str, message_id: str) -> OutgoingEmail:
     )
 
 
+RIGHTS_HOWTO = (
+    "Vous pouvez à tout moment retirer votre consentement, accéder à vos données, les rectifier, les "
+    "effacer, en limiter le traitement, en demander la portabilité, vous opposer à leur traitement ou "
+    "définir des directives post mortem : écrivez à support@jaqe.fr ou utilisez le formulaire "
+    "« Mes données » du site."
+)
+
+
+def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Confirmez votre inscription à la newsletter JAQE",
+        text=_body(
+            "Pour recevoir notre newsletter et nos offres, confirmez votre inscription en ouvrant ce lien "
+            "(valable 7 jours) :",
+            confirm_url,
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : aucune inscription "
+            "ne sera enregistrée.",
+        ),
+        tags={"template": "newsletter_confirmation"},
+    )
+
+
+def newsletter_welcome(to: str, unsubscribe_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Votre inscription à la newsletter JAQE est confirmée",
+        text=_body(
+            "Votre inscription est confirmée. Nous conservons votre adresse jusqu'à votre désinscription.",
+            f"Pour vous désinscrire à tout moment : {unsubscribe_url}",
+        ),
+        unsubscribe_url=unsubscribe_url,
+        tags={"template": "newsletter_welcome"},
+    )
+
+
+def quote_confirmation(to: str, request_id: str, trade_label: str, companies: list[str]) -> OutgoingEmail:
+    if companies:
+        shared = (
+            f"Votre demande de devis ({trade_label}) a été transmise aux professionnels suivants, qui "
+            "vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
+            "et la description de votre projet, uniquement pour vous répondre."
+        )
+    else:
+        shared = (
+            f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais aucun professionnel "
+            "référencé n'est disponible pour le moment dans votre secteur. Votre demande n'a été transmise "
+            "à personne ; nous vous recontacterons si un professionnel se libère."
+        )
+    return OutgoingEmail(
+        to=to,
+        subject="Votre demande de devis JAQE",
+        text=_body(
+            shared,
+            f"Référence : {request_id}",
+            "Nous conservons vos données trois ans au plus à compter de votre dernière prise de contact avec nous.",
+            RIGHTS_HOWTO,
+        ),
+        tags={"template": "quote_confirmation"},
+    )
+
+
+def lead_for_professional(to: str, company: str, lead: dict[str, str]) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject=f"Nouvelle demande de devis : {lead['trade_label']} à {lead['city']}",
+        text=_body(
+            f"{company}, un particulier vous a été mis en relation par JAQE.",
+            f"Projet : {lead['description']}\nLieu : {lead['postcode']} {lead['city']}\nDélai : {lead['timeframe']}",
+            f"Contact : {lead['first_name']} {lead['last_name']}, {lead['phone']}, {lead['email']}",
+            "Ces données vous sont transmises pour répondre à cette demande de devis uniquement "
+            "(conditions générales de service JAQE). Retrouvez vos demandes dans votre application JAQE Pro.",
+        ),
+        tags={"template": "lead_for_professional"},
+    )
+
+
+def similar_services(to: str, trade_label: str, unsubscribe_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject=f"Des services complémentaires à votre projet de {trade_label.lower()}",
+        text=_body(
+            f"Vous avez comparé des devis de {trade_label.lower()} sur JAQE. D'autres professionnels "
+            "référencés proposent des services complémentaires : comparez-les sur https://jaqe.fr.",
+            "Vous recevez ce message au titre de notre intérêt légitime à vous informer sur des services "
+            f"analogues. Pour ne plus recevoir ces emails : {unsubscribe_url}",
+        ),
+        unsubscribe_url=unsubscribe_url,
+        tags={"template": "similar_services"},
+    )
+
+
 def professional_invitation(
     to: str, company_name: str, professional_id: str, temporary_password: str
 ) -> OutgoingEmail:

@@ -1,4 +1,4 @@
-"""The trades catalogue: id -> French label."""
+"""The trades catalogue shown on the site and used by matching (`GET /v1/trades`)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,9 @@ TRADES: dict[str, str] = {
     "jardinage": "Jardinage",
     "climatisation": "Climatisation",
 }
+
+
+def check_trade(value: str) -> str:
+    if value not in TRADES:
+        raise ValueError(f"métier inconnu ; valeurs possibles : {', '.join(TRADES)}")
+    return value

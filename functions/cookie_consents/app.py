@@ -1,0 +1,31 @@
+"""Cookie consents of a visitor: record a choice (13 months), read the current one (404 once expired)."""
+
+import uuid
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from jaqe.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.cookies import CookieConsentIn, CookieConsentOut, current_choice, record_choice
+from jaqe.store import Store
+
+app = create_app()
+
+
+@app.post("/v1/cookie-consents", responses={201: {"description": "Choice recorded"}})
+def post_cookie_consent(choice: Annotated[CookieConsentIn, Body()]) -> Response[str]:
+    def accept() -> dict:
+        return record_choice(Store(), choice).model_dump(mode="json")
+
+    recorded = CookieConsentOut(
+        **run_idempotent(app, "record_cookie_choice", accept, choice.model_dump(mode="json"))
+    )
+    return json_response(201, recorded.model_dump(mode="json"))
+
+
+@app.get("/v1/cookie-consents/<visitor_id>")
+def get_cookie_consent(visitor_id: Annotated[uuid.UUID, Path()]) -> Response[str]:
+    return json_response(200, current_choice(Store(), visitor_id).model_dump(mode="json"))
+
+
+handler = api_handler(app)

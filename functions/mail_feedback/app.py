@@ -1,0 +1,24 @@
+"""SES bounce and complaint notifications (SNS): hard bounces and complaints block the address."""
+
+import json
+from typing import Any
+
+from jaqe.bounces import Bounces, undeliverable
+from jaqe.observability import logger, metrics, tracer
+from jaqe.store import Store
+from jaqe.subject import subject_key
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, int]:
+    blocked = 0
+    for record in event.get("Records", []):
+        for address, reason in undeliverable(json.loads(record["Sns"]["Message"])):
+            key = subject_key(address)
+            Bounces(Store()).block(key, reason)
+            logger.info("address blocked", extra={"subject_key": key, "reason": reason})
+            blocked += 1
+    metrics.add_metric(name="AddressesBlocked", unit="Count", value=blocked)
+    return {"blocked": blocked}

@@ -1,0 +1,61 @@
+"""Mail queue consumer: sends each queued email through SES, once, unless the address is blocked.
+
+A failure leaves the message in the queue (partial batch failure): SQS retries it, then
+moves it to the dead-letter queue, which raises an alarm.
+"""
+
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from jaqe.bounces import Bounces
+from jaqe.mail import SesSender, from_queue
+from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import get_settings
+from jaqe.store import Store
+from jaqe.subject import subject_key
+
+processor = BatchProcessor(event_type=EventType.SQS)
+# A message delivered twice (at-least-once queues) is sent once.
+once = IdempotencyConfig(event_key_jmespath="messageId", expires_after_seconds=24 * 3600)
+
+
+def send(message: dict[str, Any]) -> str:
+    email = from_queue(message["body"])
+    if Bounces(Store()).is_blocked(subject_key(email.to)):
+        metrics.add_metric(name="MailSkippedBlockedAddress", unit="Count", value=1)
+        return "blocked"
+    SesSender().send(email)
+    metrics.add_metric(name="MailSent", unit="Count", value=1)
+    logger.info(
+        "mail sent", extra={"template": email.tags.get("template"), "message_id": message["messageId"]}
+    )
+    return "sent"
+
+
+@cache
+def send_once() -> Any:
+    persistence = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    return idempotent_function(data_keyword_argument="message", persistence_store=persistence, config=once)(
+        send
+    )
+
+
+def handle_record(record: SQSRecord) -> None:
+    send_once()(message=record.raw_event)
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: Any) -> Any:
+    once.register_lambda_context(context)
+    return process_partial_response(
+        event=event, record_handler=handle_record, processor=processor, context=context
+    )

@@ -1,0 +1,34 @@
+"""POST /v1/quote-requests: a consumer's project, contact and consents; matched and shared."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from jaqe.api import api_handler, create_app, json_response, run_idempotent, source_site
+from jaqe.mail import OutboxMailer
+from jaqe.observability import metrics
+from jaqe.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
+from jaqe.settings import get_settings
+from jaqe.store import Store
+from jaqe.subject import subject_key
+
+app = create_app()
+
+
+@app.post("/v1/quote-requests", responses={201: {"description": "Lead stored and shared"}})
+def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[str]:
+    origin = source_site(app)
+
+    def accept() -> dict:
+        use_case = QuoteRequests(Store(), OutboxMailer(), subject_key, max_matches=get_settings().max_matches)
+        return use_case.submit(request, source_site=origin).model_dump()
+
+    accepted = QuoteRequestAccepted(
+        **run_idempotent(app, "submit_quote_request", accept, request.model_dump())
+    )
+    metrics.add_metric(name="QuoteRequestAccepted", unit="Count", value=1)
+    metrics.add_metric(name="ProfessionalsMatched", unit="Count", value=accepted.matched_professionals)
+    return json_response(201, accepted.model_dump())
+
+
+handler = api_handler(app)

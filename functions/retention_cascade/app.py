@@ -1,0 +1,45 @@
+"""DynamoDB stream (REMOVE records): when an item goes, by TTL or by erasure, what hangs from it goes too."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+from jaqe.observability import logger, metrics, tracer
+from jaqe.retention import S3Objects, cascade, is_ttl_deletion
+from jaqe.settings import get_settings
+from jaqe.store import Store
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def handle_record(record: DynamoDBRecord) -> None:
+    if record.event_name is not DynamoDBRecordEventName.REMOVE or record.dynamodb is None:
+        return
+    deleted = record.dynamodb.old_image
+    bucket = get_settings().documents_bucket
+    result = cascade(deleted, Store(), S3Objects(bucket) if bucket else None)
+    cause = "ttl" if is_ttl_deletion(record.user_identity) else "deletion"
+    metrics.add_metric(name="CascadeItemsDeleted", unit="Count", value=result.items_deleted)
+    metrics.add_metric(name="CascadeObjectsDeleted", unit="Count", value=result.objects_deleted)
+    logger.info(
+        "cascade done",
+        extra={
+            "cause": cause,
+            "item_type": deleted.get("item_type"),
+            "subject_key": deleted.get("subject_key"),
+            "items_deleted": result.items_deleted,
+            "objects_deleted": result.objects_deleted,
+        },
+    )
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: Any) -> Any:
+    return process_partial_response(
+        event=event, record_handler=handle_record, processor=processor, context=context
+    )

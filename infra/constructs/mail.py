@@ -1,0 +1,130 @@
+"""Outgoing mail: the outbox queue and its sender, the SES identity and configuration set, bounce feedback."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import names
+from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.storage import Storage
+
+MAX_SEND_ATTEMPTS = 5
+
+
+class Mail(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        mail_domain: str,
+        storage: Storage,
+        monitoring: Monitoring,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.storage = storage
+        self.configuration_set = ses.ConfigurationSet(
+            self, "ConfigurationSet", reputation_metrics=True, sending_enabled=True
+        )
+        self.identity = ses.EmailIdentity(
+            self,
+            "Domain",
+            identity=ses.Identity.domain(mail_domain),
+            configuration_set=self.configuration_set,
+        )
+        self.feedback_topic = sns.Topic(self, "Feedback", master_key=storage.key, enforce_ssl=True)
+        self.configuration_set.add_event_destination(
+            "BouncesAndComplaints",
+            destination=ses.EventDestination.sns_topic(self.feedback_topic),
+            events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+        )
+        self.dlq = monitoring.dead_letter_queue("MailDlq", "outgoing emails")
+        self.queue = sqs.Queue(
+            self,
+            "Outbox",
+            queue_name=names.MAIL_OUTBOX_QUEUE,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=storage.key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(120),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_SEND_ATTEMPTS),
+        )
+
+    def environment(self) -> dict[str, str]:
+        return {
+            "MAIL_QUEUE_URL": self.queue.queue_url,
+            "MAIL_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
+        }
+
+    def allow_sending(self, function: lambda_.Function) -> None:
+        """What a function needs to send email: put a message on the outbox queue."""
+        allow(function, ["sqs:SendMessage"], [self.queue.queue_arn])
+        allow_key(function, self.storage.key)
+
+    def add_functions(self, functions: Functions, monitoring: Monitoring) -> None:
+        stack = Stack.of(self)
+        identity_arn = stack.format_arn(
+            service="ses", resource="identity", resource_name=self.identity.email_identity_name
+        )
+        configuration_set_arn = stack.format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=self.configuration_set.configuration_set_name,
+        )
+        sender = functions.create("mail_sender", timeout_seconds=60, reserved_concurrency=5)
+        sender.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity_arn, configuration_set_arn]
+            )
+        )
+        self._allow_lookup(sender)
+        allow(
+            sender,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [self.storage.idempotency_table.table_arn],
+        )
+        allow(
+            sender,
+            [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+            ],
+            [self.queue.queue_arn],
+        )
+        sender.add_event_source(
+            sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
+        )
+
+        feedback = functions.create("mail_feedback")
+        self._allow_lookup(feedback)
+        allow(feedback, ["dynamodb:PutItem"], [self.storage.table.table_arn])
+        self.feedback_topic.add_subscription(
+            subscriptions.LambdaSubscription(
+                feedback,
+                dead_letter_queue=monitoring.dead_letter_queue("FeedbackDlq", "bounce notifications"),
+            )
+        )
+        for function in (sender, feedback):
+            monitoring.alarm(
+                f"{function.node.id}Errors",
+                function.metric_errors(period=Duration.minutes(5)),
+                f"{function.node.id} failed: emails may be late or sent to blocked addresses.",
+            )
+
+    def _allow_lookup(self, function: lambda_.Function) -> None:
+        """Blocked addresses are found by subject key: read the HMAC key and the table."""
+        self.storage.subject_key_secret.grant_read(function)
+        allow_key(function, self.storage.key)
+        allow(function, ["dynamodb:GetItem"], [self.storage.table.table_arn])

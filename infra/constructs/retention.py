@@ -1,0 +1,99 @@
+"""Retention that enforces itself: stream cascades and the daily reconciliation (issue: retention)."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as targets
+from constructs import Construct
+
+from infra.constructs.functions import Functions, allow
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.nag import acknowledge
+from infra.constructs.storage import Storage
+
+
+class Retention(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        storage: Storage,
+        functions: Functions,
+        monitoring: Monitoring,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        table = storage.table
+        self.cascade = functions.create("retention_cascade", timeout_seconds=60)
+        allow(self.cascade, ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:GetItem"], [table.table_arn])
+        allow(
+            self.cascade,
+            [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
+            [table.table_stream_arn or ""],
+        )
+        self.cascade.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=25,
+                bisect_batch_on_error=True,
+                retry_attempts=3,
+                report_batch_item_failures=True,
+                on_failure=sources.SqsDlq(monitoring.dead_letter_queue("CascadeDlq", "retention cascades")),
+                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("REMOVE")})],
+            )
+        )
+
+        self.reconciliation = functions.create("reconciliation", timeout_seconds=900)
+        allow(
+            self.reconciliation,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            [table.table_arn],
+        )
+        allow(self.reconciliation, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
+        for function in (self.cascade, self.reconciliation):
+            allow(
+                function,
+                ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                [storage.key.key_arn],
+            )
+            monitoring.alarm(
+                f"{function.node.id}Errors",
+                function.metric_errors(period=Duration.minutes(5)),
+                f"{function.node.id} failed: retention may be late.",
+            )
+        invoker = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
+        function_id = Stack.of(self).get_logical_id(self.reconciliation.node.default_child)  # type: ignore[arg-type]
+        self.schedule = scheduler.Schedule(
+            self,
+            "DailyReconciliation",
+            schedule=scheduler.ScheduleExpression.cron(hour="3", minute="15", time_zone=None),
+            target=targets.LambdaInvoke(
+                self.reconciliation,
+                role=invoker,
+                dead_letter_queue=monitoring.dead_letter_queue("ReconciliationDlq", "reconciliation runs"),
+                retry_attempts=2,
+            ),
+            description="Purges expired items TTL has not removed yet, and orphan documents",
+        )
+        acknowledge(
+            invoker,
+            f"IAM5[Resource::<{function_id}.Arn>:*]",
+            "Invoking any version of the one reconciliation function; CDK's grant adds the version wildcard.",
+        )
+        assert self.cascade.role is not None
+        for wildcard in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+            acknowledge(
+                self.cascade.role.node.find_child("DefaultPolicy"),
+                f"IAM5[Action::{wildcard}]",
+                "Sending failed batches to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
+            )

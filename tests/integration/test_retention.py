@@ -1,0 +1,175 @@
+"""Time travel through every retention rule: present just before the limit, absent just after,
+purged by reconciliation; cascades remove what hangs from a deleted item."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from jaqe import clock
+from jaqe.periods import Period, add_period
+
+from jaqe_dev.stack import LocalStack
+from tests.conftest import ROOT, load_event
+from tests.integration.seeds import all_items, listed_professional, table
+
+START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
+CONTACT = json.loads(load_event("contact_messages/post_valid.json")["body"])
+
+
+def reconcile(local: LocalStack) -> dict:
+    return local.lambdas.invoke_by_name("reconciliation", {})
+
+
+def types(local: LocalStack) -> list[str]:
+    return sorted(i.get("item_type", "") for i in all_items(local) if "item_type" in i)
+
+
+def just_before_and_after(period: Period) -> tuple[datetime, datetime]:
+    limit = add_period(START, period)
+    return limit - timedelta(minutes=1), limit + timedelta(days=1)
+
+
+def test_c3_03_quote_data_is_gone_three_years_after_the_last_contact(local):
+    listed_professional(local, "p1")
+    clock.freeze(START)
+    request_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
+    before, after = just_before_and_after(Period(years=3))
+
+    clock.freeze(before)
+    assert local.store().get(f"LEAD#{request_id}", "LEAD") is not None
+    assert reconcile(local)["items_purged"] == 0
+
+    clock.freeze(after)
+    assert local.store().get(f"LEAD#{request_id}", "LEAD") is None  # absent before TTL runs
+    report = reconcile(local)
+    assert report["purged_by_purpose"]["quote_matching"] >= 2  # lead and its disclosure
+    assert "lead" not in types(local) and "disclosure" not in types(local)
+
+
+def test_c3_03_a_recontact_at_two_years_eleven_months_keeps_the_lead_three_more_years(local):
+    clock.freeze(START)
+    request_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
+    clock.freeze(add_period(START, Period(years=2, months=11)))
+    local.api.request("POST", "/v1/quote-requests", json_body=QUOTE)
+
+    clock.freeze(add_period(START, Period(years=3, days=1)))
+    reconcile(local)
+    assert local.store().get(f"LEAD#{request_id}", "LEAD") is not None
+
+    clock.freeze(add_period(START, Period(years=5, months=11, days=1)))
+    reconcile(local)
+    assert "lead" not in types(local)
+
+
+def test_c3_10_contact_messages_are_kept_for_the_handling_period(local):
+    clock.freeze(START)
+    local.api.request("POST", "/v1/contact-messages", json_body=CONTACT)
+    before, after = just_before_and_after(Period(years=1))
+
+    clock.freeze(before)
+    reconcile(local)
+    assert "contact_message" in types(local)
+    clock.freeze(after)
+    reconcile(local)
+    assert "contact_message" not in types(local)
+
+
+def test_c3_13_cookie_consents_are_purged_after_thirteen_months(local):
+    clock.freeze(START)
+    local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))
+    before, after = just_before_and_after(Period(months=13))
+
+    clock.freeze(before)
+    reconcile(local)
+    assert "cookie_consent" in types(local)
+    clock.freeze(after)
+    reconcile(local)
+    assert "cookie_consent" not in types(local)
+
+
+def test_consent_proofs_are_kept_five_years_then_purged(local):
+    clock.freeze(START)
+    local.api.request("POST", "/v1/quote-requests", json_body=QUOTE)
+    before, after = just_before_and_after(Period(years=5))
+
+    clock.freeze(before)
+    reconcile(local)
+    assert "consent_event" in types(local)
+    clock.freeze(after)
+    reconcile(local)
+    assert "consent_event" not in types(local)
+
+
+def test_c3_09_a_confirmed_newsletter_subscription_never_expires_by_time(local):
+    clock.freeze(START)
+    local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
+    link = local.outbox()[0]["links"][0]
+    local.api.request("GET", link.split("jaqe.fr", 1)[1])
+
+    clock.freeze(add_period(START, Period(years=10)))
+    reconcile(local)
+    assert "newsletter_subscription" in types(local)
+
+
+def test_reconciliation_leaves_items_refreshed_meanwhile_and_moves_its_watermark(local):
+    clock.freeze(START)
+    local.api.request("POST", "/v1/contact-messages", json_body=CONTACT)
+    [message] = [i for i in all_items(local) if i.get("item_type") == "contact_message"]
+    later = int(add_period(START, Period(years=2)).timestamp())
+    table(local).update_item(
+        Key={"pk": message["pk"], "sk": message["sk"]},
+        UpdateExpression="SET expires_at = :later",
+        ExpressionAttributeValues={":later": later},
+    )  # still listed under its old expiry day: the conditional delete must spare it
+
+    clock.freeze(add_period(START, Period(years=1, days=1)))
+    assert reconcile(local)["items_purged"] == 0
+    assert "contact_message" in types(local)
+    clock.freeze(add_period(START, Period(years=1, days=3)))
+    assert reconcile(local)["days_checked"] == 3
+
+
+def test_a_deleted_lead_takes_its_disclosures_with_it_through_the_stream(local):
+    listed_professional(local, "p1")
+    listed_professional(local, "p2")
+    request_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
+    assert types(local).count("disclosure") == 2
+
+    local.store().delete(f"LEAD#{request_id}", "LEAD")  # as an erasure would
+    local.settle()
+
+    assert "disclosure" not in types(local)
+
+
+def test_a_ttl_deletion_record_is_recognised_and_cascades(local):
+    table(local).put_item(
+        Item={"pk": "LEAD#lead_ttl", "sk": "DISCLOSURE#p9", "item_type": "disclosure", "pro_id": "p9"}
+    )
+    result = local.lambdas.invoke_by_name("retention_cascade", load_event("streams/ttl_remove_lead.json"))
+
+    assert result == {"batchItemFailures": []}
+    assert "disclosure" not in types(local)
+
+
+def test_c5_01_no_runtime_code_scans_a_table():
+    runtime = [*Path(ROOT / "functions").rglob("*.py"), *Path(ROOT / "layers").rglob("*.py")]
+    offenders = [
+        str(p) for p in runtime if re.search(r"\.scan\(|Select=.?ALL_ATTRIBUTES|\bScan\b\(", p.read_text())
+    ]
+    assert runtime and offenders == []
+
+
+@pytest.mark.parametrize("days", [399, 401])
+def test_the_local_clock_moves_reads_past_expiry(local, days):
+    clock.freeze(START)
+    local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))
+    clock.travel(timedelta(days=days))
+    status = local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/get.json"))[
+        "statusCode"
+    ]
+    assert status == (200 if days < 396 else 404)
