@@ -599,16 +599,32 @@ def test_listing_entries_are_queryable_by_trade_and_departement(local):
     assert date.fromisoformat(found[0]["insurance_valid_until"]) > clock.now().date()
 
 
-def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_lead_is_visible(local):
-    """The issue's path end to end; matching is simulated as the contract describes it: it reads
-    the listing entries of (trade, département) and writes one disclosure per professional."""
+def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_quote_is_a_lead(local):
+    """The issue's path end to end, with consumer intake's real matching: a quote request for
+    plomberie in Montpellier (34) after the approval is disclosed to this professional."""
     pro_id, auth = approved_professional(local)
     assert local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"] == []
 
-    matched = table(local).query(KeyConditionExpression=Key("pk").eq("LISTING#chauffage#30"))["Items"]
-    assert [e["pro_id"] for e in matched] == [pro_id]
-    for entry in matched:
-        disclose(local, entry["pro_id"], "lead_next", clock.now())
+    quote = load_event("quote_requests/post_valid.json")
+    asked = local.api.request("POST", "/v1/quote-requests", body=quote["body"])
+    assert asked.status in (200, 201, 202), asked.body
+
+    [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
+    assert lead["shared"]["city"] == "Montpellier" and lead["shared"]["trade"] == "plomberie"
+    assert [
+        e for e in local.outbox() if e["to"] == [REGISTRATION["contact"]["email"]] and "devis" in e["subject"]
+    ]
+    # Matching stamped the listing entry; a later PATCH keeps that stamp.
+    entry = table(local).get_item(Key={"pk": "LISTING#plomberie#34", "sk": f"PRO#{pro_id}"})["Item"]
+    assert entry.get("last_matched_at")
+    local.api.request("PATCH", "/v1/pro/me", json_body={"certifications": ["RGE"]}, headers=auth)
+    again = table(local).get_item(Key={"pk": "LISTING#plomberie#34", "sk": f"PRO#{pro_id}"})["Item"]
+    assert again["last_matched_at"] == entry["last_matched_at"]
+
+
+def test_leads_with_numeric_shared_fields_are_served(local):
+    pro_id, auth = approved_professional(local)
+    disclose(local, pro_id, "lead_next", clock.now())
     table(local).update_item(
         Key={"pk": "LEAD#lead_next", "sk": f"DISCLOSURE#{pro_id}"},
         UpdateExpression="SET #s.budget = :b",
@@ -617,7 +633,6 @@ def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_l
     )
 
     [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
-    assert lead["lead_id"] == "lead_next" and lead["shared"]["city"] == "Montpellier"
     assert lead["shared"]["budget"] == 1500
 
 
