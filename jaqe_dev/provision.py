@@ -200,7 +200,7 @@ def _buckets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned)
     """Buckets named after their logical id, in the EU region, versioned as declared."""
     s3 = session.client("s3")
     for logical_id, props in stack.of_type("AWS::S3::Bucket").items():
-        name = props["BucketName"] if isinstance(props.get("BucketName"), str) else logical_id.lower()
+        name = props["BucketName"] if isinstance(props.get("BucketName"), str) else logical_id.lower()[:63]
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[typeddict-item]
         if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
