@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -38,6 +40,15 @@ def items(local: Any) -> list[dict[str, Any]]:
 
 def table(local: Any) -> Any:
     return boto3.resource("dynamodb").Table(local.data_table)
+
+
+@contextmanager
+def written_by_another_capability(local: Any) -> Iterator[None]:
+    """Direct writes (what matching would write): their stream records are delivered here, in the
+    test's thread, not by a background thread that could outlive this test's moto world."""
+    with local.lambdas.lock:
+        yield
+    local.settle()
 
 
 def bucket(local: Any) -> str:
@@ -115,25 +126,26 @@ def listing_entries(local: Any, pro_id: str) -> list[dict[str, Any]]:
 
 def disclose(local: Any, pro_id: str, lead_id: str, at: datetime) -> None:
     """What matching writes when it shares a lead with a professional."""
-    table(local).put_item(
-        Item={
-            "pk": f"LEAD#{lead_id}",
-            "sk": f"DISCLOSURE#{pro_id}",
-            "item_type": "disclosure",
-            "pro_id": pro_id,
-            "lead_id": lead_id,
-            "disclosed_at": at.isoformat(),
-            "shared": {
-                "first_name": "Paul",
-                "trade": "plomberie",
-                "postcode": "34000",
-                "city": "Montpellier",
-            },
-            "purpose": PurposeId.QUOTE_MATCHING.value,
-            "subject_key": "k" * 64,
-            "created_at": at.isoformat(),
-        }
-    )
+    with written_by_another_capability(local):
+        table(local).put_item(
+            Item={
+                "pk": f"LEAD#{lead_id}",
+                "sk": f"DISCLOSURE#{pro_id}",
+                "item_type": "disclosure",
+                "pro_id": pro_id,
+                "lead_id": lead_id,
+                "disclosed_at": at.isoformat(),
+                "shared": {
+                    "first_name": "Paul",
+                    "trade": "plomberie",
+                    "postcode": "34000",
+                    "city": "Montpellier",
+                },
+                "purpose": PurposeId.QUOTE_MATCHING.value,
+                "subject_key": "k" * 64,
+                "created_at": at.isoformat(),
+            }
+        )
 
 
 # --- registration -----------------------------------------------------------------------
@@ -337,11 +349,12 @@ def test_leads_are_only_this_professionals_newest_first_paginated_and_live(local
     now = clock.now()
     for n in range(5):
         disclose(local, pro_id, f"lead_{n}", now - timedelta(hours=n))
-    table(local).update_item(
-        Key={"pk": "LEAD#lead_2", "sk": f"DISCLOSURE#{pro_id}"},
-        UpdateExpression="SET expires_at = :e",
-        ExpressionAttributeValues={":e": clock.epoch() - 1},
-    )
+    with written_by_another_capability(local):
+        table(local).update_item(
+            Key={"pk": "LEAD#lead_2", "sk": f"DISCLOSURE#{pro_id}"},
+            UpdateExpression="SET expires_at = :e",
+            ExpressionAttributeValues={":e": clock.epoch() - 1},
+        )
 
     seen, cursor = [], None
     for _ in range(5):
@@ -490,11 +503,12 @@ def test_registration_invitation_upload_approval_then_listing_entries_exist(loca
 
 def test_patching_areas_while_listed_moves_the_entries_and_keeps_matchings_attribute(local):
     pro_id, auth = approved_professional(local)
-    table(local).update_item(
-        Key={"pk": "LISTING#plomberie#34", "sk": f"PRO#{pro_id}"},
-        UpdateExpression="SET last_matched_at = :t",
-        ExpressionAttributeValues={":t": "2026-11-01T10:00:00+00:00"},
-    )
+    with written_by_another_capability(local):
+        table(local).update_item(
+            Key={"pk": "LISTING#plomberie#34", "sk": f"PRO#{pro_id}"},
+            UpdateExpression="SET last_matched_at = :t",
+            ExpressionAttributeValues={":t": "2026-11-01T10:00:00+00:00"},
+        )
 
     response = local.api.request(
         "PATCH", "/v1/pro/me", json_body={"service_areas": ["34", "971"]}, headers=auth
@@ -625,12 +639,13 @@ def test_done_when_registered_invited_uploaded_approved_then_the_next_matching_q
 def test_leads_with_numeric_shared_fields_are_served(local):
     pro_id, auth = approved_professional(local)
     disclose(local, pro_id, "lead_next", clock.now())
-    table(local).update_item(
-        Key={"pk": "LEAD#lead_next", "sk": f"DISCLOSURE#{pro_id}"},
-        UpdateExpression="SET #s.budget = :b",
-        ExpressionAttributeNames={"#s": "shared"},
-        ExpressionAttributeValues={":b": 1500},
-    )
+    with written_by_another_capability(local):
+        table(local).update_item(
+            Key={"pk": "LEAD#lead_next", "sk": f"DISCLOSURE#{pro_id}"},
+            UpdateExpression="SET #s.budget = :b",
+            ExpressionAttributeNames={"#s": "shared"},
+            ExpressionAttributeValues={":b": 1500},
+        )
 
     [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
     assert lead["shared"]["budget"] == 1500
