@@ -51,7 +51,7 @@ from jaqe.templates import (
     professional_invitation,
     professional_rejected,
 )
-from jaqe.trades import TRADES
+from jaqe.trades import check_trade
 from jaqe.validation import Email, FrenchPhone, Name, PolicyVersion, ShortText, bounded
 
 MAX_TRADES = 4
@@ -67,12 +67,6 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     DELISTED = "delisted"
-
-
-def check_trade(value: str) -> str:
-    if value not in TRADES:
-        raise ValueError(f"métier inconnu : {value!r} (voir le catalogue des métiers)")
-    return value
 
 
 def _unique(values: list[str]) -> list[str]:
