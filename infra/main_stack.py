@@ -62,6 +62,7 @@ class MainStack(Stack):
             allow_mail=self.mail.allow_sending,
             site_url=self.config.site_url,
         )
+        self._operator_exports()
         self.retention = Retention(
             self, "Retention", storage=self.storage, functions=self.functions, monitoring=self.monitoring
         )
@@ -105,6 +106,13 @@ class MainStack(Stack):
     def _contact_messages(self) -> None:
         function = self._form_function("contact_messages", ["dynamodb:PutItem"])
         self.api.public_route("POST", "/v1/contact-messages", function)
+
+    def _operator_exports(self) -> None:
+        exports = self.functions.create("admin_exports", timeout_seconds=120)
+        self._allow_data(
+            exports, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment", "by_subject")
+        )
+        self.api.operator_route("POST", "/v1/admin/commercial-partners/exports", exports)
 
     def _consumer_intake(self) -> None:
         trades = self.functions.create("trades")

@@ -99,10 +99,24 @@ class LocalApi:
                 "status": 404,
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
-        authorized = authorize(route, headers, caller or Caller())
-        if isinstance(authorized, ApiResponse):
-            return authorized
-        event = proxy_event(route, parts.path, params, method, query, headers, body, authorized)
+        caller = caller or Caller()
+        if route.authorization == "AWS_IAM":
+            operator = _iam_caller(headers)
+            if operator is None:
+                problem = {
+                    "type": "https://jaqe.fr/problems/forbidden",
+                    "title": "Accès refusé",
+                    "status": 403,
+                    "detail": "Operators' API: sign the request (IAM); locally, send X-Local-Operator: <name>.",
+                }
+                return ApiResponse(403, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+            caller.iam_user = operator
+        elif route.authorization == "COGNITO_USER_POOLS":
+            verified = cognito_caller(headers, caller)
+            if isinstance(verified, ApiResponse):
+                return verified
+            caller = verified
+        event = proxy_event(route, parts.path, params, method, query, headers, body, caller)
         result = self.lambdas.invoke(route.function, event)
         response_headers = dict(result.get("headers") or {})
         for key, values in (result.get("multiValueHeaders") or {}).items():
@@ -116,29 +130,26 @@ class LocalApi:
 OPERATOR_HEADER = "X-Local-Operator"
 
 
-def _refusal(status: int, slug: str, title: str) -> ApiResponse:
-    problem = {"type": f"https://jaqe.fr/problems/{slug}", "title": title, "status": status}
-    return ApiResponse(status, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+def _iam_caller(headers: dict[str, str]) -> str | None:
+    """Locally, an IAM-signed operator is whoever names themselves in X-Local-Operator."""
+    name = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), None)
+    return f"arn:aws:iam::123456789012:user/{name}" if name else None
 
 
-def authorize(route: Route, headers: dict[str, str], caller: Caller) -> Caller | ApiResponse:
-    """What API Gateway checks before the function runs.
+def cognito_caller(headers: dict[str, str], caller: Caller) -> Caller | ApiResponse:
+    """COGNITO_USER_POOLS routes: an ID token of the local pool in `Authorization` (401 otherwise),
+    its claims passed on as API Gateway does. Claims given by in-process tests are taken as verified."""
+    if caller.claims:
+        return caller
+    from jaqe_dev.cognito import verify_id_token
 
-    COGNITO_USER_POOLS: an ID token of the local pool in `Authorization` (401 otherwise), its
-    claims passed on. AWS_IAM (operators): locally, `X-Local-Operator: <name>` stands for a SigV4
-    signature (403 otherwise). A `Caller` given by in-process tests is taken as already verified.
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    if route.authorization == "COGNITO_USER_POOLS" and not caller.claims:
-        from jaqe_dev.cognito import verify_id_token
-
-        claims = verify_id_token(lowered.get("authorization", ""))
-        if claims is None:
-            return _refusal(401, "unauthorized", "Jeton de connexion absent, invalide ou expiré")
-        return Caller(claims=claims)
-    if route.authorization == "AWS_IAM" and not caller.iam_user:
-        operator = lowered.get(OPERATOR_HEADER.lower(), "").strip()
-        if not operator:
-            return _refusal(403, "forbidden", "Réservé au personnel habilité (signature IAM requise)")
-        return Caller(iam_user=f"arn:aws:iam::123456789012:user/{operator}")
-    return caller
+    token = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    claims = verify_id_token(token)
+    if claims is None:
+        problem = {
+            "type": "https://jaqe.fr/problems/unauthorized",
+            "title": "Jeton de connexion absent, invalide ou expiré",
+            "status": 401,
+        }
+        return ApiResponse(401, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+    return Caller(claims=claims)

@@ -4,6 +4,7 @@ provisioned from that template, with the functions run in-process."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,30 @@ from jaqe_dev.stack import MOTO_CONFIG, LocalStack, forget_cached_state
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SUITE_LOGS = ARTIFACTS / "suite-logs.jsonl"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "after_all: runs after every other test (reads what they logged)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_logs() -> Iterator[Path]:
+    """Every line the functions log during the whole suite, as it would reach CloudWatch."""
+    from jaqe.observability import logger
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    handler = logging.FileHandler(SUITE_LOGS, mode="w", encoding="utf-8")
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    yield SUITE_LOGS
+    logger.removeHandler(handler)
+    handler.close()
 
 
 @pytest.fixture(scope="session")

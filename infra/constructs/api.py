@@ -57,6 +57,18 @@ class PublicApi(Construct):
             "AmazonAPIGatewayPushToCloudWatchLogs is the account-level role API Gateway requires for logs.",
         )
 
+    def operator_route(self, method: str, path: str, function: lambda_.IFunction) -> apigw.Method:
+        """A route of the operators' API: IAM-signed requests only (authorised staff, C4-01)."""
+        resource = self.rest_api.root.resource_for_path(path)
+        method_construct = resource.add_method(
+            method,
+            apigw.LambdaIntegration(function),
+            authorization_type=apigw.AuthorizationType.IAM,
+            request_validator=self.request_validator,
+        )
+        acknowledge(method_construct, "COG4", "Operators' API: IAM-authorised (SigV4), not Cognito.")
+        return method_construct
+
     def public_route(self, method: str, path: str, function: lambda_.IFunction) -> apigw.Method:
         """A route the site's forms call without login (bodies are validated by the function's models)."""
         resource = self.rest_api.root.resource_for_path(path)

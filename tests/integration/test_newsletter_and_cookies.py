@@ -170,7 +170,7 @@ def quote(local: LocalStack, email: str, trade: str = "plomberie") -> None:
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
 
 
-def test_c3_08_similar_services_reach_past_requesters_except_objectors_and_suppressed(local):
+def test_c3_08_c7_07_similar_services_reach_past_requesters_except_objectors_and_suppressed(local):
     for email in ("a@example.fr", "b@example.fr", "c@example.fr"):
         quote(local, email)
     quote(local, "a@example.fr")  # twice: mailed once

@@ -89,6 +89,8 @@ class ConsentLedger:
             "occurred_at": now.isoformat(),
             "wording_hash": wording_hash(wording),
             "source": source,
+            # Who consented to a purpose is found through the segment index (e.g. partner exports).
+            "segment": f"consent#{purpose_id.value}",
             **retention_fields(PurposeId.CONSENT_PROOFS, subject_key),
         }
 

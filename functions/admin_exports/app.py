@@ -1,0 +1,31 @@
+"""Operators (IAM): export, for one commercial partner, the people who consented to it (C4-05)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from jaqe.api import api_handler, create_app, json_response
+from jaqe.partners import export_for_partner
+from jaqe.store import Store
+from jaqe.validation import ShortText
+from pydantic import BaseModel, ConfigDict
+
+app = create_app()
+
+
+class ExportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partner: ShortText
+
+
+@app.post(
+    "/v1/admin/commercial-partners/exports", responses={201: {"description": "Export made and recorded"}}
+)
+def post_export(request: Annotated[ExportRequest, Body()]) -> Response[str]:
+    operator = app.current_event.request_context.identity.user_arn or "unknown"
+    export = export_for_partner(Store(), request.partner, operator)
+    return json_response(201, {"export_id": export.export_id, "count": len(export.rows), "rows": export.rows})
+
+
+handler = api_handler(app)

@@ -1,0 +1,62 @@
+"""Commercial partners receive data only with the person's specific consent (C4-05); operators only (C4-01)."""
+
+from __future__ import annotations
+
+import json
+
+from jaqe.consent import ConsentLedger
+from jaqe.register import PurposeId
+
+from jaqe_dev.template import SynthesizedStack
+from tests.conftest import load_event
+from tests.integration.seeds import all_items
+
+QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
+OPERATOR = {"X-Local-Operator": "dpo"}
+EXPORT = "/v1/admin/commercial-partners/exports"
+
+
+def quote(local, email: str, commercial: bool) -> None:
+    body = json.loads(json.dumps(QUOTE))
+    body["contact"]["email"] = email
+    body["consents"]["commercial_partners"] = commercial
+    assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
+
+
+def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_is_a_disclosure(local):
+    quote(local, "yes@example.fr", True)
+    quote(local, "no@example.fr", False)
+    quote(local, "withdrawn@example.fr", True)
+    with local.environment_of("admin_exports"):
+        ConsentLedger(local.store()).withdraw(
+            local.subject_key("withdrawn@example.fr"),
+            PurposeId.COMMERCIAL_PARTNERS,
+            channel="web",
+            policy_version="2023-09",
+        )
+
+    response = local.api.request(
+        "POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR
+    )
+
+    assert response.status == 201
+    assert [row["email"] for row in response.json()["rows"]] == ["yes@example.fr"]
+    disclosures = [i for i in all_items(local) if i.get("recipient") == "commercial_partners"]
+    assert len(disclosures) == 1
+    assert disclosures[0]["subject_key"] == local.subject_key("yes@example.fr")
+    assert disclosures[0]["company_name"] == "Assureur Habitat SA"
+    [record] = [i for i in all_items(local) if i.get("item_type") == "partner_export"]
+    assert record["operator"].endswith(":user/dpo") and record["count"] == 1
+
+
+def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
+    quote(local, "yes@example.fr", True)
+    response = local.api.request("POST", EXPORT, json_body={"partner": "X"})
+    assert response.status == 403
+    assert not [i for i in all_items(local) if i.get("recipient") == "commercial_partners"]
+
+
+def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
+    routes = SynthesizedStack(cdk_out).routes()
+    admin = [r for r in routes if r.path.startswith("/v1/admin/")]
+    assert admin and all(r.authorization == "AWS_IAM" for r in admin)
