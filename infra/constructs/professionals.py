@@ -266,19 +266,7 @@ class Professionals(Construct):
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
         self.allow_mail(function)
         for action in ("approve", "reject"):
-            method = self.api.rest_api.root.resource_for_path(
-                f"/v1/admin/professionals/{{id}}/{action}"
-            ).add_method(
-                "POST",
-                apigw.LambdaIntegration(function),
-                authorization_type=apigw.AuthorizationType.IAM,
-                request_validator=self.api.request_validator,
-            )
-            acknowledge(
-                method,
-                "COG4",
-                "Operators' API (C4-01): IAM SigV4 authorisation for JAQE staff roles, not Cognito.",
-            )
+            self.api.operator_route("POST", f"/v1/admin/professionals/{{id}}/{action}", function)
 
     def _document_check(self, environment: dict[str, str]) -> None:
         function = self._create("document_check", environment, timeout_seconds=30)
