@@ -61,6 +61,7 @@ class MainStack(Stack):
             api=self.api,
             allow_mail=self.mail.allow_sending,
             site_url=self.config.site_url,
+            alarm=self.monitoring.alarm,
         )
         self._operator_exports()
         self.retention = Retention(

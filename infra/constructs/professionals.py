@@ -47,12 +47,14 @@ class Professionals(Construct):
         api: PublicApi,
         allow_mail: Callable[[lambda_.Function], None],
         site_url: str,
+        alarm: Callable[[str, cloudwatch.Metric, str], None] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.storage = storage
         self.functions = functions
         self.api = api
         self.allow_mail = allow_mail
+        self.alarm = alarm or self._local_alarm
         self.table_arn = storage.table.table_arn
         self._buckets(site_url)
         self._user_pool()
@@ -180,6 +182,18 @@ class Professionals(Construct):
             identity_source="method.request.header.Authorization",
         )
 
+    def _local_alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> None:
+        """Without the stack's alarm topic (tests of this construct alone): an alarm without action."""
+        metric.create_alarm(
+            self,
+            construct_id,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=description,
+        )
+
     def _failure_queue(self) -> sqs.Queue:
         queue = sqs.Queue(
             self,
@@ -191,14 +205,10 @@ class Professionals(Construct):
             retention_period=Duration.days(14),
         )
         acknowledge(queue, "SQS3", "This queue is itself the dead-letter destination of the async paths.")
-        cloudwatch.Alarm(
-            self,
-            "AsyncFailuresAlarm",
-            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=0,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            alarm_description="A document check or insurance watch failed after its retries.",
+        self.alarm(
+            "ProfessionalsAsyncFailures",
+            queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            "A document check or an insurance watch failed after its retries: inspect and redrive.",
         )
         return queue
 
@@ -284,6 +294,11 @@ class Professionals(Construct):
         function.configure_async_invoke(
             retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
         )
+        self.alarm(
+            "DocumentCheckErrors",
+            function.metric_errors(period=Duration.minutes(5)),
+            "The document check failed: uploaded files may be waiting unchecked.",
+        )
         self.documents.add_event_notification(
             s3.EventType.OBJECT_CREATED,
             s3n.LambdaDestination(function),
@@ -310,6 +325,11 @@ class Professionals(Construct):
         self.allow_mail(function)
         function.configure_async_invoke(
             retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
+        )
+        self.alarm(
+            "InsuranceWatchErrors",
+            function.metric_errors(period=Duration.minutes(5)),
+            "The insurance watch failed: professionals with expired insurance may still be listed.",
         )
         events.Rule(
             self,

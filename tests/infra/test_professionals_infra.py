@@ -90,7 +90,13 @@ def test_every_async_path_of_professionals_ends_in_a_failure_queue(template):
     [config] = notifications["NotificationConfiguration"]["LambdaFunctionConfigurations"]
     assert config["Events"] == ["s3:ObjectCreated:*"]
     assert "FunctionsDocumentCheck" in json.dumps(config["LambdaFunctionArn"])
-    assert resources(template, "AWS::CloudWatch::Alarm")
+    alarms = {
+        k: v["Properties"]
+        for k, v in resources(template, "AWS::CloudWatch::Alarm").items()
+        if any(n in k for n in ("ProfessionalsAsyncFailures", "DocumentCheckErrors", "InsuranceWatchErrors"))
+    }
+    assert len(alarms) == 3
+    assert all("MonitoringAlarmTopic" in json.dumps(a["AlarmActions"]) for a in alarms.values())
 
 
 def test_professional_functions_get_least_privilege(template):
