@@ -14,6 +14,7 @@ from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.mail import Mail
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.professionals import Professionals
 from infra.constructs.retention import Retention
 from infra.constructs.storage import Storage
 
@@ -52,10 +53,23 @@ class MainStack(Stack):
         self.mail.add_functions(self.functions, self.monitoring)
         self._contact_messages()
         self._consumer_intake()
+        self.professionals = Professionals(
+            self,
+            "Professionals",
+            storage=self.storage,
+            functions=self.functions,
+            api=self.api,
+            allow_mail=self.mail.allow_sending,
+            site_url=self.config.site_url,
+            alarm=self.monitoring.alarm,
+        )
         self._operator_exports()
         self.retention = Retention(
             self, "Retention", storage=self.storage, functions=self.functions, monitoring=self.monitoring
         )
+        # Archived documents go with their owner: the cascade and reconciliation purge the bucket.
+        self.professionals.allow_document_purge(self.retention.cascade)
+        self.professionals.allow_document_purge(self.retention.reconciliation)
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(

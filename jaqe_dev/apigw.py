@@ -111,6 +111,11 @@ class LocalApi:
                 }
                 return ApiResponse(403, {"Content-Type": "application/problem+json"}, json.dumps(problem))
             caller.iam_user = operator
+        elif route.authorization == "COGNITO_USER_POOLS":
+            verified = cognito_caller(headers, caller)
+            if isinstance(verified, ApiResponse):
+                return verified
+            caller = verified
         event = proxy_event(route, parts.path, params, method, query, headers, body, caller)
         result = self.lambdas.invoke(route.function, event)
         response_headers = dict(result.get("headers") or {})
@@ -122,7 +127,29 @@ class LocalApi:
         return ApiResponse(int(result["statusCode"]), response_headers, text)
 
 
+OPERATOR_HEADER = "X-Local-Operator"
+
+
 def _iam_caller(headers: dict[str, str]) -> str | None:
     """Locally, an IAM-signed operator is whoever names themselves in X-Local-Operator."""
     name = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), None)
     return f"arn:aws:iam::123456789012:user/{name}" if name else None
+
+
+def cognito_caller(headers: dict[str, str], caller: Caller) -> Caller | ApiResponse:
+    """COGNITO_USER_POOLS routes: an ID token of the local pool in `Authorization` (401 otherwise),
+    its claims passed on as API Gateway does. Claims given by in-process tests are taken as verified."""
+    if caller.claims:
+        return caller
+    from jaqe_dev.cognito import verify_id_token
+
+    token = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    claims = verify_id_token(token)
+    if claims is None:
+        problem = {
+            "type": "https://jaqe.fr/problems/unauthorized",
+            "title": "Jeton de connexion absent, invalide ou expiré",
+            "status": 401,
+        }
+        return ApiResponse(401, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+    return Caller(claims=claims)

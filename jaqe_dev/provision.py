@@ -65,8 +65,11 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
     _secrets(stack, session, done)
     _mail_identities(stack, session)
     _queues(stack, session, done)
+    _buckets(stack, session, done)
+    _user_pools(stack, session, done)
     _functions(stack, session, done)
     _event_source_mappings(stack, session, done)
+    _bucket_notifications(stack, session, done)
     return done
 
 
@@ -191,3 +194,68 @@ def _event_source_mappings(stack: SynthesizedStack, session: boto3.Session, done
             StartingPosition=props.get("StartingPosition", "TRIM_HORIZON"),
             BatchSize=int(props.get("BatchSize", 100)),
         )
+
+
+def _buckets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """Buckets named after their logical id, in the EU region, versioned as declared."""
+    s3 = session.client("s3")
+    for logical_id, props in stack.of_type("AWS::S3::Bucket").items():
+        name = props["BucketName"] if isinstance(props.get("BucketName"), str) else logical_id.lower()[:63]
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[typeddict-item]
+        if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        if props.get("PublicAccessBlockConfiguration"):
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+            )
+        done.names[logical_id] = name
+        done.arns[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
+
+
+def _user_pools(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """Cognito user pools (with their custom attributes and sign-in aliases) and their app clients."""
+    cognito = session.client("cognito-idp")
+    for logical_id, props in stack.of_type("AWS::Cognito::UserPool").items():
+        request: dict[str, Any] = {"PoolName": props.get("UserPoolName", logical_id)}
+        for key in (
+            "Schema",
+            "Policies",
+            "UsernameAttributes",
+            "AutoVerifiedAttributes",
+            "AdminCreateUserConfig",
+        ):
+            if key in props:
+                request[key] = props[key]
+        for attribute in request.get("Schema", []):
+            constraints = attribute.get("StringAttributeConstraints")
+            if constraints:
+                attribute["StringAttributeConstraints"] = {k: str(v) for k, v in constraints.items()}
+        pool = cognito.create_user_pool(**request)["UserPool"]
+        done.names[logical_id] = pool["Id"]
+        done.arns[f"{logical_id}.Arn"] = pool["Arn"]
+        done.arns[f"{logical_id}.ProviderName"] = pool["Id"]
+    for logical_id, props in stack.of_type("AWS::Cognito::UserPoolClient").items():
+        client = cognito.create_user_pool_client(
+            UserPoolId=done.resolve(props["UserPoolId"]),
+            ClientName=logical_id,
+            ExplicitAuthFlows=[*props.get("ExplicitAuthFlows", []), "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+        )["UserPoolClient"]
+        done.names[logical_id] = client["ClientId"]
+
+
+def _bucket_notifications(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """S3 -> Lambda notifications; moto invokes the function, which `jaqe_dev.lambdas` runs in-process."""
+    s3 = session.client("s3")
+    for props in stack.of_type("Custom::S3BucketNotifications").values():
+        configuration = _resolve_deep(done, props["NotificationConfiguration"])
+        s3.put_bucket_notification_configuration(
+            Bucket=done.resolve(props["BucketName"]), NotificationConfiguration=configuration
+        )
+
+
+def _resolve_deep(done: Provisioned, value: Any) -> Any:
+    if isinstance(value, dict) and not {"Ref", "Fn::GetAtt", "Fn::Join"} & set(value):
+        return {k: _resolve_deep(done, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_deep(done, v) for v in value]
+    return done.resolve(value)

@@ -6,4 +6,6 @@ from typing import Any
 
 
 def seed(stack: Any) -> None:
-    """Nothing to seed yet beyond the provisioned resources."""
+    from jaqe_dev.seed_professionals import seed_professionals
+
+    seed_professionals(stack)

@@ -101,6 +101,10 @@ class LocalHandler(BaseHTTPRequestHandler):
                 return True
             now = clock.travel(timedelta(days=days))
             self._json(200, {"now": now.isoformat(), "offset_days": clock.offset().days})
+        elif path == "/_local/login" and self.command == "POST":
+            from jaqe_dev.cognito import login_request
+
+            self._json(*login_request(self.stack.provisioned, body))
         else:
             return False
         return True
@@ -138,6 +142,9 @@ def main(argv: list[str] | None = None) -> None:
         seed(LocalHandler.stack)
         base = f"http://127.0.0.1:{args.port}"
         print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
+        from jaqe_dev.seed_professionals import login_help
+
+        print(login_help(base))
         print("Stop with Ctrl-C.", flush=True)
         http.serve_forever()
     except KeyboardInterrupt:

@@ -201,3 +201,44 @@ class Store:
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def transact_actions(store: Store, actions: list[dict[str, Any]]) -> None:
+    """One DynamoDB transaction of Put / Update / Delete / ConditionCheck actions on the data table.
+
+    Each action is `{"Put": {"Item": ...}}`, `{"Delete": {"Key": ...}}`, ... without `TableName`.
+    All stand or fall together (at most 100 actions); a failed condition is a `Conflict`.
+    """
+    items = [{kind: {"TableName": store.table.name, **body}} for a in actions for kind, body in a.items()]
+    try:
+        store.table.meta.client.transact_write_items(TransactItems=items)
+    except ClientError as error:
+        raise _translate(error) from error
+
+
+def query_professional_index(
+    store: Store, pro_id: str, *, limit: int, start_key: dict[str, Any] | None = None
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of what was disclosed to a professional, newest first (index by_professional)."""
+    from boto3.dynamodb.conditions import Key
+
+    kwargs: dict[str, Any] = {
+        "IndexName": PROFESSIONAL_INDEX,
+        "KeyConditionExpression": Key("pro_id").eq(pro_id),
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    try:
+        page = store.table.query(**kwargs)
+    except ClientError as error:
+        raise _translate(error) from error
+    return [i for i in page.get("Items", []) if is_live(i)], page.get("LastEvaluatedKey")
+
+
+def query_before(store: Store, pk: str, sk_below: str) -> list[Item]:
+    """Items of one partition whose sort key sorts before `sk_below` (e.g. a date)."""
+    from boto3.dynamodb.conditions import Key
+
+    return list(store._paginate(KeyConditionExpression=Key("pk").eq(pk) & Key("sk").lt(sk_below)))

@@ -1,0 +1,27 @@
+"""S3 ObjectCreated on the documents bucket: check the real content, delete and record bad files.
+
+Invoked asynchronously by S3: a failure is retried, then lands in the on-failure queue.
+"""
+
+from urllib.parse import unquote_plus
+
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe import aws, documents
+from jaqe.observability import logger, metrics, tracer
+from jaqe.store import Store
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+@event_source(data_class=S3Event)
+def handler(event: S3Event, context: LambdaContext) -> dict:
+    outcomes: dict[str, int] = {}
+    for record in event.records:
+        key = unquote_plus(record.s3.get_object.key)
+        version = record.s3.get_object.version_id
+        outcome = documents.check_upload(Store(), aws.client("s3"), record.s3.bucket.name, key, version)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        metrics.add_metric(name=f"Document{outcome.capitalize()}", unit="Count", value=1)
+    return outcomes

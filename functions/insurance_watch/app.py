@@ -1,0 +1,16 @@
+"""Daily (EventBridge schedule): professionals whose insurance has ended leave the listing and are told."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.professionals import unlist_expired_insurance
+from jaqe.store import Store
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict, context: LambdaContext) -> dict:
+    unlisted = unlist_expired_insurance(Store(), OutboxMailer())
+    metrics.add_metric(name="ProfessionalsUnlistedForInsurance", unit="Count", value=unlisted)
+    return {"unlisted": unlisted}

@@ -1,0 +1,77 @@
+"""The professionals' app (Cognito): /v1/pro/me, its leads, its documents, delisting.
+
+The professional is always the one the Cognito authorizer vouches for (`custom:pro_id` claim of
+the ID token): no route takes a professional id, so one professional cannot name another's data.
+"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe import aws, documents, professionals
+from jaqe.api import create_app, json_response
+from jaqe.errors import Forbidden
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import get_settings
+from jaqe.store import Store
+
+app = create_app()
+
+
+def current_pro_id() -> str:
+    claims = (app.current_event.request_context.authorizer.claims or {}) if app.current_event else {}
+    pro_id = claims.get("custom:pro_id")
+    if not pro_id:
+        raise Forbidden("Cette session n'est pas celle d'un professionnel.")
+    return str(pro_id)
+
+
+@app.get("/v1/pro/me")
+def get_me() -> Response[str]:
+    return json_response(
+        200, professionals.profile_view(professionals.load_profile(Store(), current_pro_id()))
+    )
+
+
+@app.patch("/v1/pro/me")
+def patch_me(patch: Annotated[professionals.ProfilePatch, Body()]) -> Response[str]:
+    return json_response(200, professionals.update_profile(Store(), current_pro_id(), patch))
+
+
+@app.get("/v1/pro/me/leads")
+def get_leads(
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> Response[str]:
+    return json_response(200, professionals.list_leads(Store(), current_pro_id(), limit=limit, cursor=cursor))
+
+
+@app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})
+def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response[str]:
+    upload = documents.request_upload(
+        Store(), aws.client("s3"), get_settings().documents_bucket, current_pro_id(), document
+    )
+    metrics.add_metric(name="DocumentUploadRequested", unit="Count", value=1)
+    return json_response(201, upload)
+
+
+@app.get("/v1/pro/me/documents")
+def get_documents() -> Response[str]:
+    return json_response(200, {"items": documents.list_documents(Store(), current_pro_id())})
+
+
+@app.post("/v1/pro/me/delist")
+def post_delist() -> Response[str]:
+    result = professionals.delist(Store(), OutboxMailer(), professionals.CognitoLogins(), current_pro_id())
+    metrics.add_metric(name="ProfessionalDelisted", unit="Count", value=1)
+    return json_response(200, result)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

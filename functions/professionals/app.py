@@ -1,0 +1,42 @@
+"""POST /v1/professionals: a professional's registration (C2-02, C3-06)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe.api import create_app, json_response, run_idempotent
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.professionals import CognitoLogins, ProfessionalIn, RegistrationAccepted, register_professional
+from jaqe.store import Store
+from jaqe.subject import subject_key
+
+app = create_app()
+
+
+@app.post("/v1/professionals", responses={201: {"description": "Registration received, pending review"}})
+def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Response[str]:
+    def register() -> dict:
+        result = register_professional(
+            registration,
+            store=Store(),
+            mailer=OutboxMailer(),
+            logins=CognitoLogins(),
+            subject_key=subject_key,
+        )
+        return result.model_dump()
+
+    accepted = RegistrationAccepted(
+        **run_idempotent(app, "register_professional", register, registration.model_dump(mode="json"))
+    )
+    metrics.add_metric(name="ProfessionalRegistered", unit="Count", value=1)
+    return json_response(201, accepted.model_dump())
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,340 @@
+"""Professionals: registration, their app (Cognito), documents bucket and check, operators, insurance watch.
+
+One construct, wired from `MainStack` with a single call. Every function has its own role with
+explicit actions on named resources; every async path (S3 -> document check, schedule ->
+insurance watch) ends in an encrypted failure queue with an alarm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.constructs.api import PublicApi
+from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.nag import acknowledge
+from infra.constructs.storage import Storage
+
+DOCUMENTS_PREFIX = "professionals/"
+TABLE_WRITE = [
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+]
+
+
+class Professionals(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        storage: Storage,
+        functions: Functions,
+        api: PublicApi,
+        allow_mail: Callable[[lambda_.Function], None],
+        site_url: str,
+        alarm: Callable[[str, cloudwatch.Metric, str], None] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.storage = storage
+        self.functions = functions
+        self.api = api
+        self.allow_mail = allow_mail
+        self.alarm = alarm or self._local_alarm
+        self.table_arn = storage.table.table_arn
+        self._buckets(site_url)
+        self._user_pool()
+        self.failures = self._failure_queue()
+        environment = {
+            "DOCUMENTS_BUCKET": self.documents.bucket_name,
+            "USER_POOL_ID": self.user_pool.user_pool_id,
+        }
+        self._registration(environment)
+        self._pro_app(environment)
+        self._admin(environment)
+        self._document_check(environment)
+        self._insurance_watch(environment)
+
+    def allow_document_purge(self, function: lambda_.Function) -> None:
+        """For retention (cascade on expiry or erasure, reconciliation): list and delete every version
+        of professionals' documents. Nothing else of the bucket, no reading of contents."""
+        function.add_environment("DOCUMENTS_BUCKET", self.documents.bucket_name)
+        allow(function, ["s3:ListBucket", "s3:ListBucketVersions"], [self.documents.bucket_arn])
+        allow(
+            function,
+            ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Purging the documents of professionals whose data expired: any key under the prefix.",
+        )
+
+    # --- resources ---------------------------------------------------------------------
+
+    def _buckets(self, site_url: str) -> None:
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            # S3 server access logs cannot be delivered to an SSE-KMS bucket.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(1)
+                )
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(self.access_logs, "S1", "This is the server-access-log bucket of the documents bucket.")
+        self.documents = s3.Bucket(
+            self,
+            "Documents",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.storage.key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="documents/",
+            # Deleting a rejected or expired document must not leave it behind as an old version.
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    noncurrent_version_expiration=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST], allowed_origins=[site_url], allowed_headers=["*"]
+                )
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _user_pool(self) -> None:
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            user_pool_name="jaqe-professionals",
+            self_sign_up_enabled=False,  # logins are created by the registration use case only
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            custom_attributes={"pro_id": cognito.StringAttribute(mutable=False, min_len=36, max_len=36)},
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_digits=True,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(7),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.user_pool,
+            "COG2",
+            "MFA is offered (TOTP) to professionals but not imposed: the app only shows their own "
+            "profile and leads; operators use IAM.",
+        )
+        self.app_client = self.user_pool.add_client(
+            "AppClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            generate_secret=False,
+            disable_o_auth=True,  # the app signs in with SRP; no hosted UI, no redirect URLs
+            prevent_user_existence_errors=True,
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True)
+            .with_custom_attributes("pro_id"),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(email=False),
+        )
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self,
+            "Authorizer",
+            cognito_user_pools=[self.user_pool],
+            identity_source="method.request.header.Authorization",
+        )
+
+    def _local_alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> None:
+        """Without the stack's alarm topic (tests of this construct alone): an alarm without action."""
+        metric.create_alarm(
+            self,
+            construct_id,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=description,
+        )
+
+    def _failure_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "AsyncFailures",
+            # Payloads are S3 keys and schedule events (no personal data): SQS-managed encryption,
+            # so that the Lambda and EventBridge senders need no KMS grant.
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(queue, "SQS3", "This queue is itself the dead-letter destination of the async paths.")
+        self.alarm(
+            "ProfessionalsAsyncFailures",
+            queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            "A document check or an insurance watch failed after its retries: inspect and redrive.",
+        )
+        return queue
+
+    # --- functions ---------------------------------------------------------------------
+
+    @staticmethod
+    def _logical_id(construct: Construct) -> str:
+        """How cdk-nag names a resource in a finding id (stable across refactors of this file)."""
+        stack = Stack.of(construct)
+        return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
+
+    def _create(self, name: str, environment: dict[str, str], **kwargs: int) -> lambda_.Function:
+        function = self.functions.create(name, environment=environment, **kwargs)
+        allow_key(function, self.storage.key)
+        return function
+
+    def _allow_cognito(self, function: lambda_.Function, actions: list[str]) -> None:
+        allow(function, actions, [self.user_pool.user_pool_arn])
+
+    def _registration(self, environment: dict[str, str]) -> None:
+        function = self._create("professionals", environment)
+        allow(function, ["dynamodb:GetItem", *TABLE_WRITE], [self.table_arn])
+        allow(
+            function,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [self.storage.idempotency_table.table_arn],
+        )
+        allow(function, ["secretsmanager:GetSecretValue"], [self.storage.subject_key_secret.secret_arn])
+        self._allow_cognito(function, ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"])
+        self.allow_mail(function)
+        self.api.public_route("POST", "/v1/professionals", function)
+
+    def _pro_app(self, environment: dict[str, str]) -> None:
+        function = self._create("pro_app", environment)
+        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        allow(function, ["dynamodb:Query"], [f"{self.table_arn}/index/by_professional"])
+        # The presigned POST is signed with this role: it may put objects under the prefix only.
+        allow(function, ["s3:PutObject"], [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")])
+        self._allow_cognito(function, ["cognito-idp:AdminDeleteUser"])
+        self.allow_mail(function)
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Uploads go to professionals/<pro_id>/<doc_id>: keys are created per document; the "
+            "presigned POST policy narrows each upload to one key.",
+        )
+        for method, path in (
+            ("GET", "/v1/pro/me"),
+            ("PATCH", "/v1/pro/me"),
+            ("GET", "/v1/pro/me/leads"),
+            ("POST", "/v1/pro/me/documents"),
+            ("GET", "/v1/pro/me/documents"),
+            ("POST", "/v1/pro/me/delist"),
+        ):
+            self.api.rest_api.root.resource_for_path(path).add_method(
+                method,
+                apigw.LambdaIntegration(function),
+                authorization_type=apigw.AuthorizationType.COGNITO,
+                authorizer=self.authorizer,
+                request_validator=self.api.request_validator,
+            )
+
+    def _admin(self, environment: dict[str, str]) -> None:
+        function = self._create("admin_professionals", environment)
+        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        self.allow_mail(function)
+        for action in ("approve", "reject"):
+            self.api.operator_route("POST", f"/v1/admin/professionals/{{id}}/{action}", function)
+
+    def _document_check(self, environment: dict[str, str]) -> None:
+        function = self._create("document_check", environment, timeout_seconds=30)
+        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        allow(
+            function,
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Checks any uploaded document: objects are created per document under this prefix.",
+        )
+        function.configure_async_invoke(
+            retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
+        )
+        self.alarm(
+            "DocumentCheckErrors",
+            function.metric_errors(period=Duration.minutes(5)),
+            "The document check failed: uploaded files may be waiting unchecked.",
+        )
+        self.documents.add_event_notification(
+            s3.EventType.OBJECT_CREATED,
+            s3n.LambdaDestination(function),
+            s3.NotificationKeyFilter(prefix=DOCUMENTS_PREFIX),
+        )
+        stack = Stack.of(self)
+        handler = stack.node.try_find_child("BucketNotificationsHandler050a0587b7544547bf325f094a3db834")
+        if handler is not None:
+            role = handler.node.find_child("Role")
+            acknowledge(
+                role,
+                "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+                "CDK's deploy-time helper that writes the bucket notification configuration.",
+            )
+            acknowledge(
+                role,
+                "IAM5[Resource::*]",
+                "CDK's deploy-time helper: s3:PutBucketNotification has to be granted on the bucket it is given.",
+            )
+
+    def _insurance_watch(self, environment: dict[str, str]) -> None:
+        function = self._create("insurance_watch", environment, timeout_seconds=120)
+        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        self.allow_mail(function)
+        function.configure_async_invoke(
+            retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
+        )
+        self.alarm(
+            "InsuranceWatchErrors",
+            function.metric_errors(period=Duration.minutes(5)),
+            "The insurance watch failed: professionals with expired insurance may still be listed.",
+        )
+        events.Rule(
+            self,
+            "DailyInsuranceWatch",
+            description="Unlists professionals whose insurance has ended (and tells them)",
+            schedule=events.Schedule.cron(minute="15", hour="3"),
+            targets=[targets.LambdaFunction(function, dead_letter_queue=self.failures, retry_attempts=2)],
+        )

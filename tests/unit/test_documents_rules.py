@@ -1,0 +1,85 @@
+"""Magic bytes and the presigned POST policy (moto does not enforce it: S3 does, so check what we ask)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import boto3
+import pytest
+from jaqe.documents import MAX_BYTES, UPLOAD_SECONDS, DocumentIn, sniff, upload_conditions
+from pydantic import ValidationError
+
+
+@pytest.mark.parametrize(
+    ("head", "content_type"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "application/pdf"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png"),
+    ],
+)
+def test_sniff_recognises_the_three_accepted_formats(head, content_type):
+    assert sniff(head) == content_type
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"MZ\x90\x00\x03",
+        b"\x7fELF\x02\x01",
+        b"#!/bin/sh\n",
+        b"PK\x03\x04",
+        b"<html>",
+        b"",
+        b" %PDF-1.7",
+        b"GIF89a",
+    ],
+)
+def test_sniff_refuses_anything_else(head):
+    assert sniff(head) is None
+
+
+def test_presigned_post_policy_restricts_prefix_type_size_and_lifetime():
+    s3 = boto3.client(
+        "s3",
+        region_name="eu-west-3",
+        aws_access_key_id="x",
+        aws_secret_access_key="y",  # signing only, offline
+    )
+    pro = "pro_" + "a" * 32
+    key = f"professionals/{pro}/doc_" + "b" * 32
+    post = s3.generate_presigned_post(
+        Bucket="docs",
+        Key=key,
+        Fields={"Content-Type": "application/pdf"},
+        Conditions=upload_conditions(pro, "application/pdf"),
+        ExpiresIn=UPLOAD_SECONDS,
+    )
+    policy = json.loads(base64.b64decode(post["fields"]["policy"]))
+    conditions = policy["conditions"]
+
+    assert ["starts-with", "$key", f"professionals/{pro}/"] in conditions
+    assert {"key": key} in conditions
+    assert {"Content-Type": "application/pdf"} in conditions
+    assert ["content-length-range", 1, MAX_BYTES] in conditions and MAX_BYTES == 10 * 1024 * 1024
+    assert {"bucket": "docs"} in conditions
+    assert UPLOAD_SECONDS == 15 * 60
+    from datetime import UTC, datetime
+
+    expiration = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert 14 * 60 < (expiration - datetime.now(UTC)).total_seconds() <= 15 * 60
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"kind": "insurance", "content_type": "application/zip", "size": 10},
+        {"kind": "insurance", "content_type": "application/pdf", "size": MAX_BYTES + 1},
+        {"kind": "insurance", "content_type": "application/pdf", "size": 0},
+        {"kind": "selfie", "content_type": "image/png", "size": 10},
+    ],
+)
+def test_upload_requests_outside_the_rules_are_refused(request_body):
+    with pytest.raises(ValidationError):
+        DocumentIn.model_validate(request_body)
