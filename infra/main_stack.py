@@ -14,6 +14,7 @@ from jaqe.regions import require_eu_region
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.rights import RightsRequests
 from infra.constructs.storage import Storage
 
 
@@ -47,6 +48,7 @@ class MainStack(Stack):
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
         self._contact_messages()
+        self.rights = RightsRequests(self, "Rights", main=self)
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
@@ -73,3 +75,13 @@ class MainStack(Stack):
         self._allow_subject_keys(function)
         function.add_to_role_policy(self._send_mail_statement())
         self.api.public_route("POST", "/v1/contact-messages", function)
+
+    # Public names for constructs composed by this stack (rights requests, ...).
+    def allow_idempotency(self, function: lambda_.Function) -> None:
+        self._allow_idempotency(function)
+
+    def allow_subject_keys(self, function: lambda_.Function) -> None:
+        self._allow_subject_keys(function)
+
+    def send_mail_statement(self) -> iam.PolicyStatement:
+        return self._send_mail_statement()

@@ -99,6 +99,16 @@ class LocalApi:
                 "status": 404,
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
+        if route.authorization == "AWS_IAM":
+            caller = _iam_caller(headers, caller)
+            if caller is None:
+                problem = {
+                    "type": "https://jaqe.fr/problems/forbidden",
+                    "title": "Accès refusé",
+                    "status": 403,
+                    "detail": "Route IAM : en local, passez l'en-tête X-Local-Operator: <nom>.",
+                }
+                return ApiResponse(403, {"Content-Type": "application/problem+json"}, json.dumps(problem))
         event = proxy_event(route, parts.path, params, method, query, headers, body, caller or Caller())
         result = self.lambdas.invoke(route.function, event)
         response_headers = dict(result.get("headers") or {})
@@ -108,3 +118,13 @@ class LocalApi:
         if result.get("isBase64Encoded"):
             text = base64.b64decode(text).decode()
         return ApiResponse(int(result["statusCode"]), response_headers, text)
+
+
+def _iam_caller(headers: dict[str, str], caller: Caller | None) -> Caller | None:
+    """IAM-authorised routes, locally: `X-Local-Operator: <name>` stands for a SigV4-signed IAM user."""
+    if caller is not None and caller.iam_user:
+        return caller
+    name = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), "").strip()
+    if not name:
+        return None
+    return Caller(iam_user=f"arn:aws:iam::123456789012:user/{name}")

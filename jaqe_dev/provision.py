@@ -63,6 +63,8 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
     _secrets(stack, session, done)
     _mail_identities(stack, session)
     _functions(stack, session, done)
+    _buckets(stack, session, done)
+    _state_machines(stack, session, done)
     return done
 
 
@@ -143,3 +145,55 @@ def _functions(stack: SynthesizedStack, session: boto3.Session, done: Provisione
         )["FunctionArn"]
         done.names[logical_id] = logical_id
         done.arns[f"{logical_id}.Arn"] = arn
+
+
+def _buckets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """S3 buckets (versioning as declared; encryption is moto's default locally)."""
+    s3 = session.client("s3")
+    for logical_id, props in stack.of_type("AWS::S3::Bucket").items():
+        name = logical_id.lower()[:63]
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[typeddict-item]
+        if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        done.names[logical_id] = name
+        done.arns[f"{logical_id}.Arn"] = f"arn:aws:s3:::{name}"
+
+
+def _state_machines(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """State machines from their synthesised definition (inline or the ASL file asset), with
+    `DefinitionSubstitutions` resolved so that Lambda tasks reach the functions registered above."""
+    machines = stack.of_type("AWS::StepFunctions::StateMachine")
+    if not machines:
+        return
+    role = session.client("iam").create_role(
+        RoleName="local-states",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "states.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ]
+            }
+        ),
+    )["Role"]["Arn"]
+    client = session.client("stepfunctions")
+    for logical_id, props in machines.items():
+        if "DefinitionString" in props:
+            definition = str(done.resolve(props["DefinitionString"]))
+        else:
+            asset = props["DefinitionS3Location"]["Key"]
+            definition = (stack.outdir / f"asset.{asset}").read_text()
+        for name, value in (props.get("DefinitionSubstitutions") or {}).items():
+            definition = definition.replace("${" + name + "}", str(done.resolve(value)))
+        arn = client.create_state_machine(
+            name=logical_id,
+            definition=definition,
+            roleArn=role,
+            type=props.get("StateMachineType", "STANDARD"),
+        )["stateMachineArn"]
+        done.names[logical_id] = arn  # Ref of a state machine is its ARN
+        done.arns[f"{logical_id}.Arn"] = arn
+        done.arns[f"{logical_id}.Name"] = logical_id

@@ -107,7 +107,9 @@ class ConsentLedger:
 
     def require(self, subject_key: str, purpose_id: PurposeId) -> None:
         if not self.is_granted(subject_key, purpose_id):
-            raise ConsentRequired(f"Aucun consentement en vigueur pour la finalité « {purpose(purpose_id).name_fr} ».")
+            raise ConsentRequired(
+                f"Aucun consentement en vigueur pour la finalité « {purpose(purpose_id).name_fr} »."
+            )
 
     def withdraw(self, subject_key: str, purpose_id: PurposeId, *, channel: str, policy_version: str) -> None:
         self.append(

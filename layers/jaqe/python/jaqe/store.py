@@ -16,6 +16,10 @@ Keys (pk / sk):
   LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
   PRO#<id>                    PROFILE               professional profile
   LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
+  RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
+  RIGHTS_TOKEN#<digest>       VERIFY                verification link of a rights request (single use)
+  RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
+  SUBJECT#<subject_key>       POST_MORTEM           post-mortem directives
 """
 
 from __future__ import annotations
@@ -106,12 +110,12 @@ class Store:
         except ClientError as error:
             raise _translate(error) from error
 
-    def get(self, pk: str, sk: str) -> Item | None:
+    def get(self, pk: str, sk: str, *, include_expired: bool = False) -> Item | None:
         try:
             item = self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
         except ClientError as error:
             raise _translate(error) from error
-        return item if item and is_live(item) else None
+        return item if item and (include_expired or is_live(item)) else None
 
     def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
         from boto3.dynamodb.conditions import Key
@@ -129,6 +133,39 @@ class Store:
             IndexName=SUBJECT_INDEX, KeyConditionExpression=Key("subject_key").eq(subject_key)
         )
         return [i for i in items if include_expired or is_live(i)]
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        set_fields: Mapping[str, Any] | None = None,
+        append: Mapping[str, list[Any]] | None = None,
+    ) -> Item:
+        """Set attributes and append to list attributes of an existing item, in one write."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        clauses = []
+        for index, (name, value) in enumerate((set_fields or {}).items()):
+            names[f"#s{index}"], values[f":s{index}"] = name, value
+            clauses.append(f"#s{index} = :s{index}")
+        for index, (name, value) in enumerate((append or {}).items()):
+            names[f"#a{index}"], values[f":a{index}"] = name, value
+            clauses.append(f"#a{index} = list_append(if_not_exists(#a{index}, :empty), :a{index})")
+            values[":empty"] = []
+        try:
+            return dict(
+                self.table.update_item(
+                    Key={"pk": pk, "sk": sk},
+                    UpdateExpression="SET " + ", ".join(clauses),
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+            )
+        except ClientError as error:
+            raise _translate(error) from error
 
     def delete(self, pk: str, sk: str) -> None:
         try:
