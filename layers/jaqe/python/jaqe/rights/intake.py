@@ -73,6 +73,7 @@ def submit_rights_request(
         "subject_key": key,
         "channel": channel,
         "params": data.params(),
+        "verified": False,
     }
     try:
         workflows.start(request_id, payload)
