@@ -96,3 +96,174 @@ def test_c7_04_a_delisted_professionals_archive_is_kept_and_named_with_its_reaso
     assert "PRO#pro_self" in remaining and "LEAD#lead1" not in remaining and "CONTACT#msg1" not in remaining
     answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
     assert "archive" in answer["text"] and "cinq (5) ans" in answer["text"]
+
+
+def consent_events(rights, key: str) -> list[dict]:
+    return [i for i in rights.scan() if i["pk"] == f"SUBJECT#{key}" and i["sk"].startswith("CONSENT#")]
+
+
+def test_c7_01_withdrawing_consent_is_recorded_per_purpose_in_the_ledger_and_stops_the_newsletter(rights):
+    key = seed_person(rights)["subject_key"]
+
+    request_id, execution = rights.run(
+        {"type": "withdraw_consent", "email": PERSON["email"], "purposes": ["newsletter"]}
+    )
+
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+    withdrawals = [e for e in consent_events(rights, key) if not e["granted"]]
+    assert [e["consent_purpose"] for e in withdrawals] == ["newsletter"]
+    assert withdrawals[0]["channel"] == "rights_request"
+    assert not [i for i in rights.scan() if i["pk"].startswith("NEWSLETTER#")]
+    assert any(i["pk"] == "LEAD#lead1" for i in rights.scan())  # other purposes untouched
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+    assert "Newsletter" in answer["text"]
+
+
+def test_c7_01_withdrawal_of_a_purpose_that_does_not_rest_on_consent_is_refused_and_nothing_is_written(rights):
+    response = rights.submit({"type": "withdraw_consent", "email": PERSON["email"], "purposes": ["contact_requests"]})
+
+    assert response.status == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert rights.scan() == []
+
+
+def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_recipients_are_told(rights):
+    seed_professionals(rights)
+    seed_person(rights)
+    body = {"type": "rectification", "email": PERSON["email"], "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44"}}
+    response = rights.submit(body)
+    request_id = response.json()["request_id"]
+    rights.get(rights.verification_link(PERSON["email"]))
+    rights.wait_for_status(request_id, "awaiting_operator")
+
+    listed = rights.admin("GET", "/v1/admin/rights-requests?status=awaiting_operator")
+    assert [r["request_id"] for r in listed.json()["requests"]] == [request_id]
+    decided = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/decision",
+                           {"decision": "approve", "reason": "Justificatif d'identité vérifié"})
+    assert decided.status == 202
+
+    assert rights.wait(request_id)["status"] == "SUCCEEDED", rights.states(request_id)
+    items = {(i["pk"], i["sk"]): i for i in rights.scan()}
+    assert items[("LEAD#lead1", "LEAD")]["contact"]["last_name"] == "Durand"
+    assert items[("LEAD#lead1", "LEAD")]["contact"]["phone"] == "+33711223344"
+    assert items[("CONTACT#msg1", "MESSAGE")]["phone"] == "+33711223344"
+    assert items[("PRO#pro_self", "PROFILE")]["contact"]["last_name"] == "Durand"
+    assert items[("LEAD#lead1", "DISCLOSURE#pro_a")]["shared"]["last_name"] == "Durand"
+    for pro_email in PROS.values():
+        [notice] = [e for e in rights.emails_to(pro_email) if "rectification" in e["subject"]]
+        assert "Durand" in notice["text"]
+    history = rights.record(request_id)["history"]
+    decision = next(h for h in history if h["step"] == "operator_decision")
+    assert decision["detail"]["operator"] == "alice"
+
+
+def test_c7_10_a_denied_rectification_is_answered_with_the_reason_and_the_cnil(rights):
+    seed_person(rights)
+    response = rights.submit({"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}})
+    request_id = response.json()["request_id"]
+    rights.get(rights.verification_link(PERSON["email"]))
+    rights.wait_for_status(request_id, "awaiting_operator")
+
+    rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/decision",
+                 {"decision": "deny", "reason": "Le prénom enregistré correspond au justificatif fourni"})
+
+    assert rights.wait(request_id)["status"] == "SUCCEEDED"
+    assert rights.record(request_id)["status"] == "refused"
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+    assert "correspond au justificatif" in answer["text"]
+    assert "3 Place de Fontenoy - TSA 80715" in answer["text"] and "réclamation" in answer["text"]
+    assert "JAQE SARL" in answer["text"]  # C1-01
+    assert any(i.get("contact", {}).get("first_name") == "Camille" for i in rights.scan())
+
+
+def test_c7_05_restriction_marks_the_subject_tells_recipients_and_is_lifted_by_an_operator_with_notice(rights):
+    seed_professionals(rights)
+    key = seed_person(rights)["subject_key"]
+
+    request_id, execution = rights.run({"type": "restriction", "email": PERSON["email"], "details": "Je conteste l'exactitude."})
+
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+    flags = rights.table.get_item(Key={"pk": f"SUBJECT#{key}", "sk": "FLAGS"})["Item"]
+    assert flags["restricted"] is True
+    for pro_email in PROS.values():
+        assert [e for e in rights.emails_to(pro_email) if "restriction" in e["subject"]]
+
+    lifted = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/lift-restriction",
+                          {"reason": "Exactitude des données vérifiée"})
+
+    assert lifted.status == 200, lifted.body
+    assert rights.table.get_item(Key={"pk": f"SUBJECT#{key}", "sk": "FLAGS"})["Item"]["restricted"] is False
+    notice = rights.wait_for_email(PERSON["email"], "Levée de la limitation")
+    assert "Exactitude des données vérifiée" in notice["text"]
+    again = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/lift-restriction", {"reason": "encore"})
+    assert again.status == 409
+
+
+def test_c7_06_portability_gives_json_and_csv_of_provided_data_for_consent_and_contract_purposes_only(rights):
+    seed_professionals(rights)
+    seed_person(rights)
+
+    request_id, execution = rights.run({"type": "portability", "email": PERSON["email"]})
+
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+    document = rights.get(next(lnk for lnk in answer["links"] if "format=json" in lnk)).json()
+    types = {d["item_type"] for d in document["data"]}
+    assert {"lead", "contact_message", "newsletter_subscription", "professional"} <= types
+    assert not types & {"consent_event", "disclosure", "rights_request", "subject_flags"}
+    from jaqe.register import purpose
+
+    assert all(purpose(d["purpose"]).portability_applies for d in document["data"])
+    csv_export = rights.get(next(lnk for lnk in answer["links"] if "format=csv" in lnk))
+    assert csv_export.status == 200 and csv_export.headers["Content-Type"].startswith("text/csv")
+    assert csv_export.body.splitlines()[0] == "item,purpose,field,value" and PERSON["phone"] in csv_export.body
+
+
+def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_it_does_not_apply_elsewhere(rights):
+    key = seed_person(rights)["subject_key"]
+
+    request_id, execution = rights.run(
+        {"type": "objection", "email": PERSON["email"], "purposes": ["similar_services_emails", "quote_matching"]}
+    )
+
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+    flags = rights.table.get_item(Key={"pk": f"SUBJECT#{key}", "sk": "FLAGS"})["Item"]
+    assert flags["objections"] == ["similar_services_emails"]
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+    assert "Courriels sur des services analogues" in answer["text"]
+    assert "ne s'applique qu'aux traitements fondés sur l'intérêt légitime" in answer["text"]
+    assert "3 Place de Fontenoy" in answer["text"]  # C7-10: a no-action part names the CNIL
+
+
+def test_c7_08_post_mortem_directives_are_stored_read_back_revoked_and_executable_by_an_operator(rights):
+    seed_person(rights)
+    directives = {
+        "kind": "specific", "on_death": "erase", "instructions": "Effacer toutes mes données.",
+        "designated_person": {"name": "Alex Martin", "email": "alex.martin@example.fr"},
+    }
+    request_id, execution = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": directives})
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+
+    _, read = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "read"}})
+    assert read["status"] == "SUCCEEDED"
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande", count=2)
+    assert "Effacer toutes mes données." in answer["text"]
+
+    executed = rights.admin("POST", "/v1/admin/rights-requests/post-mortem-executions", {"email": PERSON["email"]})
+    assert executed.status == 202, executed.body
+    erasure_id = executed.json()["erasure_request_id"]
+    assert rights.wait(erasure_id)["status"] == "SUCCEEDED", rights.states(erasure_id)
+    assert not [i for i in rights.scan() if i["pk"] == "LEAD#lead1"]
+    assert rights.wait_for_email("alex.martin@example.fr", "Réponse à votre demande")
+
+
+def test_c7_08_directives_can_be_revoked(rights):
+    directives = {"on_death": "keep", "instructions": "Conserver."}
+    rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": directives})
+
+    _, revoked = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "revoke"}})
+
+    assert revoked["status"] == "SUCCEEDED"
+    assert not [i for i in rights.scan() if i["sk"] == "POST_MORTEM"]
+    answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande", count=2)
+    assert "révoquées" in answer["text"]
