@@ -267,3 +267,111 @@ def test_c7_08_directives_can_be_revoked(rights):
     assert not [i for i in rights.scan() if i["sk"] == "POST_MORTEM"]
     answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande", count=2)
     assert "révoquées" in answer["text"]
+
+
+def test_an_unknown_email_gets_exactly_the_same_answer_and_email_as_a_known_one(rights):
+    seed_person(rights)
+
+    known = rights.submit({"type": "access", "email": PERSON["email"]})
+    unknown = rights.submit({"type": "access", "email": UNKNOWN})
+
+    assert known.status == unknown.status == 202
+    assert set(known.json()) == set(unknown.json()) == {"request_id", "status", "due_at", "status_url"}
+    assert known.json()["status"] == unknown.json()["status"] == "received"
+    mail_known = rights.wait_for_email(PERSON["email"], "Confirmez")
+    mail_unknown = rights.wait_for_email(UNKNOWN, "Confirmez")
+    strip = lambda e: e["text"].replace(e["links"][0], "").split("Référence")[0]  # noqa: E731
+    assert strip(mail_known) == strip(mail_unknown)
+
+
+def test_c7_02_an_unknown_person_gets_an_access_answer_with_no_personal_data(rights):
+    request_id, execution = rights.run({"type": "access", "email": UNKNOWN})
+
+    assert execution["status"] == "SUCCEEDED"
+    answer = rights.wait_for_email(UNKNOWN, "Réponse à votre demande")
+    document = rights.get(next(lnk for lnk in answer["links"] if "format=json" in lnk)).json()
+    assert {d["item_type"] for d in document["data"]} == {"rights_request"}
+
+
+def test_the_verification_link_is_single_use_and_the_status_link_shows_no_personal_data(rights):
+    response = rights.submit({"type": "restriction", "email": PERSON["email"]})
+    accepted = response.json()
+    link = rights.verification_link(PERSON["email"])
+
+    assert rights.get(link).status == 200
+    assert rights.wait(accepted["request_id"])["status"] == "SUCCEEDED"
+    again = rights.get(link)
+    assert again.status == 410 and again.headers["Content-Type"] == "application/problem+json"
+    status = rights.get(accepted["status_url"])
+    assert status.status == 200
+    assert status.json()["status"] == "completed" and status.json()["type"] == "restriction"
+    assert PERSON["email"] not in status.body and "subject_key" not in status.body
+    wrong = rights.get(accepted["status_url"].split("?")[0] + "?token=" + "x" * 43)
+    assert wrong.status == 404
+
+
+def test_an_unverified_request_closes_and_is_recorded_when_its_link_has_expired(rights):
+    from datetime import timedelta
+
+    from jaqe import clock
+
+    seed_person(rights)
+    request_id = rights.submit({"type": "erasure", "email": PERSON["email"]}).json()["request_id"]
+    link = rights.verification_link(PERSON["email"])
+    clock.travel(timedelta(days=8))
+
+    followed = rights.get(link)
+
+    assert followed.status == 410
+    assert rights.wait(request_id)["status"] == "SUCCEEDED"
+    record = rights.record(request_id)
+    assert record["status"] == "unverified" and record["history"][-1]["step"] == "closed_unverified"
+    assert any(i["pk"] == "LEAD#lead1" for i in rights.scan())  # nothing was erased
+
+
+def test_a_failing_step_lands_in_needs_operator_recorded_and_an_operator_can_resume_it(rights, monkeypatch):
+    from jaqe.rights.workflow import RightsWorkflow
+
+    seed_person(rights)
+    original = RightsWorkflow.act_objection
+    monkeypatch.setattr(RightsWorkflow, "act_objection", lambda self, state: (_ for _ in ()).throw(RuntimeError("boom")))
+
+    request_id, execution = rights.run({"type": "objection", "email": PERSON["email"]})
+
+    assert execution["status"] == "FAILED" and execution.get("error") == "NeedsOperator"
+    assert rights.states(request_id)[-2:] == ["RecordFailure", "NeedsOperator"]
+    record = rights.record(request_id)
+    assert record["status"] == "needs_operator" and record["history"][-1]["detail"]["error"] == "RuntimeError"
+    listed = rights.admin("GET", "/v1/admin/rights-requests?status=needs_operator").json()["requests"]
+    assert [r["request_id"] for r in listed] == [request_id]
+
+    monkeypatch.setattr(RightsWorkflow, "act_objection", original)
+    resumed = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/resume")
+
+    assert resumed.status == 202, resumed.body
+    assert rights.wait(f"{request_id}-r1")["status"] == "SUCCEEDED"
+    assert rights.record(request_id)["status"] == "completed"
+    assert rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+
+
+def test_operator_routes_refuse_callers_without_iam_identity(rights):
+    from jaqe_dev.apigw import Caller
+
+    response = rights.local.api.request("GET", "/v1/admin/rights-requests", caller=Caller())
+    assert response.status == 403 and response.headers["Content-Type"] == "application/problem+json"
+    ok = rights.local.api.request("GET", "/v1/admin/rights-requests", headers={"X-Local-Operator": "bob"})
+    assert ok.status == 200
+
+
+def test_history_holds_no_contact_data_and_the_record_holds_the_subject_key_only(rights):
+    seed_professionals(rights)
+    seed_person(rights)
+
+    request_id, _ = rights.run({"type": "access", "email": PERSON["email"]})
+
+    record = rights.record(request_id)
+    text = json.dumps(record, default=str)
+    for value in (PERSON["email"], PERSON["phone"], PERSON["last_name"]):
+        assert value not in text
+    assert "email" not in record
+    assert len(record["history"]) >= 6
