@@ -28,4 +28,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             "due_soon": [r["request_id"] for r in report["due_soon"]],
         },
     )
-    return {"overdue": len(report["overdue"]), "due_soon": len(report["due_soon"]), **report}
+    return {"overdue_count": len(report["overdue"]), "due_soon_count": len(report["due_soon"]), **report}

@@ -155,6 +155,17 @@ def rights(local: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Right
     driver.documents_bucket = documents
     yield driver
     clock.reset()
+    # Executions still waiting for a callback would outlive the test in moto's threads.
+    for execution in driver.sfn.list_executions(stateMachineArn=driver.machine_arn, statusFilter="RUNNING")[
+        "executions"
+    ]:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:  # moto cannot stop an execution whose worker has not started yet
+                driver.sfn.stop_execution(executionArn=execution["executionArn"])
+                break
+            except Exception:
+                time.sleep(0.05)
 
 
 def token_of(link: str) -> str:

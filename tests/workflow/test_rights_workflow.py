@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import boto3
-
 from jaqe.register import PurposeId
 
 from tests.workflow.seeds import PERSON, PROS, seed_person, seed_professionals
@@ -52,12 +51,19 @@ def everything_stored(rights) -> list[tuple[str, str]]:
     dynamodb = boto3.client("dynamodb")
     for table in dynamodb.list_tables()["TableNames"]:
         for item in boto3.resource("dynamodb").Table(table).scan()["Items"]:
-            found.append((f"{table}:{item.get('pk', item.get('id'))}/{item.get('sk', '')}", json.dumps(item, default=str)))
+            found.append(
+                (
+                    f"{table}:{item.get('pk', item.get('id'))}/{item.get('sk', '')}",
+                    json.dumps(item, default=str),
+                )
+            )
     s3 = boto3.client("s3")
     for bucket in s3.list_buckets()["Buckets"]:
         versions = s3.list_object_versions(Bucket=bucket["Name"]).get("Versions", [])
         for version in versions:
-            body = s3.get_object(Bucket=bucket["Name"], Key=version["Key"], VersionId=version["VersionId"])["Body"].read()
+            body = s3.get_object(Bucket=bucket["Name"], Key=version["Key"], VersionId=version["VersionId"])[
+                "Body"
+            ].read()
             found.append((f"s3:{bucket['Name']}/{version['Key']}", body.decode(errors="replace")))
     return found
 
@@ -70,13 +76,20 @@ def test_c7_04_erasure_leaves_only_the_request_record_and_suppression_and_tells_
 
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
     personal = [PERSON["email"], PERSON["phone"], PERSON["first_name"], PERSON["last_name"], "Durandeau"]
-    leaks = [(where, value) for where, text in everything_stored(rights) for value in personal if value in text]
+    leaks = [
+        (where, value) for where, text in everything_stored(rights) for value in personal if value in text
+    ]
     assert leaks == []
     about_person = [i for i in rights.scan() if i.get("subject_key") == key or key in i.get("pk", "")]
     assert {i["item_type"] for i in about_person} == {"rights_request", "suppression"}
     record = rights.record(request_id)
     assert record["status"] == "completed" and record["subject_key"] == key
-    assert [h["step"] for h in record["history"]][-4:] == ["erased", "recipients_notified", "answered", "closed"]
+    assert [h["step"] for h in record["history"]][-4:] == [
+        "erased",
+        "recipients_notified",
+        "answered",
+        "closed",
+    ]
     # Art. 19: each professional who received the lead is asked to erase it.
     for pro_email in PROS.values():
         [notice] = [e for e in rights.emails_to(pro_email) if "effacement" in e["subject"]]
@@ -119,8 +132,12 @@ def test_c7_01_withdrawing_consent_is_recorded_per_purpose_in_the_ledger_and_sto
     assert "Newsletter" in answer["text"]
 
 
-def test_c7_01_withdrawal_of_a_purpose_that_does_not_rest_on_consent_is_refused_and_nothing_is_written(rights):
-    response = rights.submit({"type": "withdraw_consent", "email": PERSON["email"], "purposes": ["contact_requests"]})
+def test_c7_01_withdrawal_of_a_purpose_that_does_not_rest_on_consent_is_refused_and_nothing_is_written(
+    rights,
+):
+    response = rights.submit(
+        {"type": "withdraw_consent", "email": PERSON["email"], "purposes": ["contact_requests"]}
+    )
 
     assert response.status == 422
     assert response.headers["Content-Type"] == "application/problem+json"
@@ -130,7 +147,11 @@ def test_c7_01_withdrawal_of_a_purpose_that_does_not_rest_on_consent_is_refused_
 def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_recipients_are_told(rights):
     seed_professionals(rights)
     seed_person(rights)
-    body = {"type": "rectification", "email": PERSON["email"], "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44"}}
+    body = {
+        "type": "rectification",
+        "email": PERSON["email"],
+        "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44"},
+    }
     response = rights.submit(body)
     request_id = response.json()["request_id"]
     rights.get(rights.verification_link(PERSON["email"]))
@@ -138,8 +159,11 @@ def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_
 
     listed = rights.admin("GET", "/v1/admin/rights-requests?status=awaiting_operator")
     assert [r["request_id"] for r in listed.json()["requests"]] == [request_id]
-    decided = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/decision",
-                           {"decision": "approve", "reason": "Justificatif d'identité vérifié"})
+    decided = rights.admin(
+        "POST",
+        f"/v1/admin/rights-requests/{request_id}/decision",
+        {"decision": "approve", "reason": "Justificatif d'identité vérifié"},
+    )
     assert decided.status == 202
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED", rights.states(request_id)
@@ -159,13 +183,18 @@ def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_
 
 def test_c7_10_a_denied_rectification_is_answered_with_the_reason_and_the_cnil(rights):
     seed_person(rights)
-    response = rights.submit({"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}})
+    response = rights.submit(
+        {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
+    )
     request_id = response.json()["request_id"]
     rights.get(rights.verification_link(PERSON["email"]))
     rights.wait_for_status(request_id, "awaiting_operator")
 
-    rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/decision",
-                 {"decision": "deny", "reason": "Le prénom enregistré correspond au justificatif fourni"})
+    rights.admin(
+        "POST",
+        f"/v1/admin/rights-requests/{request_id}/decision",
+        {"decision": "deny", "reason": "Le prénom enregistré correspond au justificatif fourni"},
+    )
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     assert rights.record(request_id)["status"] == "refused"
@@ -176,11 +205,15 @@ def test_c7_10_a_denied_rectification_is_answered_with_the_reason_and_the_cnil(r
     assert any(i.get("contact", {}).get("first_name") == "Camille" for i in rights.scan())
 
 
-def test_c7_05_restriction_marks_the_subject_tells_recipients_and_is_lifted_by_an_operator_with_notice(rights):
+def test_c7_05_restriction_marks_the_subject_tells_recipients_and_is_lifted_by_an_operator_with_notice(
+    rights,
+):
     seed_professionals(rights)
     key = seed_person(rights)["subject_key"]
 
-    request_id, execution = rights.run({"type": "restriction", "email": PERSON["email"], "details": "Je conteste l'exactitude."})
+    request_id, execution = rights.run(
+        {"type": "restriction", "email": PERSON["email"], "details": "Je conteste l'exactitude."}
+    )
 
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
     flags = rights.table.get_item(Key={"pk": f"SUBJECT#{key}", "sk": "FLAGS"})["Item"]
@@ -188,14 +221,19 @@ def test_c7_05_restriction_marks_the_subject_tells_recipients_and_is_lifted_by_a
     for pro_email in PROS.values():
         assert [e for e in rights.emails_to(pro_email) if "restriction" in e["subject"]]
 
-    lifted = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/lift-restriction",
-                          {"reason": "Exactitude des données vérifiée"})
+    lifted = rights.admin(
+        "POST",
+        f"/v1/admin/rights-requests/{request_id}/lift-restriction",
+        {"reason": "Exactitude des données vérifiée"},
+    )
 
     assert lifted.status == 200, lifted.body
     assert rights.table.get_item(Key={"pk": f"SUBJECT#{key}", "sk": "FLAGS"})["Item"]["restricted"] is False
     notice = rights.wait_for_email(PERSON["email"], "Levée de la limitation")
     assert "Exactitude des données vérifiée" in notice["text"]
-    again = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/lift-restriction", {"reason": "encore"})
+    again = rights.admin(
+        "POST", f"/v1/admin/rights-requests/{request_id}/lift-restriction", {"reason": "encore"}
+    )
     assert again.status == 409
 
 
@@ -216,14 +254,22 @@ def test_c7_06_portability_gives_json_and_csv_of_provided_data_for_consent_and_c
     assert all(purpose(d["purpose"]).portability_applies for d in document["data"])
     csv_export = rights.get(next(lnk for lnk in answer["links"] if "format=csv" in lnk))
     assert csv_export.status == 200 and csv_export.headers["Content-Type"].startswith("text/csv")
-    assert csv_export.body.splitlines()[0] == "item,purpose,field,value" and PERSON["phone"] in csv_export.body
+    assert (
+        csv_export.body.splitlines()[0] == "item,purpose,field,value" and PERSON["phone"] in csv_export.body
+    )
 
 
-def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_it_does_not_apply_elsewhere(rights):
+def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_it_does_not_apply_elsewhere(
+    rights,
+):
     key = seed_person(rights)["subject_key"]
 
     request_id, execution = rights.run(
-        {"type": "objection", "email": PERSON["email"], "purposes": ["similar_services_emails", "quote_matching"]}
+        {
+            "type": "objection",
+            "email": PERSON["email"],
+            "purposes": ["similar_services_emails", "quote_matching"],
+        }
     )
 
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
@@ -238,18 +284,26 @@ def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_i
 def test_c7_08_post_mortem_directives_are_stored_read_back_revoked_and_executable_by_an_operator(rights):
     seed_person(rights)
     directives = {
-        "kind": "specific", "on_death": "erase", "instructions": "Effacer toutes mes données.",
+        "kind": "specific",
+        "on_death": "erase",
+        "instructions": "Effacer toutes mes données.",
         "designated_person": {"name": "Alex Martin", "email": "alex.martin@example.fr"},
     }
-    request_id, execution = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": directives})
+    request_id, execution = rights.run(
+        {"type": "post_mortem_directives", "email": PERSON["email"], "directives": directives}
+    )
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
 
-    _, read = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "read"}})
+    _, read = rights.run(
+        {"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "read"}}
+    )
     assert read["status"] == "SUCCEEDED"
     answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande", count=2)
     assert "Effacer toutes mes données." in answer["text"]
 
-    executed = rights.admin("POST", "/v1/admin/rights-requests/post-mortem-executions", {"email": PERSON["email"]})
+    executed = rights.admin(
+        "POST", "/v1/admin/rights-requests/post-mortem-executions", {"email": PERSON["email"]}
+    )
     assert executed.status == 202, executed.body
     erasure_id = executed.json()["erasure_request_id"]
     assert rights.wait(erasure_id)["status"] == "SUCCEEDED", rights.states(erasure_id)
@@ -261,7 +315,9 @@ def test_c7_08_directives_can_be_revoked(rights):
     directives = {"on_death": "keep", "instructions": "Conserver."}
     rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": directives})
 
-    _, revoked = rights.run({"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "revoke"}})
+    _, revoked = rights.run(
+        {"type": "post_mortem_directives", "email": PERSON["email"], "directives": {"action": "revoke"}}
+    )
 
     assert revoked["status"] == "SUCCEEDED"
     assert not [i for i in rights.scan() if i["sk"] == "POST_MORTEM"]
@@ -285,7 +341,7 @@ def test_an_unknown_email_gets_exactly_the_same_answer_and_email_as_a_known_one(
 
 
 def test_c7_02_an_unknown_person_gets_an_access_answer_with_no_personal_data(rights):
-    request_id, execution = rights.run({"type": "access", "email": UNKNOWN})
+    _, execution = rights.run({"type": "access", "email": UNKNOWN})
 
     assert execution["status"] == "SUCCEEDED"
     answer = rights.wait_for_email(UNKNOWN, "Réponse à votre demande")
@@ -334,7 +390,9 @@ def test_a_failing_step_lands_in_needs_operator_recorded_and_an_operator_can_res
 
     seed_person(rights)
     original = RightsWorkflow.act_objection
-    monkeypatch.setattr(RightsWorkflow, "act_objection", lambda self, state: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(
+        RightsWorkflow, "act_objection", lambda self, state: (_ for _ in ()).throw(RuntimeError("boom"))
+    )
 
     request_id, execution = rights.run({"type": "objection", "email": PERSON["email"]})
 

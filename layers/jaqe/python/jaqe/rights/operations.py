@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,6 +18,11 @@ from jaqe.store import Item, Store
 from jaqe.subjects import Subjects
 
 DUE_SOON = timedelta(days=7)
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers (Decimal) as JSON numbers."""
+    return json.loads(json.dumps(value, default=lambda d: int(d) if d == int(d) else float(d)))
 
 
 def summary(entry: Item) -> dict[str, Any]:
@@ -61,7 +67,7 @@ class RightsOperations:
             **summary(record),
             "original_due_at": record.get("original_due_at"),
             "extension_months": int(record.get("extension_months", 0)),
-            "history": record.get("history", []),
+            "history": _plain(record.get("history", [])),
         }
 
     def decide(self, request_id: str, *, approve: bool, reason: str, operator: str) -> None:
