@@ -44,6 +44,8 @@ def start_moto() -> Any:
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
+            # moto's Step Functions interpreter calls Lambda through this port in server mode.
+            "MOTO_PORT": str(port),
         }
     )
     request = urllib.request.Request(  # noqa: S310 - loopback moto server
@@ -130,9 +132,12 @@ def main(argv: list[str] | None = None) -> None:
         from jaqe_dev.seed import seed
         from jaqe_dev.stack import LocalStack
 
+        base = f"http://127.0.0.1:{args.port}"
+        from jaqe_dev.lambdas import LOCAL_ENVIRONMENT
+
+        LOCAL_ENVIRONMENT["PUBLIC_API_URL"] = base  # links in emails (verification, exports) point here
         LocalHandler.stack = LocalStack()
         seed(LocalHandler.stack)
-        base = f"http://127.0.0.1:{args.port}"
         print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
         print("Stop with Ctrl-C.", flush=True)
         http.serve_forever()

@@ -25,7 +25,9 @@ def test_a_request_is_accepted_with_its_due_date_and_status_link_and_starts_one_
     assert response["statusCode"] == 202
     accepted = json.loads(response["body"])
     assert set(accepted) == {"request_id", "status", "due_at", "status_url"}
-    assert accepted["status_url"].startswith(f"https://api.jaqe.fr/v1/rights-requests/{accepted['request_id']}?token=")
+    assert accepted["status_url"].startswith(
+        f"https://api.jaqe.fr/v1/rights-requests/{accepted['request_id']}?token="
+    )
     assert [e["name"] for e in executions(rights)] == [accepted["request_id"]]
     rights.wait_for_status(accepted["request_id"], "awaiting_verification")
 

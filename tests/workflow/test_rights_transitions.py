@@ -28,7 +28,9 @@ def test_each_automatic_type_takes_ten_states_from_record_to_done(rights, reques
     seed_professionals(rights)
     seed_person(rights)
 
-    request_id, execution = rights.run({"type": request_type, "email": PERSON["email"], **BODIES[request_type]})
+    request_id, execution = rights.run(
+        {"type": request_type, "email": PERSON["email"], **BODIES[request_type]}
+    )
 
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
     states = rights.states(request_id)
@@ -48,7 +50,9 @@ def test_a_rectification_adds_the_operator_review_states(rights):
     ).json()["request_id"]
     rights.get(rights.verification_link(PERSON["email"]))
     rights.wait_for_status(request_id, "awaiting_operator")
-    rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/decision", {"decision": "approve", "reason": "ok"})
+    rights.admin(
+        "POST", f"/v1/admin/rights-requests/{request_id}/decision", {"decision": "approve", "reason": "ok"}
+    )
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     states = rights.states(request_id)
