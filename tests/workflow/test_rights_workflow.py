@@ -144,13 +144,15 @@ def test_c7_01_withdrawal_of_a_purpose_that_does_not_rest_on_consent_is_refused_
     assert rights.scan() == []
 
 
-def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_recipients_are_told(rights):
+def test_c7_03_c4_06_rectification_is_validated_applied_everywhere_and_recipients_get_only_what_they_had(
+    rights,
+):
     seed_professionals(rights)
     seed_person(rights)
     body = {
         "type": "rectification",
         "email": PERSON["email"],
-        "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44"},
+        "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44", "company_name": "Durand Plomberie"},
     }
     response = rights.submit(body)
     request_id = response.json()["request_id"]
@@ -172,10 +174,12 @@ def test_c7_03_rectification_is_validated_by_an_operator_applied_everywhere_and_
     assert items[("LEAD#lead1", "LEAD")]["contact"]["phone"] == "+33711223344"
     assert items[("CONTACT#msg1", "MESSAGE")]["phone"] == "+33711223344"
     assert items[("PRO#pro_self", "PROFILE")]["contact"]["last_name"] == "Durand"
+    assert items[("PRO#pro_self", "PROFILE")]["company_name"] == "Durand Plomberie"
     assert items[("LEAD#lead1", "DISCLOSURE#pro_a")]["shared"]["last_name"] == "Durand"
     for pro_email in PROS.values():
         [notice] = [e for e in rights.emails_to(pro_email) if "rectification" in e["subject"]]
-        assert "Durand" in notice["text"]
+        assert "Durand" in notice["text"] and "+33711223344" in notice["text"]
+        assert "Durand Plomberie" not in notice["text"]  # C4-06: never beyond what they received
     history = rights.record(request_id)["history"]
     decision = next(h for h in history if h["step"] == "operator_decision")
     assert decision["detail"]["operator"] == "alice"
