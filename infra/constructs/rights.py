@@ -1,7 +1,8 @@
 """Rights requests (policy section 7): the public and operator routes, the Step Functions
 workflow (ASL file shared with the tests), the encrypted exports bucket, deadlines and alarms.
 
-Wired from `MainStack` with one call: `RightsRequests(self, "Rights", main=self)`.
+Wired from `MainStack` with one call: `RightsRequests(self, "Rights", main=self)` (pass
+`documents_bucket=` when the professionals' documents bucket lives outside `Storage`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
@@ -35,13 +36,21 @@ EXPORT_DAYS = 7  # exports (access / portability) are short-lived: the link expi
 
 
 class RightsRequests(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, main: MainStack) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        main: MainStack,
+        documents_bucket: s3.IBucket | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.main = main
         storage, functions = main.storage, main.functions
         self.alarm_topic = self._alarm_topic()
         self.exports_bucket = self._exports_bucket()
-        documents = getattr(storage, "documents_bucket", None)  # the professionals' documents, when present
+        # The professionals' documents (erased and listed by the workflow), when that slice provides them.
+        documents = documents_bucket or getattr(storage, "documents_bucket", None)
 
         # -- the workflow's task handler ----------------------------------------------------
         env = {"EXPORTS_BUCKET": self.exports_bucket.bucket_name}
@@ -101,7 +110,7 @@ class RightsRequests(Construct):
         )
         allow(
             public,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"],
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
             [table_arn],
         )
         allow(public, ["states:StartExecution"], [main_arn])
@@ -168,7 +177,7 @@ class RightsRequests(Construct):
         )
         self._alarms()
 
-    def _logical_id(self, construct: Construct) -> str:
+    def _logical_id(self, construct: IConstruct) -> str:
         stack = Stack.of(self)
         return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
 
