@@ -67,6 +67,8 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
     rights.wait_for_status(request_id, "awaiting_operator")
     transport = local_transport(rights.local)
 
+    assert main(["show", request_id], transport) == 0
+    assert printed(capsys)["asked"] == {"corrections": {"first_name": "Camilla"}}  # what to check
     assert main(["list", "--status", "awaiting_operator"], transport) == 0
     listed = printed(capsys)
     assert [r["request_id"] for r in listed["requests"]] == [request_id]

@@ -68,6 +68,11 @@ class RightsOperations:
             "original_due_at": record.get("original_due_at"),
             "extension_months": int(record.get("extension_months", 0)),
             "history": _plain(record.get("history", [])),
+            # What the person asked (corrections, purposes, directives, details), for the operator's
+            # decision: read from the execution input, never stored on the record.
+            "asked": self.workflows.input_of(str(record["execution_arn"])).get("params", {})
+            if record.get("execution_arn")
+            else {},
         }
 
     def decide(self, request_id: str, *, approve: bool, reason: str, operator: str) -> None:
