@@ -209,7 +209,9 @@ class RightsRequests:
                 "request_id": request_id,
                 "task_token": task_token,
                 "purpose": PurposeId.RIGHTS_REQUESTS.value,
-                **expiry_fields(clock.epoch(clock.now() + timedelta(days=90))),  # = AwaitOperatorReview timeout
+                **expiry_fields(
+                    clock.epoch(clock.now() + timedelta(days=90))
+                ),  # = AwaitOperatorReview timeout
             }
         )
         self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
