@@ -34,7 +34,7 @@ dev: synth
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy layers/jaqe/python/jaqe functions infra jaqe_dev
+	$(PY) -m mypy layers/jaqe/python/jaqe functions infra jaqe_dev jaqe_ops
 
 format: install
 	$(PY) -m ruff format .

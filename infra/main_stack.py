@@ -16,6 +16,7 @@ from infra.constructs.mail import Mail
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.professionals import Professionals
 from infra.constructs.retention import Retention
+from infra.constructs.rights import RightsRequests
 from infra.constructs.storage import Storage
 
 
@@ -70,6 +71,7 @@ class MainStack(Stack):
         # Archived documents go with their owner: the cascade and reconciliation purge the bucket.
         self.professionals.allow_document_purge(self.retention.cascade)
         self.professionals.allow_document_purge(self.retention.reconciliation)
+        self.rights = RightsRequests(self, "Rights", main=self, documents_bucket=self.professionals.documents)
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
@@ -143,3 +145,10 @@ class MainStack(Stack):
         mailing = self.functions.create("similar_services", timeout_seconds=300)
         self._allow_data(mailing, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment",))
         self.mail.allow_sending(mailing)
+
+    # Public names for constructs composed by this stack (rights requests, ...).
+    def allow_idempotency(self, function: lambda_.Function) -> None:
+        self._allow_idempotency(function)
+
+    def allow_subject_keys(self, function: lambda_.Function) -> None:
+        self._allow_subject_keys(function)

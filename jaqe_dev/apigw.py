@@ -100,7 +100,7 @@ class LocalApi:
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
         caller = caller or Caller()
-        if route.authorization == "AWS_IAM":
+        if route.authorization == "AWS_IAM" and not caller.iam_user:
             operator = _iam_caller(headers)
             if operator is None:
                 problem = {

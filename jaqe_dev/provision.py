@@ -70,6 +70,7 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
     _functions(stack, session, done)
     _event_source_mappings(stack, session, done)
     _bucket_notifications(stack, session, done)
+    _state_machines(stack, session, done)
     return done
 
 
@@ -259,3 +260,43 @@ def _resolve_deep(done: Provisioned, value: Any) -> Any:
     if isinstance(value, list):
         return [_resolve_deep(done, v) for v in value]
     return done.resolve(value)
+
+
+def _state_machines(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
+    """State machines from their synthesised definition (inline or the ASL file asset), with
+    `DefinitionSubstitutions` resolved so that Lambda tasks reach the functions registered above."""
+    machines = stack.of_type("AWS::StepFunctions::StateMachine")
+    if not machines:
+        return
+    role = session.client("iam").create_role(
+        RoleName="local-states",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "states.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ]
+            }
+        ),
+    )["Role"]["Arn"]
+    client = session.client("stepfunctions")
+    for logical_id, props in machines.items():
+        if "DefinitionString" in props:
+            definition = str(done.resolve(props["DefinitionString"]))
+        else:
+            asset = props["DefinitionS3Location"]["Key"]
+            definition = (stack.outdir / f"asset.{asset}").read_text()
+        for name, value in (props.get("DefinitionSubstitutions") or {}).items():
+            definition = definition.replace("${" + name + "}", str(done.resolve(value)))
+        arn = client.create_state_machine(
+            name=logical_id,
+            definition=definition,
+            roleArn=role,
+            type=props.get("StateMachineType", "STANDARD"),
+        )["stateMachineArn"]
+        done.names[logical_id] = arn  # Ref of a state machine is its ARN
+        done.arns[f"{logical_id}.Arn"] = arn
+        done.arns[f"{logical_id}.Name"] = logical_id

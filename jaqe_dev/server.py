@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import socket
@@ -34,6 +35,7 @@ def start_moto() -> Any:
     from moto.server import ThreadedMotoServer
 
     port = _free_port()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per moto call drowns the API's own log
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
@@ -44,6 +46,8 @@ def start_moto() -> Any:
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
+            # moto's Step Functions interpreter calls Lambda through this port in server mode.
+            "MOTO_PORT": str(port),
         }
     )
     request = urllib.request.Request(  # noqa: S310 - loopback moto server
@@ -138,9 +142,12 @@ def main(argv: list[str] | None = None) -> None:
         from jaqe_dev.seed import seed
         from jaqe_dev.stack import LocalStack
 
+        base = f"http://127.0.0.1:{args.port}"
+        from jaqe_dev.lambdas import LOCAL_ENVIRONMENT
+
+        LOCAL_ENVIRONMENT["PUBLIC_API_URL"] = base  # links in emails (verification, exports) point here
         LocalHandler.stack = LocalStack()
         seed(LocalHandler.stack)
-        base = f"http://127.0.0.1:{args.port}"
         print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
         from jaqe_dev.seed_professionals import login_help
 

@@ -1,6 +1,6 @@
 """Operators (IAM-authorised, C4-01): approve or reject a professional."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -25,7 +25,7 @@ def operator() -> str:
 
 
 @app.post("/v1/admin/professionals/<id>/approve")
-def post_approve(id: str) -> Response[str]:
+def post_approve(id: str) -> Response[Any]:
     by = operator()
     result = professionals.approve(Store(), OutboxMailer(), id, by)
     metrics.add_metric(name="ProfessionalApproved", unit="Count", value=1)
@@ -35,7 +35,7 @@ def post_approve(id: str) -> Response[str]:
 @app.post("/v1/admin/professionals/<id>/reject")
 def post_reject(
     id: str, decision: Annotated[professionals.RejectionIn | None, Body()] = None
-) -> Response[str]:
+) -> Response[Any]:
     by = operator()
     result = professionals.reject(Store(), OutboxMailer(), id, by, decision.reason if decision else None)
     metrics.add_metric(name="ProfessionalRejected", unit="Count", value=1)

@@ -4,7 +4,7 @@ The professional is always the one the Cognito authorizer vouches for (`custom:p
 the ID token): no route takes a professional id, so one professional cannot name another's data.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -30,14 +30,14 @@ def current_pro_id() -> str:
 
 
 @app.get("/v1/pro/me")
-def get_me() -> Response[str]:
+def get_me() -> Response[Any]:
     return json_response(
         200, professionals.profile_view(professionals.load_profile(Store(), current_pro_id()))
     )
 
 
 @app.patch("/v1/pro/me")
-def patch_me(patch: Annotated[professionals.ProfilePatch, Body()]) -> Response[str]:
+def patch_me(patch: Annotated[professionals.ProfilePatch, Body()]) -> Response[Any]:
     return json_response(200, professionals.update_profile(Store(), current_pro_id(), patch))
 
 
@@ -45,12 +45,12 @@ def patch_me(patch: Annotated[professionals.ProfilePatch, Body()]) -> Response[s
 def get_leads(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
-) -> Response[str]:
+) -> Response[Any]:
     return json_response(200, professionals.list_leads(Store(), current_pro_id(), limit=limit, cursor=cursor))
 
 
 @app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})
-def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response[str]:
+def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response[Any]:
     upload = documents.request_upload(
         Store(), aws.client("s3"), get_settings().documents_bucket, current_pro_id(), document
     )
@@ -59,12 +59,12 @@ def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response
 
 
 @app.get("/v1/pro/me/documents")
-def get_documents() -> Response[str]:
+def get_documents() -> Response[Any]:
     return json_response(200, {"items": documents.list_documents(Store(), current_pro_id())})
 
 
 @app.post("/v1/pro/me/delist")
-def post_delist() -> Response[str]:
+def post_delist() -> Response[Any]:
     result = professionals.delist(Store(), OutboxMailer(), professionals.CognitoLogins(), current_pro_id())
     metrics.add_metric(name="ProfessionalDelisted", unit="Count", value=1)
     return json_response(200, result)

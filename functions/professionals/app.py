@@ -1,6 +1,6 @@
 """POST /v1/professionals: a professional's registration (C2-02, C3-06)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -17,7 +17,7 @@ app = create_app()
 
 
 @app.post("/v1/professionals", responses={201: {"description": "Registration received, pending review"}})
-def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Response[str]:
+def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Response[Any]:
     def register() -> dict:
         result = register_professional(
             registration,

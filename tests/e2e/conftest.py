@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +19,10 @@ from typing import Any
 import pytest
 
 from infra.app import ROOT
+
+
+# What the session's server logged, for the tests that read it.
+SERVER_LOG: list[str] = []
 
 
 def free_port() -> int:
@@ -70,6 +75,9 @@ def server(cdk_out: Path) -> Iterator[tuple[Client, subprocess.Popen[str]]]:
             break
         if time.monotonic() > deadline:
             break
+    # Keep reading the server's log, or a full pipe would block it.
+    SERVER_LOG.clear()
+    threading.Thread(target=lambda: SERVER_LOG.extend(process.stdout or []), daemon=True).start()
     yield Client(f"http://127.0.0.1:{port}"), process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from jaqe_dev.seed_professionals import SEED_PASSWORD
-from tests.e2e.test_local_stack import Client, free_port, start_server
+from tests.e2e.conftest import Client, free_port, start_server
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 

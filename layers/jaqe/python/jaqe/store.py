@@ -16,6 +16,10 @@ Keys (pk / sk):
   LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
   PRO#<id>                    PROFILE               professional profile
   LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
+  RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
+  RIGHTS_TOKEN#<digest>       VERIFY                verification link of a rights request (single use)
+  RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
+  SUBJECT#<subject_key>       POST_MORTEM           post-mortem directives
 """
 
 from __future__ import annotations
@@ -107,12 +111,12 @@ class Store:
         except ClientError as error:
             raise _translate(error) from error
 
-    def get(self, pk: str, sk: str) -> Item | None:
+    def get(self, pk: str, sk: str, *, include_expired: bool = False) -> Item | None:
         try:
             item = self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
         except ClientError as error:
             raise _translate(error) from error
-        return item if item and is_live(item) else None
+        return item if item and (include_expired or is_live(item)) else None
 
     def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
         from boto3.dynamodb.conditions import Key
@@ -145,24 +149,47 @@ class Store:
                 return None
             raise _translate(error) from error
 
-    def update(self, pk: str, sk: str, changes: Item, *, must_exist: bool = True) -> None:
-        """Set attributes of one item (None removes the attribute)."""
-        sets = {k: v for k, v in changes.items() if v is not None}
-        removes = [k for k, v in changes.items() if v is None]
-        expression = ""
-        if sets:
-            expression += "SET " + ", ".join(f"#{k} = :{k}" for k in sets)
-        if removes:
-            expression += " REMOVE " + ", ".join(f"#{k}" for k in removes)
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        append: Mapping[str, list[Any]] | None = None,
+        must_exist: bool = True,
+    ) -> Item:
+        """Set attributes (None removes one) and append to list attributes of one item, in one write."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets: list[str] = []
+        removes: list[str] = []
+        for index, (name, value) in enumerate((changes or {}).items()):
+            names[f"#s{index}"] = name
+            if value is None:
+                removes.append(f"#s{index}")
+            else:
+                values[f":s{index}"] = value
+                sets.append(f"#s{index} = :s{index}")
+        for index, (name, value) in enumerate((append or {}).items()):
+            names[f"#a{index}"], values[f":a{index}"] = name, value
+            sets.append(f"#a{index} = list_append(if_not_exists(#a{index}, :empty), :a{index})")
+            values[":empty"] = []
+        clauses = [
+            f"SET {', '.join(sets)}" if sets else "",
+            f"REMOVE {', '.join(removes)}" if removes else "",
+        ]
         extra: Item = {"ConditionExpression": "attribute_exists(pk)"} if must_exist else {}
-        if sets:
-            extra["ExpressionAttributeValues"] = {f":{k}": v for k, v in sets.items()}
+        if values:
+            extra["ExpressionAttributeValues"] = values
         try:
-            self.table.update_item(
-                Key={"pk": pk, "sk": sk},
-                UpdateExpression=expression.strip(),
-                ExpressionAttributeNames={f"#{k}": k for k in changes},
-                **extra,
+            return dict(
+                self.table.update_item(
+                    Key={"pk": pk, "sk": sk},
+                    UpdateExpression=" ".join(c for c in clauses if c),
+                    ExpressionAttributeNames=names,
+                    ReturnValues="ALL_NEW",
+                    **extra,
+                )["Attributes"]
             )
         except ClientError as error:
             raise _translate(error) from error

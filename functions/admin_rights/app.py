@@ -1,0 +1,122 @@
+"""Operators' rights-request routes (IAM-authorised): list, decide, extend, lift, resume, post-mortem."""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe.api import create_app, json_response
+from jaqe.errors import Forbidden
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.rights.intake import StepFunctionsWorkflows
+from jaqe.rights.model import RequestStatus
+from jaqe.rights.operations import RightsOperations
+from jaqe.settings import get_settings
+from jaqe.store import Store
+from jaqe.subject import subject_key
+from jaqe.validation import Email, LongText
+from pydantic import BaseModel, ConfigDict, Field
+
+app = create_app()
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["approve", "deny"]
+    reason: LongText
+
+
+class Extension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    months: int = Field(ge=1, le=2)
+    reason: LongText
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText
+
+
+class PostMortemExecution(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: Email
+
+
+def operations() -> RightsOperations:
+    return RightsOperations(
+        Store(), StepFunctionsWorkflows(get_settings().rights_state_machine_arn), OutboxMailer()
+    )
+
+
+def operator() -> str:
+    """The IAM caller (API Gateway sets it under AWS_IAM authorisation)."""
+    arn = (app.current_event.request_context.identity.user_arn or "").strip()
+    if not arn:
+        raise Forbidden("Appel réservé aux opérateurs authentifiés (IAM).")
+    return arn.rsplit("/", 1)[-1]
+
+
+@app.get("/v1/admin/rights-requests")
+def list_requests(
+    status: Annotated[RequestStatus | None, Query()] = None,
+    due_within_days: Annotated[int | None, Query(ge=0, le=400)] = None,
+) -> Response[Any]:
+    operator()
+    return json_response(
+        200, {"requests": operations().list_requests(status=status, due_within_days=due_within_days)}
+    )
+
+
+@app.get("/v1/admin/rights-requests/deadlines")
+def deadlines() -> Response[Any]:
+    operator()
+    return json_response(200, operations().deadlines())
+
+
+@app.get("/v1/admin/rights-requests/<request_id>")
+def get_request(request_id: str) -> Response[Any]:
+    operator()
+    return json_response(200, operations().get(request_id))
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/decision")
+def decide(request_id: str, body: Annotated[Decision, Body()]) -> Response[Any]:
+    operations().decide(
+        request_id, approve=body.decision == "approve", reason=body.reason, operator=operator()
+    )
+    return json_response(202, {"request_id": request_id, "decision": body.decision})
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/extension")
+def extend(request_id: str, body: Annotated[Extension, Body()]) -> Response[Any]:
+    result = operations().extend(request_id, months=body.months, reason=body.reason, operator=operator())
+    return json_response(200, result)
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/lift-restriction")
+def lift(request_id: str, body: Annotated[Reason, Body()]) -> Response[Any]:
+    operations().lift_restriction(request_id, reason=body.reason, operator=operator())
+    return json_response(200, {"request_id": request_id, "restriction": "lifted"})
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/resume")
+def resume(request_id: str) -> Response[Any]:
+    operations().resume(request_id, operator=operator())
+    return json_response(202, {"request_id": request_id, "status": "resumed"})
+
+
+@app.post("/v1/admin/rights-requests/post-mortem-executions")
+def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Response[Any]:
+    result = operations().execute_post_mortem(
+        body.email, operator=operator(), subject_key=subject_key, public_api_url=get_settings().public_api_url
+    )
+    return json_response(202, result)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,31 @@
+"""Daily check (EventBridge schedule): rights requests overdue or due within 7 days -> metrics -> alarm."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.rights.intake import StepFunctionsWorkflows
+from jaqe.rights.operations import RightsOperations
+from jaqe.settings import get_settings
+from jaqe.store import Store
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=False)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    ops = RightsOperations(
+        Store(), StepFunctionsWorkflows(get_settings().rights_state_machine_arn), OutboxMailer()
+    )
+    report = ops.deadlines()
+    metrics.add_metric(name="RightsRequestsOverdue", unit="Count", value=len(report["overdue"]))
+    metrics.add_metric(name="RightsRequestsDueSoon", unit="Count", value=len(report["due_soon"]))
+    logger.info(
+        "rights deadlines checked",
+        extra={
+            "overdue": [r["request_id"] for r in report["overdue"]],
+            "due_soon": [r["request_id"] for r in report["due_soon"]],
+        },
+    )
+    return {"overdue_count": len(report["overdue"]), "due_soon_count": len(report["due_soon"]), **report}

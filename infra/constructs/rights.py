@@ -1,0 +1,288 @@
+"""Rights requests (policy section 7): the public and operator routes, the Step Functions
+workflow (ASL file shared with the tests), the encrypted exports bucket, deadlines and alarms.
+
+Wired from `MainStack` with one call: `RightsRequests(self, "Rights", main=self)` (pass
+`documents_bucket=` when the professionals' documents bucket lives outside `Storage`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct, IConstruct
+
+from infra.constructs.functions import allow, allow_key
+from infra.constructs.nag import acknowledge
+
+if TYPE_CHECKING:
+    from infra.main_stack import MainStack
+
+ASL_FILE = Path(__file__).resolve().parents[1] / "statemachines" / "rights_request.asl.json"
+EXPORT_DAYS = 7  # exports (access / portability) are short-lived: the link expires, then the object
+
+
+class RightsRequests(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        main: MainStack,
+        documents_bucket: s3.IBucket | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.main = main
+        storage, functions = main.storage, main.functions
+        self.exports_bucket = self._exports_bucket()
+        # The professionals' documents (erased and listed by the workflow), when that slice provides them.
+        documents = documents_bucket or getattr(storage, "documents_bucket", None)
+
+        # -- the workflow's task handler ----------------------------------------------------
+        env = {"EXPORTS_BUCKET": self.exports_bucket.bucket_name}
+        if documents is not None:
+            env["DOCUMENTS_BUCKET"] = documents.bucket_name
+        self.workflow_function = functions.create("rights_workflow", environment=env, timeout_seconds=60)
+        table_arn = storage.table.table_arn
+        allow(
+            self.workflow_function,
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:Query",
+            ],
+            [table_arn, f"{table_arn}/index/by_subject"],
+        )
+        buckets = [self.exports_bucket, *([documents] if documents is not None else [])]
+        allow(
+            self.workflow_function,
+            ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [b.arn_for_objects("*") for b in buckets],
+        )
+        allow(self.workflow_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
+        allow_key(self.workflow_function, storage.key)
+        main.mail.allow_sending(self.workflow_function)
+        acknowledge(
+            self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.exports_bucket)}.Arn>/*]",
+            "Exports are written, read and erased under per-request keys not known in advance.",
+        )
+        if documents is not None:
+            acknowledge(
+                self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+                f"IAM5[Resource::<{self._logical_id(documents)}.Arn>/*]",
+                "Erasure deletes a professional's documents, whose keys are only known from the data table.",
+            )
+
+        # -- the state machine ----------------------------------------------------------------
+        self.state_machine = self._state_machine()
+        main_arn = self.state_machine.state_machine_arn
+        executions_arn = Stack.of(self).format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{self.state_machine.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+        # -- the public API -------------------------------------------------------------------
+        public = functions.create(
+            "rights_requests",
+            environment={
+                "RIGHTS_STATE_MACHINE_ARN": main_arn,
+                "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
+            },
+        )
+        allow(
+            public,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            [table_arn],
+        )
+        allow(public, ["states:StartExecution"], [main_arn])
+        allow(public, ["states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn])
+        allow(public, ["s3:GetObject"], [self.exports_bucket.arn_for_objects("exports/*")])
+        main.allow_idempotency(public)
+        main.allow_subject_keys(public)
+        acknowledge(
+            public.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{self._logical_id(self.exports_bucket)}.Arn>/exports/*]",
+            "The export link reads one per-request object whose key is only known from the data table.",
+        )
+        for method, path in (
+            ("POST", "/v1/rights-requests"),
+            ("GET", "/v1/rights-requests/verify"),
+            ("GET", "/v1/rights-requests/{request_id}"),
+            ("GET", "/v1/rights-requests/{request_id}/export"),
+        ):
+            main.api.public_route(method, path, public)
+
+        # -- operators (IAM) ------------------------------------------------------------------
+        admin = functions.create("admin_rights", environment={"RIGHTS_STATE_MACHINE_ARN": main_arn})
+        allow(
+            admin,
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:Query",
+            ],
+            [table_arn],
+        )
+        allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])
+        allow(admin, ["states:DescribeExecution"], [executions_arn])
+        main.allow_subject_keys(admin)
+        main.mail.allow_sending(admin)
+        acknowledge(
+            admin.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:execution:<{self._logical_id(self.state_machine)}.Name>:*]",
+            "Reading the input of this state machine's executions (the address to write to); executions are named per request.",
+        )
+        for method, path in (
+            ("GET", "/v1/admin/rights-requests"),
+            ("GET", "/v1/admin/rights-requests/deadlines"),
+            ("GET", "/v1/admin/rights-requests/{request_id}"),
+            ("POST", "/v1/admin/rights-requests/{request_id}/decision"),
+            ("POST", "/v1/admin/rights-requests/{request_id}/extension"),
+            ("POST", "/v1/admin/rights-requests/{request_id}/lift-restriction"),
+            ("POST", "/v1/admin/rights-requests/{request_id}/resume"),
+            ("POST", "/v1/admin/rights-requests/post-mortem-executions"),
+        ):
+            self.main.api.operator_route(method, path, admin)
+
+        # -- deadlines: daily check, alarms ---------------------------------------------------
+        deadlines = functions.create("rights_deadlines", timeout_seconds=30)
+        allow(deadlines, ["dynamodb:Query"], [table_arn])
+        allow_key(deadlines, storage.key)
+        events.Rule(
+            self,
+            "DailyDeadlineCheck",
+            schedule=events.Schedule.cron(minute="0", hour="6"),
+            targets=[targets.LambdaFunction(deadlines, retry_attempts=2)],
+        )
+        self._alarms()
+
+    def _logical_id(self, construct: IConstruct) -> str:
+        stack = Stack.of(self)
+        return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
+
+    def _exports_bucket(self) -> s3.Bucket:
+        access_logs = s3.Bucket(
+            self,
+            "ExportsAccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(access_logs, "S1", "This bucket is the access-log destination; logging it would loop.")
+        return s3.Bucket(
+            self,
+            "ExportsBucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.main.storage.key,
+            bucket_key_enabled=True,
+            versioned=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix="exports/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(EXPORT_DAYS + 1),
+                    noncurrent_version_expiration=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+    def _state_machine(self) -> sfn.StateMachine:
+        log_group = logs.LogGroup(
+            self,
+            "StateMachineLogs",
+            retention=logs.RetentionDays.ONE_YEAR,
+            encryption_key=self.main.functions.log_key,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_file(str(ASL_FILE)),
+            definition_substitutions={"WorkflowFunctionArn": self.workflow_function.function_arn},
+            # Execution data (the email address) stays out of the logs.
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+            tracing_enabled=True,
+            comment="Rights requests: record, verify, act by type, notify recipients, answer, close",
+        )
+        self.workflow_function.grant_invoke(machine)
+        acknowledge(
+            machine.role.node.find_child("DefaultPolicy"),
+            "IAM5[Resource::*]",
+            "Log delivery (logs:*LogDelivery, DescribeLogGroups) and X-Ray accept no resource scoping.",
+        )
+        acknowledge(
+            machine.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::<{self._logical_id(self.workflow_function)}.Arn>:*]",
+            "CDK's grant_invoke covers the workflow function's versions and aliases (one function).",
+        )
+        return machine
+
+    def _alarms(self) -> None:
+        action = cw_actions.SnsAction(self.main.monitoring.topic)
+        failed = cloudwatch.MathExpression(
+            expression="failed + timedout + aborted",
+            using_metrics={
+                "failed": self.state_machine.metric_failed(period=Duration.minutes(5)),
+                "timedout": self.state_machine.metric_timed_out(period=Duration.minutes(5)),
+                "aborted": self.state_machine.metric_aborted(period=Duration.minutes(5)),
+            },
+            label="Rights executions failed, timed out or aborted (needs operator)",
+        )
+        alarms = [
+            failed.create_alarm(
+                self,
+                "ExecutionsFailedAlarm",
+                threshold=1,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description="A rights request needs an operator (a workflow step failed).",
+            )
+        ]
+        for metric_name, description in (
+            ("RightsRequestsOverdue", "Rights requests past their due date (Art. 12(3))."),
+            ("RightsRequestsDueSoon", "Rights requests due within 7 days."),
+        ):
+            metric = cloudwatch.Metric(
+                namespace="JAQE",
+                metric_name=metric_name,
+                dimensions_map={"service": "rights_deadlines"},
+                statistic="Maximum",
+                period=Duration.days(1),
+            )
+            alarms.append(
+                metric.create_alarm(
+                    self,
+                    f"{metric_name}Alarm",
+                    threshold=1,
+                    evaluation_periods=1,
+                    comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                    alarm_description=description,
+                )
+            )
+        for alarm in alarms:
+            alarm.add_alarm_action(action)

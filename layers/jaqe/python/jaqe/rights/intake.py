@@ -1,0 +1,125 @@
+"""The public side: submit a request, follow the verification link, read the status, fetch an export.
+
+From outside, an unknown email behaves exactly like a known one: the same answer, the same
+verification email; what is found is only looked at after the address is proven.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from jaqe import aws, clock
+from jaqe.errors import Gone, NotFound, TemporarilyUnavailable
+from jaqe.ids import new_id, token_digest
+from jaqe.observability import logger
+from jaqe.rights.exports import ObjectStore
+from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
+from jaqe.rights.records import RightsRequests, request_pk
+from jaqe.store import Store
+
+
+class Workflows(Protocol):
+    def start(self, name: str, payload: dict[str, Any]) -> str: ...
+    def succeed(self, task_token: str, output: dict[str, Any]) -> None: ...
+    def fail(self, task_token: str, error: str, cause: str) -> None: ...
+    def input_of(self, execution_arn: str) -> dict[str, Any]: ...
+
+
+class StepFunctionsWorkflows:
+    def __init__(self, state_machine_arn: str) -> None:
+        self.state_machine_arn = state_machine_arn
+
+    def start(self, name: str, payload: dict[str, Any]) -> str:
+        response = aws.client("stepfunctions").start_execution(
+            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(payload)
+        )
+        return str(response["executionArn"])
+
+    def succeed(self, task_token: str, output: dict[str, Any]) -> None:
+        aws.client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(output))
+
+    def fail(self, task_token: str, error: str, cause: str) -> None:
+        aws.client("stepfunctions").send_task_failure(taskToken=task_token, error=error, cause=cause)
+
+    def input_of(self, execution_arn: str) -> dict[str, Any]:
+        described = aws.client("stepfunctions").describe_execution(executionArn=execution_arn)
+        return dict(json.loads(described["input"]))
+
+
+def status_url(public_api_url: str, request_id: str, token: str) -> str:
+    return f"{public_api_url}/v1/rights-requests/{request_id}?token={token}"
+
+
+def submit_rights_request(
+    data: RightsRequestIn,
+    *,
+    store: Store,
+    workflows: Workflows,
+    subject_key: Callable[[str], str],
+    public_api_url: str,
+    channel: str = "web",
+) -> RightsRequestAccepted:
+    request_id = new_id("rr")
+    key = subject_key(data.email)
+    requests = RightsRequests(store)
+    record, token = requests.create(request_id, data.type, key)
+    payload = {
+        "request_id": request_id,
+        "type": data.type.value,
+        "email": data.email,
+        "subject_key": key,
+        "channel": channel,
+        "params": data.params(),
+        "verified": False,
+    }
+    try:
+        workflows.start(request_id, payload)
+    except Exception as error:  # nothing half-written: the person can simply retry
+        logger.exception("rights workflow did not start", extra={"request_id": request_id})
+        store.delete(record["index_pk"], record["index_sk"])
+        store.delete(record["pk"], record["sk"])
+        raise TemporarilyUnavailable("Votre demande n'a pas pu être enregistrée, réessayez.") from error
+    logger.info(
+        "rights request received",
+        extra={"request_id": request_id, "type": data.type.value, "subject_key": key},
+    )
+    return RightsRequestAccepted(
+        request_id=request_id,
+        status=RequestStatus.RECEIVED,
+        due_at=record["due_at"],
+        status_url=status_url(public_api_url, request_id, token),
+    )
+
+
+def verify(token: str, *, store: Store, workflows: Workflows) -> str:
+    """Follow the verification link: resumes the workflow (single use, expiring)."""
+    request_id, task_token, live = RightsRequests(store).redeem_verification(token)
+    if not live:
+        workflows.fail(task_token, "VerificationExpired", "the verification link expired")
+        raise Gone(
+            "Ce lien de vérification a expiré : la demande est close, vous pouvez en déposer une nouvelle."
+        )
+    workflows.succeed(task_token, {"verified_at": clock.now().isoformat()})
+    logger.info("rights request verified", extra={"request_id": request_id})
+    return request_id
+
+
+EXPORT_TYPES = {"json": "application/json", "csv": "text/csv", "summary": "text/plain"}
+
+
+def read_export(
+    request_id: str, token: str, fmt: str, *, store: Store, objects: ObjectStore, bucket: str
+) -> tuple[bytes, str]:
+    item = store.get(request_pk(request_id), "EXPORT", include_expired=True)
+    if item is None or not hmac.compare_digest(str(item.get("token_digest", "")), token_digest(token)):
+        raise NotFound("Export inconnu ou lien invalide.")
+    if int(item["expires_at"]) <= clock.epoch():
+        raise Gone("Ce lien d'export a expiré : faites une nouvelle demande d'accès.")
+    key = (item.get("s3_keys") or {}).get(fmt)
+    body = objects.get(bucket, key) if key else None
+    if body is None:
+        raise NotFound("Ce format n'est pas disponible pour cet export.")
+    return body, EXPORT_TYPES[fmt] + "; charset=utf-8"

@@ -1,0 +1,152 @@
+"""What a person may ask: the eight request types and their own fields (validated at the API)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from jaqe.register import PurposeId, purpose
+from jaqe.validation import Email, FrenchPhone, LongText, Name
+
+
+class RequestType(StrEnum):
+    WITHDRAW_CONSENT = "withdraw_consent"
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    PORTABILITY = "portability"
+    OBJECTION = "objection"
+    POST_MORTEM_DIRECTIVES = "post_mortem_directives"
+
+    @property
+    def label_fr(self) -> str:
+        return _LABELS_FR[self]
+
+
+_LABELS_FR = {
+    RequestType.WITHDRAW_CONSENT: "retrait du consentement",
+    RequestType.ACCESS: "droit d'accès",
+    RequestType.RECTIFICATION: "droit de rectification",
+    RequestType.ERASURE: "droit à l'effacement",
+    RequestType.RESTRICTION: "droit à la limitation du traitement",
+    RequestType.PORTABILITY: "droit à la portabilité",
+    RequestType.OBJECTION: "droit d'opposition",
+    RequestType.POST_MORTEM_DIRECTIVES: "directives post mortem",
+}
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "received"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    IN_PROGRESS = "in_progress"
+    AWAITING_OPERATOR = "awaiting_operator"
+    NEEDS_OPERATOR = "needs_operator"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    UNVERIFIED = "unverified"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.UNVERIFIED)
+
+
+class Corrections(BaseModel):
+    """Fields a person may correct; each is validated like at collection time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: Name | None = None
+    last_name: Name | None = None
+    phone: FrenchPhone | None = None
+    company_name: Name | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Corrections:
+        if not self.model_dump(exclude_none=True):
+            raise ValueError("indiquez au moins un champ à corriger")
+        return self
+
+
+class DesignatedPerson(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    email: Email
+
+
+class Directives(BaseModel):
+    """Post-mortem directives (loi Informatique et Libertés, art. 85)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["set", "read", "revoke"] = "set"
+    kind: Literal["general", "specific"] = "specific"
+    on_death: Literal["erase", "keep", "communicate"] = "erase"
+    instructions: LongText | None = None
+    designated_person: DesignatedPerson | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Directives:
+        if self.action == "set" and self.instructions is None:
+            raise ValueError("les directives (instructions) sont requises")
+        return self
+
+
+ConsentPurpose = Annotated[PurposeId, Field(description="a purpose of the register")]
+
+
+class RightsRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: RequestType
+    email: Email
+    details: LongText | None = None
+    # withdraw_consent: consent purposes; objection: any purposes (explained when it does not apply).
+    purposes: list[ConsentPurpose] | None = Field(default=None, max_length=20)
+    corrections: Corrections | None = None
+    directives: Directives | None = None
+
+    @model_validator(mode="after")
+    def _type_fields(self) -> RightsRequestIn:
+        kind = self.type
+        if self.purposes is not None and kind not in (RequestType.WITHDRAW_CONSENT, RequestType.OBJECTION):
+            raise ValueError("« purposes » ne concerne que le retrait du consentement et l'opposition")
+        if kind is RequestType.WITHDRAW_CONSENT:
+            if not self.purposes:
+                raise ValueError("indiquez les finalités (purposes) dont vous retirez le consentement")
+            wrong = [p.value for p in self.purposes if not purpose(p).needs_consent]
+            if wrong:
+                raise ValueError(f"ces finalités ne reposent pas sur le consentement : {', '.join(wrong)}")
+        if (self.corrections is None) != (kind is not RequestType.RECTIFICATION):
+            raise ValueError("« corrections » est requis pour une rectification, et seulement pour elle")
+        if (self.directives is None) != (kind is not RequestType.POST_MORTEM_DIRECTIVES):
+            raise ValueError(
+                "« directives » est requis pour des directives post mortem, et seulement pour elles"
+            )
+        return self
+
+    def params(self) -> dict[str, object]:
+        """The type's own fields, as they travel in the workflow input (never stored on the record)."""
+        return self.model_dump(mode="json", exclude={"type", "email"}, exclude_none=True)
+
+
+class RightsRequestAccepted(BaseModel):
+    request_id: str
+    status: RequestStatus
+    due_at: str
+    status_url: str
+
+
+class RightsRequestStatus(BaseModel):
+    """What the status link shows: no personal data."""
+
+    request_id: str
+    type: RequestType
+    status: RequestStatus
+    received_at: str
+    due_at: str
+    extended: bool = False
+    closed_at: str | None = None

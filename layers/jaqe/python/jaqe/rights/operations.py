@@ -1,0 +1,161 @@
+"""What operators do (admin API and `jaqe-ops`): list, decide a manual step, extend, lift, resume, execute directives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from jaqe import clock, templates
+from jaqe.errors import Conflict, NotFound
+from jaqe.mail import Mailer
+from jaqe.observability import logger
+from jaqe.rights.intake import Workflows
+from jaqe.rights.model import RequestStatus, RequestType
+from jaqe.rights.records import RightsRequests, request_pk
+from jaqe.store import Item, Store
+from jaqe.subjects import Subjects
+
+DUE_SOON = timedelta(days=7)
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers (Decimal) as JSON numbers."""
+    return json.loads(json.dumps(value, default=lambda d: int(d) if d == int(d) else float(d)))
+
+
+def summary(entry: Item) -> dict[str, Any]:
+    return {
+        k: entry[k] for k in ("request_id", "request_type", "status", "received_at", "due_at") if k in entry
+    }
+
+
+class RightsOperations:
+    def __init__(self, store: Store, workflows: Workflows, mailer: Mailer) -> None:
+        self.store = store
+        self.requests = RightsRequests(store)
+        self.workflows = workflows
+        self.mailer = mailer
+
+    def list_requests(
+        self, *, status: RequestStatus | None = None, due_within_days: int | None = None
+    ) -> list[dict[str, Any]]:
+        due_before = (
+            (clock.now() + timedelta(days=due_within_days)).isoformat()
+            if due_within_days is not None
+            else None
+        )
+        closed = status is not None and not status.is_open
+        entries = self.requests.listing(
+            statuses={status} if status else None, due_before=due_before, closed=closed
+        )
+        return [summary(e) for e in entries]
+
+    def deadlines(self) -> dict[str, list[dict[str, Any]]]:
+        """Open requests overdue, and due within 7 days (what the daily check alarms on)."""
+        now = clock.now().isoformat()
+        entries = self.requests.listing(due_before=(clock.now() + DUE_SOON).isoformat())
+        return {
+            "overdue": [summary(e) for e in entries if e["due_at"] < now],
+            "due_soon": [summary(e) for e in entries if e["due_at"] >= now],
+        }
+
+    def get(self, request_id: str) -> dict[str, Any]:
+        record = self.requests.get(request_id)
+        return {
+            **summary(record),
+            "original_due_at": record.get("original_due_at"),
+            "extension_months": int(record.get("extension_months", 0)),
+            "history": _plain(record.get("history", [])),
+            # What the person asked (corrections, purposes, directives, details), for the operator's
+            # decision: read from the execution input, never stored on the record.
+            "asked": self.workflows.input_of(str(record["execution_arn"])).get("params", {})
+            if record.get("execution_arn")
+            else {},
+        }
+
+    def decide(self, request_id: str, *, approve: bool, reason: str, operator: str) -> None:
+        task_token = self.requests.take_review(request_id)
+        self.requests.log(request_id, "operator_decision", approved=approve, reason=reason, operator=operator)
+        self.workflows.succeed(task_token, {"approved": approve, "reason": reason, "operator": operator})
+
+    def extend(self, request_id: str, *, months: int, reason: str, operator: str) -> dict[str, Any]:
+        record = self.requests.get(request_id)
+        email = self._email_of(record)
+        updated = self.requests.extend(request_id, months, reason, operator)
+        label = RequestType(record["request_type"]).label_fr
+        self.mailer.send(templates.rights_extension(email, request_id, label, updated["due_at"], reason))
+        self.requests.log(request_id, "extension_notified")
+        return summary(updated)
+
+    def lift_restriction(self, request_id: str, *, reason: str, operator: str) -> None:
+        record = self.requests.get(request_id)
+        if record["request_type"] != RequestType.RESTRICTION.value or not record.get("restriction_active"):
+            raise Conflict("Cette demande n'a pas de limitation en cours.")
+        # Art. 18(3): the person is told before the restriction is lifted.
+        self.mailer.send(templates.rights_restriction_lifted(self._email_of(record), request_id, reason))
+        Subjects(self.store).lift_restriction(record["subject_key"])
+        self.requests.set_fields(request_id, restriction_active=False)
+        self.requests.log(request_id, "restriction_lifted", reason=reason, operator=operator)
+
+    def resume(self, request_id: str, *, operator: str) -> str:
+        """Start again a request that failed (needs_operator) from after its verification."""
+        record = self.requests.get(request_id)
+        if record["status"] != RequestStatus.NEEDS_OPERATOR.value:
+            raise Conflict("Seule une demande en attente d'opérateur peut être relancée.")
+        payload = {**self.workflows.input_of(record["execution_arn"]), "verified": True}
+        attempt = sum(1 for h in record.get("history", []) if h.get("step") == "resumed") + 1
+        self.requests.log(request_id, "resumed", operator=operator, attempt=attempt)
+        return self.workflows.start(f"{request_id}-r{attempt}", payload)
+
+    def execute_post_mortem(
+        self, email: str, *, operator: str, subject_key: Callable[[str], str], public_api_url: str
+    ) -> dict[str, Any]:
+        """The designated person reported the death: carry out the stored directives."""
+        from jaqe.ids import new_id
+
+        key = subject_key(email)
+        item = self.store.get(f"SUBJECT#{key}", "POST_MORTEM")
+        if item is None:
+            raise NotFound("Aucune directive post mortem n'est enregistrée pour cette adresse.")
+        directives = item["directives"]
+        self.store.update(
+            item["pk"],
+            item["sk"],
+            changes={"executed_at": clock.now().isoformat(), "executed_by": operator},
+        )
+        designated = (directives.get("designated_person") or {}).get("email")
+        result: dict[str, Any] = {
+            "on_death": directives.get("on_death"),
+            "designated_person_notified": bool(designated),
+        }
+        if directives.get("on_death") == "erase":
+            request_id = new_id("rr")
+            self.requests.create(request_id, RequestType.ERASURE, key)
+            self.requests.log(request_id, "post_mortem_execution", operator=operator)
+            self.workflows.start(
+                request_id,
+                {
+                    "request_id": request_id,
+                    "type": RequestType.ERASURE.value,
+                    "email": email,
+                    "subject_key": key,
+                    "channel": "post_mortem",
+                    "params": {},
+                    "verified": True,
+                    "answer_to": designated or email,
+                },
+            )
+            result["erasure_request_id"] = request_id
+        logger.info("post-mortem directives executed", extra={"subject_key": key, "operator": operator})
+        return result
+
+    def _email_of(self, record: Item) -> str:
+        arn = record.get("execution_arn")
+        if not arn:
+            raise Conflict("La demande n'a pas encore d'exécution : adresse inconnue.")
+        return str(self.workflows.input_of(str(arn))["email"])
+
+
+__all__ = ["RightsOperations", "request_pk"]

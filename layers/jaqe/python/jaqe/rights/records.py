@@ -1,0 +1,224 @@
+"""The rights-request record, its history, its index by due date and its single-use tokens.
+
+The record holds the subject key only: the email travels in the workflow input, where it is
+needed to send, and nowhere in the table. Every step appends to `history`.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from typing import Any
+
+from jaqe import clock
+from jaqe.errors import Conflict, Gone, NotFound
+from jaqe.ids import new_token, token_digest
+from jaqe.periods import add_months
+from jaqe.register import PurposeId
+from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
+from jaqe.store import Item, Store, expiry_fields, retention_fields
+
+VERIFICATION_TTL = timedelta(days=7)
+EXPORT_TTL = timedelta(days=7)
+REQUEST_SK = "REQUEST"
+MAX_EXTENSION_MONTHS = 2
+
+
+def due_date(received_at: datetime, extension_months: int = 0) -> datetime:
+    """One calendar month after receipt (Art. 12(3)); month ends clamp (31 Jan -> 28/29 Feb)."""
+    return add_months(received_at, 1 + extension_months)
+
+
+def request_pk(request_id: str) -> str:
+    return f"RIGHTS#{request_id}"
+
+
+def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str, str]:
+    return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
+
+
+def history_entry(step: str, **detail: Any) -> dict[str, Any]:
+    """One audit line: the step, when, and non-personal details (ids, counts, purposes, reasons)."""
+    return {"at": clock.now().isoformat(), "step": step, **({"detail": detail} if detail else {})}
+
+
+class RightsRequests:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- the record -------------------------------------------------------------------------
+    def create(self, request_id: str, request_type: RequestType, subject_key: str) -> tuple[Item, str]:
+        """Write the record and its index entry; returns the record and the status-link token."""
+        received = clock.now()
+        status_token = new_token()
+        due_at = due_date(received).isoformat()
+        record: Item = {
+            "pk": request_pk(request_id),
+            "sk": REQUEST_SK,
+            "item_type": "rights_request",
+            "request_id": request_id,
+            "request_type": request_type.value,
+            "status": RequestStatus.RECEIVED.value,
+            "received_at": received.isoformat(),
+            "due_at": due_at,
+            "original_due_at": due_at,
+            "extension_months": 0,
+            "status_token_digest": token_digest(status_token),
+            "history": [history_entry("received", type=request_type.value)],
+            **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key, received),
+        }
+        index_pk, index_sk = _index_key(RequestStatus.RECEIVED, due_at, request_id)
+        record.update(index_pk=index_pk, index_sk=index_sk)
+        self.store.transact([record, self._index_item(record)])
+        return record, status_token
+
+    def _index_item(self, record: Item) -> Item:
+        return {
+            "pk": record["index_pk"],
+            "sk": record["index_sk"],
+            "item_type": "rights_request_index",
+            "request_id": record["request_id"],
+            "request_type": record["request_type"],
+            "status": record["status"],
+            "due_at": record["due_at"],
+            "received_at": record["received_at"],
+            "purpose": PurposeId.RIGHTS_REQUESTS.value,
+            **expiry_fields(int(record["expires_at"])),
+        }
+
+    def get(self, request_id: str) -> Item:
+        record = self.store.get(request_pk(request_id), REQUEST_SK)
+        if record is None:
+            raise NotFound("Demande inconnue.")
+        return record
+
+    def status_view(self, request_id: str, token: str) -> RightsRequestStatus:
+        """The status link: the same 404 for an unknown id and a wrong token (nothing to probe)."""
+        record = self.store.get(request_pk(request_id), REQUEST_SK)
+        if record is None or not hmac.compare_digest(
+            str(record.get("status_token_digest", "")), token_digest(token)
+        ):
+            raise NotFound("Demande inconnue ou lien invalide.")
+        return RightsRequestStatus(
+            request_id=request_id,
+            type=RequestType(record["request_type"]),
+            status=RequestStatus(record["status"]),
+            received_at=record["received_at"],
+            due_at=record["due_at"],
+            extended=int(record.get("extension_months", 0)) > 0,
+            closed_at=record.get("closed_at"),
+        )
+
+    def log(self, request_id: str, step: str, **detail: Any) -> Item:
+        return self.store.update(
+            request_pk(request_id), REQUEST_SK, append={"history": [history_entry(step, **detail)]}
+        )
+
+    def transition(self, request_id: str, status: RequestStatus, step: str, **detail: Any) -> Item:
+        """Change status (and the index entry), appending the step to the history."""
+        record = self.get(request_id)
+        fields: dict[str, Any] = {"status": status.value}
+        if not status.is_open:
+            fields["closed_at"] = clock.now().isoformat()
+        return self._rewrite(record, fields, history_entry(step, status=status.value, **detail))
+
+    def _rewrite(self, record: Item, fields: dict[str, Any], entry: dict[str, Any]) -> Item:
+        updated = {**record, **fields}
+        index_pk, index_sk = _index_key(
+            RequestStatus(updated["status"]), updated["due_at"], record["request_id"]
+        )
+        fields = {**fields, "index_pk": index_pk, "index_sk": index_sk}
+        result = self.store.update(record["pk"], REQUEST_SK, changes=fields, append={"history": [entry]})
+        if (index_pk, index_sk) != (record.get("index_pk"), record.get("index_sk")):
+            self.store.delete(record["index_pk"], record["index_sk"])
+        self.store.put(self._index_item(result))
+        return result
+
+    def set_fields(self, request_id: str, **fields: Any) -> Item:
+        return self.store.update(request_pk(request_id), REQUEST_SK, changes=fields)
+
+    # -- deadlines --------------------------------------------------------------------------
+    def extend(self, request_id: str, months: int, reason: str, operator: str) -> Item:
+        """Art. 12(3): up to two more months, decided before the first due date."""
+        record = self.get(request_id)
+        if not RequestStatus(record["status"]).is_open:
+            raise Conflict("La demande est close : son délai ne peut plus être prolongé.")
+        now = clock.now()
+        if now >= datetime.fromisoformat(record["original_due_at"]):
+            raise Conflict("La prolongation doit être décidée et notifiée avant la première échéance.")
+        total = int(record.get("extension_months", 0)) + months
+        if months < 1 or total > MAX_EXTENSION_MONTHS:
+            raise Conflict("La prolongation totale ne peut dépasser deux mois.")
+        due_at = due_date(datetime.fromisoformat(record["received_at"]), total).isoformat()
+        return self._rewrite(
+            record,
+            {"extension_months": total, "due_at": due_at, "extension_reason": reason},
+            history_entry("extended", months=months, due_at=due_at, reason=reason, operator=operator),
+        )
+
+    def listing(
+        self,
+        *,
+        statuses: set[RequestStatus] | None = None,
+        due_before: str | None = None,
+        closed: bool = False,
+    ) -> list[Item]:
+        """Requests by due date (oldest first), from the index: one Query, no Scan."""
+        partition = "RIGHTS_INDEX#closed" if closed else "RIGHTS_INDEX#open"
+        entries = self.store.query(partition)
+        wanted = {s.value for s in statuses} if statuses else None
+        return [
+            e
+            for e in entries
+            if (wanted is None or e["status"] in wanted) and (due_before is None or e["due_at"] <= due_before)
+        ]
+
+    # -- tokens -----------------------------------------------------------------------------
+    def issue_verification(self, request_id: str, task_token: str) -> str:
+        token = new_token()
+        expires = clock.now() + VERIFICATION_TTL
+        self.store.put_new(
+            {
+                "pk": f"RIGHTS_TOKEN#{token_digest(token)}",
+                "sk": "VERIFY",
+                "item_type": "rights_verification",
+                "request_id": request_id,
+                "task_token": task_token,
+                "purpose": PurposeId.RIGHTS_REQUESTS.value,
+                **expiry_fields(clock.epoch(expires)),
+            }
+        )
+        return token
+
+    def redeem_verification(self, token: str) -> tuple[str, str, bool]:
+        """(request id, task token, still valid). Single use: the item is deleted when read."""
+        pk = f"RIGHTS_TOKEN#{token_digest(token)}"
+        item = self.store.get(pk, "VERIFY", include_expired=True)
+        if item is None:
+            raise Gone("Ce lien de vérification est invalide ou a déjà été utilisé.")
+        self.store.delete(pk, "VERIFY")
+        live = int(item["expires_at"]) > clock.epoch()
+        return item["request_id"], item["task_token"], live
+
+    def park_for_operator(self, request_id: str, task_token: str, reason: str) -> None:
+        self.store.put(
+            {
+                "pk": request_pk(request_id),
+                "sk": "REVIEW",
+                "item_type": "rights_review",
+                "request_id": request_id,
+                "task_token": task_token,
+                "purpose": PurposeId.RIGHTS_REQUESTS.value,
+                **expiry_fields(
+                    clock.epoch(clock.now() + timedelta(days=90))
+                ),  # = AwaitOperatorReview timeout
+            }
+        )
+        self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
+
+    def take_review(self, request_id: str) -> str:
+        item = self.store.get(request_pk(request_id), "REVIEW")
+        if item is None:
+            raise Conflict("Cette demande n'attend pas de décision d'un opérateur.")
+        self.store.delete(request_pk(request_id), "REVIEW")
+        return str(item["task_token"])

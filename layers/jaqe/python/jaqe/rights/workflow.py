@@ -1,0 +1,631 @@
+"""The steps of the rights-request state machine, as plain Python on injected collaborators.
+
+Each step takes the execution state (the workflow input plus what earlier steps added) and
+returns the new state. The state holds the email (needed to send); the record holds the
+subject key only. Outcomes put in the state carry no personal data except where the person
+asked for it (rectified values), so that history lines stay clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from jaqe import clock, templates
+from jaqe.consent import ConsentLedger
+from jaqe.controller import (
+    CONTROLLER_ADDRESS,
+    CONTROLLER_EMAIL,
+    CONTROLLER_NAME,
+    CONTROLLER_RCS,
+    POLICY_VERSION,
+)
+from jaqe.errors import DomainError
+from jaqe.ids import new_token, token_digest
+from jaqe.mail import Mailer
+from jaqe.observability import logger
+from jaqe.privacy_scan import SubjectScan, scan_subject
+from jaqe.register import RECIPIENTS, PurposeId, purpose
+from jaqe.rights.exports import ObjectStore
+from jaqe.rights.model import RequestStatus, RequestType
+from jaqe.rights.records import EXPORT_TTL, VERIFICATION_TTL, RightsRequests, request_pk
+from jaqe.store import Item, Store, expiry_fields, retention_fields
+from jaqe.subjects import Subjects
+
+State = dict[str, Any]
+
+# What an erasure leaves: the request records (subject key only) and the suppression entry.
+ERASURE_KEEPS = {"rights_request", "suppression"}
+# Technical attributes left out of exports (keys, indexes, expiry mirrors).
+_TECHNICAL = {
+    "pk",
+    "sk",
+    "subject_key",
+    "expiry_day",
+    "index_pk",
+    "index_sk",
+    "status_token_digest",
+    "task_token",
+    "token_digest",
+}
+# Item types the person did not provide (derived or ours): outside portability (Art. 20).
+_NOT_PROVIDED = {
+    "disclosure",
+    "consent_event",
+    "subject_flags",
+    "suppression",
+    "rights_request",
+    "rights_export",
+    "rights_review",
+    "rights_request_index",
+}
+CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
+
+
+class ErasureIncomplete(DomainError):
+    status = 500
+    type_slug = "erasure-incomplete"
+    title = "Effacement incomplet"
+
+
+@dataclass
+class Collaborators:
+    store: Store
+    mailer: Mailer
+    objects: ObjectStore
+    public_api_url: str
+    exports_bucket: str
+    documents_bucket: str = ""
+
+    @property
+    def buckets(self) -> dict[str, str]:
+        return {"documents": self.documents_bucket, "exports": self.exports_bucket}
+
+
+class RightsWorkflow:
+    def __init__(self, deps: Collaborators) -> None:
+        self.deps = deps
+        self.store = deps.store
+        self.requests = RightsRequests(deps.store)
+
+    # -- verification -----------------------------------------------------------------------
+    def record(self, state: State, execution_id: str = "") -> State:
+        request_id = state["request_id"]
+        self.requests.set_fields(request_id, execution_arn=execution_id)
+        if state.get("verified"):
+            self.requests.transition(
+                request_id, RequestStatus.IN_PROGRESS, "workflow_resumed", verified_by="operator"
+            )
+        else:
+            self.requests.transition(request_id, RequestStatus.AWAITING_VERIFICATION, "workflow_started")
+        return {**state, "verification_timeout_seconds": int(VERIFICATION_TTL.total_seconds())}
+
+    def send_verification(self, state: State, task_token: str) -> None:
+        request_id = state["request_id"]
+        token = self.requests.issue_verification(request_id, task_token)
+        link = f"{self.deps.public_api_url}/v1/rights-requests/verify?token={token}"
+        label = RequestType(state["type"]).label_fr
+        self.deps.mailer.send(
+            templates.rights_verification(state["email"], request_id, label, link, VERIFICATION_TTL.days)
+        )
+        self.requests.log(request_id, "verification_sent")
+
+    def verified(self, state: State) -> State:
+        self.requests.transition(state["request_id"], RequestStatus.IN_PROGRESS, "verified")
+        return state
+
+    def close_unverified(self, state: State) -> State:
+        error = (state.get("error") or {}).get("Error", "")
+        self.requests.transition(
+            state["request_id"], RequestStatus.UNVERIFIED, "closed_unverified", cause=error
+        )
+        return {**state, "outcome": {"closed": "unverified"}}
+
+    # -- acting on every store --------------------------------------------------------------
+    def locate(self, subject_key: str, include_expired: bool = True) -> SubjectScan:
+        return scan_subject(
+            self.store,
+            subject_key,
+            buckets=self.deps.buckets,
+            objects=self.deps.objects,
+            include_expired=include_expired,
+        )
+
+    def act_access(self, state: State) -> State:
+        scan = self.locate(state["subject_key"], include_expired=False)
+        document = self._access_document(scan)
+        links = self._export(
+            state, {"json": _json_bytes(document), "summary": _summary_text(document).encode()}
+        )
+        self.requests.log(state["request_id"], "access_export_ready", **scan.summary())
+        return {**state, "outcome": {"links": links, "purposes": sorted(document["purposes"])}}
+
+    def act_portability(self, state: State) -> State:
+        scan = self.locate(state["subject_key"], include_expired=False)
+        provided = [
+            i
+            for i in scan.items
+            if i.get("item_type") not in _NOT_PROVIDED and purpose(str(i.get("purpose"))).portability_applies
+        ]
+        rows = [_exportable(i) for i in provided]
+        document = {"generated_at": clock.now().isoformat(), "controller": _controller(), "data": rows}
+        links = self._export(state, {"json": _json_bytes(document), "csv": _csv_bytes(rows)})
+        self.requests.log(state["request_id"], "portability_export_ready", items=len(rows))
+        return {**state, "outcome": {"links": links, "items": len(rows)}}
+
+    def act_rectification(self, state: State) -> State:
+        corrections = {k: v for k, v in state["params"]["corrections"].items() if k in CORRECTABLE and v}
+        updated: dict[str, int] = {}
+        recipients = []
+        for item in self.locate(state["subject_key"]).items:
+            changed = _apply_corrections(item, corrections)
+            if not changed:
+                continue
+            self.store.put(item)
+            updated[item["item_type"]] = updated.get(item["item_type"], 0) + 1
+            if item.get("item_type") == "disclosure":
+                recipients.append(
+                    {
+                        "pro_id": item["pro_id"],
+                        "lead_id": item["pk"].removeprefix("LEAD#"),
+                        "kind": "rectification",
+                        "fields": {k: corrections[k] for k in changed},
+                    }
+                )
+        self.requests.log(state["request_id"], "rectified", fields=sorted(corrections), updated=updated)
+        return {
+            **state,
+            "outcome": {"updated": updated, "fields": sorted(corrections)},
+            "recipients": recipients,
+        }
+
+    def act_erasure(self, state: State) -> State:
+        subject_key = state["subject_key"]
+        scan = self.locate(subject_key)
+        archived_pks = {
+            i["pk"]
+            for i in scan.items
+            if i.get("item_type") == "professional"
+            and i.get("status") == "delisted"
+            and i.get("purpose") == PurposeId.PROFESSIONAL_LISTING.value
+        }
+        erased: dict[str, int] = {}
+        recipients = []
+        for obj in scan.objects:
+            if obj.exists and not _archived(obj.key, archived_pks, scan):
+                self.deps.objects.delete(obj.bucket, obj.key)
+                erased[f"s3:{obj.store}"] = erased.get(f"s3:{obj.store}", 0) + 1
+        for item in scan.items:
+            kind = str(item.get("item_type", "unknown"))
+            if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
+                continue
+            if kind == "disclosure":
+                recipients.append(
+                    {"pro_id": item["pro_id"], "lead_id": item["pk"].removeprefix("LEAD#"), "kind": "erasure"}
+                )
+            self.store.delete(item["pk"], item["sk"])
+            erased[kind] = erased.get(kind, 0) + 1
+        Subjects(self.store).suppress(subject_key, reason="erasure")
+        proof = self.locate(subject_key)
+        left = {str(i.get("item_type")) for i in proof.items if i["pk"] not in archived_pks} - ERASURE_KEEPS
+        left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
+        if left or left_objects:
+            raise ErasureIncomplete(f"still held after erasure: {sorted(left)} objects={len(left_objects)}")
+        kept = [
+            {
+                "item_type": "professional",
+                "purpose": PurposeId.PROFESSIONAL_LISTING.value,
+                "retention": purpose(PurposeId.PROFESSIONAL_LISTING).retention.text_fr,
+            }
+            for _ in archived_pks
+        ]
+        self.requests.log(state["request_id"], "erased", erased=erased, kept=len(kept), proof=proof.summary())
+        return {
+            **state,
+            "outcome": {"erased": erased, "kept": kept, "proof": proof.summary()},
+            "recipients": recipients,
+        }
+
+    def act_restriction(self, state: State) -> State:
+        subject_key = state["subject_key"]
+        Subjects(self.store).restrict(subject_key, reason=f"rights request {state['request_id']}")
+        recipients = [
+            {"pro_id": i["pro_id"], "lead_id": i["pk"].removeprefix("LEAD#"), "kind": "restriction"}
+            for i in self.locate(subject_key, include_expired=False).items
+            if i.get("item_type") == "disclosure"
+        ]
+        self.requests.log(state["request_id"], "restricted")
+        self.requests.set_fields(state["request_id"], restriction_active=True)
+        return {**state, "outcome": {"restricted": True}, "recipients": recipients}
+
+    def act_objection(self, state: State) -> State:
+        asked = [PurposeId(p) for p in state["params"].get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
+        applies = [p for p in asked if purpose(p).objection_applies]
+        refused = [p for p in asked if not purpose(p).objection_applies]
+        if applies:
+            Subjects(self.store).object_to(state["subject_key"], applies)
+        self.requests.log(
+            state["request_id"],
+            "objection_recorded",
+            applied=[p.value for p in applies],
+            not_applicable=[p.value for p in refused],
+        )
+        return {
+            **state,
+            "outcome": {"applied": [p.value for p in applies], "not_applicable": [p.value for p in refused]},
+        }
+
+    def act_withdraw_consent(self, state: State) -> State:
+        subject_key = state["subject_key"]
+        ledger = ConsentLedger(self.store)
+        withdrawn = []
+        for purpose_id in (PurposeId(p) for p in state["params"]["purposes"]):
+            ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
+            withdrawn.append(purpose_id.value)
+        stopped = 0
+        if PurposeId.NEWSLETTER.value in withdrawn:
+            # Newsletter data is kept "until you unsubscribe": it goes now.
+            for item in self.locate(subject_key).items:
+                if item.get("item_type") == "newsletter_subscription":
+                    self.store.delete(item["pk"], item["sk"])
+                    stopped += 1
+        self.requests.log(
+            state["request_id"], "consent_withdrawn", purposes=withdrawn, subscriptions_removed=stopped
+        )
+        return {**state, "outcome": {"withdrawn": withdrawn}}
+
+    def act_post_mortem_directives(self, state: State) -> State:
+        subject_key = state["subject_key"]
+        directives = state["params"]["directives"]
+        action = directives.get("action", "set")
+        pk, sk = f"SUBJECT#{subject_key}", "POST_MORTEM"
+        found = self.store.get(pk, sk) is not None
+        if action == "set":
+            self.store.put(
+                {
+                    "pk": pk,
+                    "sk": sk,
+                    "item_type": "post_mortem_directives",
+                    "directives": directives,
+                    "request_id": state["request_id"],
+                    "recorded_at": clock.now().isoformat(),
+                    **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
+                }
+            )
+        elif action == "revoke" and found:
+            self.store.delete(pk, sk)
+        self.requests.log(state["request_id"], f"post_mortem_{action}", found=found)
+        return {**state, "outcome": {"action": action, "found": found}}
+
+    # -- operator step ----------------------------------------------------------------------
+    def request_review(self, state: State, task_token: str) -> None:
+        self.requests.park_for_operator(
+            state["request_id"], task_token, reason=f"{state['type']} to validate"
+        )
+
+    def refuse(self, state: State) -> State:
+        review = state.get("review") or {}
+        self.requests.log(
+            state["request_id"],
+            "refused_by_operator",
+            reason=review.get("reason", ""),
+            operator=review.get("operator", ""),
+        )
+        return {**state, "outcome": {"refused": True, "reason": review.get("reason", "")}}
+
+    # -- Art. 19, answer, close -------------------------------------------------------------
+    def notify_recipients(self, state: State) -> State:
+        sent = 0
+        for recipient in state.get("recipients") or []:
+            profile = self.store.get(f"PRO#{recipient['pro_id']}", "PROFILE")
+            email = ((profile or {}).get("contact") or {}).get("email")
+            if not email:
+                self.requests.log(state["request_id"], "recipient_unreachable", pro_id=recipient["pro_id"])
+                continue
+            self.deps.mailer.send(
+                templates.rights_recipient_notice(
+                    email, recipient["kind"], recipient["lead_id"], recipient.get("fields")
+                )
+            )
+            sent += 1
+        self.requests.log(state["request_id"], "recipients_notified", count=sent)
+        return {k: v for k, v in state.items() if k != "recipients"} | {"recipients_notified": sent}
+
+    def answer(self, state: State) -> State:
+        kind = RequestType(state["type"])
+        paragraphs, no_action = answer_paragraphs(
+            kind, state.get("outcome") or {}, self._directives_text(state)
+        )
+        to = state.get("answer_to") or state["email"]
+        self.deps.mailer.send(
+            templates.rights_answer(to, state["request_id"], kind.label_fr, paragraphs, no_action=no_action)
+        )
+        self.requests.log(state["request_id"], "answered", no_action=no_action)
+        return state
+
+    def close(self, state: State) -> State:
+        refused = bool((state.get("outcome") or {}).get("refused"))
+        status = RequestStatus.REFUSED if refused else RequestStatus.COMPLETED
+        self.requests.transition(state["request_id"], status, "closed")
+        return {"request_id": state["request_id"], "status": status.value}
+
+    def needs_operator(self, state: State) -> State:
+        error = state.get("error") or {}
+        self.requests.transition(
+            state["request_id"],
+            RequestStatus.NEEDS_OPERATOR,
+            "needs_operator",
+            error=str(error.get("Error", "unknown")),
+        )
+        logger.error(
+            "rights request needs an operator",
+            extra={"request_id": state["request_id"], "error": error.get("Error")},
+        )
+        return state
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _directives_text(self, state: State) -> str | None:
+        if state["type"] != RequestType.POST_MORTEM_DIRECTIVES.value:
+            return None
+        item = self.store.get(f"SUBJECT#{state['subject_key']}", "POST_MORTEM")
+        return json.dumps(item["directives"], ensure_ascii=False, indent=2) if item else None
+
+    def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
+        purposes = {str(i.get("purpose")) for i in scan.items}
+        recipients = sorted(
+            {
+                (str(i["pro_id"]), str(i.get("disclosed_at", "")))
+                for i in scan.items
+                if i.get("item_type") == "disclosure"
+            }
+        )
+        return {
+            "generated_at": clock.now().isoformat(),
+            "controller": _controller(),
+            "data": [_exportable(i) for i in scan.items],
+            "documents": [
+                {"key": o.key.rsplit("/", 1)[-1], "purpose": o.purpose}
+                for o in scan.objects
+                if o.exists and o.store == "documents"
+            ],
+            "disclosed_to": [{"professional_id": p, "disclosed_at": d} for p, d in recipients],
+            "purposes": {
+                p: _purpose_info(p) for p in sorted(purposes) if p in PurposeId.__members__.values()
+            },
+        }
+
+    def _export(self, state: State, parts: dict[str, bytes]) -> dict[str, str]:
+        request_id = state["request_id"]
+        token = new_token()
+        keys = {}
+        types = {"json": "application/json", "csv": "text/csv", "summary": "text/plain"}
+        for fmt, body in parts.items():
+            key = f"exports/{request_id}/{new_token()[:16]}.{fmt if fmt != 'summary' else 'txt'}"
+            self.deps.objects.put(self.deps.exports_bucket, key, body, types[fmt] + "; charset=utf-8")
+            keys[fmt] = key
+        expires = clock.now() + EXPORT_TTL
+        self.store.put(
+            {
+                "pk": request_pk(request_id),
+                "sk": "EXPORT",
+                "item_type": "rights_export",
+                "request_id": request_id,
+                "token_digest": token_digest(token),
+                "s3_keys": keys,
+                "s3_key": keys["json"],
+                "purpose": PurposeId.RIGHTS_REQUESTS.value,
+                "subject_key": state["subject_key"],
+                "created_at": clock.now().isoformat(),
+                **expiry_fields(clock.epoch(expires)),
+            }
+        )
+        base = f"{self.deps.public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
+        return {fmt: f"{base}&format={fmt}" for fmt in keys} | {"expires_at": expires.isoformat()}
+
+
+def _archived(key: str, archived_pks: set[str], scan: SubjectScan) -> bool:
+    return any(i.get("s3_key") == key and i["pk"] in archived_pks for i in scan.items)
+
+
+def _apply_corrections(item: Item, corrections: dict[str, str]) -> list[str]:
+    """Apply corrections in place where the item holds those fields; the fields changed."""
+    changed: list[str] = []
+    places = [item] + [item[k] for k in ("contact", "shared") if isinstance(item.get(k), dict)]
+    places += (
+        [item["shared"]["contact"]]
+        if isinstance(item.get("shared"), dict) and isinstance(item["shared"].get("contact"), dict)
+        else []
+    )
+    for place in places:
+        for name, value in corrections.items():
+            if name in place and place[name] != value:
+                place[name] = value
+                changed.append(name)
+    if item.get("item_type") == "contact_message" and {"first_name", "last_name"} <= corrections.keys():
+        item["name"] = f"{corrections['first_name']} {corrections['last_name']}"
+        changed.append("name")
+    return sorted(set(changed))
+
+
+def _exportable(item: Item) -> dict[str, Any]:
+    data = {k: v for k, v in item.items() if k not in _TECHNICAL}
+    return json.loads(json.dumps(data, default=_plain))
+
+
+def _plain(value: Any) -> Any:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _controller() -> dict[str, str]:
+    return {
+        "name": f"{CONTROLLER_NAME} SARL",
+        "rcs": CONTROLLER_RCS,
+        "address": CONTROLLER_ADDRESS,
+        "email": CONTROLLER_EMAIL,
+    }
+
+
+def _purpose_info(purpose_id: str) -> dict[str, Any]:
+    p = purpose(purpose_id)
+    return {
+        "name": p.name_fr,
+        "description": p.description_fr,
+        "legal_bases": [b.label_fr for b in p.legal_bases],
+        "retention": p.retention.text_fr,
+        "recipients": [RECIPIENTS[r].name_fr for r in p.recipients],
+        "data_categories": list(p.data_categories_fr),
+    }
+
+
+def _json_bytes(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
+
+
+def _csv_bytes(rows: list[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["item", "purpose", "field", "value"])
+    for index, row in enumerate(rows):
+        for name, value in _flatten(row):
+            writer.writerow(
+                [f"{row.get('item_type', 'item')}-{index + 1}", row.get("purpose", ""), name, value]
+            )
+    return buffer.getvalue().encode()
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _flatten(v, f"{prefix}{k}.")]
+    if isinstance(value, list):
+        return [pair for i, v in enumerate(value) for pair in _flatten(v, f"{prefix}{i}.")]
+    return [(prefix.rstrip("."), value)]
+
+
+def _summary_text(document: dict[str, Any]) -> str:
+    lines = [
+        "Données vous concernant détenues par JAQE",
+        f"Établi le {document['generated_at'][:10]}",
+        "",
+        f"Responsable du traitement : {document['controller']['name']}, {document['controller']['rcs']}, {document['controller']['address']}",
+        "",
+    ]
+    for purpose_id, info in document["purposes"].items():
+        items = [d for d in document["data"] if d.get("purpose") == purpose_id]
+        lines += [
+            f"== {info['name']} ({len(items)} élément(s))",
+            f"Base légale : {', '.join(info['legal_bases'])}",
+            f"Durée de conservation : {info['retention']}",
+            f"Destinataires : {'; '.join(info['recipients'])}",
+        ]
+        for entry in items:
+            lines.append("  - " + ", ".join(f"{k}: {v}" for k, v in _flatten(entry) if k not in ("purpose",)))
+        lines.append("")
+    if document["disclosed_to"]:
+        lines.append(
+            "Professionnels ayant reçu vos données : "
+            + ", ".join(d["professional_id"] for d in document["disclosed_to"])
+        )
+    return "\n".join(lines) + "\n"
+
+
+def answer_paragraphs(
+    kind: RequestType, outcome: dict[str, Any], directives: str | None = None
+) -> tuple[list[str], bool]:
+    """The body of the answer to the person, and whether it is a refusal / no-action answer."""
+    if outcome.get("refused"):
+        return [
+            f"Nous ne pouvons pas donner suite à votre demande. Motif : {outcome.get('reason') or 'non précisé'}."
+        ], True
+    links = outcome.get("links") or {}
+    expiry = str(links.get("expires_at", ""))[:10]
+    if kind is RequestType.ACCESS:
+        return [
+            "Vous trouverez à ce lien l'ensemble des données que nous détenons à votre sujet (JSON), avec pour "
+            "chaque traitement sa finalité, sa base légale, sa durée de conservation et ses destinataires :\n"
+            f"{links.get('json')}",
+            f"Résumé lisible :\n{links.get('summary')}",
+            f"Ces liens sont personnels et expirent le {expiry}.",
+        ], False
+    if kind is RequestType.PORTABILITY:
+        return [
+            "Voici les données que vous nous avez fournies, pour les traitements fondés sur votre consentement "
+            f"ou sur un contrat, dans un format structuré et lisible par machine :\nJSON : {links.get('json')}\nCSV : {links.get('csv')}",
+            f"Ces liens sont personnels et expirent le {expiry}. Vous pouvez transmettre ces fichiers à un autre responsable de traitement.",
+        ], outcome.get("items", 0) == 0
+    if kind is RequestType.RECTIFICATION:
+        fields = ", ".join(outcome.get("fields", []))
+        done = sum(outcome.get("updated", {}).values())
+        if not done:
+            return [f"Nous n'avons trouvé aucune donnée à rectifier ({fields})."], True
+        return [
+            f"Vos données ont été rectifiées ({fields}) dans {done} enregistrement(s). Les professionnels qui les avaient reçues en ont été informés."
+        ], False
+    if kind is RequestType.ERASURE:
+        erased = outcome.get("erased", {})
+        paragraphs = [
+            f"Nous avons effacé {sum(erased.values())} élément(s) vous concernant"
+            + (f" ({', '.join(f'{k} : {v}' for k, v in sorted(erased.items()))})." if erased else "."),
+            "Les professionnels qui avaient reçu vos données ont été invités à les effacer. Une vérification "
+            "complète de nos bases après l'effacement confirme qu'il n'en reste rien, à l'exception de la trace "
+            "de vos demandes et d'une liste d'opposition, qui ne contiennent qu'un identifiant pseudonymisé "
+            "(pour qu'aucun envoi ne vous atteigne à nouveau).",
+        ]
+        for kept in outcome.get("kept", []):
+            paragraphs.append(
+                "Nous conservons l'archive de votre fiche de professionnel déréférencé, car nous y sommes tenus : "
+                f"elle est conservée {kept['retention']}."
+            )
+        return paragraphs, not erased
+    if kind is RequestType.RESTRICTION:
+        return [
+            "Le traitement de vos données est limité : elles ne sont plus utilisées pour des mises en relation, "
+            "des partages ni des envois commerciaux. Nous vous informerons avant de lever cette limitation. Les "
+            "professionnels qui avaient reçu vos données en ont été informés."
+        ], False
+    if kind is RequestType.OBJECTION:
+        paragraphs = []
+        if outcome.get("applied"):
+            names = ", ".join(purpose(p).name_fr for p in outcome["applied"])
+            paragraphs.append(
+                f"Votre opposition est enregistrée : ces traitements cessent pour vous ({names})."
+            )
+        for p in outcome.get("not_applicable", []):
+            info = purpose(p)
+            bases = ", ".join(b.label_fr for b in info.legal_bases)
+            paragraphs.append(
+                f"« {info.name_fr} » : le droit d'opposition (article 21 du RGPD) ne s'applique qu'aux traitements "
+                f"fondés sur l'intérêt légitime ; celui-ci repose sur : {bases}."
+                + (
+                    " Vous pouvez en revanche retirer votre consentement à tout moment."
+                    if info.needs_consent
+                    else ""
+                )
+            )
+        return paragraphs, bool(outcome.get("not_applicable"))
+    if kind is RequestType.WITHDRAW_CONSENT:
+        names = ", ".join(purpose(p).name_fr for p in outcome.get("withdrawn", []))
+        return [
+            f"Votre retrait du consentement est enregistré et prend effet immédiatement : {names}.",
+            "Le retrait ne remet pas en cause les traitements effectués avant celui-ci.",
+        ], False
+    action = outcome.get("action")
+    if action == "set":
+        return [
+            "Vos directives relatives au sort de vos données après votre décès sont enregistrées. Vous pouvez les "
+            "consulter ou les révoquer à tout moment par une nouvelle demande."
+        ], False
+    if action == "revoke":
+        if not outcome.get("found"):
+            return ["Nous n'avons trouvé aucune directive enregistrée à révoquer."], True
+        return ["Vos directives post mortem ont été révoquées."], False
+    if directives is None:
+        return ["Aucune directive post mortem n'est enregistrée pour cette adresse."], True
+    return [f"Vos directives post mortem enregistrées :\n{directives}"], False
+
+
+def verification_window() -> timedelta:
+    return VERIFICATION_TTL

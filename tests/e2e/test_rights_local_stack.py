@@ -1,0 +1,101 @@
+"""`make dev`, rights requests: an erasure, then an access request for the same email, over HTTP,
+following the links that the emails in /_local/outbox carry."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import Client, free_port, start_server
+
+EMAIL = "sacha.local@example.fr"
+
+
+@pytest.fixture(scope="module")
+def server(cdk_out: Path) -> Iterator[Client]:
+    port = free_port()
+    process = start_server(port)
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    for line in process.stdout:
+        if f"http://127.0.0.1:{port}" in line or time.monotonic() > deadline:
+            break
+    yield Client(f"http://127.0.0.1:{port}")
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
+def local_path(link: str, base: str) -> str:
+    assert link.startswith(base), link  # links in emails point at the local server
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
+
+def wait_for_link(client: Client, subject: str, marker: str, seen: int = 0) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        _, outbox = client.call("GET", "/_local/outbox")
+        found = [e for e in outbox if EMAIL in e["to"] and subject in e["subject"]]
+        if len(found) > seen:
+            return next(link for link in found[seen]["links"] if marker in link)
+        time.sleep(0.2)
+    raise AssertionError(f"no '{subject}' email")
+
+
+def wait_until_closed(client: Client, status_url: str) -> dict:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status, body = client.call("GET", local_path(status_url, client.base))
+        if status == 200 and body["status"] in ("completed", "refused", "unverified"):
+            return body
+        time.sleep(0.2)
+    raise AssertionError("request not closed")
+
+
+def test_c7_04_erasure_then_access_in_make_dev(server):
+    client = server
+    status, _ = client.call(
+        "POST",
+        "/v1/contact-messages",
+        {
+            "name": "Sacha Local",
+            "email": EMAIL,
+            "subject": "Bonjour",
+            "message": "Une question.",
+            "phone": "06 98 76 54 32",
+        },
+    )
+    assert status == 202
+
+    status, erasure = client.call("POST", "/v1/rights-requests", {"type": "erasure", "email": EMAIL})
+    assert status == 202
+    status, _ = client.call("GET", local_path(wait_for_link(client, "Confirmez", "/verify?"), client.base))
+    assert status == 200
+    assert wait_until_closed(client, erasure["status_url"])["status"] == "completed"
+
+    status, access = client.call("POST", "/v1/rights-requests", {"type": "access", "email": EMAIL})
+    status, _ = client.call(
+        "GET", local_path(wait_for_link(client, "Confirmez", "/verify?", seen=1), client.base)
+    )
+    assert wait_until_closed(client, access["status_url"])["status"] == "completed"
+    export_link = wait_for_link(client, "Réponse à votre demande", "format=json", seen=1)
+    status, export = client.call("GET", local_path(export_link, client.base))
+    assert status == 200
+    assert {d["item_type"] for d in export["data"]} == {"rights_request", "suppression"}  # subject key only
+    assert "Sacha" not in str(export) and "98 76" not in str(export)
+
+    status, listed = client.call(
+        "GET", "/v1/admin/rights-requests?status=completed", headers={"X-Local-Operator": "dana"}
+    )
+    assert status == 200 and {r["request_id"] for r in listed["requests"]} >= {
+        erasure["request_id"],
+        access["request_id"],
+    }
+    status, _ = client.call("GET", "/v1/admin/rights-requests")
+    assert status == 403

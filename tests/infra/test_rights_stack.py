@@ -1,0 +1,147 @@
+"""The rights workflow as deployed: the ASL file itself, its logging, tracing, alarms, the exports
+bucket and the operators' routes (asserted on the synthesised template, one synthesis per session)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.constructs.rights import ASL_FILE
+
+pytestmark = pytest.mark.infra
+ASL = json.loads(ASL_FILE.read_text())
+
+
+def of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == resource_type}
+
+
+def test_every_task_of_the_asl_has_retry_and_catch_and_failures_reach_needs_operator():
+    tasks = {name: state for name, state in ASL["States"].items() if state["Type"] == "Task"}
+    assert len(tasks) >= 15
+    for name, state in tasks.items():
+        assert state.get("Retry"), name
+        assert state.get("Catch"), name
+        assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], name
+        assert state["Catch"][-1]["Next"] in ("RecordFailure", "NeedsOperator"), name
+    assert ASL["States"]["NeedsOperator"]["Type"] == "Fail"
+    by_type = {c["StringEquals"] for c in ASL["States"]["ByType"]["Choices"]}
+    assert by_type == {
+        "withdraw_consent",
+        "access",
+        "rectification",
+        "erasure",
+        "restriction",
+        "portability",
+        "objection",
+        "post_mortem_directives",
+    }
+    wait = ASL["States"]["AwaitVerification"]
+    assert wait["Resource"].endswith(".waitForTaskToken") and "TimeoutSecondsPath" in wait
+
+
+def test_the_deployed_state_machine_is_the_asl_file_with_its_substitutions(template, cdk_out):
+    [machine] = of_type(template, "AWS::StepFunctions::StateMachine").values()
+    assert machine["StateMachineType"] == "STANDARD"
+    deployed = (cdk_out / f"asset.{machine['DefinitionS3Location']['Key']}").read_text()
+    assert json.loads(deployed) == ASL
+    assert set(machine["DefinitionSubstitutions"]) == {"WorkflowFunctionArn"}
+    assert machine["TracingConfiguration"] == {"Enabled": True}
+    logging = machine["LoggingConfiguration"]
+    assert logging["Level"] == "ALL" and logging["IncludeExecutionData"] is False  # no email in logs
+    log_group_id = logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]["Fn::GetAtt"][0]
+    log_group = template["Resources"][log_group_id]["Properties"]
+    assert log_group["KmsKeyId"] and log_group["RetentionInDays"] <= 396
+
+
+def test_failed_timed_out_or_aborted_executions_and_overdue_requests_raise_alarms(template):
+    alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
+    text = json.dumps(list(alarms))
+    assert "ExecutionsFailed" in text and "ExecutionsTimedOut" in text
+    assert "RightsRequestsOverdue" in text and "RightsRequestsDueSoon" in text
+    assert all(
+        a.get("AlarmActions") for a in alarms if "Rights" in json.dumps(a) or "Executions" in json.dumps(a)
+    )
+    rules = of_type(template, "AWS::Events::Rule").values()
+    assert any(r.get("ScheduleExpression", "").startswith("cron(") for r in rules)
+
+
+def test_exports_bucket_is_kms_encrypted_versioned_tls_only_private_logged_and_expires_quickly(template):
+    buckets = of_type(template, "AWS::S3::Bucket")
+    [(logical_id, exports)] = [(k, v) for k, v in buckets.items() if "ExportsBucket" in k]
+    rule = exports["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ]
+    assert rule["SSEAlgorithm"] == "aws:kms" and rule["KMSMasterKeyID"]
+    assert exports["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert exports["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert exports["LoggingConfiguration"]["DestinationBucketName"]
+    [lifecycle] = exports["LifecycleConfiguration"]["Rules"]
+    assert (
+        lifecycle["ExpirationInDays"] <= 8 and lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"] <= 1
+    )
+    policies = [
+        p for p in of_type(template, "AWS::S3::BucketPolicy").values() if p["Bucket"] == {"Ref": logical_id}
+    ]
+    assert '"aws:SecureTransport": "false"' in json.dumps(policies)
+
+
+def test_operator_routes_use_iam_and_public_routes_are_the_four_documented(template):
+    resources = of_type(template, "AWS::ApiGateway::Resource")
+
+    def path(ref: Any) -> str:
+        if isinstance(ref, dict) and "Ref" in ref:
+            return path(resources[ref["Ref"]]["ParentId"]) + "/" + resources[ref["Ref"]]["PathPart"]
+        return ""
+
+    methods = [
+        (m["HttpMethod"], path(m["ResourceId"]), m.get("AuthorizationType"))
+        for m in of_type(template, "AWS::ApiGateway::Method").values()
+    ]
+    methods = [m for m in methods if m[0] != "OPTIONS"]  # CORS preflight
+    admin = [m for m in methods if m[1].startswith("/v1/admin/rights-requests")]
+    assert len(admin) == 8 and all(auth == "AWS_IAM" for _, _, auth in admin)
+    public = sorted((m, p) for m, p, _ in methods if p.startswith("/v1/rights-requests"))
+    assert public == [
+        ("GET", "/v1/rights-requests/verify"),
+        ("GET", "/v1/rights-requests/{request_id}"),
+        ("GET", "/v1/rights-requests/{request_id}/export"),
+        ("POST", "/v1/rights-requests"),
+    ]
+
+
+def _role_statements(template: dict[str, Any], service: str) -> list[dict[str, Any]]:
+    functions = of_type(template, "AWS::Lambda::Function")
+    [role_id] = [
+        f["Role"]["Fn::GetAtt"][0]
+        for f in functions.values()
+        if f.get("Environment", {}).get("Variables", {}).get("POWERTOOLS_SERVICE_NAME") == service
+    ]
+    return [
+        s
+        for p in of_type(template, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in p["Roles"]
+        for s in p["PolicyDocument"]["Statement"]
+    ]
+
+
+def test_rights_functions_have_explicit_actions_only(template):
+    for service in ("rights_requests", "rights_workflow", "admin_rights", "rights_deadlines"):
+        for statement in _role_statements(template, service):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            assert not [a for a in actions if a.endswith("*")], (service, actions)
+    public = {
+        a
+        for s in _role_statements(template, "rights_requests")
+        for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
+    assert (
+        "dynamodb:Query" not in public and "s3:DeleteObject" not in public and "dynamodb:Scan" not in public
+    )

@@ -1,0 +1,83 @@
+"""`jaqe-ops`: the operator CLI, here against the in-process local stack (same routes as `make dev`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from jaqe_ops.cli import build_parser, main
+from tests.workflow.conftest import rights  # noqa: F401 - fixture
+from tests.workflow.seeds import PERSON, seed_person
+
+COMMANDS = [
+    "list",
+    "deadlines",
+    "show",
+    "approve",
+    "deny",
+    "extend",
+    "lift-restriction",
+    "resume",
+    "execute-post-mortem",
+]
+
+
+def printed(capsys):
+    """What the CLI printed (the functions' own JSON log lines share stdout in-process)."""
+    out = capsys.readouterr().out
+    return json.loads("\n".join(line for line in out.splitlines() if not line.startswith('{"level"')))
+
+
+def local_transport(local, operator="carol"):
+    def send(method, path, body):
+        response = local.api.request(method, path, json_body=body, headers={"X-Local-Operator": operator})
+        return response.status, response.json()
+
+    return send
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_subcommand_has_help(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args([command, "--help"])
+    assert done.value.code == 0
+    assert "usage: jaqe-ops" in capsys.readouterr().out
+
+
+def test_the_console_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "jaqe_ops.cli", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and "lift-restriction" in result.stdout
+
+
+def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(rights, capsys):  # noqa: F811
+    seed_person(rights)
+    request_id = rights.submit(
+        {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
+    ).json()["request_id"]
+    rights.get(rights.verification_link(PERSON["email"]))
+    rights.wait_for_status(request_id, "awaiting_operator")
+    transport = local_transport(rights.local)
+
+    assert main(["show", request_id], transport) == 0
+    assert printed(capsys)["asked"] == {"corrections": {"first_name": "Camilla"}}  # what to check
+    assert main(["list", "--status", "awaiting_operator"], transport) == 0
+    listed = printed(capsys)
+    assert [r["request_id"] for r in listed["requests"]] == [request_id]
+    assert main(["approve", request_id, "--reason", "Pièce d'identité vérifiée"], transport) == 0
+
+    assert rights.wait(request_id)["status"] == "SUCCEEDED"
+    capsys.readouterr()
+    assert main(["show", request_id], transport) == 0
+    shown = printed(capsys)
+    assert shown["status"] == "completed"
+    assert any(h.get("detail", {}).get("operator") == "carol" for h in shown["history"])
+    assert main(["resume", request_id], transport) == 1  # only a failed request can be resumed
