@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -70,6 +71,8 @@ def server(cdk_out: Path) -> Iterator[tuple[Client, subprocess.Popen[str]]]:
             break
         if time.monotonic() > deadline:
             break
+    # Keep reading the server's log, or a full pipe would block it after many requests.
+    threading.Thread(target=process.stdout.readlines, daemon=True).start()
     yield Client(f"http://127.0.0.1:{port}"), process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
