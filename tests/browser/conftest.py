@@ -1,0 +1,97 @@
+"""Headless Chromium (Debian's `chromium`, driven by Playwright; never a downloaded browser) against
+the real local server, as `make dev` runs it. A failed test leaves a screenshot in tests/artifacts/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from tests.e2e import test_local_stack
+from tests.e2e.test_local_stack import Client
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+server = test_local_stack.server  # one local server per test module
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("tests/browser need Debian's chromium: apt-get install chromium (.ci/run does it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"report_{report.when}", report)
+
+
+@dataclass
+class Site:
+    """A fresh visitor (empty storage) on the local site; requests leaving the machine are recorded and cut."""
+
+    client: Client
+    page: Page
+    third_party: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def open(self, path: str = "/") -> None:
+        self.page.goto(self.client.base + path)
+
+    def storage(self) -> dict[str, Any]:
+        return json.loads(self.page.evaluate("localStorage.getItem('jaqe.cookies') || '{}'"))
+
+    def tags(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "script[data-purpose]", "els => els.map(e => e.dataset.purpose)"
+        )
+
+    def outbox_to(self, address: str) -> list[dict[str, Any]]:
+        _, outbox = self.client.call("GET", "/_local/outbox")
+        return [e for e in outbox if address in e["to"]]
+
+
+@pytest.fixture
+def site(browser: Browser, server: Any, request: pytest.FixtureRequest) -> Iterator[Site]:
+    client, _ = server
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
+    site = Site(client, context.new_page())
+
+    def only_local(route: Route) -> None:
+        if route.request.url.startswith(client.base):
+            route.continue_()
+        else:
+            site.third_party.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    site.page.on("pageerror", lambda error: site.errors.append(str(error)))
+    site.page.on("console", lambda m: "Content Security Policy" in m.text and site.errors.append(m.text))
+    yield site
+    report = getattr(request.node, "report_call", None)
+    if report is None or report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        site.page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
