@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         LocalHandler.stack = LocalStack()
         seed(LocalHandler.stack)
         base = f"http://127.0.0.1:{args.port}"
-        print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
+        print(f"JAQE local site and API on {base}  (emails sent: {base}/_local/outbox)")
         print("Stop with Ctrl-C.", flush=True)
         http.serve_forever()
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from tests.e2e import test_local_stack
@@ -27,6 +28,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# axe-core rules for WCAG 2.2 A and AA, plus its best practices (landmarks, headings).
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    }
+}
 
 server = test_local_stack.server  # one local server per test module
 
@@ -67,6 +75,11 @@ class Site:
         return self.page.eval_on_selector_all(
             "script[data-purpose]", "els => els.map(e => e.dataset.purpose)"
         )
+
+    def accessibility_violations(self) -> list[str]:
+        """What axe-core finds on the page as it is now (banner, errors and all)."""
+        found = Axe().run(self.page, options=WCAG_AA).response["violations"]
+        return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in found]
 
     def outbox_to(self, address: str) -> list[dict[str, Any]]:
         _, outbox = self.client.call("GET", "/_local/outbox")

@@ -113,6 +113,7 @@ def test_c6_04_manage_cookies_link_reopens_the_banner_and_withdrawal_is_stored(s
     expect(dialog).to_be_visible()
     expect(dialog.get_by_label("Publicité")).to_be_checked()  # the current choice is shown
     expect(dialog).to_be_focused()
+    assert site.accessibility_violations() == []
     with site.page.expect_navigation():  # a loaded tag cannot be unloaded: the page reloads
         dialog.get_by_role("button", name="Tout refuser").click()
     assert site.tags() == []
@@ -170,6 +171,7 @@ def test_bad_phone_shows_the_api_error_next_to_the_phone_field(site):
     error = site.page.locator(".field:has(#devis-phone) .field-error")
     expect(error).to_have_text(re.compile("Numéro de téléphone français invalide"))
     assert site.page.locator("[aria-invalid]").count() == 1
+    assert site.accessibility_violations() == []
     assert site.outbox_to(email) == []
 
 
@@ -250,11 +252,12 @@ def test_c2_02_professional_registration(site):
     "path",
     ["/", "/professionnels.html", "/contact.html", "/droits.html", "/politique-de-confidentialite.html"],
 )
-def test_every_page_loads_under_a_strict_csp_without_script_error(site, path):
+def test_every_page_loads_under_a_strict_csp_and_passes_axe_wcag_aa(site, path):
     site.open(path)
     expect(site.page.get_by_role("dialog", name=BANNER)).to_be_visible()
     site.page.wait_for_load_state("networkidle")
     assert site.errors == [] and site.third_party == []
+    assert site.accessibility_violations() == []
 
 
 def test_make_dev_serves_only_the_kit_files_and_still_the_api(server):

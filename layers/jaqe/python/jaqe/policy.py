@@ -210,7 +210,7 @@ paramétrer les cookies publicitaires sur <a href="{OPT_OUT_URL}">{OPT_OUT_URL}<
 <h2 id="droits">7. Vos droits</h2>
 <p>Conformément à la réglementation européenne, vous disposez des droits suivants :</p>
 <ul class="rights">{rights}</ul>
-<p>Pour les exercer, utilisez notre <a href="{RIGHTS_FORM}">formulaire d'exercice des droits</a> ou
+<p>Pour les exercer, utilisez notre formulaire <a href="{RIGHTS_FORM}">« Mes données »</a> ou
 écrivez-nous :</p>
 {_contact_list()}
 <p>Nous vous répondons dans un délai d'un mois, prolongeable de deux mois en cas de demande complexe (nous vous
@@ -230,14 +230,13 @@ PAGE = """<!doctype html>
 <script type="module" src="site.js"></script>
 </head>
 <body>
-<a class="skip" href="#contenu">Aller au contenu</a>
-<header class="site-header"><div class="wrap"><a class="brand" href="index.html">JAQE</a></div></header>
+<header class="site-header"><a class="skip" href="#contenu">Aller au contenu</a><div class="wrap"><a class="brand" href="index.html">JAQE</a></div></header>
 <main id="contenu" class="wrap prose">
 {main}</main>
 <footer class="site-footer"><div class="wrap">
 <ul>
 <li><a href="index.html">Demander un devis</a></li>
-<li><a href="{rights_form}">Exercer mes droits</a></li>
+<li><a href="{rights_form}">Mes données</a></li>
 <li><button type="button" class="link" data-consent-open>Gérer mes cookies</button></li>
 </ul>
 <p>{footer}</p>
