@@ -37,7 +37,6 @@ accord. Vous pouvez changer d'avis à tout moment avec le lien « Gérer mes coo
 <button type="button" class="link" data-consent="customise" aria-expanded="false"
   aria-controls="consent-purposes">Personnaliser mes choix</button>`;
 
-const RETRYABLE = new Set([0, 409, 429, 500, 502, 503, 504]);
 
 function readState() {
   try {
@@ -101,7 +100,8 @@ class ConsentBanner {
     this.element.addEventListener("click", (event) => this.onClick(event));
     this.element.addEventListener("keydown", (event) => event.key === "Escape" && this.opener && this.close());
     document.addEventListener("click", (event) => {
-      if (event.target.closest("[data-consent-open]")) this.open(event.target);
+      const opener = event.target.closest("[data-consent-open]");
+      if (opener) this.open(opener);
     });
   }
 
@@ -244,7 +244,7 @@ async function submit(form) {
   form.dataset.idempotencyKey ||= crypto.randomUUID();
   const answer = await post(form.dataset.endpoint, formBody(form), form.dataset.idempotencyKey);
   button.disabled = false;
-  if (RETRYABLE.has(answer.status)) {
+  if (answer.status === 0 || answer.status === 429 || answer.status >= 500) {
     showStatus(form, "error", "Le service est momentanément indisponible. Réessayez : votre demande ne sera pas envoyée deux fois.");
     return;
   }
