@@ -138,9 +138,9 @@ def render_policy() -> str:
         for key, (title, text) in RIGHTS.items()
     )
     cookie_purposes = "".join(
-        f"<li><strong>{escape(p.name_fr)}</strong> ({escape(p.description_fr)}) : fournis par "
-        f"{_provider_links([r for r in _recipients([p]) if r in providers])} ; "
-        f"conservés {escape(p.retention.text_fr)}.</li>"
+        f"<li><strong>{escape(p.name_fr)}</strong> : {escape(p.description_fr[:1].lower() + p.description_fr[1:])} "
+        f"Éditeurs : {_provider_links([r for r in _recipients([p]) if r in providers])}. "
+        f"Conservation : {escape(p.retention.text_fr)}.</li>"
         for p in consent_cookies
     )
     recipient_rows = "".join(
@@ -195,8 +195,7 @@ compromise, nous vous en informerions dans les conditions prévues par la loi.</
 
 <h2 id="cookies">6. Cookies et outils de suivi</h2>
 <p>Un cookie est un traceur déposé sur votre terminal lors de votre navigation sur le Site.</p>
-<p><strong>{escape(technical.name_fr)}</strong> : {escape(technical.description_fr)} Ils ne nécessitent pas
-votre consentement.</p>
+<p><strong>{escape(technical.name_fr)}</strong> : {escape(technical.description_fr)}</p>
 <p>Les cookies suivants ne sont déposés qu'avec votre consentement, recueilli par un bandeau d'information lors
 de votre première visite :</p>
 <ul>{cookie_purposes}</ul>
