@@ -37,7 +37,6 @@ accord. Vous pouvez changer d'avis à tout moment avec le lien « Gérer mes coo
 <button type="button" class="link" data-consent="customise" aria-expanded="false"
   aria-controls="consent-purposes">Personnaliser mes choix</button>`;
 
-
 function readState() {
   try {
     return JSON.parse(localStorage.getItem(STORAGE_KEY)) ?? {};
@@ -152,7 +151,6 @@ class ConsentBanner {
     const answer = await post("/v1/cookie-consents", body, crypto.randomUUID());
     // Until the server has recorded it (and said until when), the banner asks again on the next page.
     if (answer.status === 201) writeState({ ...state, expires_at: answer.body.expires_at });
-    document.dispatchEvent(new CustomEvent("jaqe:consent", { detail: answer }));
     if (withdrawn) location.reload(); // a loaded tag cannot be unloaded
   }
 }
@@ -245,7 +243,8 @@ async function submit(form) {
   const answer = await post(form.dataset.endpoint, formBody(form), form.dataset.idempotencyKey);
   button.disabled = false;
   if (answer.status === 0 || answer.status === 429 || answer.status >= 500) {
-    showStatus(form, "error", "Le service est momentanément indisponible. Réessayez : votre demande ne sera pas envoyée deux fois.");
+    const retry = "Le service est momentanément indisponible. Réessayez : votre demande ne sera pas envoyée deux fois.";
+    showStatus(form, "error", retry);
     return;
   }
   delete form.dataset.idempotencyKey;
@@ -260,8 +259,8 @@ async function submit(form) {
 
 async function fillTrades(targets) {
   if (!targets.length) return;
-  const response = await fetch(`${API}/v1/trades`);
-  const trades = response.ok ? await response.json() : [];
+  const response = await fetch(`${API}/v1/trades`).catch(() => null);
+  const trades = response?.ok ? await response.json() : [];
   for (const target of targets) {
     for (const { id, label } of trades) {
       if (target instanceof HTMLSelectElement) {
@@ -270,7 +269,8 @@ async function fillTrades(targets) {
       }
       const choice = document.createElement("label");
       choice.className = "choice";
-      const box = Object.assign(document.createElement("input"), { type: "checkbox", name: target.dataset.name, value: id });
+      const box = Object.assign(document.createElement("input"), { type: "checkbox", value: id });
+      box.name = target.dataset.name;
       choice.append(box, ` ${label}`);
       target.append(choice);
     }
