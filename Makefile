@@ -7,7 +7,7 @@ PORT ?= 3000
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: dev test synth lint format layer install clean bench
+.PHONY: dev test synth lint format layer install clean bench site
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ synth: layer
 test: layer
 	$(PY) -m pytest
 
-dev: synth
+# The privacy policy page, generated from the processing register (jaqe/policy.py).
+site: install
+	$(PY) -m jaqe.policy html > web/politique-de-confidentialite.html
+
+dev: synth site
 	$(PY) -m jaqe_dev.server --port $(PORT)
 
 lint: install

@@ -2,7 +2,8 @@
 
 Resources come from the synthesised template (run `make synth` first; `make dev` does).
 Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
-`GET|POST /_local/clock` (time travel: `{"advance_days": N}`).
+`GET|POST /_local/clock` (time travel: `{"advance_days": N}`). The site kit (`web/`) is served
+at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,20 @@ import sys
 import urllib.request
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from jaqe_dev.provision import REGION
 
 DEFAULT_PORT = 3000
+WEB = Path(__file__).resolve().parent.parent / "web"
+STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
+# What the site would send in production: no inline script or style; third-party tags over HTTPS.
+SITE_CSP = (
+    "default-src 'self'; script-src 'self' https:; connect-src 'self' https:; img-src 'self' https: data:; "
+    "style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 def _free_port() -> int:
@@ -113,10 +122,22 @@ class LocalHandler(BaseHTTPRequestHandler):
             return False
         return True
 
+    def _static(self, path: str) -> bool:
+        """A file of the site kit (top level of `web/` only), else False to fall through to the API."""
+        name = path.removeprefix("/") or "index.html"
+        file = WEB / name
+        if self.command != "GET" or "/" in name or file.suffix not in STATIC_TYPES or not file.is_file():
+            return False
+        headers = {"Content-Type": f"{STATIC_TYPES[file.suffix]}; charset=utf-8", "Cache-Control": "no-cache"}
+        self._send(200, file.read_text(encoding="utf-8"), {**headers, "Content-Security-Policy": SITE_CSP})
+        return True
+
     def _handle(self) -> None:
         body = self._body()
         path = urlsplit(self.path).path
         if path.startswith("/_local/") and self._local(path, body):
+            return
+        if self._static(path):
             return
         headers = {key: value for key, value in self.headers.items()}
         response = self.stack.api.request(self.command, self.path, body=body, headers=headers)
@@ -140,6 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     moto = start_moto()
     try:
         from jaqe_dev.seed import seed
+        from jaqe_dev.seed_professionals import login_help
         from jaqe_dev.stack import LocalStack
 
         base = f"http://127.0.0.1:{args.port}"
@@ -148,10 +170,8 @@ def main(argv: list[str] | None = None) -> None:
         LOCAL_ENVIRONMENT["PUBLIC_API_URL"] = base  # links in emails (verification, exports) point here
         LocalHandler.stack = LocalStack()
         seed(LocalHandler.stack)
-        print(f"JAQE local API on {base}  (emails sent: {base}/_local/outbox)")
-        from jaqe_dev.seed_professionals import login_help
-
         print(login_help(base))
+        print(f"JAQE local site and API on {base}  (emails sent: {base}/_local/outbox)")
         print("Stop with Ctrl-C.", flush=True)
         http.serve_forever()
     except KeyboardInterrupt:

@@ -13,13 +13,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from infra.app import ROOT
-
 
 # What the session's server logged, for the tests that read it.
 SERVER_LOG: list[str] = []
@@ -64,8 +64,8 @@ def start_server(port: int) -> subprocess.Popen[str]:
     )
 
 
-@pytest.fixture(scope="session")
-def server(cdk_out: Path) -> Iterator[tuple[Client, subprocess.Popen[str]]]:
+@contextmanager
+def running_server() -> Iterator[tuple[Client, subprocess.Popen[str]]]:
     port = free_port()
     process = start_server(port)
     assert process.stdout is not None
@@ -78,7 +78,15 @@ def server(cdk_out: Path) -> Iterator[tuple[Client, subprocess.Popen[str]]]:
     # Keep reading the server's log, or a full pipe would block it.
     SERVER_LOG.clear()
     threading.Thread(target=lambda: SERVER_LOG.extend(process.stdout or []), daemon=True).start()
-    yield Client(f"http://127.0.0.1:{port}"), process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+    try:
+        yield Client(f"http://127.0.0.1:{port}"), process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(cdk_out: Path) -> Iterator[tuple[Client, subprocess.Popen[str]]]:
+    with running_server() as running:
+        yield running

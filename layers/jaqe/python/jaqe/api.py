@@ -49,13 +49,38 @@ def problem(
     )
 
 
+# Pydantic's own messages are English; the site shows these next to the fields. Our validators
+# (`ValueError`s in jaqe.validation and the models) already speak French.
+_MESSAGES_FR = {
+    "missing": "champ obligatoire",
+    "string_too_short": "au moins {min_length} caractères",
+    "string_too_long": "{max_length} caractères au plus",
+    "too_short": "au moins {min_length} élément(s)",
+    "too_long": "{max_length} éléments au plus",
+    "string_type": "texte attendu",
+    "bool_type": "vrai ou faux attendu",
+    "list_type": "liste attendue",
+    "extra_forbidden": "champ inconnu",
+    "uuid_parsing": "identifiant invalide",
+}
+
+
+def _message_fr(error: dict[str, Any]) -> str:
+    context = error.get("ctx") or {}
+    if error.get("type") == "string_too_short" and context.get("min_length") == 1:
+        return _MESSAGES_FR["missing"]
+    template = _MESSAGES_FR.get(str(error.get("type")))
+    if template:
+        return template.format(**context)
+    return str(error.get("msg", "valeur invalide")).removeprefix("Value error, ")
+
+
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Pydantic error locations as dotted field names, without the `body` prefix."""
     result = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        message = str(error.get("msg", "valeur invalide")).removeprefix("Value error, ")
-        result.append({"field": ".".join(location) or "body", "message": message})
+        result.append({"field": ".".join(location) or "body", "message": _message_fr(error)})
     return result
 
 

@@ -1,0 +1,267 @@
+"""The site kit in a real browser: the consent banner (policy section 6) and the forms against the API."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from jaqe.controller import POLICY_VERSION
+from playwright.sync_api import Response, expect
+
+from tests.browser.conftest import Site
+
+pytestmark = pytest.mark.browser
+
+BANNER = "Vos choix en matière de cookies"
+REFUSED = {"analytics": False, "advertising": False}
+
+
+def is_consent_post(response: Response) -> bool:
+    return response.url.endswith("/v1/cookie-consents") and response.request.method == "POST"
+
+
+def choose(site: Site, button: str) -> dict:
+    """Click a banner button; the choice as the server stored it."""
+    with site.page.expect_response(is_consent_post) as answer:
+        site.page.get_by_role("button", name=button, exact=True).click()
+    assert answer.value.status == 201
+    status, stored = site.client.call("GET", f"/v1/cookie-consents/{site.storage()['visitor_id']}")
+    assert status == 200
+    return stored
+
+
+def fill_quote_request(site: Site, email: str, phone: str = "06 12 34 56 78") -> None:
+    page = site.page
+    page.get_by_label("Type de travaux").select_option("plomberie")
+    page.get_by_label("Délai souhaité").select_option("Dans le mois")
+    page.get_by_label("Description du projet").fill("Remplacer le chauffe-eau de 200 litres de la cuisine.")
+    page.get_by_label("Code postal du chantier").fill("34000")
+    page.get_by_label("Ville").fill("Montpellier")
+    page.get_by_label("Prénom").fill("Camille")
+    page.get_by_label("Nom", exact=True).fill("Essai")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Téléphone").fill(phone)
+    page.get_by_label("J'accepte que JAQE transmette ma demande").check()
+
+
+def an_email() -> str:
+    return f"camille.{uuid.uuid4().hex[:8]}@example.org"
+
+
+def test_c6_02_banner_on_first_visit_and_nothing_loaded_before_a_choice(site):
+    site.open()
+    expect(site.page.get_by_role("dialog", name=BANNER)).to_be_visible()
+    site.page.wait_for_load_state("networkidle")
+    assert site.tags() == [] and site.third_party == []
+    assert site.page.context.cookies() == []  # not even a technical cookie before a choice
+
+
+def test_c6_02_refuse_all_is_stored_as_refused_and_loads_no_tag(site):
+    site.open()
+    stored = choose(site, "Tout refuser")
+    assert stored["choices"] == REFUSED and stored["policy_version"] == POLICY_VERSION
+    site.page.reload()
+    expect(site.page.get_by_role("dialog", name=BANNER)).to_be_hidden()
+    site.page.wait_for_load_state("networkidle")
+    assert site.tags() == [] and site.third_party == []
+
+
+def test_accept_analytics_only_is_stored_as_such_and_loads_only_its_tag(site):
+    site.open()
+    site.page.get_by_role("button", name="Personnaliser mes choix").click()
+    site.page.get_by_label("Mesure d'audience").check()
+    stored = choose(site, "Enregistrer mes choix")
+    assert stored["choices"] == {"analytics": True, "advertising": False}
+    assert site.tags() == ["analytics"]
+    site.page.wait_for_load_state("networkidle")
+    assert site.third_party and all("googletagmanager.com" in url for url in site.third_party)
+
+
+def test_refuse_all_is_exactly_as_prominent_as_accept_all(site):
+    site.open()
+    style = """b => { const s = getComputedStyle(b), r = b.getBoundingClientRect();
+        return [b.tagName, b.className, r.width, r.height, s.backgroundColor, s.color, s.fontSize,
+                s.fontWeight, s.borderWidth, s.borderColor, s.padding] }"""
+    refuse = site.page.get_by_role("button", name="Tout refuser", exact=True).evaluate(style)
+    accept = site.page.get_by_role("button", name="Tout accepter", exact=True).evaluate(style)
+    assert refuse == accept
+
+
+def test_banner_works_with_the_keyboard_alone(site):
+    site.open()
+    site.page.keyboard.press("Tab")  # "En savoir plus", then the first choice
+    site.page.keyboard.press("Tab")
+    focused = site.page.evaluate(
+        "[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["Tout refuser", "solid"]  # visible focus
+    with site.page.expect_response(is_consent_post):
+        site.page.keyboard.press("Enter")
+    expect(site.page.get_by_role("dialog", name=BANNER)).to_be_hidden()
+    assert site.storage()["choices"] == REFUSED
+
+
+def test_c6_04_manage_cookies_link_reopens_the_banner_and_withdrawal_is_stored(site):
+    site.open()
+    choose(site, "Tout accepter")
+    assert sorted(site.tags()) == ["advertising", "analytics"]
+    site.page.get_by_role("button", name="Gérer mes cookies").first.click()
+    dialog = site.page.get_by_role("dialog", name=BANNER)
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Publicité")).to_be_checked()  # the current choice is shown
+    expect(dialog).to_be_focused()
+    assert site.accessibility_violations() == []
+    with site.page.expect_navigation():  # a loaded tag cannot be unloaded: the page reloads
+        dialog.get_by_role("button", name="Tout refuser").click()
+    assert site.tags() == []
+    _, stored = site.client.call("GET", f"/v1/cookie-consents/{site.storage()['visitor_id']}")
+    assert stored["choices"] == REFUSED
+
+
+def test_c3_13_banner_asks_again_after_13_months_or_a_new_policy_version(site):
+    site.open()
+    stored = choose(site, "Tout refuser")
+    dialog = site.page.get_by_role("dialog", name=BANNER)
+    for stale in ({"expires_at": "2020-01-01T00:00:00+00:00"}, {"policy_version": "2020-01"}):
+        site.page.evaluate(
+            "stale => localStorage.setItem('jaqe.cookies', "
+            "JSON.stringify({...JSON.parse(localStorage.getItem('jaqe.cookies')), ...stale}))",
+            stale,
+        )
+        site.page.reload()
+        expect(dialog).to_be_visible()
+        choose(site, "Tout refuser")
+    # The server agrees: 13 months later the choice is gone.
+    site.client.call("POST", "/_local/clock", {"advance_days": 397})
+    try:
+        status, _ = site.client.call("GET", f"/v1/cookie-consents/{stored['visitor_id']}")
+    finally:
+        site.client.call("POST", "/_local/clock", {"advance_days": -397})
+    assert status == 404
+
+
+def test_c3_01_quote_request_shows_success_and_sends_emails(site):
+    site.open()
+    choose(site, "Tout refuser")
+    email = an_email()
+    fill_quote_request(site, email)
+    with site.page.expect_request(lambda r: r.url.endswith("/v1/quote-requests")) as sent:
+        site.page.get_by_role("button", name="Recevoir mes devis").click()
+    expect(site.page.get_by_role("status")).to_contain_text("Merci ! Votre demande est enregistrée")
+    uuid.UUID(sent.value.headers["idempotency-key"])
+    assert sent.value.post_data_json["policy_version"] == POLICY_VERSION
+    assert sent.value.post_data_json["contact"]["email"] == email
+    assert site.outbox_to(email), "no confirmation email in the outbox"
+    assert site.errors == []
+
+
+def test_bad_phone_shows_the_api_error_next_to_the_phone_field(site):
+    site.open()
+    choose(site, "Tout refuser")
+    email = an_email()
+    fill_quote_request(site, email, phone="12")
+    site.page.get_by_role("button", name="Recevoir mes devis").click()
+    phone = site.page.get_by_label("Téléphone")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    expect(phone).to_have_accessible_description(re.compile("numéro de téléphone français invalide", re.I))
+    expect(phone).to_be_focused()
+    error = site.page.locator(".field:has(#devis-phone) .field-error")
+    expect(error).to_have_text(re.compile("Numéro de téléphone français invalide"))
+    assert site.page.locator("[aria-invalid]").count() == 1
+    assert site.accessibility_violations() == []
+    assert site.outbox_to(email) == []
+
+
+def test_a_retry_after_a_network_failure_reuses_the_idempotency_key(site):
+    keys: list[str] = []
+
+    def flaky(route):
+        keys.append(route.request.headers["idempotency-key"])
+        route.abort() if len(keys) == 1 else route.continue_()
+
+    site.page.route("**/v1/contact-messages", flaky)
+    site.open("/contact.html")
+    choose(site, "Tout refuser")
+    email = an_email()
+    form = site.page.locator("#contact")
+    form.get_by_label("Nom et prénom").fill("Camille Essai")
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Objet").fill("Une question")
+    form.get_by_label("Message").fill("Bonjour, une question sur ma demande.")
+    send = form.get_by_role("button", name="Envoyer")
+    send.click()
+    expect(form.get_by_role("status")).to_contain_text("Réessayez")
+    send.click()
+    expect(form.get_by_role("status")).to_contain_text("Merci, votre message est bien envoyé")
+    assert len(keys) == 2 and keys[0] == keys[1]
+    assert len(site.outbox_to(email)) == 1
+
+
+def test_c3_09_newsletter_sends_a_confirmation_link(site):
+    site.open("/contact.html")
+    choose(site, "Tout refuser")
+    email = an_email()
+    form = site.page.locator("#newsletter")
+    form.get_by_label("Email").fill(email)
+    form.get_by_role("button", name="M'inscrire à la newsletter").click()
+    expect(form.get_by_role("status")).to_contain_text("confirmez votre inscription")
+    assert "newsletter/confirm" in site.outbox_to(email)[0]["text"]
+
+
+def test_c7_09_rights_request_sends_a_verification_email(site):
+    site.open("/droits.html")
+    choose(site, "Tout refuser")
+    email = an_email()
+    site.page.get_by_label("Votre demande").select_option("access")
+    site.page.get_by_label("Email utilisé avec JAQE").fill(email)
+    with site.page.expect_response(lambda r: r.url.endswith("/v1/rights-requests")) as answer:
+        site.page.get_by_role("button", name="Envoyer ma demande").click()
+    assert answer.value.status == 202
+    expect(site.page.get_by_role("status")).to_contain_text("Demande enregistrée")
+    [verification] = site.outbox_to(email, wait_seconds=15)
+    assert "/v1/rights-requests/verify?token=" in verification["text"]
+
+
+def test_c2_02_professional_registration(site):
+    site.open("/professionnels.html")
+    choose(site, "Tout refuser")
+    page = site.page
+    page.get_by_label("Raison sociale").fill("Plomberie Essai SARL")
+    page.get_by_label("SIRET").fill("73282932000074")
+    page.get_by_label("Plomberie").check()
+    page.get_by_label("Départements d'intervention").fill("34, 30")
+    page.get_by_label("Prénom").fill("Dominique")
+    page.get_by_label("Nom", exact=True).fill("Essai")
+    page.get_by_label("Email professionnel").fill(an_email())
+    page.get_by_label("Téléphone").fill("04 67 00 00 00")
+    with page.expect_response(lambda r: r.url.endswith("/v1/professionals")) as answer:
+        page.get_by_role("button", name="M'inscrire").click()
+    assert answer.value.status == 201
+    expect(page.get_by_role("status")).to_contain_text("Votre inscription est enregistrée")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/professionnels.html", "/contact.html", "/droits.html", "/politique-de-confidentialite.html"],
+)
+def test_every_page_loads_under_a_strict_csp_and_passes_axe_wcag_aa(site, path):
+    site.open(path)
+    expect(site.page.get_by_role("dialog", name=BANNER)).to_be_visible()
+    site.page.wait_for_load_state("networkidle")
+    assert site.errors == [] and site.third_party == []
+    assert site.accessibility_violations() == []
+
+
+def test_make_dev_serves_only_the_kit_files_and_still_the_api(server):
+    client, _ = server
+    with urllib.request.urlopen(client.base + "/") as response:  # noqa: S310 - loopback
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    for outside in ("/../pyproject.toml", "/Makefile", "/web/site.js"):
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(client.base + outside)  # noqa: S310
+    status, trades = client.call("GET", "/v1/trades")
+    assert status == 200 and {"id": "plomberie", "label": "Plomberie"} in trades

@@ -1,0 +1,147 @@
+"""The published policy and the Art. 30 record, generated from the register, against the spec's text.
+
+Every commitment of `spec/politique-de-confidentialite.txt` (each retention period, legal basis and
+right) must appear in the generated page: change the register or the spec alone and these fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from jaqe import controller, policy, register
+from jaqe.register import PURPOSES, RECIPIENTS, PurposeId, RecipientKind
+
+ROOT = Path(__file__).resolve().parents[2]
+# The published text, in the repository so that CI on a clean clone checks it; the team's shared
+# copy (next to the repository, when present) must be the same text.
+SPEC = ROOT / "docs" / "spec" / "politique-de-confidentialite.txt"
+SHARED_SPEC = ROOT.parent / "shared" / "spec" / "politique-de-confidentialite.txt"
+PUBLISHED = ROOT / "web" / "politique-de-confidentialite.html"
+
+# Commitments the spec words in a way an automatic extraction cannot find: legal bases and the
+# retention rules that are not a number of years or months. Each must be in the spec AND the page.
+PHRASES = (
+    "consentement",
+    "mesures précontractuelles",
+    "conditions générales",
+    "intérêt légitime",
+    "dernière prise de contact",
+    "durée de votre référencement",
+    "à des fins d'archivage",
+    "vous décidiez de vous désinscrire",
+    "durée appropriée à la gestion de votre demande",
+    "placement initial du cookie",
+    "durée nécessaire à la prestation",
+)
+
+
+def normalise(text: str) -> str:
+    text = unescape(re.sub(r"<[^>]+>", " ", text)).replace("’", "'").lower()
+    return re.sub(r"\s+", " ", text)
+
+
+def spec_text() -> str:
+    return normalise(SPEC.read_text(encoding="utf-8"))
+
+
+def commitments(spec: str) -> set[str]:
+    """Durations ("trois (3) ans"), the eight rights ("droit d'accès") and the phrases above."""
+    durations = set(re.findall(r"\w+ \(\d+\) (?:ans|mois)", spec))
+    rights = {m.rstrip(",;") for m in re.findall(r"un (droit (?:d'\S+|de \S+|à l'\S+|à la \S+))", spec)}
+    return durations | rights | set(PHRASES)
+
+
+def missing_commitments(page: str) -> list[str]:
+    spec, page = spec_text(), normalise(page)
+    return sorted(c for c in commitments(spec) if c not in page)
+
+
+def test_c3_c7_every_spec_commitment_is_in_the_generated_policy():
+    spec = spec_text()
+    found = commitments(spec)
+    assert {"trois (3) ans", "cinq (5) ans", "treize (13) mois"} <= found
+    assert len([c for c in found if c.startswith("droit")]) == 8
+    assert all(phrase in spec for phrase in PHRASES), "a phrase is no longer in the spec"
+    assert missing_commitments(policy.render_html()) == []
+
+
+def test_a_retention_change_in_the_register_breaks_the_check(monkeypatch):
+    newsletter = PURPOSES[PurposeId.NEWSLETTER]
+    retention = dataclasses.replace(newsletter.retention, text_fr="pendant deux (2) ans")
+    monkeypatch.setitem(PURPOSES, PurposeId.NEWSLETTER, dataclasses.replace(newsletter, retention=retention))
+    assert missing_commitments(policy.render_html()) == ["vous décidiez de vous désinscrire"]
+
+
+@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="no shared spec next to the repository")
+def test_the_repository_copy_of_the_spec_is_the_shared_one():
+    assert SPEC.read_bytes() == SHARED_SPEC.read_bytes(), f"copy {SHARED_SPEC} to {SPEC}"
+
+
+def test_published_page_is_the_generated_one():
+    assert PUBLISHED.read_text(encoding="utf-8") == policy.render_html(), "run `make site`"
+
+
+def test_c1_01_c1_02_controller_and_contact():
+    page = normalise(policy.render_html())
+    for fact in ("jaqe", "883 536 195", "418 rue du mas de verchant, 34000 montpellier", "support@jaqe.fr"):
+        assert fact in page
+
+
+def test_c3_each_policy_purpose_with_its_basis_retention_and_data():
+    page = normalise(policy.render_policy())
+    for p in register.policy_purposes():
+        assert normalise(p.name_fr) in page
+        assert normalise(p.retention.text_fr) in page
+        assert all(normalise(b.label_fr) in page for b in p.legal_bases)
+        assert all(normalise(d) in page for d in p.data_categories_fr)
+    assert "preuves du consentement" not in page  # system purposes stay in the Art. 30 record
+
+
+def test_c4_03_c4_04_recipients_with_country_and_safeguard():
+    html = policy.render_policy()
+    for kind in (RecipientKind.PROCESSOR, RecipientKind.COOKIE_PROVIDER):
+        for r in (r for r in RECIPIENTS.values() if r.kind is kind):
+            country = policy.COUNTRIES_FR[r.country]
+            row = f"<tr><td>{r.name_fr}</td><td>{country}</td><td>{r.transfer_safeguard}</td></tr>"
+            assert unescape(row) in unescape(html)
+    transfers = normalise(html).split("transferts hors de l'union européenne")[1].split("</ul>")[0]
+    assert all(
+        f"{r.name_fr.lower()} (états-unis)" in transfers for r in RECIPIENTS.values() if r.country == "US"
+    )
+
+
+def test_c6_01_c6_03_c6_04_cookies_section():
+    html = policy.render_policy()
+    cookies = normalise(html.split('id="cookies"')[1].split('id="droits"')[0])
+    assert normalise(PURPOSES[PurposeId.TECHNICAL_COOKIES].description_fr) in cookies
+    assert "exemptés de consentement" in cookies
+    assert "mesure d'audience" in cookies and "publicitaires" in cookies
+    for r in RECIPIENTS.values():
+        if r.kind is RecipientKind.COOKIE_PROVIDER:
+            assert f'<a href="{r.privacy_url}">{r.name_fr}</a>' in html
+    assert "data-consent-open" in html and "gérer mes cookies" in cookies
+
+
+def test_c7_09_c7_10_how_to_exercise_rights_and_cnil():
+    rights = normalise(policy.render_policy().split('id="droits"')[1])
+    assert all(normalise(title) in rights for title, _ in policy.RIGHTS.values())
+    assert "support@jaqe.fr" in rights and normalise(controller.CONTROLLER_ADDRESS) in rights
+    assert normalise(controller.CNIL_ADDRESS) in rights and "commission nationale" in rights
+
+
+def test_art30_record_has_one_row_per_purpose():
+    rows = list(csv.DictReader(io.StringIO(policy.art30_csv())))
+    assert [r["finalité"] for r in rows] == [p.name_fr for p in PURPOSES.values()]
+    quotes = rows[0]
+    assert quotes["base légale"] == "consentement ; exécution de mesures précontractuelles"
+    assert quotes["durée de conservation"].startswith("trois (3) ans")
+    assert "Partenaires professionnels" in quotes["destinataires"] and quotes["transferts hors UE"] == "aucun"
+    audience = next(r for r in rows if r["finalité"] == PURPOSES[PurposeId.AUDIENCE_MEASUREMENT].name_fr)
+    assert "Google (États-Unis) : Data Privacy Framework" in audience["transferts hors UE"]
+    assert all(r["catégories de données"] and r["destinataires"] for r in rows)
