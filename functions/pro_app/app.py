@@ -7,7 +7,7 @@ the ID token): no route takes a professional id, so one professional cannot name
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import aws, documents, professionals
@@ -47,6 +47,11 @@ def get_leads(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> Response[Any]:
     return json_response(200, professionals.list_leads(Store(), current_pro_id(), limit=limit, cursor=cursor))
+
+
+@app.post("/v1/pro/me/leads/<lead_id>/accept")
+def post_accept_lead(lead_id: Annotated[str, Path(min_length=1, max_length=80)]) -> Response[Any]:
+    return json_response(200, professionals.accept_lead(Store(), current_pro_id(), lead_id))
 
 
 @app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})

@@ -259,6 +259,7 @@ class Professionals(Construct):
             ("GET", "/v1/pro/me"),
             ("PATCH", "/v1/pro/me"),
             ("GET", "/v1/pro/me/leads"),
+            ("POST", "/v1/pro/me/leads/{lead_id}/accept"),
             ("POST", "/v1/pro/me/documents"),
             ("GET", "/v1/pro/me/documents"),
             ("POST", "/v1/pro/me/delist"),

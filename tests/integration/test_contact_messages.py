@@ -27,7 +27,7 @@ def invoke(local: Any, event: dict[str, Any]) -> dict[str, Any]:
     return local.lambdas.invoke_by_name("contact_messages", event)
 
 
-def test_c3_10_contact_message_is_stored_under_contact_purpose_with_its_retention(local):
+def test_c2_03_c3_10_contact_message_is_stored_under_contact_purpose_with_its_retention(local):
     response = invoke(local, VALID)
 
     assert response["statusCode"] == 202

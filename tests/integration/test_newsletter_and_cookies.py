@@ -52,7 +52,7 @@ def test_c3_09_newsletter_needs_the_confirmation_link_before_anything_is_subscri
     assert "List-Unsubscribe" not in email["headers"]  # transactional
 
 
-def test_c3_09_confirmed_subscription_is_kept_until_unsubscribe_with_consent_proof(local):
+def test_c2_03_c3_09_confirmed_subscription_is_kept_until_unsubscribe_with_consent_proof(local):
     subscribe(local)
 
     [subscription] = of_type(local, "newsletter_subscription")

@@ -591,3 +591,14 @@ def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> 
             lead["accepted"] = bool(item["accepted"])
         leads.append(lead)
     return {"items": leads, "next_cursor": _encode_cursor(last) if last else None}
+
+
+def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
+    """The professional's quote was accepted (C3-04): the disclosure says so; from then on this partner
+    keeps the data for as long as the service needs, as the policy tells the consumer."""
+    key = (f"LEAD#{lead_id}", f"DISCLOSURE#{pro_id}")
+    if store.get(*key) is None:
+        raise NotFound("Aucune demande de devis de ce numéro ne vous a été transmise.")
+    accepted_at = clock.now().isoformat()
+    store.update(*key, {"accepted": True, "accepted_at": accepted_at})
+    return {"lead_id": lead_id, "accepted": True, "accepted_at": accepted_at}

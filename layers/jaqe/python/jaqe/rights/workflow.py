@@ -376,12 +376,9 @@ class RightsWorkflow:
 
     def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
         purposes = {str(i.get("purpose")) for i in scan.items}
-        recipients = sorted(
-            {
-                (str(i["pro_id"]), str(i.get("disclosed_at", "")))
-                for i in scan.items
-                if i.get("item_type") == "disclosure"
-            }
+        disclosures = sorted(
+            (i for i in scan.items if i.get("item_type") == "disclosure"),
+            key=lambda i: str(i.get("disclosed_at", "")),
         )
         return {
             "generated_at": clock.now().isoformat(),
@@ -392,7 +389,7 @@ class RightsWorkflow:
                 for o in scan.objects
                 if o.exists and o.store == "documents"
             ],
-            "disclosed_to": [{"professional_id": p, "disclosed_at": d} for p, d in recipients],
+            "disclosed_to": [_disclosure_view(i) for i in disclosures],
             "purposes": {
                 p: _purpose_info(p) for p in sorted(purposes) if p in PurposeId.__members__.values()
             },
@@ -476,9 +473,35 @@ def _purpose_info(purpose_id: str) -> dict[str, Any]:
         "description": p.description_fr,
         "legal_bases": [b.label_fr for b in p.legal_bases],
         "retention": p.retention.text_fr,
-        "recipients": [RECIPIENTS[r].name_fr for r in p.recipients],
+        "recipients": [
+            {
+                "name": RECIPIENTS[r].name_fr,
+                "country": RECIPIENTS[r].country,
+                "transfer_safeguard": RECIPIENTS[r].transfer_safeguard,
+            }
+            for r in p.recipients
+        ],
         "data_categories": list(p.data_categories_fr),
     }
+
+
+def _disclosure_view(item: Item) -> dict[str, Any]:
+    """Who received the data (Art. 15(1)(c)), and whether a partner keeps it for an accepted quote."""
+    recipient = RECIPIENTS[str(item.get("recipient", "listed_professionals"))]
+    view: dict[str, Any] = {
+        "recipient": recipient.name_fr,
+        "company": item.get("company_name", ""),
+        "disclosed_at": str(item.get("disclosed_at", "")),
+        "fields": list(item.get("fields", [])),
+    }
+    if item.get("pro_id"):
+        view["professional_id"] = item["pro_id"]
+    if item.get("accepted"):
+        view["accepted_at"] = str(item.get("accepted_at", ""))
+        view["kept_by_partner"] = (
+            "Devis accepté : ce partenaire conserve vos données pendant la durée nécessaire à la prestation."
+        )
+    return view
 
 
 def _json_bytes(document: Any) -> bytes:
@@ -519,16 +542,21 @@ def _summary_text(document: dict[str, Any]) -> str:
             f"== {info['name']} ({len(items)} élément(s))",
             f"Base légale : {', '.join(info['legal_bases'])}",
             f"Durée de conservation : {info['retention']}",
-            f"Destinataires : {'; '.join(info['recipients'])}",
+            "Destinataires : "
+            + "; ".join(
+                f"{r['name']} ({r['country']}, {r['transfer_safeguard']})" for r in info["recipients"]
+            ),
         ]
         for entry in items:
             lines.append("  - " + ", ".join(f"{k}: {v}" for k, v in _flatten(entry) if k not in ("purpose",)))
         lines.append("")
     if document["disclosed_to"]:
-        lines.append(
-            "Professionnels ayant reçu vos données : "
-            + ", ".join(d["professional_id"] for d in document["disclosed_to"])
-        )
+        lines.append("Ont reçu vos données :")
+        for disclosure in document["disclosed_to"]:
+            kept = f" — {disclosure['kept_by_partner']}" if "kept_by_partner" in disclosure else ""
+            lines.append(
+                f"  - {disclosure['company']} ({disclosure['recipient']}), le {disclosure['disclosed_at'][:10]}{kept}"
+            )
     return "\n".join(lines) + "\n"
 
 

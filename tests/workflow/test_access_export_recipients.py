@@ -1,0 +1,72 @@
+"""What an access export tells about recipients: the site a request came from (C2-01), the partner who
+keeps the data after an accepted quote (C3-04), processors with country and safeguard (C4-03),
+commercial partners who received the data under the specific consent (C4-05)."""
+
+from __future__ import annotations
+
+import json
+
+from jaqe_dev.apigw import Caller
+from tests.conftest import load_event
+from tests.integration.seeds import listed_professional
+
+QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
+EMAIL = QUOTE["contact"]["email"]
+PARTNER_SITE = "https://partenaire.example"
+
+
+def access_export(rights) -> dict:
+    _, execution = rights.run({"type": "access", "email": EMAIL})
+    assert execution["status"] == "SUCCEEDED"
+    answer = rights.wait_for_email(EMAIL, "Réponse à votre demande")
+    return rights.get(next(link for link in answer["links"] if "format=json" in link)).json()
+
+
+def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, monkeypatch):
+    local = rights.local
+    listed_professional(local, "p1")
+    body = {**QUOTE, "consents": {**QUOTE["consents"], "commercial_partners": True}}
+    monkeypatch.setitem(
+        local.lambdas.provisioned.stack.functions()[local.lambdas.logical_id("quote_requests")].environment,
+        "PARTNER_ORIGINS",
+        PARTNER_SITE,
+    )
+    lead_id = local.api.request(
+        "POST", "/v1/quote-requests", json_body=body, headers={"Origin": PARTNER_SITE}
+    ).json()["request_id"]
+    accepted = local.api.request(
+        "POST", f"/v1/pro/me/leads/{lead_id}/accept", caller=Caller(claims={"custom:pro_id": "p1"})
+    )
+    assert accepted.status == 200
+    exported = local.api.request(
+        "POST",
+        "/v1/admin/commercial-partners/exports",
+        json_body={"partner": "Assureur Habitat SA"},
+        headers={"X-Local-Operator": "dpo"},
+    )
+    assert exported.json()["count"] == 1
+
+    document = access_export(rights)
+
+    [lead] = [d for d in document["data"] if d["item_type"] == "lead"]
+    assert lead["source_site"] == PARTNER_SITE
+    by_company = {d["company"]: d for d in document["disclosed_to"]}
+    assert "kept_by_partner" in by_company["Entreprise p1"]  # the accepted quote's partner keeps the data
+    assert by_company["Assureur Habitat SA"]["recipient"].startswith("Partenaires commerciaux")
+    processors = document["purposes"]["quote_matching"]["recipients"]
+    assert {"name", "country", "transfer_safeguard"} <= set(processors[0])
+    assert any(r["name"].startswith("Hébergeur") and r["country"] == "UE" for r in processors)
+
+
+def test_c3_04_a_professional_can_only_accept_a_lead_disclosed_to_them(rights):
+    local = rights.local
+    listed_professional(local, "p1")
+    lead_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
+
+    other = local.api.request(
+        "POST", f"/v1/pro/me/leads/{lead_id}/accept", caller=Caller(claims={"custom:pro_id": "p2"})
+    )
+
+    assert other.status == 404
+    leads = local.api.request("GET", "/v1/pro/me/leads", caller=Caller(claims={"custom:pro_id": "p1"})).json()
+    assert [lead.get("accepted") for lead in leads["items"]] == [False]
