@@ -6,22 +6,33 @@ import os
 import sys
 from pathlib import Path
 
-from aws_cdk import App, Environment, Validations
-from cdk_nag import AwsSolutionsChecks
+from aws_cdk import App, Environment
 from jaqe.regions import NonEuRegionError
 
 from infra.config import DeployConfig
+from infra.inbound_stack import InboundMailStack
 from infra.main_stack import MainStack
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN_STACK = "JaqeMain"
+INBOUND_STACK = "JaqeInbound"
 
 
 def build_app(outdir: str | None = None, context: dict[str, str] | None = None) -> App:
     app = App(outdir=outdir, context=context)
     config = DeployConfig.from_app(app)
-    MainStack(app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region))
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    main = MainStack(
+        app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region)
+    )
+    inbound = InboundMailStack(
+        app,
+        INBOUND_STACK,
+        config=config,
+        env=Environment(account=config.account, region=config.inbound_mail_region),
+    )
+    inbound.add_dependency(
+        main
+    )  # it writes into the main region's table, queue and workflow    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app
 
 

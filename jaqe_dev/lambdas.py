@@ -68,9 +68,13 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 class LocalLambdas:
-    def __init__(self, provisioned: Provisioned) -> None:
+    def __init__(self, provisioned: Provisioned, *others: Provisioned) -> None:
         self.provisioned = provisioned
-        self.specs = provisioned.stack.functions()
+        stacks = (provisioned, *others)
+        # Each function's own stack resolves its environment (the inbound-mail stack has its own).
+        self._owners = {logical_id: p for p in stacks for logical_id in p.stack.functions()}
+        self.specs = {logical_id: spec for p in stacks for logical_id, spec in p.stack.functions().items()}
+        self.queue_mappings = [mapping for p in stacks for mapping in p.queue_mappings]
         self._modules: dict[str, ModuleType] = {}
         self.lock = threading.RLock()
         self._depth = 0
@@ -100,7 +104,7 @@ class LocalLambdas:
 
         spec = self.specs[logical_id]
         values = {
-            **self.provisioned.environment(logical_id),
+            **self._owners[logical_id].environment(logical_id),
             **LOCAL_ENVIRONMENT,
             "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         }
@@ -146,7 +150,7 @@ class LocalLambdas:
 
         sqs = boto3.client("sqs", region_name=REGION)
         progressed = False
-        for function_name, queue_arn, batch_size in self.provisioned.queue_mappings:
+        for function_name, queue_arn, batch_size in self.queue_mappings:
             url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[1])["QueueUrl"]
             received = sqs.receive_message(
                 QueueUrl=url, MaxNumberOfMessages=batch_size, AttributeNames=["All"], VisibilityTimeout=300
@@ -187,7 +191,10 @@ class LocalLambdas:
         """The function's Powertools resolver (API functions), loaded with its environment."""
         from jaqe.settings import get_settings
 
-        with self.lock, environment({**self.provisioned.environment(logical_id), **LOCAL_ENVIRONMENT}):
+        with (
+            self.lock,
+            environment({**self._owners[logical_id].environment(logical_id), **LOCAL_ENVIRONMENT}),
+        ):
             get_settings.cache_clear()
             return self._module(logical_id).app
 

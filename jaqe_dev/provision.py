@@ -77,8 +77,9 @@ def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> 
 def _tables(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
     dynamodb = session.client("dynamodb")
     for logical_id, props in stack.of_type("AWS::DynamoDB::Table").items():
+        name = _physical_name(props, "TableName", logical_id)
         request: dict[str, Any] = {
-            "TableName": logical_id,
+            "TableName": name,
             "KeySchema": props["KeySchema"],
             "AttributeDefinitions": props["AttributeDefinitions"],
             "BillingMode": "PAY_PER_REQUEST",
@@ -90,8 +91,8 @@ def _tables(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) 
         description = dynamodb.create_table(**request)["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
-            dynamodb.update_time_to_live(TableName=logical_id, TimeToLiveSpecification=ttl)
-        done.names[logical_id] = logical_id
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        done.names[logical_id] = name
         done.arns[f"{logical_id}.Arn"] = description["TableArn"]
         if "LatestStreamArn" in description:
             done.arns[f"{logical_id}.StreamArn"] = description["LatestStreamArn"]
@@ -99,8 +100,9 @@ def _tables(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) 
 
 def _secrets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
     client = session.client("secretsmanager")
-    for logical_id in stack.of_type("AWS::SecretsManager::Secret"):
-        arn = client.create_secret(Name=logical_id, SecretString=secrets.token_hex(32))["ARN"]
+    for logical_id, props in stack.of_type("AWS::SecretsManager::Secret").items():
+        name = _physical_name(props, "Name", logical_id)
+        arn = client.create_secret(Name=name, SecretString=secrets.token_hex(32))["ARN"]
         done.names[logical_id] = arn  # Ref of a secret is its ARN
         done.arns[logical_id] = arn
 
@@ -121,20 +123,25 @@ def _functions(stack: SynthesizedStack, session: boto3.Session, done: Provisione
     The code never runs in moto: `jaqe_dev.lambdas` dispatches invocations in-process.
     """
     iam = session.client("iam")
-    role = iam.create_role(
-        RoleName="local-lambda",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ]
-            }
-        ),
-    )["Role"]["Arn"]
+    existing = [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == "local-lambda"]
+    role = (
+        existing[0]
+        if existing
+        else iam.create_role(
+            RoleName="local-lambda",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                }
+            ),
+        )["Role"]["Arn"]
+    )  # a second stack reuses the role
     lambda_client = session.client("lambda")
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -169,7 +176,8 @@ def _queues(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) 
             )
         if "VisibilityTimeout" in props:
             attributes["VisibilityTimeout"] = str(props["VisibilityTimeout"])
-        url = sqs.create_queue(QueueName=logical_id, Attributes=attributes)["QueueUrl"]  # type: ignore[arg-type]
+        name = _physical_name(props, "QueueName", logical_id)
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]  # type: ignore[arg-type]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         done.names[logical_id] = url  # Ref of a queue is its URL
         done.arns[f"{logical_id}.Arn"] = arn
@@ -291,12 +299,19 @@ def _state_machines(stack: SynthesizedStack, session: boto3.Session, done: Provi
             definition = (stack.outdir / f"asset.{asset}").read_text()
         for name, value in (props.get("DefinitionSubstitutions") or {}).items():
             definition = definition.replace("${" + name + "}", str(done.resolve(value)))
+        name = _physical_name(props, "StateMachineName", logical_id)
         arn = client.create_state_machine(
-            name=logical_id,
+            name=name,
             definition=definition,
             roleArn=role,
             type=props.get("StateMachineType", "STANDARD"),
         )["stateMachineArn"]
         done.names[logical_id] = arn  # Ref of a state machine is its ARN
         done.arns[f"{logical_id}.Arn"] = arn
-        done.arns[f"{logical_id}.Name"] = logical_id
+        done.arns[f"{logical_id}.Name"] = name
+
+
+def _physical_name(props: dict[str, Any], name_property: str, logical_id: str) -> str:
+    """The name CDK fixed for the resource (cross-region references need them), else its logical id."""
+    value = props.get(name_property)
+    return value if isinstance(value, str) else logical_id

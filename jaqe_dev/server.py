@@ -100,6 +100,9 @@ class LocalHandler(BaseHTTPRequestHandler):
 
         if path == "/_local/outbox" and self.command == "GET":
             self._json(200, self.stack.outbox())
+        elif path == "/_local/inbound-email" and self.command == "POST":
+            # A raw MIME message (Content-Type: message/rfc822), through the same path as SES receipt.
+            self._json(200, self.stack.receive_email((body or "").encode()))
         elif path == "/_local/openapi.json" and self.command == "GET":
             from jaqe_dev.openapi import combined_openapi
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from jaqe_dev.apigw import LocalApi
 from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas, environment
 from jaqe_dev.outbox import sent_emails
 from jaqe_dev.provision import REGION, Provisioned, provision
-from jaqe_dev.template import CDK_OUT, SynthesizedStack
+from jaqe_dev.template import CDK_OUT, INBOUND_STACK, SynthesizedStack
 
 # Step Functions executions run the real ASL in moto's interpreter.
 MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
@@ -34,14 +35,30 @@ class LocalStack:
     def __init__(self, outdir: Path = CDK_OUT) -> None:
         forget_cached_state()
         self.stack = SynthesizedStack(outdir)
-        self.provisioned: Provisioned = provision(self.stack, boto3.Session(region_name=REGION))
-        self.lambdas = LocalLambdas(self.provisioned)
+        session = boto3.Session(region_name=REGION)
+        self.provisioned: Provisioned = provision(self.stack, session)
+        # The inbound-mail stack (another region when deployed) is provisioned beside the main one.
+        self.inbound = provision(SynthesizedStack(outdir, INBOUND_STACK), session)
+        self.lambdas = LocalLambdas(self.provisioned, self.inbound)
         self.lambdas.install_moto_dispatch()
         self.api = LocalApi(self.lambdas)
 
     @property
     def data_table(self) -> str:
         return self.provisioned.table_name("DataTable")
+
+    def receive_email(self, raw: bytes, *, spam: str = "PASS", virus: str = "PASS") -> dict[str, Any]:
+        """What SES does for support@ / privacy@: store the raw MIME, then invoke the intake function."""
+        from jaqe_dev.inbound import receipt_event
+
+        message_id = f"local-{uuid.uuid4().hex}"
+        bucket = next(name for logical, name in self.inbound.names.items() if logical.startswith("RawMail"))
+        boto3.client("s3", region_name=REGION).put_object(
+            Bucket=bucket, Key=f"inbound/{message_id}", Body=raw
+        )
+        return self.lambdas.invoke_by_name(
+            "inbound_mail", receipt_event(raw, message_id, spam=spam, virus=virus)
+        )
 
     def outbox(self) -> list[dict[str, Any]]:
         return sent_emails()

@@ -10,6 +10,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CDK_OUT = ROOT / "cdk.out"
 MAIN_STACK = "JaqeMain"
+INBOUND_STACK = "JaqeInbound"
 
 
 @dataclass(frozen=True)

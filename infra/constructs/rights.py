@@ -20,6 +20,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct, IConstruct
 
+from infra import names
 from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
 
@@ -219,6 +220,8 @@ class RightsRequests(Construct):
         machine = sfn.StateMachine(
             self,
             "StateMachine",
+            # A fixed name: the inbound-mail stack (another region) starts it by ARN.
+            state_machine_name=names.RIGHTS_STATE_MACHINE,
             state_machine_type=sfn.StateMachineType.STANDARD,
             definition_body=sfn.DefinitionBody.from_file(str(ASL_FILE)),
             definition_substitutions={"WorkflowFunctionArn": self.workflow_function.function_arn},

@@ -26,7 +26,7 @@ def bounce(address: str, bounce_type: str = "Permanent") -> dict:
 
 def queue_depth(local: LocalStack, name_part: str) -> int:
     sqs = boto3.client("sqs")
-    url = next(u for u in sqs.list_queues()["QueueUrls"] if name_part in u)
+    url = next(u for u in sqs.list_queues()["QueueUrls"] if name_part.lower() in u.lower())
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
@@ -87,7 +87,7 @@ def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(local):
 
 def test_a_queue_message_delivered_twice_is_sent_once(local):
     sqs = boto3.client("sqs")
-    url = next(u for u in sqs.list_queues()["QueueUrls"] if "Outbox" in u)
+    url = next(u for u in sqs.list_queues()["QueueUrls"] if "outbox" in u)
     body = json.dumps(
         {"to": "x@example.fr", "subject": "Test", "text": "Bonjour", "unsubscribe_url": None, "tags": {}}
     )

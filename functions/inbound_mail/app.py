@@ -1,0 +1,56 @@
+"""SES receipt (Lambda action after the S3 action): read the raw MIME, then intake it."""
+
+from typing import Any
+
+from jaqe import aws
+from jaqe.inbound import parse
+from jaqe.intake import EmailIntake, Verdicts
+from jaqe.mail import OutboxMailer
+from jaqe.observability import logger, metrics, tracer
+from jaqe.rights.intake import StepFunctionsWorkflows
+from jaqe.rights_intake import WorkflowRightsIntake
+from jaqe.settings import get_settings
+from jaqe.store import Store
+from jaqe.subject import subject_key
+
+RAW_MAIL_PREFIX = "inbound/"
+
+
+def raw_message(message_id: str) -> bytes:
+    settings = get_settings()
+    s3 = aws.client("s3", settings.region)  # the raw mail stays in this (inbound) region
+    return bytes(
+        s3.get_object(Bucket=settings.inbound_bucket, Key=f"{RAW_MAIL_PREFIX}{message_id}")["Body"].read()
+    )
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
+    outcomes = []
+    for record in event.get("Records", []):
+        mail, receipt = record["ses"]["mail"], record["ses"]["receipt"]
+        verdicts = Verdicts.from_receipt(receipt)
+        if verdicts.rejected:
+            metrics.add_metric(name="InboundDroppedSpamOrVirus", unit="Count", value=1)
+            logger.info(
+                "inbound email dropped",
+                extra={"message_id": mail["messageId"], "verdicts": verdicts.__dict__},
+            )
+            outcomes.append("dropped")
+            continue
+        settings = get_settings()
+        rights = WorkflowRightsIntake(
+            Store(),
+            StepFunctionsWorkflows(settings.rights_state_machine_arn),
+            subject_key,
+            settings.public_api_url,
+        )
+        intake = EmailIntake(Store(), OutboxMailer(), subject_key, rights)
+        outcome = intake.process(
+            parse(raw_message(mail["messageId"])), verdicts, mail["timestamp"], mail["messageId"]
+        )
+        metrics.add_metric(name=f"Inbound_{outcome.kind}", unit="Count", value=1)
+        outcomes.append(outcome.kind)
+    return {"outcomes": outcomes}

@@ -1,0 +1,167 @@
+"""Inbound mail, in an EU region where SES receives mail (Paris does not: Ireland by default).
+
+support@ and privacy@ of the mail domain: SES scans for spam and viruses, stores the raw
+MIME in an encrypted bucket kept 30 days (long enough to re-process or audit a request,
+short enough not to become a second mailbox), then invokes the intake function, which
+writes into the main region's data and starts its workflow. That cross-region path is
+explicit: the main region's resources by name (`infra.names`), IAM scoped to exactly them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_ses_actions as ses_actions
+from constructs import Construct
+from jaqe.regions import require_eu_region
+
+from infra import names
+from infra.config import DeployConfig
+from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.nag import acknowledge
+
+RAW_MAIL_PREFIX = "inbound/"
+RAW_MAIL_RETENTION_DAYS = 30
+
+
+class InboundMailStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: DeployConfig, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        require_eu_region(config.inbound_mail_region)
+        main = config.region
+        key = kms.Key(self, "InboundKey", description="JAQE raw inbound mail", enable_key_rotation=True)
+        key.grant_encrypt_decrypt(iam.ServicePrincipal("ses.amazonaws.com"))
+        access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(RAW_MAIL_RETENTION_DAYS))],
+            removal_policy=RemovalPolicy.RETAIN,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        )
+        acknowledge(access_logs, "S1", "This bucket receives the access logs of the raw-mail bucket.")
+        self.raw_mail = s3.Bucket(
+            self,
+            "RawMail",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=key,
+            bucket_key_enabled=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            versioned=True,
+            server_access_logs_bucket=access_logs,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(RAW_MAIL_RETENTION_DAYS),
+                    noncurrent_version_expiration=Duration.days(1),
+                )
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        monitoring = Monitoring(self, "InboundMonitoring", key=key, alarm_email=config.alarm_email)
+        functions = Functions(
+            self,
+            "InboundFunctions",
+            environment={
+                "DATA_REGION": main,
+                "DATA_TABLE": names.DATA_TABLE,
+                "SUBJECT_KEY_SECRET_ARN": names.SUBJECT_KEY_SECRET,
+                "MAIL_QUEUE_URL": f"https://sqs.{main}.amazonaws.com/{self.account}/{names.MAIL_OUTBOX_QUEUE}",
+                "RIGHTS_STATE_MACHINE_ARN": self._arn(
+                    main, "states", f"stateMachine:{names.RIGHTS_STATE_MACHINE}"
+                ),
+                "INBOUND_BUCKET": self.raw_mail.bucket_name,
+                "PUBLIC_API_URL": config.public_api_url,
+                "POWERTOOLS_METRICS_NAMESPACE": "JAQE",
+            },
+        )
+        intake = functions.create("inbound_mail", timeout_seconds=60, reserved_concurrency=10)
+        allow(intake, ["s3:GetObject"], [self.raw_mail.arn_for_objects(f"{RAW_MAIL_PREFIX}*")])
+        allow_key(intake, key)
+        self._allow_main_region(intake, main)
+        intake.configure_async_invoke(
+            retry_attempts=2,
+            on_failure=destinations.SqsDestination(
+                monitoring.dead_letter_queue("InboundDlq", "inbound emails")
+            ),
+        )
+        monitoring.alarm(
+            "InboundErrors",
+            intake.metric_errors(period=Duration.minutes(5)),
+            "Inbound mail intake failed: a rights request may be waiting unseen.",
+        )
+        domain = config.mail_domain
+        ses.ReceiptRuleSet(
+            self,
+            "RuleSet",
+            rules=[
+                ses.ReceiptRuleOptions(
+                    recipients=[f"support@{domain}", f"privacy@{domain}"],
+                    scan_enabled=True,
+                    tls_policy=ses.TlsPolicy.REQUIRE,
+                    actions=[
+                        ses_actions.S3(bucket=self.raw_mail, object_key_prefix=RAW_MAIL_PREFIX, kms_key=None),
+                        ses_actions.Lambda(
+                            function=intake, invocation_type=ses_actions.LambdaInvocationType.EVENT
+                        ),
+                    ],
+                )
+            ],
+        )
+
+    def _arn(self, region: str, service: str, resource: str) -> str:
+        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+    def _allow_main_region(self, function: Any, main: str) -> None:
+        """Exactly the main region's resources the intake writes to or starts."""
+        table = self._arn(main, "dynamodb", f"table/{names.DATA_TABLE}")
+        allow(
+            function,
+            [
+                "dynamodb:PutItem",
+                "dynamodb:GetItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+            ],
+            [table],
+        )
+        allow(function, ["dynamodb:Query"], [f"{table}/index/by_subject"])
+        allow(
+            function,
+            ["secretsmanager:GetSecretValue"],
+            [self._arn(main, "secretsmanager", f"secret:{names.SUBJECT_KEY_SECRET}-??????")],
+        )
+        allow(function, ["sqs:SendMessage"], [self._arn(main, "sqs", names.MAIL_OUTBOX_QUEUE)])
+        allow(
+            function,
+            ["states:StartExecution"],
+            [self._arn(main, "states", f"stateMachine:{names.RIGHTS_STATE_MACHINE}")],
+        )
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+                resources=[self._arn(main, "kms", "key/*")],
+                conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": names.DATA_KEY_ALIAS}},
+            )
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{main}:<AWS::AccountId>:secret:{names.SUBJECT_KEY_SECRET}-??????]",
+            "Secrets Manager appends a random suffix to the name; the pattern matches this one secret only.",
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::arn:<AWS::Partition>:kms:{main}:<AWS::AccountId>:key/*]",
+            f"Key ids are not known across regions: the statement is limited by condition to the key aliased {names.DATA_KEY_ALIAS}.",
+        )

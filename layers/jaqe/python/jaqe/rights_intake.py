@@ -1,0 +1,89 @@
+"""Email intake meets the rights workflow: the same submission as the web form, or a request to triage.
+
+A clear request whose type needs structured fields an email cannot give (the purposes of a
+withdrawal, the corrections, the directives) goes to operators too: they complete it, and
+the one-month deadline already runs from receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from jaqe.ids import new_id
+from jaqe.inbound import Classification
+from jaqe.rights.intake import Workflows, submit_rights_request
+from jaqe.rights.model import RequestStatus, RequestType, RightsRequestIn
+from jaqe.rights.records import RightsRequests
+from jaqe.store import Store
+
+
+def _evidence_for_history(evidence: dict[str, Any]) -> dict[str, Any]:
+    """What the history may hold: channel, message id, verdicts, attachment types; no addresses or text."""
+    return {
+        "channel": evidence.get("channel", "email"),
+        "message_id": evidence.get("message_id", ""),
+        "verdicts": evidence.get("verdicts", {}),
+        "attachments": [a.get("content_type", "") for a in evidence.get("attachments", [])],
+        "language": evidence.get("language", ""),
+    }
+
+
+class WorkflowRightsIntake:
+    def __init__(
+        self, store: Store, workflows: Workflows, subject_key: Callable[[str], str], public_api_url: str
+    ) -> None:
+        self.store = store
+        self.workflows = workflows
+        self.subject_key = subject_key
+        self.public_api_url = public_api_url
+
+    def submit(self, kind: str, email: str, details: str, received_at: str, evidence: dict[str, Any]) -> str:
+        try:
+            data = RightsRequestIn(type=RequestType(kind), email=email, details=details[:5000] or None)
+        except (ValidationError, ValueError):
+            return self.triage(email, details, received_at, Classification(kind, 1.0), evidence)
+        accepted = submit_rights_request(
+            data,
+            store=self.store,
+            workflows=self.workflows,
+            subject_key=self.subject_key,
+            public_api_url=self.public_api_url,
+            channel="email",
+        )
+        RightsRequests(self.store).log(
+            accepted.request_id,
+            "received_by_email",
+            received_at=received_at,
+            **_evidence_for_history(evidence),
+        )
+        return accepted.request_id
+
+    def triage(
+        self,
+        email: str,
+        details: str,
+        received_at: str,
+        classification: Classification,
+        evidence: dict[str, Any],
+    ) -> str:
+        request_id = new_id("rr")
+        guessed = (
+            RequestType(classification.kind)
+            if classification.kind in RequestType.__members__.values()
+            else RequestType.ACCESS
+        )
+        requests = RightsRequests(self.store)
+        requests.create(request_id, guessed, self.subject_key(email))
+        requests.transition(
+            request_id,
+            RequestStatus.AWAITING_OPERATOR,
+            "to_triage",
+            classified_as=classification.kind,
+            confidence=str(classification.confidence),
+            received_at=received_at,
+            **_evidence_for_history(evidence),
+        )
+        return request_id

@@ -1,0 +1,91 @@
+"""Email to support@ / privacy@ through the receipt path: raw MIME in the bucket, the intake function,
+the same rights workflow as the web form (C7-09)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from jaqe_dev.stack import LocalStack
+from tests.conftest import EVENTS
+from tests.integration.seeds import all_items
+
+SAMPLES = EVENTS / "inbound_email"
+
+
+def raw(name: str) -> bytes:
+    return (SAMPLES / f"{name}.eml").read_bytes()
+
+
+def wait_for_email(local: LocalStack, address: str, timeout: float = 20) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [e for e in local.outbox() if address in e["to"]]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no email to {address}")
+
+
+def requests_of(local: LocalStack) -> list[dict]:
+    return [i for i in all_items(local) if i.get("item_type") == "rights_request"]
+
+
+def test_c7_09_an_erasure_asked_by_email_starts_the_workflow_with_verification_to_the_sender(local):
+    result = local.receive_email(raw("fr_erasure"))
+
+    assert result == {"outcomes": ["rights_request"]}
+    [request] = requests_of(local)
+    assert request["request_type"] == "erasure"
+    assert any(step["step"] == "received_by_email" for step in request["history"])
+    verification = wait_for_email(local, "camille.exemple@example.fr")
+    assert "/v1/rights-requests/verify?token=" in verification["text"]
+    assert "camille" not in str(request).lower()  # the record holds the subject key only
+
+
+def test_c7_09_an_access_request_in_english_is_recognised(local):
+    assert local.receive_email(raw("en_access")) == {"outcomes": ["rights_request"]}
+    assert [r["request_type"] for r in requests_of(local)] == ["access"]
+    wait_for_email(local, "sam@example.org")
+
+
+def test_a_spam_verdict_failure_creates_nothing(local):
+    assert local.receive_email(raw("spam"), spam="FAIL") == {"outcomes": ["dropped"]}
+    assert [i for i in all_items(local) if i.get("item_type") in ("rights_request", "contact_message")] == []
+    assert local.outbox() == []
+
+
+def test_an_unclear_request_goes_to_triage_with_its_clock_running(local):
+    assert local.receive_email(raw("fr_unclear")) == {"outcomes": ["triage"]}
+    [request] = requests_of(local)
+    assert request["status"] == "awaiting_operator"
+    assert request["history"][-1]["step"] == "to_triage"
+    assert request["due_at"] > request["received_at"]
+
+
+def test_a_clear_request_needing_fields_an_email_cannot_give_goes_to_triage(local):
+    assert local.receive_email(raw("fr_rectification_multipart")) == {"outcomes": ["rights_request"]}
+    [request] = requests_of(local)
+    assert request["status"] == "awaiting_operator" and request["request_type"] == "rectification"
+
+
+def test_a_message_not_about_data_rights_becomes_a_contact_message(local):
+    assert local.receive_email(raw("fr_unrelated")) == {"outcomes": ["contact"]}
+    [message] = [i for i in all_items(local) if i.get("item_type") == "contact_message"]
+    assert message["channel"] == "email"
+
+
+def test_an_unsubscribe_email_removes_the_newsletter_subscription(local):
+    subscription = {"email": "lou@example.fr", "policy_version": "2023-09"}
+    local.api.request("POST", "/v1/newsletter/subscriptions", json_body=subscription)
+    link = local.outbox()[0]["links"][0]
+    local.api.request("GET", link.split("jaqe.fr", 1)[1])
+    assert [i for i in all_items(local) if i.get("item_type") == "newsletter_subscription"]
+
+    assert local.receive_email(raw("fr_unsubscribe")) == {"outcomes": ["unsubscribe"]}
+
+    assert not [i for i in all_items(local) if i.get("item_type") == "newsletter_subscription"]
+
+
+def test_sample_receipt_events_are_well_formed():
+    assert Path(SAMPLES / "receipt_spam_fail.json").exists()
