@@ -26,6 +26,8 @@ synth: layer
 	@echo "cdk.out/ synthesised; cdk-nag AwsSolutions checks passed"
 
 test: layer
+	$(PY) scripts/trace_commitments.py > .build/commitments-trace.txt || { cat .build/commitments-trace.txt; exit 1; }
+	@tail -1 .build/commitments-trace.txt
 	$(PY) -m pytest
 
 # The privacy policy page, generated from the processing register (jaqe/policy.py).

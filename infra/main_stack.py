@@ -117,6 +117,11 @@ class MainStack(Stack):
         )
         self.api.operator_route("POST", "/v1/admin/commercial-partners/exports", exports)
 
+        incidents = self.functions.create("admin_incidents", timeout_seconds=300)
+        self._allow_data(incidents, ["dynamodb:PutItem"], ("by_segment",))
+        self.mail.allow_sending(incidents)
+        self.api.operator_route("POST", "/v1/admin/incidents", incidents)
+
     def _consumer_intake(self) -> None:
         trades = self.functions.create("trades")
         self.api.public_route("GET", "/v1/trades", trades)

@@ -315,3 +315,20 @@ def rights_recipient_notice(
         ),
         tags={"template": f"rights_recipient_{kind}"},
     )
+
+
+def breach_notice(to: str, nature: str, consequences: str, measures: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Information importante concernant la sécurité de vos données",
+        text=_body(
+            "Nous devons vous informer qu'un incident de sécurité a touché des données vous concernant "
+            "(article 34 du RGPD).",
+            f"Nature de l'incident : {nature}",
+            f"Conséquences probables : {consequences}",
+            f"Mesures prises : {measures}",
+            "Pour toute question, écrivez à support@jaqe.fr. Vous pouvez aussi adresser une réclamation "
+            "à la CNIL.",
+        ),
+        tags={"template": "breach_notice"},
+    )
