@@ -7,7 +7,7 @@ PORT ?= 3000
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: dev test synth lint format layer install clean bench site
+.PHONY: dev test synth lint format layer install clean bench fuzz site
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,11 @@ format: install
 
 clean:
 	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache
+
+# Figures for the design's budgets (not in CI): bench/results.json and bench/results.md.
+bench: synth
+	$(PY) bench/run.py
+
+# More generated cases per route than the CI run of tests/e2e/test_fuzz.py.
+fuzz: layer
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(PY) -m pytest tests/e2e/test_fuzz.py -q

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response
+from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.partners import export_for_partner
 from jaqe.store import Store
 from jaqe.validation import ShortText
@@ -29,7 +29,7 @@ class ExportOut(BaseModel):
     "/v1/admin/commercial-partners/exports", responses={201: {"description": "Export made and recorded"}}
 )
 def post_export(request: Annotated[ExportRequest, Body()]) -> Response[ExportOut]:
-    operator = app.current_event.request_context.identity.user_arn or "unknown"
+    operator = operator_of(app)
     export = export_for_partner(Store(), request.partner, operator)
     return json_response(201, ExportOut(export_id=export.export_id, count=len(export.rows), rows=export.rows))
 

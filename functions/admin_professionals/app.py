@@ -4,24 +4,17 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import professionals
-from jaqe.api import create_app, json_response
-from jaqe.errors import Forbidden
+from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
+from jaqe.observability import metrics
 from jaqe.store import Store
 
 app = create_app()
 
 
 def operator() -> str:
-    """The IAM principal API Gateway authenticated (SigV4); absent means the route was misconfigured."""
-    user_arn = app.current_event.request_context.identity.user_arn
-    if not user_arn:
-        raise Forbidden("Réservé au personnel habilité de JAQE.")
-    return str(user_arn)
+    return operator_of(app)
 
 
 @app.post("/v1/admin/professionals/<id>/approve")
@@ -42,8 +35,4 @@ def post_reject(
     return json_response(200, result)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

@@ -4,12 +4,8 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.api import create_app, json_response
-from jaqe.errors import Forbidden
+from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
 from jaqe.rights.intake import StepFunctionsWorkflows
 from jaqe.rights.model import RequestStatus
 from jaqe.rights.operations import RightsOperations
@@ -51,11 +47,8 @@ def operations() -> RightsOperations:
 
 
 def operator() -> str:
-    """The IAM caller (API Gateway sets it under AWS_IAM authorisation)."""
-    arn = (app.current_event.request_context.identity.user_arn or "").strip()
-    if not arn:
-        raise Forbidden("Appel réservé aux opérateurs authentifiés (IAM).")
-    return arn.rsplit("/", 1)[-1]
+    """The operator's name (the last part of their IAM ARN)."""
+    return operator_of(app).rsplit("/", 1)[-1]
 
 
 @app.get("/v1/admin/rights-requests")
@@ -115,8 +108,4 @@ def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Respons
     return json_response(202, result)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

@@ -8,13 +8,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import aws, documents, professionals
-from jaqe.api import create_app, json_response
+from jaqe.api import api_handler, create_app, json_response
 from jaqe.errors import Forbidden
 from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
+from jaqe.observability import metrics
 from jaqe.settings import get_settings
 from jaqe.store import Store
 
@@ -75,8 +73,4 @@ def post_delist() -> Response[Any]:
     return json_response(200, result)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

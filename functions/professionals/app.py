@@ -4,11 +4,9 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.api import create_app, json_response, run_idempotent
+from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
+from jaqe.observability import metrics
 from jaqe.professionals import CognitoLogins, ProfessionalIn, RegistrationAccepted, register_professional
 from jaqe.store import Store
 from jaqe.subject import subject_key
@@ -35,8 +33,4 @@ def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Respon
     return json_response(201, accepted.model_dump())
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

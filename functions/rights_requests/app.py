@@ -4,10 +4,8 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.api import create_app, json_response, run_idempotent
-from jaqe.observability import logger, metrics, tracer
+from jaqe.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.observability import metrics
 from jaqe.rights.exports import S3Objects
 from jaqe.rights.intake import StepFunctionsWorkflows, read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
@@ -79,8 +77,4 @@ def get_export(
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def handler(event: dict, context: LambdaContext) -> dict:
-    return app.resolve(event, context)
+handler = api_handler(app)

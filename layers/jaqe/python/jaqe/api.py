@@ -138,6 +138,16 @@ def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], 
     return handler
 
 
+def operator_of(app: APIGatewayRestResolver) -> str:
+    """The IAM principal API Gateway authenticated on an operators' route (SigV4); its ARN."""
+    from jaqe.errors import Forbidden
+
+    user_arn = (app.current_event.request_context.identity.user_arn or "").strip()
+    if not user_arn:
+        raise Forbidden("Réservé au personnel habilité de JAQE (IAM).")
+    return user_arn
+
+
 def source_site(app: APIGatewayRestResolver) -> str:
     """The site a form was posted from (C2-01): an allowed partner origin, else JAQE's own site."""
     settings = get_settings()
