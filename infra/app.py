@@ -6,7 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from aws_cdk import App, Environment
+from aws_cdk import App, Environment, Validations
+from cdk_nag import AwsSolutionsChecks
 from jaqe.regions import NonEuRegionError
 
 from infra.config import DeployConfig
@@ -30,9 +31,8 @@ def build_app(outdir: str | None = None, context: dict[str, str] | None = None) 
         config=config,
         env=Environment(account=config.account, region=config.inbound_mail_region),
     )
-    inbound.add_dependency(
-        main
-    )  # it writes into the main region's table, queue and workflow    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    inbound.add_stack_dependency(main)  # it writes into the main region's table, queue and workflow
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app
 
 

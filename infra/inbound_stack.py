@@ -95,6 +95,19 @@ class InboundMailStack(Stack):
                 monitoring.dead_letter_queue("InboundDlq", "inbound emails")
             ),
         )
+        policy = intake.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
+        raw_mail_id = self.get_logical_id(self.raw_mail.node.default_child)  # type: ignore[arg-type]
+        acknowledge(
+            policy,
+            f"IAM5[Resource::<{raw_mail_id}.Arn>/{RAW_MAIL_PREFIX}*]",
+            "SES names each raw message by its message id, known only when the mail arrives.",
+        )
+        for wildcard in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+            acknowledge(
+                policy,
+                f"IAM5[Action::{wildcard}]",
+                "Failed invocations go to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
+            )
         monitoring.alarm(
             "InboundErrors",
             intake.metric_errors(period=Duration.minutes(5)),

@@ -97,6 +97,7 @@ class LocalApi:
                 "type": "https://jaqe.fr/problems/not-found",
                 "title": "Ressource introuvable",
                 "status": 404,
+                "detail": "Aucune route ne correspond à cette adresse.",
             }
             return ApiResponse(404, {"Content-Type": "application/problem+json"}, json.dumps(problem))
         caller = caller or Caller()
@@ -150,6 +151,7 @@ def cognito_caller(headers: dict[str, str], caller: Caller) -> Caller | ApiRespo
             "type": "https://jaqe.fr/problems/unauthorized",
             "title": "Jeton de connexion absent, invalide ou expiré",
             "status": 401,
+            "detail": "Connectez-vous à l'application JAQE Pro (jeton d'identité Cognito dans Authorization).",
         }
         return ApiResponse(401, {"Content-Type": "application/problem+json"}, json.dumps(problem))
     return Caller(claims=claims)

@@ -13,6 +13,7 @@ from jaqe_dev.lambdas import LocalLambdas
 
 ERROR_STATUSES = {
     "400": "Malformed request",
+    "401": "Sign-in required (professionals' app)",
     "403": "Not allowed (unsigned operator request, WAF)",
     "404": "Not found",
     "409": "Conflict",

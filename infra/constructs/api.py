@@ -50,6 +50,7 @@ class PublicApi(Construct):
         self.request_validator = self.rest_api.add_request_validator(
             "ValidateRequests", validate_request_parameters=True, validate_request_body=True
         )
+        self._add_problem_responses()
         self._add_web_acl()
         acknowledge(
             self.rest_api.node.find_child("CloudWatchRole"),
@@ -84,6 +85,32 @@ class PublicApi(Construct):
             method_construct, "COG4", "Public form endpoint of the consumer site: anonymous by design."
         )
         return method_construct
+
+    def _add_problem_responses(self) -> None:
+        """Answers API Gateway gives itself (authorizers, WAF, throttling) are problem documents too."""
+        for response_type, status, slug, title in (
+            (apigw.ResponseType.UNAUTHORIZED, "401", "unauthorized", "Connexion requise"),
+            (apigw.ResponseType.ACCESS_DENIED, "403", "forbidden", "Accès refusé"),
+            (apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, "404", "not-found", "Ressource introuvable"),
+            (apigw.ResponseType.THROTTLED, "429", "throttled", "Trop de requêtes"),
+            (
+                apigw.ResponseType.DEFAULT_5_XX,
+                "503",
+                "temporarily-unavailable",
+                "Service momentanément indisponible",
+            ),
+        ):
+            document = (
+                f'{{"type": "https://jaqe.fr/problems/{slug}", "title": "{title}", "status": {status}, '
+                '"detail": $context.error.messageString}'
+            )
+            self.rest_api.add_gateway_response(
+                f"Problem{status}{slug.title().replace('-', '')}",
+                type=response_type,
+                status_code=status,
+                response_headers={"Content-Type": "'application/problem+json'"},
+                templates={"application/json": document},
+            )
 
     def _add_web_acl(self) -> None:
         """WAF in front of the stage: a per-IP rate limit and AWS managed rule groups."""

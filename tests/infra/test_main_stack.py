@@ -168,6 +168,16 @@ def test_cdk_nag_reports_no_unacknowledged_finding(cdk_out):
     assert all(r["conclusion"] == "success" for r in report["pluginReports"])
 
 
+def test_the_app_synthesises_under_cdk_nag(tmp_path):
+    # The same app with one non-compliant resource added must fail: nag is attached by build_app.
+    from aws_cdk import aws_sqs as sqs
+
+    app = build_app(outdir=str(tmp_path))
+    sqs.Queue(app.node.find_child("JaqeMain"), "UnencryptedQueueWithoutDlq")
+    with pytest.raises(Exception, match="AwsSolutions-SQS3"):
+        app.synth()
+
+
 def test_cdk_nag_blocks_synthesis_of_a_non_compliant_resource(tmp_path):
     from aws_cdk import App, Stack, Validations
     from aws_cdk import aws_sqs as sqs
