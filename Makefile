@@ -55,4 +55,4 @@ bench: synth
 
 # More generated cases per route than the CI run of tests/e2e/test_fuzz.py.
 fuzz: layer
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(PY) -m pytest tests/e2e/test_fuzz.py -q
+	FUZZ_ROUTES=all FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(PY) -m pytest tests/e2e/test_fuzz.py -q
