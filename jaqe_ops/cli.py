@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("request_id")
     post_mortem = commands.add_parser("execute-post-mortem", help="carry out a deceased person's directives")
     post_mortem.add_argument("--email", required=True, help="the deceased person's email")
+    scan = commands.add_parser("privacy-scan", help="everything held about one email, by store and purpose")
+    scan.add_argument("--email", required=True)
     return parser
 
 
@@ -154,6 +156,8 @@ def route(args: argparse.Namespace) -> tuple[str, str, Any]:
         return "POST", f"{ADMIN}/{args.request_id}/lift-restriction", {"reason": args.reason}
     if command == "resume":
         return "POST", f"{ADMIN}/{args.request_id}/resume", None
+    if command == "privacy-scan":
+        return "POST", "/v1/admin/privacy-scans", {"email": args.email}
     return "POST", f"{ADMIN}/post-mortem-executions", {"email": args.email}
 
 

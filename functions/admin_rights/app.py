@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.mail import OutboxMailer
+from jaqe.privacy_scan import scan_subject
 from jaqe.rights.intake import StepFunctionsWorkflows
 from jaqe.rights.model import RequestStatus
 from jaqe.rights.operations import RightsOperations
@@ -49,6 +50,22 @@ def operations() -> RightsOperations:
 def operator() -> str:
     """The operator's name (the last part of their IAM ARN)."""
     return operator_of(app).rsplit("/", 1)[-1]
+
+
+class ScanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+@app.post("/v1/admin/privacy-scans")
+def post_privacy_scan(body: Annotated[ScanRequest, Body()]) -> Response[Any]:
+    """Everything held about one person, by store and purpose (keys and types, not the values).
+    POST, so the address never sits in a URL or an access log."""
+    key = subject_key(body.email)
+    settings = get_settings()
+    scan = scan_subject(Store(), key, buckets={"documents": settings.documents_bucket})
+    return json_response(200, {"subject_key": key, **scan.summary(), "by_purpose": scan.by_purpose()})
 
 
 @app.get("/v1/admin/rights-requests")

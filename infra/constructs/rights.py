@@ -140,6 +140,7 @@ class RightsRequests(Construct):
             [table_arn],
         )
         allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])
+        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
         allow(admin, ["states:DescribeExecution"], [executions_arn])
         main.allow_subject_keys(admin)
         main.mail.allow_sending(admin)
@@ -157,6 +158,7 @@ class RightsRequests(Construct):
             ("POST", "/v1/admin/rights-requests/{request_id}/lift-restriction"),
             ("POST", "/v1/admin/rights-requests/{request_id}/resume"),
             ("POST", "/v1/admin/rights-requests/post-mortem-executions"),
+            ("POST", "/v1/admin/privacy-scans"),
         ):
             self.main.api.operator_route(method, path, admin)
 

@@ -59,3 +59,23 @@ def test_ctrl_c_stops_cleanly(cdk_out):
             break
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=20) == 0
+
+
+def test_c7_09_emails_posted_to_the_local_inbound_endpoint_become_rights_requests(server):
+    import time
+
+    from tests.conftest import EVENTS
+
+    client, _ = server
+    for sample, sender in (("fr_erasure", "camille.exemple@example.fr"), ("en_access", "sam@example.org")):
+        raw = (EVENTS / "inbound_email" / f"{sample}.eml").read_bytes()
+        status, answer = client.call("POST", "/_local/inbound-email", raw, {"Content-Type": "message/rfc822"})
+        assert status == 200 and answer == {"outcomes": ["rights_request"]}
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            _, outbox = client.call("GET", "/_local/outbox")
+            if any(sender in e["to"] and "/verify?token=" in e["text"] for e in outbox):
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"no verification email to {sender}")

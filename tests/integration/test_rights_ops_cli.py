@@ -22,6 +22,7 @@ COMMANDS = [
     "lift-restriction",
     "resume",
     "execute-post-mortem",
+    "privacy-scan",
 ]
 
 
@@ -81,3 +82,15 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
     assert shown["status"] == "completed"
     assert any(h.get("detail", {}).get("operator") == "carol" for h in shown["history"])
     assert main(["resume", request_id], transport) == 1  # only a failed request can be resumed
+
+
+def test_c7_04_privacy_scan_lists_what_is_held_by_store_and_purpose_without_the_values(rights, capsys):  # noqa: F811
+    seed_person(rights)
+
+    code = main(["privacy-scan", "--email", PERSON["email"]], transport=local_transport(rights.local))
+
+    assert code == 0
+    scan = printed(capsys)
+    assert scan["by_store"]["data_table"] >= 5
+    assert {"quote_matching", "contact_requests", "newsletter"} <= set(scan["by_purpose"])
+    assert PERSON["phone"] not in json.dumps(scan) and PERSON["email"] not in json.dumps(scan)
