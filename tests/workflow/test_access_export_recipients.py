@@ -70,3 +70,21 @@ def test_c3_04_a_professional_can_only_accept_a_lead_disclosed_to_them(rights):
     assert other.status == 404
     leads = local.api.request("GET", "/v1/pro/me/leads", caller=Caller(claims={"custom:pro_id": "p1"})).json()
     assert [lead.get("accepted") for lead in leads["items"]] == [False]
+
+
+def test_c3_03_a_quote_request_is_gone_from_an_access_export_after_three_years_and_a_day(rights):
+    from datetime import timedelta
+
+    from jaqe import clock
+    from jaqe.periods import Period, add_period
+
+    local = rights.local
+    start = clock.now()
+    local.api.request("POST", "/v1/quote-requests", json_body=QUOTE)
+    clock.travel(add_period(start, Period(years=3, days=1)) - start + timedelta(minutes=1))
+
+    document = access_export(rights)
+
+    kinds = {d["item_type"] for d in document["data"]}
+    assert "lead" not in kinds and "disclosure" not in kinds
+    assert "rights_request" in kinds
