@@ -85,6 +85,9 @@ def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
     for size in sizes:
         with moto.mock_aws(config=MOTO_CONFIG):
             local = LocalStack()
+            lambdas = boto3.client("lambda")
+            for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
+                lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load, no cascades to run
             table = boto3.resource("dynamodb").Table(local.data_table)
             with table.batch_writer() as batch:
                 for n in range(size):

@@ -79,6 +79,7 @@ class LocalLambdas:
         self.lock = threading.RLock()
         self._depth = 0
         self._settling = False
+        self._background = threading.Event()
         # Stream batches wait until the write that caused them has returned, as in AWS.
         self._pending_streams: list[tuple[str, Any]] = []
 
@@ -183,9 +184,16 @@ class LocalLambdas:
 
     def _queue_stream(self, function_name: str, payload: Any) -> None:
         self._pending_streams.append((function_name, payload))
-        if not self.lock._is_owned():  # type: ignore[attr-defined]
-            # A write from another thread (the moto server in `make dev`): deliver in the background.
-            threading.Thread(target=self.settle, daemon=True).start()
+        if not self.lock._is_owned() and not self._background.is_set():  # type: ignore[attr-defined]
+            # A write from another thread (the moto server in `make dev`): deliver in the background,
+            # one worker at a time (a burst of writes must not start a thread each).
+            self._background.set()
+            threading.Thread(target=self._settle_in_background, daemon=True).start()
+
+    def _settle_in_background(self) -> None:
+        with self.lock:
+            self._background.clear()
+            self.settle()
 
     def resolver_of(self, logical_id: str) -> Any:
         """The function's Powertools resolver (API functions), loaded with its environment."""
