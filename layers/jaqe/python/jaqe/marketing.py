@@ -1,7 +1,7 @@
 """Marketing sends: similar-services emails (legitimate interest, C3-08) and one-click unsubscribe.
 
 Recipients are selected through the `by_segment` index (trade and month of past quote
-requests), never a Scan. People who objected, are restricted or suppressed are skipped.
+requests), never a table scan. People who objected, are restricted or suppressed are skipped.
 Every marketing email carries RFC 8058 one-click unsubscribe headers.
 """
 

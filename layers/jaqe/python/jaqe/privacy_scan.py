@@ -1,6 +1,6 @@
 """Everything held about one subject key, by store and purpose: the basis of access and of erasure proof.
 
-One Query on the subject index (`Store.by_subject`, never a Scan) finds the table items; the
+One Query on the subject index (`Store.by_subject`, never a table scan) finds the table items; the
 S3 objects are those the items point at (`s3_key`): professional documents in the documents
 bucket, access / portability exports in the exports bucket. Each object is checked in S3.
 """

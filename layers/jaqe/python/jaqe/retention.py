@@ -44,7 +44,7 @@ def is_ttl_deletion(user_identity: dict[str, Any] | None) -> bool:
 
 
 def dependents(deleted: Item, store: Store) -> Dependents:
-    """What must go when `deleted` has gone (found by key, never by Scan)."""
+    """What must go when `deleted` has gone (found by key, never by a table scan)."""
     found = Dependents()
     item_type = deleted.get("item_type")
     if item_type == "lead":

@@ -163,7 +163,7 @@ class RightsRequests:
         due_before: str | None = None,
         closed: bool = False,
     ) -> list[Item]:
-        """Requests by due date (oldest first), from the index: one Query, no Scan."""
+        """Requests by due date (oldest first), from the index: one Query, no table scan."""
         partition = "RIGHTS_INDEX#closed" if closed else "RIGHTS_INDEX#open"
         entries = self.store.query(partition)
         wanted = {s.value for s in statuses} if statuses else None
