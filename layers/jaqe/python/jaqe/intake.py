@@ -86,11 +86,12 @@ class EmailIntake:
     ) -> IntakeOutcome:
         if verdicts.rejected or not email.sender:
             return IntakeOutcome("dropped")
+        # What travels with the request: channel, message id, verdicts, attachment types; no address or text.
         evidence = {
             "channel": "email",
             "message_id": message_id,
             "verdicts": asdict(verdicts),
-            "attachments": [asdict(a) for a in email.attachments],
+            "attachments": [a.content_type for a in email.attachments],
             "language": email.language,
         }
         found = classify(email.subject, email.body)

@@ -20,17 +20,6 @@ from jaqe.rights.records import RightsRequests
 from jaqe.store import Store
 
 
-def _evidence_for_history(evidence: dict[str, Any]) -> dict[str, Any]:
-    """What the history may hold: channel, message id, verdicts, attachment types; no addresses or text."""
-    return {
-        "channel": evidence.get("channel", "email"),
-        "message_id": evidence.get("message_id", ""),
-        "verdicts": evidence.get("verdicts", {}),
-        "attachments": [a.get("content_type", "") for a in evidence.get("attachments", [])],
-        "language": evidence.get("language", ""),
-    }
-
-
 class WorkflowRightsIntake:
     def __init__(
         self, store: Store, workflows: Workflows, subject_key: Callable[[str], str], public_api_url: str
@@ -57,7 +46,7 @@ class WorkflowRightsIntake:
             accepted.request_id,
             "received_by_email",
             received_at=received_at,
-            **_evidence_for_history(evidence),
+            **evidence,
         )
         return accepted.request_id
 
@@ -84,6 +73,6 @@ class WorkflowRightsIntake:
             classified_as=classification.kind,
             confidence=str(classification.confidence),
             received_at=received_at,
-            **_evidence_for_history(evidence),
+            **evidence,
         )
         return request_id

@@ -17,7 +17,6 @@ Keys (pk / sk):
   PRO#<id>                    PROFILE               professional profile
   LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
   RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
-  RIGHTS_TOKEN#<digest>       VERIFY                verification link of a rights request (single use)
   RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
   SUBJECT#<subject_key>       POST_MORTEM           post-mortem directives
 """
@@ -102,14 +101,7 @@ class Store:
     def transact(self, puts: list[Item], *, new: bool = True) -> None:
         """Write several items that stand or fall together."""
         condition = {"ConditionExpression": "attribute_not_exists(pk)"} if new else {}
-        try:
-            self.table.meta.client.transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": self.table.name, "Item": item, **condition}} for item in puts
-                ]
-            )
-        except ClientError as error:
-            raise _translate(error) from error
+        transact_actions(self, [{"Put": {"Item": item, **condition}} for item in puts])
 
     def get(self, pk: str, sk: str, *, include_expired: bool = False) -> Item | None:
         try:

@@ -48,17 +48,24 @@ class Tokens:
         self.store.put_new(item)
         return token
 
-    def consume(self, kind: str, token: str) -> dict[str, Any]:
-        """The token's payload; the token is gone afterwards. Unknown, used or expired: 410."""
+    def take(self, kind: str, token: str) -> tuple[dict[str, Any], bool]:
+        """(payload, still valid) of a token, which is gone afterwards. Unknown or used: 410."""
         old = self.store.take(
             f"TOKEN#{token_digest(token)}",
             "TOKEN",
             where="attribute_exists(pk) AND kind = :kind",
             values={":kind": kind},
         )
-        if not old or not is_live(old):
+        if not old:
             raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
-        return dict(old["payload"])
+        return dict(old["payload"]), is_live(old)
+
+    def consume(self, kind: str, token: str) -> dict[str, Any]:
+        """The token's payload; the token is gone afterwards. Unknown, used or expired: 410."""
+        payload, live = self.take(kind, token)
+        if not live:
+            raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
+        return payload
 
 
 def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -> str:

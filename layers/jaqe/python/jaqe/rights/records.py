@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jaqe import clock
-from jaqe.errors import Conflict, Gone, NotFound
+from jaqe.errors import Conflict, NotFound
 from jaqe.ids import new_token, token_digest
 from jaqe.periods import add_months
 from jaqe.register import PurposeId
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
 from jaqe.store import Item, Store, expiry_fields, retention_fields
+from jaqe.tokens import Tokens
 
 VERIFICATION_TTL = timedelta(days=7)
 EXPORT_TTL = timedelta(days=7)
@@ -175,30 +176,17 @@ class RightsRequests:
 
     # -- tokens -----------------------------------------------------------------------------
     def issue_verification(self, request_id: str, task_token: str) -> str:
-        token = new_token()
-        expires = clock.now() + VERIFICATION_TTL
-        self.store.put_new(
-            {
-                "pk": f"RIGHTS_TOKEN#{token_digest(token)}",
-                "sk": "VERIFY",
-                "item_type": "rights_verification",
-                "request_id": request_id,
-                "task_token": task_token,
-                "purpose": PurposeId.RIGHTS_REQUESTS.value,
-                **expiry_fields(clock.epoch(expires)),
-            }
-        )
-        return token
+        payload = {
+            "request_id": request_id,
+            "task_token": task_token,
+            "purpose": PurposeId.RIGHTS_REQUESTS.value,
+        }
+        return Tokens(self.store).issue("rights_verification", payload, ttl=VERIFICATION_TTL)
 
     def redeem_verification(self, token: str) -> tuple[str, str, bool]:
-        """(request id, task token, still valid). Single use: the item is deleted when read."""
-        pk = f"RIGHTS_TOKEN#{token_digest(token)}"
-        item = self.store.get(pk, "VERIFY", include_expired=True)
-        if item is None:
-            raise Gone("Ce lien de vérification est invalide ou a déjà été utilisé.")
-        self.store.delete(pk, "VERIFY")
-        live = int(item["expires_at"]) > clock.epoch()
-        return item["request_id"], item["task_token"], live
+        """(request id, task token, still valid). Single use: one conditional delete, so two clicks race safely."""
+        payload, live = Tokens(self.store).take("rights_verification", token)
+        return payload["request_id"], payload["task_token"], live
 
     def park_for_operator(self, request_id: str, task_token: str, reason: str) -> None:
         self.store.put(
