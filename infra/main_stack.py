@@ -11,6 +11,7 @@ from jaqe.regions import require_eu_region
 
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
+from infra.constructs.breach import BreachResponse
 from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.mail import Mail
 from infra.constructs.monitoring import Monitoring
@@ -72,6 +73,7 @@ class MainStack(Stack):
         self.professionals.allow_document_purge(self.retention.cascade)
         self.professionals.allow_document_purge(self.retention.reconciliation)
         self.rights = RightsRequests(self, "Rights", main=self, documents_bucket=self.professionals.documents)
+        self.breach = BreachResponse(self, "Breach", main=self)
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(
@@ -117,11 +119,6 @@ class MainStack(Stack):
         )
         self.api.operator_route("POST", "/v1/admin/commercial-partners/exports", exports)
 
-        incidents = self.functions.create("admin_incidents", timeout_seconds=300)
-        self._allow_data(incidents, ["dynamodb:PutItem"], ("by_segment",))
-        self.mail.allow_sending(incidents)
-        self.api.operator_route("POST", "/v1/admin/incidents", incidents)
-
     def _consumer_intake(self) -> None:
         trades = self.functions.create("trades")
         self.api.public_route("GET", "/v1/trades", trades)
@@ -157,3 +154,8 @@ class MainStack(Stack):
 
     def allow_subject_keys(self, function: lambda_.Function) -> None:
         self._allow_subject_keys(function)
+
+    def allow_data(
+        self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()
+    ) -> None:
+        self._allow_data(function, actions, indexes)

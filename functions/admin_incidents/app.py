@@ -1,21 +1,76 @@
-"""Operators (IAM): declare a personal-data breach; people concerned found, CNIL draft, Art. 34 notices."""
+"""Operators (IAM): declare a personal-data breach, follow it, decide on the risk, record the CNIL notification.
+
+Declaring starts the breach-response workflow (people concerned found, CNIL draft with its
+72-hour deadline); the decision on a high risk resumes it (Art. 34 notices, in batches).
+"""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.breach import Incident, declare
-from jaqe.mail import OutboxMailer
+from jaqe.breach import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
+from jaqe.settings import get_settings
 from jaqe.store import Store
+from jaqe.workflows import StepFunctionsWorkflows
 
 app = create_app()
+IncidentId = Annotated[str, Path(pattern=r"^inc_[A-Za-z0-9_-]{6,64}$")]
 
 
-@app.post("/v1/admin/incidents", responses={201: {"description": "Incident recorded, CNIL draft returned"}})
+def incidents() -> Incidents:
+    return Incidents(Store(), workflows=StepFunctionsWorkflows(get_settings().breach_state_machine_arn))
+
+
+def operator() -> str:
+    """The operator's name (the last part of their IAM ARN)."""
+    return operator_of(app).rsplit("/", 1)[-1]
+
+
+@app.post("/v1/admin/incidents", responses={202: {"description": "Incident recorded, workflow started"}})
 def post_incident(incident: Annotated[Incident, Body()]) -> Response[Any]:
-    operator = operator_of(app)
-    return json_response(201, declare(Store(), OutboxMailer(), incident, operator))
+    return json_response(202, incidents().declare(incident, operator()))
+
+
+@app.get("/v1/admin/incidents")
+def list_incidents() -> Response[Any]:
+    operator()
+    return json_response(200, {"awaiting_cnil_notification": incidents().awaiting_cnil()})
+
+
+@app.get("/v1/admin/incidents/<incident_id>")
+def get_incident(incident_id: IncidentId) -> Response[Any]:
+    operator()
+    return json_response(200, incidents().view(incident_id))
+
+
+@app.post("/v1/admin/incidents/<incident_id>/decision")
+def decide(incident_id: IncidentId, decision: Annotated[Decision, Body()]) -> Response[Any]:
+    return json_response(202, incidents().decide(incident_id, decision, operator()))
+
+
+@app.get("/v1/admin/incidents/<incident_id>/cnil-notification")
+def cnil_notification(incident_id: IncidentId) -> Response[Any]:
+    """The draft for the CNIL's online form, as fields and as text in the form's order."""
+    operator()
+    view = incidents().view(incident_id)
+    draft = view["cnil_draft"]
+    return json_response(
+        200,
+        {
+            "incident_id": incident_id,
+            "notification_due_by": view["notification_due_by"],
+            "cnil_draft": draft,
+            "form_text": cnil_form_text(draft) if draft else None,
+        },
+    )
+
+
+@app.post("/v1/admin/incidents/<incident_id>/cnil-notification")
+def record_cnil_notification(
+    incident_id: IncidentId, submission: Annotated[CnilSubmission, Body()]
+) -> Response[Any]:
+    return json_response(200, incidents().record_cnil_submission(incident_id, submission, operator()))
 
 
 handler = api_handler(app)

@@ -7,11 +7,11 @@ from jaqe.inbound import parse
 from jaqe.intake import EmailIntake, Verdicts
 from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
-from jaqe.rights.intake import StepFunctionsWorkflows
 from jaqe.rights_intake import WorkflowRightsIntake
 from jaqe.settings import get_settings
 from jaqe.store import Store
 from jaqe.subject import subject_key
+from jaqe.workflows import StepFunctionsWorkflows
 
 RAW_MAIL_PREFIX = "inbound/"
 

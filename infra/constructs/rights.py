@@ -7,7 +7,6 @@ Wired from `MainStack` with one call: `RightsRequests(self, "Rights", main=self)
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
@@ -15,19 +14,24 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from infra import names
 from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
+from infra.constructs.state_machines import (
+    STATE_MACHINES,
+    alarm_on_failed_executions,
+    asl_state_machine,
+    logical_id,
+)
 
 if TYPE_CHECKING:
     from infra.main_stack import MainStack
 
-ASL_FILE = Path(__file__).resolve().parents[1] / "statemachines" / "rights_request.asl.json"
+ASL_FILE = STATE_MACHINES / "rights_request.asl.json"
 EXPORT_DAYS = 7  # exports (access / portability) are short-lived: the link expires, then the object
 
 
@@ -75,13 +79,13 @@ class RightsRequests(Construct):
         main.mail.allow_sending(self.workflow_function)
         acknowledge(
             self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-            f"IAM5[Resource::<{self._logical_id(self.exports_bucket)}.Arn>/*]",
+            f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
             "Exports are written, read and erased under per-request keys not known in advance.",
         )
         if documents is not None:
             acknowledge(
                 self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-                f"IAM5[Resource::<{self._logical_id(documents)}.Arn>/*]",
+                f"IAM5[Resource::<{logical_id(documents)}.Arn>/*]",
                 "Erasure deletes a professional's documents, whose keys are only known from the data table.",
             )
 
@@ -115,7 +119,7 @@ class RightsRequests(Construct):
         main.allow_subject_keys(public)
         acknowledge(
             public.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-            f"IAM5[Resource::<{self._logical_id(self.exports_bucket)}.Arn>/exports/*]",
+            f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/exports/*]",
             "The export link reads one per-request object whose key is only known from the data table.",
         )
         for method, path in (
@@ -146,7 +150,7 @@ class RightsRequests(Construct):
         main.mail.allow_sending(admin)
         acknowledge(
             admin.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-            f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:execution:<{self._logical_id(self.state_machine)}.Name>:*]",
+            f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:execution:<{logical_id(self.state_machine)}.Name>:*]",
             "Reading the input of this state machine's executions (the address to write to); executions are named per request.",
         )
         for method, path in (
@@ -173,10 +177,6 @@ class RightsRequests(Construct):
             targets=[targets.LambdaFunction(deadlines, retry_attempts=2)],
         )
         self._alarms()
-
-    def _logical_id(self, construct: IConstruct) -> str:
-        stack = Stack.of(self)
-        return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
 
     def _exports_bucket(self) -> s3.Bucket:
         access_logs = s3.Bucket(
@@ -212,61 +212,21 @@ class RightsRequests(Construct):
         )
 
     def _state_machine(self) -> sfn.StateMachine:
-        log_group = logs.LogGroup(
-            self,
-            "StateMachineLogs",
-            retention=logs.RetentionDays.ONE_YEAR,
-            encryption_key=self.main.functions.log_key,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        machine = sfn.StateMachine(
+        return asl_state_machine(
             self,
             "StateMachine",
+            asl_file=ASL_FILE.name,
+            task_function=self.workflow_function,
+            log_key=self.main.functions.log_key,
             # A fixed name: the inbound-mail stack (another region) starts it by ARN.
-            state_machine_name=names.RIGHTS_STATE_MACHINE,
-            state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_file(str(ASL_FILE)),
-            definition_substitutions={"WorkflowFunctionArn": self.workflow_function.function_arn},
-            # Execution data (the email address) stays out of the logs.
-            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
-            tracing_enabled=True,
+            name=names.RIGHTS_STATE_MACHINE,
             comment="Rights requests: record, verify, act by type, notify recipients, answer, close",
         )
-        self.workflow_function.grant_invoke(machine)
-        acknowledge(
-            machine.role.node.find_child("DefaultPolicy"),
-            "IAM5[Resource::*]",
-            "Log delivery (logs:*LogDelivery, DescribeLogGroups) and X-Ray accept no resource scoping.",
-        )
-        acknowledge(
-            machine.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::<{self._logical_id(self.workflow_function)}.Arn>:*]",
-            "CDK's grant_invoke covers the workflow function's versions and aliases (one function).",
-        )
-        return machine
 
     def _alarms(self) -> None:
         action = cw_actions.SnsAction(self.main.monitoring.topic)
-        failed = cloudwatch.MathExpression(
-            expression="failed + timedout + aborted",
-            using_metrics={
-                "failed": self.state_machine.metric_failed(period=Duration.minutes(5)),
-                "timedout": self.state_machine.metric_timed_out(period=Duration.minutes(5)),
-                "aborted": self.state_machine.metric_aborted(period=Duration.minutes(5)),
-            },
-            label="Rights executions failed, timed out or aborted (needs operator)",
-        )
-        alarms = [
-            failed.create_alarm(
-                self,
-                "ExecutionsFailedAlarm",
-                threshold=1,
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-                alarm_description="A rights request needs an operator (a workflow step failed).",
-            )
-        ]
+        alarm_on_failed_executions(self, self.state_machine, self.main.monitoring.topic, "Rights requests")
+        alarms = []
         for metric_name, description in (
             ("RightsRequestsOverdue", "Rights requests past their due date (Art. 12(3))."),
             ("RightsRequestsDueSoon", "Rights requests due within 7 days."),

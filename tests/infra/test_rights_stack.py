@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from infra.constructs.rights import ASL_FILE
+from infra.constructs.state_machines import STATE_MACHINES
 
 pytestmark = pytest.mark.infra
 ASL = json.loads(ASL_FILE.read_text())
@@ -42,11 +43,20 @@ def test_every_task_of_the_asl_has_retry_and_catch_and_failures_reach_needs_oper
     assert wait["Resource"].endswith(".waitForTaskToken") and "TimeoutSecondsPath" in wait
 
 
-def test_the_deployed_state_machine_is_the_asl_file_with_its_substitutions(template, cdk_out):
-    [machine] = of_type(template, "AWS::StepFunctions::StateMachine").values()
+@pytest.mark.parametrize(
+    ("prefix", "asl_file"), [("Rights", "rights_request.asl.json"), ("Breach", "breach_response.asl.json")]
+)
+def test_each_deployed_state_machine_is_its_asl_file_with_its_substitutions(
+    template, cdk_out, prefix, asl_file
+):
+    [machine] = [
+        m
+        for logical, m in of_type(template, "AWS::StepFunctions::StateMachine").items()
+        if logical.startswith(prefix)
+    ]
     assert machine["StateMachineType"] == "STANDARD"
     deployed = (cdk_out / f"asset.{machine['DefinitionS3Location']['Key']}").read_text()
-    assert json.loads(deployed) == ASL
+    assert json.loads(deployed) == json.loads((STATE_MACHINES / asl_file).read_text())
     assert set(machine["DefinitionSubstitutions"]) == {"WorkflowFunctionArn"}
     assert machine["TracingConfiguration"] == {"Enabled": True}
     logging = machine["LoggingConfiguration"]

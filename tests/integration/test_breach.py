@@ -1,21 +1,32 @@
-"""A breach on the leads of one week (C5-02): exactly those people found, CNIL draft due 72 hours
-after awareness, and once a high risk is confirmed each of them is told."""
+"""Breach response (C5-02), through the operators' routes and the real breach ASL on moto:
+the people concerned found from the data, the CNIL draft due 72 hours after awareness, the
+operator's decision, Art. 34 notices in batches (each person told once), the CNIL submission."""
 
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from jaqe import clock
+from jaqe.errors import TemporarilyUnavailable
+from jaqe.mail import OutboxMailer
+from jaqe.register import PurposeId
+from jaqe.store import retention_fields
 
+from jaqe_dev.stack import LocalStack
 from tests.conftest import load_event
-from tests.integration.seeds import all_items
+from tests.integration.seeds import all_items, table
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
+NOTICE_SUBJECT = "sécurité de vos données"
+INCIDENTS = "/v1/admin/incidents"
 
 
-def quote_at(local, moment: datetime, email: str, trade: str = "plomberie") -> None:
+def quote_at(local: LocalStack, moment: datetime, email: str, trade: str = "plomberie") -> None:
     clock.freeze(moment)
     body = {
         **QUOTE,
@@ -25,7 +36,7 @@ def quote_at(local, moment: datetime, email: str, trade: str = "plomberie") -> N
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
 
 
-def incident(high_risk: bool) -> dict:
+def incident(high_risk: bool = False, **changes: Any) -> dict[str, Any]:
     return {
         "nature": "Export non autorisé de la table des demandes de devis",
         "data_categories": ["identité", "coordonnées", "projet"],
@@ -36,10 +47,11 @@ def incident(high_risk: bool) -> dict:
         "likely_consequences": "Risque d'hameçonnage ciblé",
         "measures_taken": "Accès révoqués, clés changées",
         "high_risk_confirmed": high_risk,
+        **changes,
     }
 
 
-def seed_weeks(local) -> None:
+def seed_weeks(local: LocalStack) -> None:
     quote_at(local, datetime(2026, 3, 1, 12, tzinfo=UTC), "before@example.fr")
     quote_at(local, datetime(2026, 3, 3, 12, tzinfo=UTC), "in1@example.fr")
     quote_at(local, datetime(2026, 3, 7, 12, tzinfo=UTC), "in2@example.fr", trade="toiture")
@@ -47,45 +59,238 @@ def seed_weeks(local) -> None:
     clock.freeze(datetime(2026, 3, 10, 9, tzinfo=UTC))
 
 
+def declare(local: LocalStack, body: dict[str, Any]) -> str:
+    response = local.api.request("POST", INCIDENTS, json_body=body, headers=OPERATOR)
+    assert response.status == 202, response.json()
+    return str(response.json()["incident_id"])
+
+
+def wait_for(
+    local: LocalStack, incident_id: str, status: str, timeout: float = 120, every: float = 0.05
+) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = local.api.request("GET", f"{INCIDENTS}/{incident_id}", headers=OPERATOR).json()
+        if view["status"] == status:
+            return view
+        time.sleep(every)
+    raise AssertionError(f"incident never reached {status}: {view['status']} {view['history']}")
+
+
+def notices(local: LocalStack) -> list[str]:
+    return sorted(e["to"][0] for e in local.outbox() if NOTICE_SUBJECT in e["subject"])
+
+
 def test_c5_02_an_incident_on_one_week_of_leads_finds_exactly_those_people_and_drafts_the_cnil_notice(local):
     seed_weeks(local)
-    before = len(local.outbox())
 
-    response = local.api.request("POST", "/v1/admin/incidents", json_body=incident(False), headers=OPERATOR)
+    incident_id = declare(local, incident())
+    view = wait_for(local, incident_id, "awaiting_decision")
 
-    assert response.status == 201
-    result = response.json()
-    assert result["people_concerned"] == 2 and result["people_notified"] == 0
-    draft = result["cnil_draft"]
-    assert draft["notification_due_by"] == "2026-03-13T08:00:00+00:00"
+    assert view["people_concerned"] == 2 and view["records_concerned"] == 2
+    draft = view["cnil_draft"]
+    assert draft["notification_due_by"] == view["notification_due_by"] == "2026-03-13T08:00:00+00:00"
     for field in (
         "nature_of_breach",
         "categories_of_data",
         "categories_of_people",
+        "approximate_number_of_people",
         "likely_consequences",
         "measures_taken_or_proposed",
         "contact_point",
     ):
         assert draft[field]
-    assert len(local.outbox()) == before
-    [record] = [i for i in all_items(local) if i.get("item_type") == "incident"]
-    assert "example.fr" not in json.dumps(record, default=str)
+    assert notices(local) == []
+    # Accountability without personal data: the record and its batches hold no address.
+    records = [i for i in all_items(local) if str(i["pk"]).startswith("INCIDENT")]
+    assert {r["item_type"] for r in records} >= {"incident", "incident_batch", "incident_decision"}
+    assert "example.fr" not in json.dumps(records, default=str)
+    [batch] = [r for r in records if r["item_type"] == "incident_batch"]
+    assert sorted(p["subject_key"] for p in batch["people"]) == sorted(
+        local.subject_key(e) for e in ("in1@example.fr", "in2@example.fr")
+    )
 
 
-def test_c5_02_once_a_high_risk_is_confirmed_each_person_concerned_is_told(local):
+def test_c5_02_the_cnil_draft_is_exported_for_the_online_form(local):
     seed_weeks(local)
-    before = len(local.outbox())
+    incident_id = declare(local, incident())
+    wait_for(local, incident_id, "awaiting_decision")
 
-    result = local.api.request(
-        "POST", "/v1/admin/incidents", json_body=incident(True), headers=OPERATOR
-    ).json()
+    export = local.api.request("GET", f"{INCIDENTS}/{incident_id}/cnil-notification", headers=OPERATOR).json()
 
-    notices = [e for e in local.outbox()[before:] if "sécurité de vos données" in e["subject"]]
-    assert sorted(e["to"][0] for e in notices) == ["in1@example.fr", "in2@example.fr"]
-    assert result["people_notified"] == 2
+    assert export["notification_due_by"] == "2026-03-13T08:00:00+00:00"
+    text = export["form_text"]
+    for heading in ("Nature de la violation", "Conséquences probables", "Mesures prises ou envisagées"):
+        assert f"## {heading}" in text
+    assert "Nombre approximatif de personnes : 2" in text
 
 
-def test_an_incident_needs_an_operator_and_a_valid_window(local):
-    assert local.api.request("POST", "/v1/admin/incidents", json_body=incident(False)).status == 403
-    bad = {**incident(False), "window_end": "2026-03-01T00:00:00+00:00"}
-    assert local.api.request("POST", "/v1/admin/incidents", json_body=bad, headers=OPERATOR).status == 422
+def test_c5_02_once_the_operator_confirms_a_high_risk_each_person_concerned_is_told_once(local):
+    seed_weeks(local)
+    incident_id = declare(local, incident())
+    wait_for(local, incident_id, "awaiting_decision")
+
+    decided = local.api.request(
+        "POST",
+        f"{INCIDENTS}/{incident_id}/decision",
+        json_body={"high_risk": True, "reason": "Coordonnées et projets exposés"},
+        headers=OPERATOR,
+    )
+
+    assert decided.status == 202
+    view = wait_for(local, incident_id, "closed")
+    assert view["people_notified"] == 2 and view["decision"]["by"] == "dpo"
+    assert notices(local) == ["in1@example.fr", "in2@example.fr"]
+    again = local.api.request(
+        "POST",
+        f"{INCIDENTS}/{incident_id}/decision",
+        json_body={"high_risk": True, "reason": "x"},
+        headers=OPERATOR,
+    )
+    assert again.status == 409 and again.headers["Content-Type"] == "application/problem+json"
+
+
+def test_c5_02_without_a_high_risk_the_incident_closes_and_nobody_is_emailed(local):
+    seed_weeks(local)
+    incident_id = declare(local, incident())
+    wait_for(local, incident_id, "awaiting_decision")
+
+    local.api.request(
+        "POST",
+        f"{INCIDENTS}/{incident_id}/decision",
+        json_body={"high_risk": False, "reason": "Données chiffrées, clé non compromise (art. 34.3 a)"},
+        headers=OPERATOR,
+    )
+
+    view = wait_for(local, incident_id, "closed")
+    assert view["people_notified"] == 0 and view["decision"]["high_risk"] is False
+    assert notices(local) == []
+
+
+def seed_leads(local: LocalStack, count: int, day: str, who: str = "person") -> list[str]:
+    """`count` quote requests received on `day`, written as the quote-request function writes them."""
+    emails = []
+    with table(local).batch_writer() as writer:
+        for n in range(count):
+            email = f"{who}{n:05d}@example.fr"
+            created = f"{day}T10:{n // 60 % 60:02d}:{n % 60:02d}+00:00"
+            clock.freeze(datetime.fromisoformat(created))
+            writer.put_item(
+                Item={
+                    "pk": f"LEAD#{who}{n:05d}",
+                    "sk": "LEAD",
+                    "item_type": "lead",
+                    "contact": {"email": email},
+                    "received_at": created,
+                    "segment": f"plomberie#{day[:7]}",
+                    **retention_fields(PurposeId.QUOTE_MATCHING, f"key-{who}-{n:05d}"),
+                }
+            )
+            emails.append(email)
+    return emails
+
+
+def test_c5_02_an_incident_touching_thousands_of_people_tells_each_of_them_once_in_batches(local):
+    emails = seed_leads(local, 2000, "2026-03-04")
+    outside = seed_leads(local, 3, "2026-03-20", who="later")
+    clock.freeze(datetime(2026, 3, 10, 9, tzinfo=UTC))
+
+    incident_id = declare(local, incident(high_risk=True))
+
+    view = wait_for(local, incident_id, "closed", timeout=600, every=1)
+    assert view["people_concerned"] == 2000 and view["batches"] == 20
+    assert view["people_notified"] == 2000
+    told = notices(local)
+    assert told == sorted(emails)  # each once, nobody outside the window
+    assert not set(told) & set(outside)
+
+
+def test_c5_02_a_batch_that_fails_is_retried_and_goes_on_where_it_stopped(local, monkeypatch):
+    seed_weeks(local)
+    real_send, calls = OutboxMailer.send, []
+
+    def flaky_send(self: OutboxMailer, email: Any) -> None:
+        calls.append(email.to)
+        if len(calls) == 2:  # the second notice fails once: the first one is saved as sent
+            raise TemporarilyUnavailable("SQS indisponible")
+        real_send(self, email)
+
+    monkeypatch.setattr(OutboxMailer, "send", flaky_send)
+
+    incident_id = declare(local, incident(high_risk=True))
+
+    view = wait_for(local, incident_id, "closed")
+    assert view["people_notified"] == 2
+    assert notices(local) == ["in1@example.fr", "in2@example.fr"]
+    assert len(calls) == 3
+
+
+def test_c5_02_the_cnil_submission_is_recorded_and_a_late_one_needs_its_reasons(local):
+    seed_weeks(local)
+    incident_id = declare(local, incident())
+    wait_for(local, incident_id, "awaiting_decision")
+    pending = local.api.request("GET", INCIDENTS, headers=OPERATOR).json()["awaiting_cnil_notification"]
+    assert [i["incident_id"] for i in pending] == [incident_id]
+    path = f"{INCIDENTS}/{incident_id}/cnil-notification"
+    late = {"submitted_at": "2026-03-14T09:00:00+00:00", "reference": "CNIL-2026-0042"}
+
+    refused = local.api.request("POST", path, json_body=late, headers=OPERATOR)
+    recorded = local.api.request(
+        "POST",
+        path,
+        json_body={**late, "delay_reasons": "Périmètre établi le 13 mars au soir"},
+        headers=OPERATOR,
+    )
+
+    assert refused.status == 422 and refused.headers["Content-Type"] == "application/problem+json"
+    assert recorded.status == 200
+    assert recorded.json()["cnil_submission"]["late"] is True
+    assert local.api.request("GET", INCIDENTS, headers=OPERATOR).json()["awaiting_cnil_notification"] == []
+
+
+def test_c5_02_the_hourly_check_counts_cnil_notifications_overdue_and_due_soon(local):
+    seed_weeks(local)
+    declare(local, incident())  # due 2026-03-13 08:00
+    clock.freeze(datetime(2026, 3, 12, 9, tzinfo=UTC))
+    assert local.lambdas.invoke_by_name("breach_workflow", {"step": "check_deadlines"}) == {
+        "overdue": 0,
+        "due_soon": 1,
+    }
+    clock.freeze(datetime(2026, 3, 13, 9, tzinfo=UTC))
+    assert local.lambdas.invoke_by_name("breach_workflow", {"step": "check_deadlines"}) == {
+        "overdue": 1,
+        "due_soon": 0,
+    }
+
+
+def test_c5_02_people_whose_consent_was_recorded_in_the_window_are_found_through_the_consent_ledger(local):
+    seed_weeks(local)
+
+    incident_id = declare(local, incident(store="consents", purposes=["quote_matching"]))
+
+    view = wait_for(local, incident_id, "awaiting_decision")
+    assert view["people_concerned"] == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        (INCIDENTS, incident(window_end="2026-03-01T00:00:00+00:00"), 422),
+        (INCIDENTS, incident(purposes=["quote_matching_typo"]), 422),
+        (INCIDENTS, incident(store="consents", purposes=["server_logs"]), 422),
+        (f"{INCIDENTS}/inc_unknown123", None, 404),
+        (f"{INCIDENTS}/inc_unknown123/decision", {"high_risk": True, "reason": "x"}, 404),
+        (f"{INCIDENTS}/not-an-id", None, 422),
+    ],
+)
+def test_bad_incident_requests_get_a_problem_and_change_nothing(local, path, body, status):
+    method = "GET" if body is None else "POST"
+
+    response = local.api.request(method, path, json_body=body, headers=OPERATOR)
+
+    assert response.status == status and response.headers["Content-Type"] == "application/problem+json"
+    assert not [i for i in all_items(local) if str(i["pk"]).startswith("INCIDENT")]
+
+
+def test_only_operators_may_declare_an_incident(local):
+    assert local.api.request("POST", INCIDENTS, json_body=incident()).status == 403

@@ -25,7 +25,7 @@ class Rights:
         self.local = local
         self.sfn = boto3.client("stepfunctions")
         machines = local.stack.of_type("AWS::StepFunctions::StateMachine")
-        [self.machine_logical_id] = machines
+        [self.machine_logical_id] = [m for m in machines if m.startswith("Rights")]
         self.machine_arn = local.provisioned.names[self.machine_logical_id]
         self.table = boto3.resource("dynamodb").Table(local.data_table)
         self.documents_bucket = ""

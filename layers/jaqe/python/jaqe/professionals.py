@@ -39,6 +39,7 @@ from jaqe.store import (
     Item,
     Store,
     expiry_fields,
+    plain,
     query_before,
     query_professional_index,
     transact_actions,
@@ -565,15 +566,6 @@ def _decode_cursor(cursor: str, pro_id: str) -> dict[str, Any]:
     return key
 
 
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal: JSON wants int or float."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
 def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
     """The leads disclosed to this professional only, newest first."""
     start = _decode_cursor(cursor, pro_id) if cursor else None
@@ -585,7 +577,7 @@ def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> 
         lead = {
             "lead_id": item["lead_id"],
             "disclosed_at": item["disclosed_at"],
-            "shared": {k: _plain(v) for k, v in dict(item.get("shared", {})).items()},
+            "shared": {k: plain(v) for k, v in dict(item.get("shared", {})).items()},
         }
         if "accepted" in item:
             lead["accepted"] = bool(item["accepted"])

@@ -187,6 +187,7 @@ class PurposeId(StrEnum):
     RIGHTS_REQUESTS = "rights_requests"
     CONSENT_PROOFS = "consent_proofs"
     SUPPRESSION_LIST = "suppression_list"
+    INCIDENT_RECORDS = "incident_records"
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,18 @@ PURPOSES: dict[PurposeId, Purpose] = {
             ("identifiant pseudonymisé",),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(Anchor.NONE, None, True, "tant que l'effacement ou l'opposition doit être respecté"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.INCIDENT_RECORDS,
+            "Documentation des violations de données",
+            "Documenter chaque violation de données (art. 33.5 RGPD), notifier la CNIL et informer les "
+            "personnes concernées ; la liste des personnes à informer (identifiants pseudonymisés) "
+            "n'est gardée que le temps de l'information.",
+            ("identifiant pseudonymisé", "description de l'incident", "suivi des notifications"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de la déclaration"),
             ("jaqe_staff", "hosting"),
             in_policy=False,
         ),

@@ -14,10 +14,11 @@ from pydantic import ValidationError
 
 from jaqe.ids import new_id
 from jaqe.inbound import Classification
-from jaqe.rights.intake import Workflows, submit_rights_request
+from jaqe.rights.intake import submit_rights_request
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestIn
 from jaqe.rights.records import RightsRequests
 from jaqe.store import Store
+from jaqe.workflows import Workflows
 
 
 class WorkflowRightsIntake:

@@ -26,6 +26,7 @@ class Settings(BaseModel):
     documents_bucket: str = ""
     exports_bucket: str = ""
     rights_state_machine_arn: str = ""
+    breach_state_machine_arn: str = ""
     mail_queue_url: str = ""
     mail_configuration_set: str = ""
     inbound_bucket: str = ""
@@ -47,6 +48,7 @@ _ENV = {
     "documents_bucket": "DOCUMENTS_BUCKET",
     "exports_bucket": "EXPORTS_BUCKET",
     "rights_state_machine_arn": "RIGHTS_STATE_MACHINE_ARN",
+    "breach_state_machine_arn": "BREACH_STATE_MACHINE_ARN",
     "mail_queue_url": "MAIL_QUEUE_URL",
     "mail_configuration_set": "MAIL_CONFIGURATION_SET",
     "user_pool_id": "USER_POOL_ID",

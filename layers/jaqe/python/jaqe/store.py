@@ -19,12 +19,16 @@ Keys (pk / sk):
   RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
   RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
   SUBJECT#<subject_key>       POST_MORTEM           post-mortem directives
+  INCIDENT#<id>               INCIDENT | BATCH#<n> | DECISION  breach record (no personal data), batches of
+                                                    subject keys to notify, the parked operator decision
+  INCIDENTS#awaiting_cnil     <due_by>#<id>         incidents whose CNIL notification is still due
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -64,6 +68,17 @@ def expiry_fields(expires_at: int | None) -> Item:
     if expires_at is None:
         return {}
     return {"expires_at": expires_at, "expiry_day": datetime.fromtimestamp(expires_at).strftime("%Y-%m-%d")}
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal, at any depth: JSON wants int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | set | tuple):
+        return [plain(v) for v in value]
+    return value
 
 
 def _translate(error: ClientError) -> Exception:
@@ -149,8 +164,10 @@ class Store:
         *,
         append: Mapping[str, list[Any]] | None = None,
         must_exist: bool = True,
+        return_item: bool = True,
     ) -> Item:
-        """Set attributes (None removes one) and append to list attributes of one item, in one write."""
+        """Set attributes (None removes one) and append to list attributes of one item, in one write.
+        Returns the item as written, or {} with `return_item=False` (large items, frequent writes)."""
         names: dict[str, str] = {}
         values: dict[str, Any] = {}
         sets: list[str] = []
@@ -179,9 +196,9 @@ class Store:
                     Key={"pk": pk, "sk": sk},
                     UpdateExpression=" ".join(c for c in clauses if c),
                     ExpressionAttributeNames=names,
-                    ReturnValues="ALL_NEW",
+                    ReturnValues="ALL_NEW" if return_item else "NONE",
                     **extra,
-                )["Attributes"]
+                ).get("Attributes", {})
             )
         except ClientError as error:
             raise _translate(error) from error
@@ -194,13 +211,16 @@ class Store:
         *,
         newest_first: bool = False,
         include_expired: bool = False,
+        created_between: tuple[str, str] | None = None,
     ) -> list[Item]:
+        """Items of one index partition; `created_between` narrows `by_segment` (sorted by `created_at`)."""
         from boto3.dynamodb.conditions import Key
 
+        condition: Any = Key(key_name).eq(key_value)
+        if created_between:
+            condition = condition & Key("created_at").between(*created_between)
         items = self._paginate(
-            IndexName=index,
-            KeyConditionExpression=Key(key_name).eq(key_value),
-            ScanIndexForward=not newest_first,
+            IndexName=index, KeyConditionExpression=condition, ScanIndexForward=not newest_first
         )
         return [i for i in items if include_expired or is_live(i)]
 

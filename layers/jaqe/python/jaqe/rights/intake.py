@@ -7,11 +7,9 @@ verification email; what is found is only looked at after the address is proven.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Callable
-from typing import Any, Protocol
 
-from jaqe import aws, clock
+from jaqe import clock
 from jaqe.errors import Gone, NotFound, TemporarilyUnavailable
 from jaqe.ids import new_id, token_digest
 from jaqe.observability import logger
@@ -19,34 +17,7 @@ from jaqe.rights.exports import ObjectStore
 from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
 from jaqe.rights.records import RightsRequests, request_pk
 from jaqe.store import Store
-
-
-class Workflows(Protocol):
-    def start(self, name: str, payload: dict[str, Any]) -> str: ...
-    def succeed(self, task_token: str, output: dict[str, Any]) -> None: ...
-    def fail(self, task_token: str, error: str, cause: str) -> None: ...
-    def input_of(self, execution_arn: str) -> dict[str, Any]: ...
-
-
-class StepFunctionsWorkflows:
-    def __init__(self, state_machine_arn: str) -> None:
-        self.state_machine_arn = state_machine_arn
-
-    def start(self, name: str, payload: dict[str, Any]) -> str:
-        response = aws.client("stepfunctions").start_execution(
-            stateMachineArn=self.state_machine_arn, name=name, input=json.dumps(payload)
-        )
-        return str(response["executionArn"])
-
-    def succeed(self, task_token: str, output: dict[str, Any]) -> None:
-        aws.client("stepfunctions").send_task_success(taskToken=task_token, output=json.dumps(output))
-
-    def fail(self, task_token: str, error: str, cause: str) -> None:
-        aws.client("stepfunctions").send_task_failure(taskToken=task_token, error=error, cause=cause)
-
-    def input_of(self, execution_arn: str) -> dict[str, Any]:
-        described = aws.client("stepfunctions").describe_execution(executionArn=execution_arn)
-        return dict(json.loads(described["input"]))
+from jaqe.workflows import Workflows
 
 
 def status_url(public_api_url: str, request_id: str, token: str) -> str:

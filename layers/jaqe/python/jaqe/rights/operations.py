@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -11,18 +10,13 @@ from jaqe import clock, templates
 from jaqe.errors import Conflict, NotFound
 from jaqe.mail import Mailer
 from jaqe.observability import logger
-from jaqe.rights.intake import Workflows
 from jaqe.rights.model import RequestStatus, RequestType
 from jaqe.rights.records import RightsRequests, request_pk
-from jaqe.store import Item, Store
+from jaqe.store import Item, Store, plain
 from jaqe.subjects import Subjects
+from jaqe.workflows import Workflows
 
 DUE_SOON = timedelta(days=7)
-
-
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers (Decimal) as JSON numbers."""
-    return json.loads(json.dumps(value, default=lambda d: int(d) if d == int(d) else float(d)))
 
 
 def summary(entry: Item) -> dict[str, Any]:
@@ -67,7 +61,7 @@ class RightsOperations:
             **summary(record),
             "original_due_at": record.get("original_due_at"),
             "extension_months": int(record.get("extension_months", 0)),
-            "history": _plain(record.get("history", [])),
+            "history": plain(record.get("history", [])),
             # What the person asked (corrections, purposes, directives, details), for the operator's
             # decision: read from the execution input, never stored on the record.
             "asked": self.workflows.input_of(str(record["execution_arn"])).get("params", {})
