@@ -49,9 +49,11 @@ format: install
 clean:
 	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache
 
-# Figures for the design's budgets (not in CI): bench/results.json and bench/results.md.
+# Figures for the design's budgets (not in CI): bench/results.json and bench/results.md,
+# then the cost model derived from them (docs/cost-model.md).
 bench: synth
 	$(PY) bench/run.py
+	$(PY) bench/cost_model.py
 
 # More generated cases per route than the CI run of tests/e2e/test_fuzz.py.
 fuzz: layer

@@ -20,6 +20,53 @@ from infra.constructs.retention import Retention
 from infra.constructs.rights import RightsRequests
 from infra.constructs.storage import Storage
 
+# What the functions emit with Powertools (namespace JAQE, dimension service = the function's
+# name), grouped for the dashboard. tests/infra checks every `add_metric` name of functions/ is here.
+APPLICATION_METRICS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Intake (quotes, contact, rights)": {
+        "quote_requests": ("QuoteRequestAccepted", "ProfessionalsMatched"),
+        "contact_messages": ("ContactMessageAccepted",),
+        "rights_requests": ("RightsRequestReceived",),
+    },
+    "Mail": {
+        "mail_sender": ("MailSent", "MailSkippedBlockedAddress"),
+        "mail_feedback": ("AddressesBlocked",),
+        "similar_services": ("SimilarServicesSent",),
+    },
+    "Rights requests": {
+        "rights_workflow": ("RightsRequestClosed", "RightsRequestNeedsOperator"),
+        "rights_deadlines": ("RightsRequestsOverdue", "RightsRequestsDueSoon"),
+    },
+    "Professionals": {
+        "professionals": ("ProfessionalRegistered",),
+        "admin_professionals": ("ProfessionalApproved", "ProfessionalRejected"),
+        "pro_app": ("DocumentUploadRequested", "ProfessionalDelisted"),
+        "insurance_watch": ("ProfessionalsUnlistedForInsurance",),
+    },
+    "Documents checked": {
+        "document_check": ("DocumentAccepted", "DocumentRejected", "DocumentStray", "DocumentGone"),
+    },
+    "Breach response": {
+        "breach_workflow": (
+            "BreachNoticesSent",
+            "IncidentNotificationsOverdue",
+            "IncidentNotificationsDueSoon",
+        ),
+    },
+    "Retention": {
+        "retention_cascade": ("CascadeItemsDeleted", "CascadeObjectsDeleted"),
+        "reconciliation": ("ReconciliationItemsPurged", "ReconciliationOrphanObjectsDeleted"),
+    },
+}
+INBOUND_METRICS = (
+    "InboundDroppedSpamOrVirus",
+    "Inbound_rights_request",
+    "Inbound_triage",
+    "Inbound_unsubscribe",
+    "Inbound_contact",
+    "Inbound_dropped",
+)
+
 
 class MainStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: DeployConfig, **kwargs: Any) -> None:
@@ -27,7 +74,13 @@ class MainStack(Stack):
         require_eu_region(config.region)
         self.config = config
         self.storage = Storage(self, "Storage")
-        self.monitoring = Monitoring(self, "Monitoring", key=self.storage.key, alarm_email=config.alarm_email)
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            key=self.storage.key,
+            alarm_email=config.alarm_email,
+            dashboard_name="jaqe-flows",
+        )
         self.mail = Mail(
             self, "Mail", mail_domain=config.mail_domain, storage=self.storage, monitoring=self.monitoring
         )
@@ -49,6 +102,7 @@ class MainStack(Stack):
                 **self.mail.environment(),
             },
         )
+        self.monitoring.watch_functions(self.functions)
         self.api = PublicApi(
             self, "Api", functions=self.functions, allowed_origins=[config.site_url, *config.partner_origins]
         )
@@ -74,6 +128,24 @@ class MainStack(Stack):
         self.professionals.allow_document_purge(self.retention.reconciliation)
         self.rights = RightsRequests(self, "Rights", main=self, documents_bucket=self.professionals.documents)
         self.breach = BreachResponse(self, "Breach", main=self)
+        self._dashboard()
+
+    def _dashboard(self) -> None:
+        """What the flows dashboard shows besides functions and DLQs (added as they are made).
+        A further state machine is one call: `self.monitoring.add_state_machine(name, machine)`."""
+        self.monitoring.add_api(self.api.rest_api)
+        self.monitoring.add_queue("mail outbox", self.mail.queue)
+        self.monitoring.add_dead_letter_queue("ProfessionalsAsyncFailures", self.professionals.failures)
+        self.monitoring.add_table("data", self.storage.table)
+        self.monitoring.add_table("idempotency", self.storage.idempotency_table)
+        self.monitoring.add_state_machine("Rights requests", self.rights.state_machine)
+        self.monitoring.add_state_machine("Breach response", self.breach.state_machine)
+        self.monitoring.add_custom_metrics(APPLICATION_METRICS)
+        # The inbound-mail stack's function runs where SES receives mail.
+        self.monitoring.add_custom_metrics(
+            {f"Inbound mail ({self.config.inbound_mail_region})": {"inbound_mail": INBOUND_METRICS}},
+            region=self.config.inbound_mail_region,
+        )
 
     def _allow_idempotency(self, function: lambda_.Function) -> None:
         allow(

@@ -6,6 +6,7 @@ No Docker: code is the folder as it is (`Code.from_asset`), the domain package i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
@@ -60,6 +61,8 @@ class Functions(Construct):
             ),
         ]
         self.all: dict[str, lambda_.Function] = {}
+        # Called with (name, function) for each function made from now on (the dashboard).
+        self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
     def log_group(self, construct_id: str) -> logs.LogGroup:
         return logs.LogGroup(
@@ -116,6 +119,8 @@ class Functions(Construct):
             "statement of this role names its resources.",
         )
         self.all[name] = function
+        for listener in self.on_create:
+            listener(name, function)
         return function
 
 

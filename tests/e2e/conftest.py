@@ -21,8 +21,10 @@ import pytest
 
 from infra.app import ROOT
 
-# What the session's server logged, for the tests that read it.
+# What the session's local servers printed (every server the e2e tests start, in order), and
+# every body the tests sent them: tests/e2e/test_server_logs.py checks one against the other.
 SERVER_LOG: list[str] = []
+SUBMITTED: list[Any] = []
 
 
 def free_port() -> int:
@@ -39,6 +41,8 @@ class Client:
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> tuple[int, Any]:
         data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else None
+        if body is not None:
+            SUBMITTED.append(body)
         request = urllib.request.Request(  # noqa: S310 - loopback only
             self.base + path,
             data=data,
@@ -64,6 +68,12 @@ def start_server(port: int) -> subprocess.Popen[str]:
     )
 
 
+def follow_log(process: subprocess.Popen[str]) -> None:
+    """Once the server has printed its banner (demo logins), keep reading what it logs into
+    SERVER_LOG; reading also keeps a full pipe from blocking the server."""
+    threading.Thread(target=lambda: SERVER_LOG.extend(process.stdout or []), daemon=True).start()
+
+
 @contextmanager
 def running_server() -> Iterator[tuple[Client, subprocess.Popen[str]]]:
     port = free_port()
@@ -75,9 +85,7 @@ def running_server() -> Iterator[tuple[Client, subprocess.Popen[str]]]:
             break
         if time.monotonic() > deadline:
             break
-    # Keep reading the server's log, or a full pipe would block it.
-    SERVER_LOG.clear()
-    threading.Thread(target=lambda: SERVER_LOG.extend(process.stdout or []), daemon=True).start()
+    follow_log(process)
     try:
         yield Client(f"http://127.0.0.1:{port}"), process
     finally:

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from jaqe_dev.seed_professionals import SEED_PASSWORD
-from tests.e2e.conftest import Client, free_port, start_server
+from tests.e2e.conftest import Client, follow_log, free_port, start_server
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
@@ -31,6 +31,7 @@ def client(cdk_out: Path) -> Iterator[Client]:
         if "Stop with Ctrl-C" in line or time.monotonic() > deadline:
             break
     assert any("/_local/login" in line and SEED_PASSWORD in line for line in printed), printed
+    follow_log(process)
     yield Client(f"http://127.0.0.1:{port}")
     process.send_signal(signal.SIGINT)
     process.wait(timeout=30)

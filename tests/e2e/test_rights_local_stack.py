@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import Client, free_port, start_server
+from tests.e2e.conftest import Client, follow_log, free_port, start_server
 
 EMAIL = "sacha.local@example.fr"
 
@@ -25,6 +25,7 @@ def server(cdk_out: Path) -> Iterator[Client]:
     for line in process.stdout:
         if f"http://127.0.0.1:{port}" in line or time.monotonic() > deadline:
             break
+    follow_log(process)
     yield Client(f"http://127.0.0.1:{port}")
     if process.poll() is None:
         process.send_signal(signal.SIGINT)

@@ -1,0 +1,292 @@
+"""Monthly AWS cost of the main stack, from the figures `bench/run.py` measured (bench/results.json)
+and the price table below. Writes docs/cost-model.md; `make bench` runs it after the measurements.
+
+Every per-request count comes from results.json; what is not measured is an assumption, named
+in ASSUMPTIONS and printed in the document.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+TEMPLATE = ROOT / "cdk.out" / "JaqeMain.template.json"
+DOC = ROOT / "docs" / "cost-model.md"
+DAYS = 30
+
+# On-demand prices, Europe (Paris) eu-west-3, USD, free tiers ignored. Taken from the AWS price
+# pages as known in 2025-11 (not fetched from this machine): check them before quoting a budget.
+PRICES_DATE = "2025-11"
+PRICES: dict[str, tuple[float, str]] = {
+    "apigw_rest_per_million": (3.70, "API Gateway REST API, per million requests (first 333 M)"),
+    "waf_web_acl_month": (5.00, "WAF web ACL, per month"),
+    "waf_rule_month": (1.00, "WAF rule or managed rule group, per month"),
+    "waf_per_million": (0.60, "WAF, per million requests inspected"),
+    "lambda_per_million": (0.20, "Lambda requests, per million"),
+    "lambda_gb_second_x86": (0.0000166667, "Lambda duration x86_64, per GB-second"),
+    "ddb_write_per_million": (0.7338, "DynamoDB on-demand, per million write request units"),
+    "ddb_read_per_million": (0.1468, "DynamoDB on-demand, per million read request units"),
+    "ddb_storage_gb_month": (0.2975, "DynamoDB standard storage, per GB-month"),
+    "ddb_pitr_gb_month": (0.238, "DynamoDB point-in-time recovery, per GB-month"),
+    "sqs_per_million": (0.40, "SQS standard, per million requests (64 KB chunks)"),
+    "ses_per_thousand": (0.10, "SES outbound email, per 1,000"),
+    "sfn_per_thousand_transitions": (0.025, "Step Functions Standard, per 1,000 state transitions"),
+    "kms_key_month": (1.00, "KMS customer managed key, per month"),
+    "kms_per_10k": (0.03, "KMS requests, per 10,000"),
+    "secrets_month": (0.40, "Secrets Manager secret, per month"),
+    "secrets_per_10k": (0.05, "Secrets Manager API calls, per 10,000"),
+    "cw_logs_ingest_gb": (0.53, "CloudWatch Logs ingestion, per GB"),
+    "cw_logs_store_gb_month": (0.0315, "CloudWatch Logs storage, per GB-month"),
+    "cw_alarm_month": (0.10, "CloudWatch standard alarm, per month"),
+    "cw_dashboard_month": (3.00, "CloudWatch dashboard, per month"),
+    "cw_custom_metric_month": (0.30, "CloudWatch custom metric, per metric-month (first 10,000)"),
+    "xray_per_million_traces": (5.00, "X-Ray traces recorded, per million"),
+    "cognito_mau": (0.015, "Cognito user pool (Essentials), per monthly active user"),
+    "s3_put_per_thousand": (0.0053, "S3 PUT/POST, per 1,000"),
+}
+
+VOLUME = {"quotes_per_day": 10_000, "professionals": 200, "rights_requests_per_month": 100}
+ASSUMPTIONS: dict[str, tuple[float, str]] = {
+    "api_calls_per_quote": (
+        3,
+        "API requests per quote request: GET /v1/trades, POST /v1/cookie-consents, POST /v1/quote-requests",
+    ),
+    "pro_api_calls_per_month": (
+        300,
+        "API requests per professional a month (leads list, profile, documents: ~15 sessions x 20 calls)",
+    ),
+    "pro_call_ms": (
+        60,
+        "in-process duration of a professionals' app call, ms (a quote request's handler measured ~40)",
+    ),
+    "pro_call_read_units": (4, "read units per professionals' app call (one Query page of leads)"),
+    "cold_start_share": (0.02, "share of invocations that are cold starts (INIT billed since 2025-08)"),
+    "cold_start_ms": (
+        800,
+        "INIT duration of a cold start, ms (imports measured by the cold-start bench are ~0.3 s locally)",
+    ),
+    "log_bytes_per_invocation": (
+        1500,
+        "CloudWatch Logs bytes per invocation (platform lines + Powertools records)",
+    ),
+    "sqs_requests_per_message": (
+        3,
+        "SQS requests per outbox message: send, receive (batched, counted per message), delete",
+    ),
+    "sqs_idle_polls_per_month": (
+        5 * 3 * 60 * 24 * DAYS,
+        "SQS empty receives of the mail sender's event source (5 pollers, 20 s long polls)",
+    ),
+    "kms_requests_per_month": (
+        50_000,
+        "KMS requests made by DynamoDB, SQS, Secrets Manager and Logs for the code (data keys cached 5 min)",
+    ),
+    "stored_gb": (5, "DynamoDB data (three years of leads, consents, disclosures), GB"),
+    "workflow_invocations_per_transition": (
+        0.8,
+        "rights workflow Lambda invocations per state transition (Task states)",
+    ),
+}
+
+
+def template_memory_mb(service: str) -> int:
+    template = json.loads(TEMPLATE.read_text())
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        if (
+            resource["Type"] == "AWS::Lambda::Function"
+            and props.get("Environment", {}).get("Variables", {}).get("POWERTOOLS_SERVICE_NAME") == service
+        ):
+            assert props.get("Architectures", ["x86_64"]) == ["x86_64"], "price table is for x86_64"
+            return int(props["MemorySize"])
+    raise LookupError(service)
+
+
+def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[str, float]]:
+    p = {k: v for k, (v, _) in PRICES.items()}
+    a = {k: v for k, (v, _) in ASSUMPTIONS.items()}
+    quote = results["quote_request_counts"]
+    quotes = VOLUME["quotes_per_day"] * DAYS
+    transitions = results["rights_transitions"]["by_path"]
+    automatic = [
+        v["transitions"] for k, v in transitions.items() if not k.startswith(("rectification", "unverified"))
+    ]
+    per_rights = max(automatic)  # every automatic type measured the same; the worst case is taken
+    pro_calls = VOLUME["professionals"] * a["pro_api_calls_per_month"]
+    api_requests = quotes * a["api_calls_per_quote"] + pro_calls
+
+    # Lambda: the measured invocations of a quote request (the cascade's, filtered out by AWS, excluded),
+    # the two other API calls of the visit (as short as the quote handler), the professionals' calls.
+    invocations = {k: v for k, v in quote["lambda_invocations"].items() if k != "retention_cascade"}
+    gb_seconds = 0.0
+    count = 0.0
+    for service, per_quote in invocations.items():
+        seconds = quote["lambda_ms_p50"][service] / 1000
+        gb_seconds += quotes * per_quote * seconds * template_memory_mb(service) / 1024
+        count += quotes * per_quote
+    other_calls = quotes * (a["api_calls_per_quote"] - 1) + pro_calls
+    gb_seconds += other_calls * a["pro_call_ms"] / 1000 * 512 / 1024
+    rights_invocations = (
+        VOLUME["rights_requests_per_month"] * per_rights * a["workflow_invocations_per_transition"]
+    )
+    count += other_calls + rights_invocations
+    gb_seconds += count * a["cold_start_share"] * a["cold_start_ms"] / 1000 * 512 / 1024
+
+    writes = quotes * quote["dynamodb_write_units"]
+    reads = quotes * quote["dynamodb_read_units"] + pro_calls * a["pro_call_read_units"]
+    sqs_requests = (
+        quotes * quote["sqs_messages_sent"] * a["sqs_requests_per_message"] + a["sqs_idle_polls_per_month"]
+    )
+    emails = quotes * quote["ses_emails"] + VOLUME["rights_requests_per_month"] * 3
+    log_gb = count * a["log_bytes_per_invocation"] / 1e9
+    template = json.loads(TEMPLATE.read_text())["Resources"].values()
+    alarms = sum(1 for r in template if r["Type"] == "AWS::CloudWatch::Alarm")
+    keys = sum(1 for r in template if r["Type"] == "AWS::KMS::Key")
+    waf_rules = sum(len(r["Properties"]["Rules"]) for r in template if r["Type"] == "AWS::WAFv2::WebACL")
+    metrics = 30  # custom metrics (names x service) the dashboard lists
+
+    lines = [
+        (
+            "API Gateway REST",
+            api_requests / 1e6 * p["apigw_rest_per_million"],
+            f"{api_requests:,.0f} requests",
+        ),
+        (
+            "WAF",
+            p["waf_web_acl_month"]
+            + waf_rules * p["waf_rule_month"]
+            + api_requests / 1e6 * p["waf_per_million"],
+            f"1 web ACL, {waf_rules} rules, {api_requests:,.0f} requests",
+        ),
+        ("Lambda requests", count / 1e6 * p["lambda_per_million"], f"{count:,.0f} invocations"),
+        ("Lambda duration (x86_64)", gb_seconds * p["lambda_gb_second_x86"], f"{gb_seconds:,.0f} GB-s"),
+        ("DynamoDB writes", writes / 1e6 * p["ddb_write_per_million"], f"{writes:,.0f} WRU"),
+        ("DynamoDB reads", reads / 1e6 * p["ddb_read_per_million"], f"{reads:,.0f} RRU"),
+        (
+            "DynamoDB storage + PITR",
+            a["stored_gb"] * (p["ddb_storage_gb_month"] + p["ddb_pitr_gb_month"]),
+            f"{a['stored_gb']:.0f} GB",
+        ),
+        ("SQS", sqs_requests / 1e6 * p["sqs_per_million"], f"{sqs_requests:,.0f} requests"),
+        ("SES", emails / 1000 * p["ses_per_thousand"], f"{emails:,.0f} emails"),
+        (
+            "Step Functions",
+            VOLUME["rights_requests_per_month"] * per_rights / 1000 * p["sfn_per_thousand_transitions"],
+            f"{VOLUME['rights_requests_per_month'] * per_rights:,} transitions",
+        ),
+        (
+            "KMS",
+            keys * p["kms_key_month"] + a["kms_requests_per_month"] / 1e4 * p["kms_per_10k"],
+            f"{keys} keys, {a['kms_requests_per_month']:,.0f} requests",
+        ),
+        (
+            "Secrets Manager",
+            p["secrets_month"] + count * 0.01 / 1e4 * p["secrets_per_10k"],
+            "1 secret, cached per container",
+        ),
+        (
+            "CloudWatch Logs",
+            log_gb * (p["cw_logs_ingest_gb"] + 12 * p["cw_logs_store_gb_month"]),
+            f"{log_gb:,.1f} GB a month, kept a year",
+        ),
+        (
+            "CloudWatch alarms, dashboard, metrics",
+            alarms * p["cw_alarm_month"] + p["cw_dashboard_month"] + metrics * p["cw_custom_metric_month"],
+            f"{alarms} alarms, 1 dashboard, ~{metrics} custom metrics",
+        ),
+        (
+            "X-Ray",
+            (quotes + pro_calls) / 1e6 * p["xray_per_million_traces"],
+            "one trace per API request chain",
+        ),
+        ("Cognito", VOLUME["professionals"] * p["cognito_mau"], f"{VOLUME['professionals']} MAU"),
+        (
+            "S3",
+            quote["s3_objects_written"] * quotes / 1000 * p["s3_put_per_thousand"] + 0.5,
+            "documents, exports (small)",
+        ),
+    ]
+    figures = {
+        "quotes": quotes,
+        "per_rights": per_rights,
+        "writes_per_quote": quote["dynamodb_write_units"],
+        "reads_per_quote": quote["dynamodb_read_units"],
+    }
+    return lines, figures
+
+
+def render(results: dict[str, Any]) -> str:
+    lines, figures = model(results)
+    total = sum(cost for _, cost, _ in lines)
+    ranked = sorted(lines, key=lambda line: -line[1])
+    quote = results["quote_request_counts"]
+    out = [
+        "# Cost model (generated by `bench/cost_model.py`; do not edit by hand)",
+        "",
+        f"Monthly AWS cost of the main stack in eu-west-3 (Paris) for {VOLUME['quotes_per_day']:,} quote "
+        f"requests a day ({figures['quotes']:,} a month), {VOLUME['professionals']} professionals and "
+        f"{VOLUME['rights_requests_per_month']} rights requests a month. On-demand prices, free tiers ignored.",
+        "The per-request counts are measured by `make bench` (`bench/results.json`) on the local stack,",
+        "which runs the deployed code and the real state machine on moto; the rest are assumptions, listed below.",
+        "",
+        f"**Total: about ${total:,.0f} a month.** Dominant items: "
+        + ", ".join(f"{name} (${cost:,.0f}, {cost / total:.0%})" for name, cost, _ in ranked[:3])
+        + ".",
+        "",
+        "| item | $ / month | volume |",
+        "|---|---:|---|",
+        *(f"| {name} | {cost:,.2f} | {volume} |" for name, cost, volume in ranked),
+        f"| **total** | **{total:,.2f}** | |",
+        "",
+        "## Measured per quote request (bench/results.json `quote_request_counts`)",
+        "",
+        "| what | per quote request |",
+        "|---|---|",
+        *(
+            f"| Lambda `{k}` invocations | {v} (p50 {quote['lambda_ms_p50'][k]} ms in-process) |"
+            for k, v in quote["lambda_invocations"].items()
+        ),
+        *(f"| `{k}` calls by functions | {v} |" for k, v in quote["aws_calls"].items()),
+        f"| DynamoDB write request units | {quote['dynamodb_write_units']} |",
+        f"| DynamoDB read request units | {quote['dynamodb_read_units']} |",
+        f"| SQS messages sent (outbox) | {quote['sqs_messages_sent']} |",
+        f"| SES emails | {quote['ses_emails']} |",
+        f"| S3 objects written | {quote['s3_objects_written']} |",
+        f"| KMS calls by the code | {quote['kms_calls']} |",
+        "",
+        f"With {quote['matched_professionals']} professionals matched: one email to each and one to the consumer. "
+        "`retention_cascade` runs on every stream record locally; in AWS its `eventName = REMOVE` filter drops "
+        "inserts and updates before any invocation, so it is left out of the cost. Request units are computed "
+        "from the JSON wire size of each item (an upper bound of DynamoDB's item size), doubled for transactions, "
+        "plus one write per global secondary index the item enters; reads are eventually consistent.",
+        "",
+        f"Rights requests: {figures['per_rights']} state transitions each (measured, bench/results.json "
+        "`rights_transitions`).",
+        "",
+        "## Assumptions (not measured)",
+        "",
+        *(f"- {text}: {value:,}" for value, text in ASSUMPTIONS.values()),
+        "- Lambda memory: from the synthesised template (`MemorySize`), x86_64 as `infra/constructs/functions.py` sets it.",
+        "- Lambda duration: the measured in-process duration against moto (moto's answers stand in for the network "
+        "round trips to DynamoDB, SQS and SES); billed in 1 ms steps.",
+        "",
+        f"## Prices (eu-west-3, on-demand, USD, as of {PRICES_DATE}; re-check before quoting)",
+        "",
+        "| price | USD |",
+        "|---|---:|",
+        *(f"| {text} | {value} |" for value, text in PRICES.values()),
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main() -> None:
+    DOC.write_text(render(json.loads(RESULTS.read_text())))
+    print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
