@@ -662,3 +662,37 @@ def test_an_upload_that_no_document_request_announced_is_deleted(local):
         s3.put_object(Bucket=bucket(local), Key=key, Body=PDF)  # the notification runs the check
 
         assert s3.list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []) == []
+
+
+def test_c3_07_a_delisted_professionals_interventions_join_the_archive_without_the_consumers_data(local):
+    """Interventions follow the professional's rule (listing + 5 years); the consumer's lead keeps its own
+    3 years after last contact, so the archive records the activity, not the person."""
+    clock.freeze(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    pro_id, auth = approved_professional(local)
+    quote = load_event("quote_requests/post_valid.json")
+    assert local.api.request("POST", "/v1/quote-requests", body=quote["body"]).status == 201
+    [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
+    local.api.request("POST", f"/v1/pro/me/leads/{lead['lead_id']}/accept", headers=auth)
+    delisted_at = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    clock.freeze(delisted_at)
+
+    assert local.api.request("POST", "/v1/pro/me/delist", headers=auth).status == 200
+
+    [intervention] = [i for i in items(local) if i["sk"].startswith("INTERVENTION#")]
+    assert intervention["pk"] == f"PRO#{pro_id}" and intervention["lead_id"] == lead["lead_id"]
+    assert intervention["accepted"] is True and intervention["departement"] == "34"
+    assert int(intervention["expires_at"]) == int(add_period(delisted_at, Period(years=5)).timestamp())
+    consumer = json.loads(quote["body"])["contact"]
+    assert not {consumer["email"], consumer["last_name"], consumer["phone"]} & set(
+        str(v) for v in intervention.values()
+    )
+
+    def held() -> set[str]:
+        return {
+            i["sk"].split("#")[0] for i in items(local) if int(i.get("expires_at", 2**40)) > clock.epoch()
+        }
+
+    clock.freeze(datetime(2029, 11, 21, tzinfo=UTC))  # 3 years and a day after the quote request
+    assert {"LEAD", "DISCLOSURE"}.isdisjoint(held()) and "INTERVENTION" in held()
+    clock.freeze(delisted_at + timedelta(days=5 * 366))
+    assert "INTERVENTION" not in held()

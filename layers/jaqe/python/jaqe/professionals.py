@@ -53,7 +53,7 @@ from jaqe.templates import (
     professional_rejected,
 )
 from jaqe.trades import check_trade
-from jaqe.validation import Email, FrenchPhone, Name, PolicyVersion, ShortText, bounded
+from jaqe.validation import Email, FrenchPhone, Name, PolicyVersion, ShortText, bounded, departement_of
 
 MAX_TRADES = 4
 MAX_AREAS = 20
@@ -501,6 +501,7 @@ def delist(store: Store, mailer: Mailer, logins: Logins, pro_id: str) -> dict[st
     after.update(archive_expiry(now))
     release_siret = {"Delete": {"Key": {"pk": f"SIRET#{before['siret']}", "sk": "SIRET"}}}
     _save(store, before, after, [release_siret])
+    archive_interventions(store, pro_id, before["subject_key"], archive_expiry(now))
     logins.delete(before["contact"]["email"])
     archive_until = _from_epoch(int(after["expires_at"])).date().isoformat()
     logger.info("professional delisted", extra={"pro_id": pro_id, "expires_at": after["expires_at"]})
@@ -511,6 +512,38 @@ def delist(store: Store, mailer: Mailer, logins: Logins, pro_id: str) -> dict[st
         "delisted_at": after["delisted_at"],
         "archive_expires_at": _from_epoch(int(after["expires_at"])).isoformat(),
     }
+
+
+def archive_interventions(store: Store, pro_id: str, subject_key: str, expiry: Item) -> int:
+    """C3-05, C3-07: the professional's interventions (leads received, quotes accepted) join the
+    archive for the listing + 5 years. The consumer's own data keeps its 3-year rule: an
+    intervention records the professional's activity (trade, departement, dates), not the consumer."""
+    archived, cursor = 0, None
+    while True:
+        disclosures, cursor = query_professional_index(store, pro_id, limit=100, start_key=cursor)
+        for disclosure in disclosures:
+            if disclosure.get("item_type") != "disclosure" or disclosure.get("pro_id") != pro_id:
+                continue
+            shared = disclosure["shared"]
+            store.put(
+                {
+                    "pk": profile_pk(pro_id),
+                    "sk": f"INTERVENTION#{disclosure['lead_id']}",
+                    "item_type": "intervention",
+                    "lead_id": disclosure["lead_id"],
+                    "trade": shared["trade"],
+                    "departement": departement_of(str(shared["postcode"])),
+                    "disclosed_at": disclosure["disclosed_at"],
+                    "accepted": bool(disclosure.get("accepted")),
+                    "accepted_at": disclosure.get("accepted_at"),
+                    "purpose": PurposeId.PROFESSIONAL_LISTING.value,
+                    "subject_key": subject_key,
+                    **expiry,
+                }
+            )
+            archived += 1
+        if cursor is None:
+            return archived
 
 
 def record_insurance(store: Store, pro_id: str, valid_until: str, extra: list[dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ Keys (pk / sk):
   LEAD#<id>                   LEAD                  quote request (project + contact)
   LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
   PRO#<id>                    PROFILE               professional profile
+  PRO#<id>                    INTERVENTION#<lead>   a delisted professional's intervention (archive, no consumer data)
   LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
   RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
   RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
