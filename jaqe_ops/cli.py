@@ -112,6 +112,7 @@ def aws_session(profile: str | None) -> Any:
     import boto3
     from botocore.exceptions import BotoCoreError, ProfileNotFound
 
+    profile = profile or os.environ.get("AWS_PROFILE") or None
     try:
         session = boto3.Session(profile_name=profile)
         credentials = session.get_credentials()
@@ -158,7 +159,10 @@ def transport_for(args: argparse.Namespace) -> Transport:
         check_region(args.region)
     if local:
         if args.profile:
-            aws_session(args.profile)  # a wrong profile is an error even against the local stack
+            raise CliError(
+                f"--profile is for a deployed stack, but --api is the local stack ({args.api}): "
+                "give --api https://... (or JAQE_API) too"
+            )
         return http_transport(args.api, args.operator, sign=False, region=args.region or DEFAULT_REGION)
     session = aws_session(args.profile)
     region = check_region(
@@ -643,8 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--profile",
-        default=os.environ.get("AWS_PROFILE"),
-        help="AWS profile whose credentials sign requests to a deployed stack (default: $AWS_PROFILE)",
+        help="AWS profile whose credentials sign requests to a deployed stack (default: $AWS_PROFILE, "
+        "then the default credentials)",
     )
     parser.add_argument(
         "--region",

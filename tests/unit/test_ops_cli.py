@@ -106,9 +106,15 @@ def test_an_unknown_profile_is_one_line_naming_it(aws_config, capsys):
     assert "AWS profile 'nope' not found" in err and "Traceback" not in err
 
 
-def test_an_unknown_profile_is_refused_against_the_local_stack_too(aws_config, capsys):
-    assert main(["--profile", "nope", "deadlines"]) == 2
-    assert "'nope' not found" in capsys.readouterr().err
+def test_a_profile_without_a_deployed_api_is_refused_rather_than_silently_using_the_local_stack(capsys):
+    assert main(["--profile", "prod", "deadlines"]) == 2
+    assert "--profile is for a deployed stack" in capsys.readouterr().err
+
+
+def test_aws_profile_from_the_environment_is_used_for_a_deployed_stack(aws_config, monkeypatch, capsys):
+    monkeypatch.setenv("AWS_PROFILE", "nope")
+    assert main(deployed("list")) == 2
+    assert "'nope'" in capsys.readouterr().err
 
 
 def test_a_profile_without_credentials_is_one_line(aws_config, capsys):
