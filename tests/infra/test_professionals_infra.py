@@ -123,3 +123,13 @@ def test_professional_functions_get_least_privilege(template):
     assert "dynamodb:Scan" not in admin
     for role in (check, app, registration, admin):
         assert not any(a.endswith("*") for a in role)
+
+
+def test_c4_01_every_operator_route_needs_iam(template):
+    admin = {
+        key: m
+        for key, m in methods(template).items()
+        if key[1].startswith("/v1/admin") and key[0] != "OPTIONS"
+    }
+    assert ("GET", "/v1/admin/retention-report") in admin and ("GET", "/v1/admin/professionals") in admin
+    assert {key: m["AuthorizationType"] for key, m in admin.items()} == dict.fromkeys(admin, "AWS_IAM")
