@@ -121,7 +121,12 @@ class MainStack(Stack):
         )
         self._operator_exports()
         self.retention = Retention(
-            self, "Retention", storage=self.storage, functions=self.functions, monitoring=self.monitoring
+            self,
+            "Retention",
+            storage=self.storage,
+            functions=self.functions,
+            monitoring=self.monitoring,
+            api=self.api,
         )
         # Archived documents go with their owner: the cascade and reconciliation purge the bucket.
         self.professionals.allow_document_purge(self.retention.cascade)

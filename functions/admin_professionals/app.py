@@ -1,9 +1,9 @@
-"""Operators (IAM-authorised, C4-01): approve or reject a professional."""
+"""Operators (IAM-authorised, C4-01): list professionals by status, approve or reject one."""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe import professionals
 from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.mail import OutboxMailer
@@ -15,6 +15,17 @@ app = create_app()
 
 def operator() -> str:
     return operator_of(app)
+
+
+@app.get("/v1/admin/professionals")
+def list_professionals(
+    status: Annotated[professionals.Status, Query()] = professionals.Status.PENDING_REVIEW,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response[Any]:
+    """Profiles by status (default: awaiting review), oldest first; `next_cursor` continues."""
+    operator()
+    return json_response(200, professionals.list_by_status(Store(), status, limit=limit, cursor=cursor))
 
 
 @app.post("/v1/admin/professionals/<id>/approve")

@@ -275,7 +275,10 @@ class Professionals(Construct):
     def _admin(self, environment: dict[str, str]) -> None:
         function = self._create("admin_professionals", environment)
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        # The review queue: profiles by status (segment `professional#<status>`).
+        allow(function, ["dynamodb:Query"], [f"{self.table_arn}/index/by_segment"])
         self.allow_mail(function)
+        self.api.operator_route("GET", "/v1/admin/professionals", function)
         for action in ("approve", "reject"):
             self.api.operator_route("POST", f"/v1/admin/professionals/{{id}}/{action}", function)
 

@@ -10,7 +10,8 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
 
-from infra.constructs.functions import Functions, allow
+from infra.constructs.api import PublicApi
+from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
 from infra.constructs.storage import Storage
@@ -25,6 +26,7 @@ class Retention(Construct):
         storage: Storage,
         functions: Functions,
         monitoring: Monitoring,
+        api: PublicApi,
     ) -> None:
         super().__init__(scope, construct_id)
         table = storage.table
@@ -97,3 +99,11 @@ class Retention(Construct):
                 f"IAM5[Action::{wildcard}]",
                 "Sending failed batches to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
             )
+
+        # The operators' report: keys through by_expiry, then only the `purpose` attribute
+        # (BatchGetItem with a projection) and the reconciliation watermark (GetItem).
+        self.report = functions.create("admin_retention", timeout_seconds=60)
+        allow(self.report, ["dynamodb:GetItem", "dynamodb:BatchGetItem"], [table.table_arn])
+        allow(self.report, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
+        allow_key(self.report, storage.key)
+        api.operator_route("GET", "/v1/admin/retention-report", self.report)

@@ -77,6 +77,7 @@ def test_c4_01_pro_routes_need_cognito_and_admin_routes_need_iam(template):
         assert routes[(method, path)]["AuthorizationType"] == "COGNITO_USER_POOLS"
     for action in ("approve", "reject"):
         assert routes[("POST", f"/v1/admin/professionals/{{id}}/{action}")]["AuthorizationType"] == "AWS_IAM"
+    assert routes[("GET", "/v1/admin/professionals")]["AuthorizationType"] == "AWS_IAM"
     assert routes[("POST", "/v1/professionals")]["AuthorizationType"] == "NONE"
 
 
@@ -116,5 +117,19 @@ def test_professional_functions_get_least_privilege(template):
     assert not any(a.startswith("s3:") for a in registration)
     admin = grants(template, "FunctionsAdminProfessionalsRole")
     assert not any(a.startswith(("s3:", "cognito-idp:")) for a in admin)
+    # The review queue is read through the segment index only (no Scan, no other index).
+    indexes = {t for t in admin["dynamodb:Query"] if "/index/" in t}
+    assert len(indexes) == 1 and "/index/by_segment" in indexes.pop()
+    assert "dynamodb:Scan" not in admin
     for role in (check, app, registration, admin):
         assert not any(a.endswith("*") for a in role)
+
+
+def test_c4_01_every_operator_route_needs_iam(template):
+    admin = {
+        key: m
+        for key, m in methods(template).items()
+        if key[1].startswith("/v1/admin") and key[0] != "OPTIONS"
+    }
+    assert ("GET", "/v1/admin/retention-report") in admin and ("GET", "/v1/admin/professionals") in admin
+    assert {key: m["AuthorizationType"] for key, m in admin.items()} == dict.fromkeys(admin, "AWS_IAM")

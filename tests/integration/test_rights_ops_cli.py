@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from jaqe import clock
 
 from jaqe_ops.cli import build_parser, main
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
-from tests.workflow.seeds import PERSON, seed_person
+from tests.workflow.seeds import PERSON, seed_person, seed_professionals
 
 COMMANDS = [
     "list",
@@ -94,3 +96,71 @@ def test_c7_04_privacy_scan_lists_what_is_held_by_store_and_purpose_without_the_
     assert scan["by_store"]["data_table"] >= 5
     assert {"quote_matching", "contact_requests", "newsletter"} <= set(scan["by_purpose"])
     assert PERSON["phone"] not in json.dumps(scan) and PERSON["email"] not in json.dumps(scan)
+
+
+def test_c7_03_deny_with_wait_follows_the_workflow_to_its_end(rights, capsys):  # noqa: F811
+    seed_person(rights)
+    request_id = rights.submit(
+        {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
+    ).json()["request_id"]
+    rights.get(rights.verification_link(PERSON["email"]))
+    rights.wait_for_status(request_id, "awaiting_operator")
+    capsys.readouterr()
+
+    code = main(
+        ["--progress", "deny", request_id, "--reason", "Justificatif illisible", "--wait", "--timeout", "30"],
+        local_transport(rights.local),
+        sleep=lambda s: __import__("time").sleep(0.05),
+    )
+
+    captured = capsys.readouterr()
+    shown = json.loads("\n".join(x for x in captured.out.splitlines() if not x.startswith('{"level"')))
+    assert code == 0 and shown["status"] not in ("awaiting_operator", "in_progress")
+    assert f"{request_id}: {shown['status']} after" in captured.err
+    assert rights.wait(request_id)["status"] == "SUCCEEDED"
+
+
+def test_extend_then_deadlines_from_the_cli(rights, capsys):  # noqa: F811
+    clock.freeze(datetime(2027, 1, 31, 9, 30, tzinfo=UTC))
+    request_id = rights.submit({"type": "access", "email": PERSON["email"]}).json()["request_id"]
+    rights.wait_for_status(request_id, "awaiting_verification")
+    transport = local_transport(rights.local)
+    clock.travel(timedelta(days=25))
+    capsys.readouterr()
+
+    assert main(["deadlines"], transport) == 0
+    assert [r["request_id"] for r in printed(capsys)["due_soon"]] == [request_id]
+    assert main(["extend", request_id, "--months", "1", "--reason", "Demande complexe"], transport) == 0
+    assert printed(capsys)["due_at"].startswith("2027-03-31")
+    assert main(["deadlines"], transport) == 0
+    assert printed(capsys) == {"overdue": [], "due_soon": []}
+
+
+def test_c7_05_lift_restriction_from_the_cli(rights, capsys):  # noqa: F811
+    seed_professionals(rights)
+    seed_person(rights)
+    request_id, execution = rights.run(
+        {"type": "restriction", "email": PERSON["email"], "details": "Je conteste l'exactitude."}
+    )
+    assert execution["status"] == "SUCCEEDED"
+    capsys.readouterr()
+
+    code = main(
+        ["lift-restriction", request_id, "--reason", "Exactitude vérifiée"], local_transport(rights.local)
+    )
+
+    assert code == 0 and printed(capsys) == {"request_id": request_id, "restriction": "lifted"}
+    assert rights.wait_for_email(PERSON["email"], "Levée de la limitation")
+
+
+def test_unknown_ids_and_missing_directives_are_one_line_errors(rights, capsys):  # noqa: F811
+    transport = local_transport(rights.local)
+
+    assert main(["show", "rr_doesnotexist"], transport) == 2
+    assert (
+        capsys.readouterr().err.strip().endswith("no rights request rr_doesnotexist (the API answered 404)")
+    )
+    assert main(["approve", "rr_doesnotexist", "--reason", "x"], transport) == 2
+    assert main(["execute-post-mortem", "--email", "nobody@example.fr"], transport) == 2
+    err = capsys.readouterr().err
+    assert "no post-mortem directives recorded for this email" in err and "nobody@" not in err

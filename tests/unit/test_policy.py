@@ -145,3 +145,14 @@ def test_art30_record_has_one_row_per_purpose():
     audience = next(r for r in rows if r["finalité"] == PURPOSES[PurposeId.AUDIENCE_MEASUREMENT].name_fr)
     assert "Google (États-Unis) : Data Privacy Framework" in audience["transferts hors UE"]
     assert all(r["catégories de données"] and r["destinataires"] for r in rows)
+
+
+def test_art30_markdown_and_csv_render_the_same_rows_of_the_register():
+    from jaqe.policy import ART30_COLUMNS, art30_csv, art30_markdown, art30_rows
+
+    from_csv = list(csv.reader(io.StringIO(art30_csv())))
+    assert from_csv[0] == list(ART30_COLUMNS) and [tuple(r) for r in from_csv[1:]] == art30_rows()
+    lines = [line for line in art30_markdown().splitlines() if line.startswith("|")]
+    assert lines[0] == "| " + " | ".join(ART30_COLUMNS) + " |"
+    cells = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:]]
+    assert cells == [list(row) for row in art30_rows()]  # no cell holds a "|" to escape today

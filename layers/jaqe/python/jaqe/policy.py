@@ -7,6 +7,7 @@ C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
     python -m jaqe.policy html > web/politique-de-confidentialite.html
     python -m jaqe.policy csv > registre-art30.csv
+    python -m jaqe.policy markdown > registre-art30.md
 """
 
 from __future__ import annotations
@@ -262,15 +263,14 @@ ART30_COLUMNS = (
 )
 
 
-def art30_csv() -> str:
-    """The record of processing activities (GDPR Art. 30): one row per purpose of the register."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ART30_COLUMNS)
+def art30_rows() -> list[tuple[str, ...]]:
+    """The record of processing activities (GDPR Art. 30): one row per purpose of the register,
+    in the order of `ART30_COLUMNS`. Every rendering (CSV, markdown) reads these rows."""
+    rows: list[tuple[str, ...]] = []
     for p in PURPOSES.values():
         recipients = [RECIPIENTS[r] for r in p.recipients]
         transfers = [_transfer(r) for r in recipients if r.country not in EU]
-        writer.writerow(
+        rows.append(
             (
                 p.name_fr,
                 p.description_fr,
@@ -281,13 +281,41 @@ def art30_csv() -> str:
                 " ; ".join(transfers) or "aucun",
             )
         )
+    return rows
+
+
+def art30_csv() -> str:
+    """The Art. 30 record as CSV (a header row, then one row per purpose)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ART30_COLUMNS)
+    writer.writerows(art30_rows())
     return out.getvalue()
 
 
+def _markdown_cell(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def art30_markdown() -> str:
+    """The Art. 30 record as a markdown table (the same rows as the CSV), with its controller."""
+    lines = [
+        f"# Registre des activités de traitement (art. 30 RGPD) – {controller.CONTROLLER_NAME}",
+        "",
+        f"Responsable de traitement : {controller.CONTROLLER_NAME}, {controller.CONTROLLER_ADDRESS} "
+        f"({controller.CONTROLLER_EMAIL}). Politique version {controller.POLICY_VERSION}.",
+        "",
+        "| " + " | ".join(ART30_COLUMNS) + " |",
+        "|" + "---|" * len(ART30_COLUMNS),
+    ]
+    lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in art30_rows()]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> None:
-    outputs = {"html": render_html, "csv": art30_csv}
+    outputs = {"html": render_html, "csv": art30_csv, "markdown": art30_markdown}
     if len(argv) != 1 or argv[0] not in outputs:
-        sys.exit("usage: python -m jaqe.policy html|csv")
+        sys.exit("usage: python -m jaqe.policy html|csv|markdown")
     sys.stdout.write(outputs[argv[0]]())
 
 

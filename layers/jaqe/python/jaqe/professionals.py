@@ -36,11 +36,13 @@ from jaqe.observability import logger
 from jaqe.register import PurposeId, purpose
 from jaqe.settings import get_settings
 from jaqe.store import (
+    SEGMENT_INDEX,
     Item,
     Store,
     expiry_fields,
     plain,
     query_before,
+    query_index_page,
     query_professional_index,
     transact_actions,
 )
@@ -291,9 +293,15 @@ def _document_expiry_actions(store: Store, before: Item | None, after: Item) -> 
     return actions
 
 
+def status_segment(status: str) -> str:
+    """The `by_segment` partition of the profiles with this status (operators' review queue)."""
+    return f"professional#{status}"
+
+
 def _save(store: Store, before: Item | None, after: Item, extra: list[dict[str, Any]] | None = None) -> None:
     """Write a profile and everything that follows from it, all or nothing."""
     after["listed"] = is_listable(after, clock.now().date())
+    after["segment"] = status_segment(after["status"])
     put: dict[str, Any] = {"Item": after}
     if before is None:
         after["version"] = 1
@@ -583,17 +591,18 @@ def _encode_cursor(key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key, default=str).encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str, pro_id: str) -> dict[str, Any]:
+def _read_cursor(cursor: str, keys: set[str]) -> dict[str, Any]:
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError as error:
         raise InvalidInput("Curseur de pagination illisible.") from error
-    if (
-        not isinstance(key, dict)
-        or set(key) != _CURSOR_KEYS
-        or not all(isinstance(v, str) for v in key.values())
-    ):
+    if not isinstance(key, dict) or set(key) != keys or not all(isinstance(v, str) for v in key.values()):
         raise InvalidInput("Curseur de pagination illisible.")
+    return key
+
+
+def _decode_cursor(cursor: str, pro_id: str) -> dict[str, Any]:
+    key = _read_cursor(cursor, _CURSOR_KEYS)
     if key["pro_id"] != pro_id:
         raise Forbidden("Ce curseur appartient à un autre professionnel.")
     return key
@@ -627,3 +636,39 @@ def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
     accepted_at = clock.now().isoformat()
     store.update(*key, {"accepted": True, "accepted_at": accepted_at})
     return {"lead_id": lead_id, "accepted": True, "accepted_at": accepted_at}
+
+
+# --- operators' review queue -------------------------------------------------------------
+
+_REVIEW_CURSOR_KEYS = {"pk", "sk", "segment", "created_at"}
+
+
+def review_view(profile: Item, today: date) -> dict[str, Any]:
+    """What an operator needs to decide (company, SIRET, coverage, insurance): no contact data."""
+    return {
+        "professional_id": profile["pro_id"],
+        "company_name": profile["company_name"],
+        "siret": profile["siret"],
+        "trades": list(profile["trades"]),
+        "service_areas": list(profile["service_areas"]),
+        "status": profile["status"],
+        "listed": bool(profile.get("listed")),
+        "insured": is_insured(profile, today),
+        "insurance_valid_until": profile.get("insurance_valid_until"),
+        "registered_at": profile["registered_at"],
+    }
+
+
+def list_by_status(store: Store, status: Status, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """Profiles with this status, oldest registration first (index by_segment), one page at a time."""
+    segment = status_segment(status.value)
+    start = _read_cursor(cursor, _REVIEW_CURSOR_KEYS) if cursor else None
+    if start and start["segment"] != segment:
+        raise InvalidInput("Ce curseur appartient à une autre liste.")
+    items, last = query_index_page(store, SEGMENT_INDEX, "segment", segment, limit=limit, start_key=start)
+    today = clock.now().date()
+    return {
+        "status": status.value,
+        "professionals": [review_view(i, today) for i in items if i.get("item_type") == "professional"],
+        "next_cursor": _encode_cursor(last) if last else None,
+    }

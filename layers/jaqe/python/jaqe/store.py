@@ -14,7 +14,8 @@ Keys (pk / sk):
   SUPPRESSION#<subject_key>   SUPPRESSION           suppression entry (subject key only)
   LEAD#<id>                   LEAD                  quote request (project + contact)
   LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
-  PRO#<id>                    PROFILE               professional profile
+  PRO#<id>                    PROFILE               professional profile (segment `professional#<status>`:
+                                                    operators list them by status through by_segment)
   PRO#<id>                    INTERVENTION#<lead>   a delisted professional's intervention (archive, no consumer data)
   LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
   RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
@@ -27,6 +28,7 @@ Keys (pk / sk):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -256,16 +258,23 @@ def transact_actions(store: Store, actions: list[dict[str, Any]]) -> None:
         raise _translate(error) from error
 
 
-def query_professional_index(
-    store: Store, pro_id: str, *, limit: int, start_key: dict[str, Any] | None = None
+def query_index_page(
+    store: Store,
+    index: str,
+    key_name: str,
+    key_value: str,
+    *,
+    limit: int,
+    start_key: dict[str, Any] | None = None,
+    newest_first: bool = False,
 ) -> tuple[list[Item], dict[str, Any] | None]:
-    """One page of what was disclosed to a professional, newest first (index by_professional)."""
+    """One page of an index partition (live items only) and the key to continue from, if any."""
     from boto3.dynamodb.conditions import Key
 
     kwargs: dict[str, Any] = {
-        "IndexName": PROFESSIONAL_INDEX,
-        "KeyConditionExpression": Key("pro_id").eq(pro_id),
-        "ScanIndexForward": False,
+        "IndexName": index,
+        "KeyConditionExpression": Key(key_name).eq(key_value),
+        "ScanIndexForward": not newest_first,
         "Limit": limit,
     }
     if start_key:
@@ -275,6 +284,49 @@ def query_professional_index(
     except ClientError as error:
         raise _translate(error) from error
     return [i for i in page.get("Items", []) if is_live(i)], page.get("LastEvaluatedKey")
+
+
+def query_professional_index(
+    store: Store, pro_id: str, *, limit: int, start_key: dict[str, Any] | None = None
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of what was disclosed to a professional, newest first (index by_professional)."""
+    return query_index_page(
+        store, PROFESSIONAL_INDEX, "pro_id", pro_id, limit=limit, start_key=start_key, newest_first=True
+    )
+
+
+def get_attributes(store: Store, keys: list[tuple[str, str]], attributes: list[str]) -> list[Item]:
+    """Only the named attributes of many items (BatchGetItem, 100 keys a call); absent items are left out.
+
+    For reports that must not read personal data: ask for `purpose`, not the item.
+    """
+    names = {f"#a{i}": name for i, name in enumerate(["pk", "sk", *attributes])}
+    found: list[Item] = []
+    client = store.table.meta.client
+    table_name = store.table.name
+    unique = list(dict.fromkeys(keys))
+    for start in range(0, len(unique), 100):
+        request: dict[str, Any] = {
+            table_name: {
+                "Keys": [{"pk": pk, "sk": sk} for pk, sk in unique[start : start + 100]],
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": names,
+                "ConsistentRead": True,
+            }
+        }
+        for attempt in range(8):
+            try:
+                answer = client.batch_get_item(RequestItems=request)
+            except ClientError as error:
+                raise _translate(error) from error
+            found += answer.get("Responses", {}).get(table_name, [])
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(min(0.05 * 2**attempt, 2))
+        else:
+            raise TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
+    return found
 
 
 def query_before(store: Store, pk: str, sk_below: str) -> list[Item]:

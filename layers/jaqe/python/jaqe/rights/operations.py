@@ -70,6 +70,7 @@ class RightsOperations:
         }
 
     def decide(self, request_id: str, *, approve: bool, reason: str, operator: str) -> None:
+        self.requests.get(request_id)  # an unknown id is a 404, not "no decision awaited" (409)
         task_token = self.requests.take_review(request_id)
         self.requests.log(request_id, "operator_decision", approved=approve, reason=reason, operator=operator)
         self.workflows.succeed(task_token, {"approved": approve, "reason": reason, "operator": operator})

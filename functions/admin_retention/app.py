@@ -1,0 +1,30 @@
+"""Operators' retention report (IAM-authorised): counts by purpose and day, no personal data."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from jaqe.api import api_handler, create_app, json_response, operator_of
+from jaqe.retention_report import (
+    DEFAULT_DAYS,
+    DEFAULT_LOOKBACK_DAYS,
+    MAX_DAYS,
+    MAX_LOOKBACK_DAYS,
+    retention_report,
+)
+from jaqe.store import Store
+
+app = create_app()
+
+
+@app.get("/v1/admin/retention-report")
+def get_retention_report(
+    days: Annotated[int, Query(ge=0, le=MAX_DAYS)] = DEFAULT_DAYS,
+    lookback_days: Annotated[int, Query(ge=0, le=MAX_LOOKBACK_DAYS)] = DEFAULT_LOOKBACK_DAYS,
+) -> Response[Any]:
+    """What expires within `days`, and what expired up to `lookback_days` ago but is still held."""
+    operator_of(app)
+    return json_response(200, retention_report(Store(), days=days, lookback_days=lookback_days))
+
+
+handler = api_handler(app)
