@@ -15,6 +15,10 @@
     jaqe-ops professionals list [--status pending_review]
     jaqe-ops professionals approve pro_...
     jaqe-ops professionals reject pro_... --reason "..."
+    jaqe-ops incident declare --file incident.json --wait
+    jaqe-ops incident decide inc_... --high-risk --reason "..." --wait
+    jaqe-ops incident cnil-draft inc_... [--output notification.md]
+    jaqe-ops incident cnil-submitted inc_... --submitted-at ... --reference ...
 
 Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-Operator`.
 Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
@@ -45,6 +49,7 @@ LOCAL_API = "http://127.0.0.1:3000"
 DEFAULT_REGION = "eu-west-3"
 ADMIN = "/v1/admin/rights-requests"
 PROFESSIONALS = "/v1/admin/professionals"
+INCIDENTS = "/v1/admin/incidents"
 STATUSES = (
     "received",
     "awaiting_verification",
@@ -464,6 +469,126 @@ def run_professionals_reject(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+# --- personal-data breaches (Art. 33 and 34) ---------------------------------------------------------
+
+
+def _incident_path(incident_id: str, suffix: str = "") -> str:
+    return f"{INCIDENTS}/{quote(incident_id, safe='')}{suffix}"
+
+
+def _wait_for_incident(ctx: Context, incident_id: str, leaving: tuple[str, ...], timeout: float) -> int:
+    """Poll the incident until its workflow has left `leaving`; print it."""
+    started = time.monotonic()
+    while True:
+        view = ctx.call("GET", _incident_path(incident_id), missing=f"no incident {incident_id}")
+        elapsed = time.monotonic() - started
+        found = view.get("people_concerned")
+        status = view["status"]
+        ctx.progress.update(
+            f"{incident_id}: {status}"
+            + (f", {found} people concerned" if found is not None else "")
+            + f" ({elapsed:.0f} s)"
+        )
+        if status not in leaving or elapsed >= timeout:
+            ctx.progress.done()
+            ctx.emit(view)
+            if status in leaving:
+                print(f"jaqe-ops: {incident_id} still {status} after {timeout:.0f} s", file=sys.stderr)
+                return 1
+            return 0
+        ctx.sleep(ctx.args.interval)
+
+
+def run_incident_declare(ctx: Context, args: argparse.Namespace) -> int:
+    try:
+        incident = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read the incident from {args.file}: {error}") from error
+    answer = ctx.call("POST", INCIDENTS, incident)
+    if not args.wait:
+        ctx.emit(answer)
+        return 0
+    return _wait_for_incident(ctx, answer["incident_id"], ("investigating",), args.timeout)
+
+
+def run_incident_list(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.emit(ctx.call("GET", INCIDENTS))
+    return 0
+
+
+def run_incident_show(ctx: Context, args: argparse.Namespace) -> int:
+    ctx.emit(ctx.call("GET", _incident_path(args.incident_id), missing=f"no incident {args.incident_id}"))
+    return 0
+
+
+def run_incident_decide(ctx: Context, args: argparse.Namespace) -> int:
+    body = {"high_risk": args.high_risk, "reason": args.reason}
+    path = _incident_path(args.incident_id, "/decision")
+    answer = ctx.call("POST", path, body, missing=f"no incident {args.incident_id}")
+    if not args.wait:
+        ctx.emit(answer)
+        return 0
+    return _wait_for_incident(ctx, args.incident_id, ("awaiting_decision", "notifying"), args.timeout)
+
+
+def run_incident_cnil_draft(ctx: Context, args: argparse.Namespace) -> int:
+    path = _incident_path(args.incident_id, "/cnil-notification")
+    answer = ctx.call("GET", path, missing=f"no incident {args.incident_id}")
+    if not answer.get("form_text"):
+        raise CliError(f"{args.incident_id}: the people concerned are still being counted; try again")
+    if args.output:
+        Path(args.output).write_text(answer["form_text"], encoding="utf-8")
+    else:
+        print(answer["form_text"], file=ctx.out)
+    return 0
+
+
+def run_incident_cnil_submitted(ctx: Context, args: argparse.Namespace) -> int:
+    body = {"submitted_at": args.submitted_at, "reference": args.reference}
+    if args.delay_reasons:
+        body["delay_reasons"] = args.delay_reasons
+    path = _incident_path(args.incident_id, "/cnil-notification")
+    ctx.emit(ctx.call("POST", path, body, missing=f"no incident {args.incident_id}"))
+    return 0
+
+
+def _incident_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("incident_id", help="inc_... (from `incident list` or `incident declare`)")
+
+
+def _incident_declare_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--file",
+        required=True,
+        help="JSON: nature, data_categories, people_categories, store (leads|consents), purposes, "
+        "window_start, window_end, aware_at, likely_consequences, measures_taken, high_risk_confirmed",
+    )
+    _wait(parser)
+
+
+def _incident_decide_args(parser: argparse.ArgumentParser) -> None:
+    _incident_id(parser)
+    risk = parser.add_mutually_exclusive_group(required=True)
+    risk.add_argument("--high-risk", dest="high_risk", action="store_true", help="tell each person (Art. 34)")
+    risk.add_argument("--no-high-risk", dest="high_risk", action="store_false", help="close without notices")
+    parser.add_argument("--reason", required=True, help="recorded with the decision (Art. 33(5))")
+    _wait(parser)
+
+
+def _incident_draft_args(parser: argparse.ArgumentParser) -> None:
+    _incident_id(parser)
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+def _incident_submitted_args(parser: argparse.ArgumentParser) -> None:
+    _incident_id(parser)
+    parser.add_argument(
+        "--submitted-at", required=True, help="ISO 8601 with offset, e.g. 2026-03-12T10:00:00+01:00"
+    )
+    parser.add_argument("--reference", required=True, help="the CNIL's acknowledgement number")
+    parser.add_argument("--delay-reasons", help="required when later than 72 hours after awareness")
+
+
 # --- the command table ----------------------------------------------------------------------------
 
 
@@ -598,6 +723,43 @@ COMMANDS: tuple[Command | Group, ...] = (
         _art30_args,
     ),
     Group(
+        "incident",
+        "personal-data breaches: declare, follow, decide on the risk, CNIL draft and submission",
+        (
+            Command(
+                "declare",
+                "declare an incident: the workflow finds the people concerned and drafts the CNIL notice",
+                run_incident_declare,
+                _incident_declare_args,
+            ),
+            Command("list", "incidents whose CNIL notification is still due", run_incident_list),
+            Command(
+                "show",
+                "one incident: status, people concerned, draft, history",
+                run_incident_show,
+                _incident_id,
+            ),
+            Command(
+                "decide",
+                "decide on the risk; --high-risk emails each person concerned (Art. 34)",
+                run_incident_decide,
+                _incident_decide_args,
+            ),
+            Command(
+                "cnil-draft",
+                "the notification in the order of the CNIL's online form (markdown)",
+                run_incident_cnil_draft,
+                _incident_draft_args,
+            ),
+            Command(
+                "cnil-submitted",
+                "record that the CNIL was notified (late: give the reasons)",
+                run_incident_cnil_submitted,
+                _incident_submitted_args,
+            ),
+        ),
+    ),
+    Group(
         "professionals",
         "professionals awaiting review: list, approve, reject",
         (
@@ -633,8 +795,8 @@ def _add(subparsers: Any, command: Command) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaqe-ops",
-        description="JAQE operators' tool: rights requests (GDPR Art. 12-22), retention report, "
-        "Art. 30 record, professionals' approval. Against `make dev` by default, or a deployed "
+        description="JAQE operators' tool: rights requests (GDPR Art. 12-22), breaches (Art. 33-34), "
+        "retention report, Art. 30 record, professionals' approval. Against `make dev` by default, or a deployed "
         "stack with --api, --profile and an EU --region.",
     )
     parser.add_argument(

@@ -17,8 +17,10 @@ from jaqe.register import PurposeId
 from jaqe.store import retention_fields
 
 from jaqe_dev.stack import LocalStack
+from jaqe_ops.cli import main
 from tests.conftest import load_event
 from tests.integration.seeds import all_items, table
+from tests.integration.test_rights_ops_cli import local_transport, printed
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
@@ -294,3 +296,29 @@ def test_bad_incident_requests_get_a_problem_and_change_nothing(local, path, bod
 
 def test_only_operators_may_declare_an_incident(local):
     assert local.api.request("POST", INCIDENTS, json_body=incident()).status == 403
+
+
+def test_c5_02_an_operator_runs_the_whole_breach_response_from_the_cli(local, tmp_path, capsys):
+    seed_weeks(local)
+    transport = local_transport(local, operator="dpo")
+    declared = tmp_path / "incident.json"
+    declared.write_text(json.dumps(incident()), encoding="utf-8")
+    quick = ["--interval", "0.05"]
+
+    assert main(["incident", "declare", "--file", str(declared), "--wait", *quick], transport) == 0
+    view = printed(capsys)
+    assert view["status"] == "awaiting_decision" and view["people_concerned"] == 2
+    incident_id = view["incident_id"]
+    draft = tmp_path / "cnil.md"
+    assert main(["incident", "cnil-draft", incident_id, "--output", str(draft)], transport) == 0
+    assert "## Nature de la violation" in draft.read_text(encoding="utf-8")
+    decide = ["incident", "decide", incident_id, "--high-risk", "--reason", "Coordonnées exposées"]
+    assert main([*decide, "--wait", *quick], transport) == 0
+    assert printed(capsys)["people_notified"] == 2
+    assert notices(local) == ["in1@example.fr", "in2@example.fr"]
+    submitted = ["--submitted-at", "2026-03-12T10:00:00+00:00", "--reference", "CNIL-1"]
+    assert main(["incident", "cnil-submitted", incident_id, *submitted], transport) == 0
+    assert printed(capsys)["cnil_submission"]["late"] is False
+    assert main(["incident", "list"], transport) == 0
+    assert printed(capsys) == {"awaiting_cnil_notification": []}
+    assert main(["incident", "show", "inc_unknown123"], transport) == 2

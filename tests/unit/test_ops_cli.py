@@ -26,6 +26,7 @@ EVERY_COMMAND = [
     "retention-report",
     "art30-export",
     "professionals",
+    "incident",
 ]
 
 
