@@ -13,7 +13,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from infra.constructs.functions import allow
+from infra.constructs.functions import ITEM_READ_WRITE, allow
 from infra.constructs.state_machines import alarm_on_failed_executions, asl_state_machine
 
 if TYPE_CHECKING:
@@ -58,13 +58,7 @@ class BreachResponse(Construct):
         )
         main.allow_data(
             admin,
-            [
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:Query",
-            ],
+            ITEM_READ_WRITE,
         )
         allow(
             admin, ["states:StartExecution", "states:SendTaskSuccess"], [self.state_machine.state_machine_arn]

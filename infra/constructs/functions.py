@@ -124,6 +124,16 @@ class Functions(Construct):
         return function
 
 
+# Reading and writing single items and querying a table (operators' and workflows' functions).
+ITEM_READ_WRITE = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+]
+
+
 def allow(function: lambda_.Function, actions: list[str], resources: list[str]) -> None:
     """Grant exactly these actions on exactly these resources (no wildcard grants)."""
     function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))

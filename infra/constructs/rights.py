@@ -19,7 +19,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra import names
-from infra.constructs.functions import allow, allow_key
+from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
 from infra.constructs.nag import acknowledge
 from infra.constructs.state_machines import (
     STATE_MACHINES,
@@ -59,13 +59,7 @@ class RightsRequests(Construct):
         table_arn = storage.table.table_arn
         allow(
             self.workflow_function,
-            [
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:Query",
-            ],
+            ITEM_READ_WRITE,
             [table_arn, f"{table_arn}/index/by_subject"],
         )
         buckets = [self.exports_bucket, *([documents] if documents is not None else [])]
@@ -134,13 +128,7 @@ class RightsRequests(Construct):
         admin = functions.create("admin_rights", environment={"RIGHTS_STATE_MACHINE_ARN": main_arn})
         allow(
             admin,
-            [
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:Query",
-            ],
+            ITEM_READ_WRITE,
             [table_arn],
         )
         allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])

@@ -105,6 +105,16 @@ class Rights:
         assert followed.status == 200, followed.body
         return request_id, self.wait(request_id)
 
+    def rectification_awaiting_operator(self, email: str, corrections: dict[str, str] | None = None) -> str:
+        """Submit a rectification, follow its link, wait for the operator's review: the request id."""
+        response = self.submit(
+            {"type": "rectification", "email": email, "corrections": corrections or {"first_name": "Camilla"}}
+        )
+        request_id = str(response.json()["request_id"])
+        self.get(self.verification_link(email))
+        self.wait_for_status(request_id, "awaiting_operator")
+        return request_id
+
     # -- data -------------------------------------------------------------------------------
     def record(self, request_id: str) -> dict[str, Any] | None:
         return self.table.get_item(Key={"pk": f"RIGHTS#{request_id}", "sk": "REQUEST"}).get("Item")

@@ -45,11 +45,7 @@ def test_each_automatic_type_takes_ten_states_from_record_to_done(rights, reques
 
 def test_a_rectification_adds_the_operator_review_states(rights):
     seed_person(rights)
-    request_id = rights.submit(
-        {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
-    ).json()["request_id"]
-    rights.get(rights.verification_link(PERSON["email"]))
-    rights.wait_for_status(request_id, "awaiting_operator")
+    request_id = rights.rectification_awaiting_operator(PERSON["email"])
     rights.admin(
         "POST", f"/v1/admin/rights-requests/{request_id}/decision", {"decision": "approve", "reason": "ok"}
     )

@@ -149,15 +149,8 @@ def test_c7_03_c4_06_rectification_is_validated_applied_everywhere_and_recipient
 ):
     seed_professionals(rights)
     seed_person(rights)
-    body = {
-        "type": "rectification",
-        "email": PERSON["email"],
-        "corrections": {"last_name": "Durand", "phone": "07 11 22 33 44", "company_name": "Durand Plomberie"},
-    }
-    response = rights.submit(body)
-    request_id = response.json()["request_id"]
-    rights.get(rights.verification_link(PERSON["email"]))
-    rights.wait_for_status(request_id, "awaiting_operator")
+    corrections = {"last_name": "Durand", "phone": "07 11 22 33 44", "company_name": "Durand Plomberie"}
+    request_id = rights.rectification_awaiting_operator(PERSON["email"], corrections)
 
     listed = rights.admin("GET", "/v1/admin/rights-requests?status=awaiting_operator")
     assert [r["request_id"] for r in listed.json()["requests"]] == [request_id]
@@ -187,12 +180,7 @@ def test_c7_03_c4_06_rectification_is_validated_applied_everywhere_and_recipient
 
 def test_c7_10_a_denied_rectification_is_answered_with_the_reason_and_the_cnil(rights):
     seed_person(rights)
-    response = rights.submit(
-        {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
-    )
-    request_id = response.json()["request_id"]
-    rights.get(rights.verification_link(PERSON["email"]))
-    rights.wait_for_status(request_id, "awaiting_operator")
+    request_id = rights.rectification_awaiting_operator(PERSON["email"])
 
     rights.admin(
         "POST",
