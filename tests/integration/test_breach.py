@@ -89,3 +89,19 @@ def test_an_incident_needs_an_operator_and_a_valid_window(local):
     assert local.api.request("POST", "/v1/admin/incidents", json_body=incident(False)).status == 403
     bad = {**incident(False), "window_end": "2026-03-01T00:00:00+00:00"}
     assert local.api.request("POST", "/v1/admin/incidents", json_body=bad, headers=OPERATOR).status == 422
+
+
+def test_an_unbounded_or_future_window_is_refused_before_any_lookup(local):
+    """Found by the fuzzer: a window of centuries made one request run a query per trade and month
+    (over a million), holding the local stack for minutes; a window ending in year 9999 overflowed."""
+    for window in (
+        {"window_start": "0001-01-01T00:00:00+00:00", "window_end": "2026-03-01T00:00:00+00:00"},
+        {"window_start": "2026-03-01T00:00:00+00:00", "window_end": "9999-12-31T23:59:59+00:00"},
+        {"window_start": "2022-01-01T00:00:00+00:00", "window_end": "2026-03-01T00:00:00+00:00"},
+    ):
+        response = local.api.request(
+            "POST", "/v1/admin/incidents", json_body={**incident(False), **window}, headers=OPERATOR
+        )
+        assert response.status == 422, window
+        assert response.headers["Content-Type"] == "application/problem+json"
+    assert not [i for i in all_items(local) if i.get("item_type") == "incident"]  # nothing recorded
