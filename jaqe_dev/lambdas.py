@@ -82,6 +82,9 @@ class LocalLambdas:
         self._background = threading.Event()
         # Stream batches wait until the write that caused them has returned, as in AWS.
         self._pending_streams: list[tuple[str, Any]] = []
+        # Settling runs after every invocation: one SQS client and the queue URLs, made once.
+        self._sqs: Any = None
+        self._queue_urls: dict[str, str] = {}
 
     def logical_id(self, service_name: str) -> str:
         """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
@@ -149,10 +152,16 @@ class LocalLambdas:
     def _poll_queues(self, tried: set[str]) -> bool:
         import boto3
 
-        sqs = boto3.client("sqs", region_name=REGION)
+        if self._sqs is None:
+            self._sqs = boto3.client("sqs", region_name=REGION)
+        sqs = self._sqs
         progressed = False
         for function_name, queue_arn, batch_size in self.queue_mappings:
-            url = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[1])["QueueUrl"]
+            if queue_arn not in self._queue_urls:
+                self._queue_urls[queue_arn] = sqs.get_queue_url(QueueName=queue_arn.rsplit(":", 1)[1])[
+                    "QueueUrl"
+                ]
+            url = self._queue_urls[queue_arn]
             received = sqs.receive_message(
                 QueueUrl=url, MaxNumberOfMessages=batch_size, AttributeNames=["All"], VisibilityTimeout=300
             ).get("Messages", [])

@@ -9,6 +9,7 @@ at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
@@ -161,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
         )
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # `kill -USR1 <pid>` prints every thread's stack to stderr (a hung local server can be read).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     moto = start_moto()
     try:
         from jaqe_dev.seed import seed

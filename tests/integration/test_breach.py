@@ -294,6 +294,20 @@ def test_bad_incident_requests_get_a_problem_and_change_nothing(local, path, bod
     assert not [i for i in all_items(local) if str(i["pk"]).startswith("INCIDENT")]
 
 
+def test_an_unbounded_or_future_window_is_refused_before_any_lookup(local):
+    """Found by the fuzzer: a window of centuries meant a query per trade and month (over a million),
+    holding the local stack for minutes; a window ending in year 9999 overflowed."""
+    for window in (
+        {"window_start": "0001-01-01T00:00:00+00:00", "window_end": "2026-03-01T00:00:00+00:00"},
+        {"window_start": "2026-03-01T00:00:00+00:00", "window_end": "9999-12-31T23:59:59+00:00"},
+        {"window_start": "2022-01-01T00:00:00+00:00", "window_end": "2026-03-01T00:00:00+00:00"},
+    ):
+        response = local.api.request("POST", INCIDENTS, json_body=incident(**window), headers=OPERATOR)
+        assert response.status == 422, window
+        assert response.headers["Content-Type"] == "application/problem+json"
+    assert not [i for i in all_items(local) if str(i["pk"]).startswith("INCIDENT")]  # nothing recorded
+
+
 def test_only_operators_may_declare_an_incident(local):
     assert local.api.request("POST", INCIDENTS, json_body=incident()).status == 403
 

@@ -25,7 +25,7 @@ from jaqe.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAM
 from jaqe.errors import Conflict, InvalidInput, NotFound
 from jaqe.ids import new_id
 from jaqe.mail import Mailer
-from jaqe.periods import add_months
+from jaqe.periods import Period, add_months, add_period
 from jaqe.register import PurposeId, purpose
 from jaqe.store import SEGMENT_INDEX, Item, Store, expiry_fields, plain, retention_fields
 from jaqe.templates import breach_notice
@@ -34,6 +34,7 @@ from jaqe.validation import bounded
 from jaqe.workflows import Workflows
 
 NOTIFICATION_DEADLINE = timedelta(hours=72)
+MAX_WINDOW = Period(years=3)
 DUE_SOON = timedelta(hours=24)
 BATCH_SIZE = 100
 # The list of people to tell is kept only as long as telling them takes.
@@ -80,6 +81,12 @@ class Incident(BaseModel):
     def _coherent(self) -> Incident:
         if self.window_end <= self.window_start:
             raise ValueError("window_end doit suivre window_start")
+        if self.window_end > clock.now():
+            raise ValueError("window_end ne peut pas être dans le futur")
+        # People are looked up trade by trade and month by month: the window is bounded (leads are
+        # kept three years from the last contact); a longer breach is declared as several incidents.
+        if add_period(self.window_start, MAX_WINDOW) < self.window_end:
+            raise ValueError("la fenêtre couvre trois ans au plus : déclarez plusieurs incidents")
         if any(p not in CONSENT_PURPOSES for p in self.purposes):
             raise ValueError(
                 f"purposes : finalités fondées sur le consentement uniquement {CONSENT_PURPOSES}"

@@ -1,0 +1,68 @@
+"""`make dev` under concurrent requests: workflows started and resumed from several clients at once,
+while operators' requests run beside them, all finish.
+
+Every function runs in-process behind one dispatch lock (`jaqe_dev.lambdas`), and moto runs each
+Step Functions execution in its own thread, whose Lambda tasks come back through that lock: an API
+request that starts (`start_execution`) or resumes (`send_task_success`, the verification link) a
+workflow must never wait for an execution while it holds the lock.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
+
+from tests.e2e.conftest import Client
+
+CLIENTS = 6
+OPERATOR = {"X-Local-Operator": "concurrency"}
+
+
+def _path(link: str) -> str:
+    parts = urlsplit(link)
+    return f"{parts.path}?{parts.query}"
+
+
+def _verification_link(client: Client, email: str) -> str:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        _, outbox = client.call("GET", "/_local/outbox")
+        for message in outbox:
+            if email in message["to"] and "Confirmez" in message["subject"]:
+                return next(link for link in message["links"] if "/verify?" in link)
+        time.sleep(0.2)
+    raise AssertionError(f"no verification email for {email}")
+
+
+def _one_request_through_its_workflow(client: Client, n: int) -> str:
+    email = f"concurrent.{n}@example.fr"
+    status, request = client.call("POST", "/v1/rights-requests", {"type": "erasure", "email": email})
+    assert status == 202, request
+    status, _ = client.call("GET", _path(_verification_link(client, email)))  # resumes the execution
+    assert status == 200
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status, body = client.call("GET", _path(request["status_url"]))
+        if status == 200 and body["status"] == "completed":
+            return str(body["status"])
+        time.sleep(0.2)
+    raise AssertionError(f"request {n} not completed")
+
+
+def _operator_calls(client: Client) -> None:
+    for _ in range(10):
+        assert client.call("GET", "/v1/admin/rights-requests", headers=OPERATOR)[0] == 200
+        assert client.call("GET", "/v1/trades")[0] == 200
+
+
+def test_workflows_started_and_resumed_concurrently_all_complete(server):
+    client, process = server
+    started = time.monotonic()
+    with ThreadPoolExecutor(CLIENTS + 1) as pool:
+        operators = pool.submit(_operator_calls, client)
+        results = list(pool.map(lambda n: _one_request_through_its_workflow(client, n), range(CLIENTS)))
+        operators.result()
+    assert results == ["completed"] * CLIENTS
+    assert process.poll() is None
+    assert time.monotonic() - started < 120
