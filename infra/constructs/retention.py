@@ -100,10 +100,10 @@ class Retention(Construct):
                 "Sending failed batches to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
             )
 
-        # The operators' report: keys through by_expiry, then only the `purpose` attribute
-        # (BatchGetItem with a projection) and the reconciliation watermark (GetItem).
+        # The operators' report: keys and purposes through by_expiry, and the reconciliation
+        # watermark (GetItem).
         self.report = functions.create("admin_retention", timeout_seconds=60)
-        allow(self.report, ["dynamodb:GetItem", "dynamodb:BatchGetItem"], [table.table_arn])
+        allow(self.report, ["dynamodb:GetItem"], [table.table_arn])
         allow(self.report, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
         allow_key(self.report, storage.key)
         api.operator_route("GET", "/v1/admin/retention-report", self.report)

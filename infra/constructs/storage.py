@@ -51,7 +51,9 @@ class Storage(Construct):
             index_name="by_expiry",
             partition_key=dynamodb.Attribute(name="expiry_day", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="expires_at", type=dynamodb.AttributeType.NUMBER),
-            projection_type=dynamodb.ProjectionType.KEYS_ONLY,
+            # Keys and the purpose: the retention report counts by purpose without reading an item.
+            projection_type=dynamodb.ProjectionType.INCLUDE,
+            non_key_attributes=["purpose"],
         )
         # A professional's leads: the disclosures made to them, newest first.
         self.table.add_global_secondary_index(

@@ -140,10 +140,10 @@ def test_contact_function_may_only_put_items_queue_mail_and_read_its_secret(temp
 def test_the_retention_report_function_reads_keys_by_expiry_and_purposes_only(template):
     granted = grants(template, "FunctionsAdminRetentionRole")
     data = {a for a in granted if a.startswith("dynamodb:")}
-    assert data == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+    assert data == {"dynamodb:GetItem", "dynamodb:Query"}
     [index] = granted["dynamodb:Query"]
     assert "StorageDataTable" in index and "/index/by_expiry" in index
-    assert all("/index/" not in t for a in ("dynamodb:GetItem", "dynamodb:BatchGetItem") for t in granted[a])
+    assert all("/index/" not in t for t in granted["dynamodb:GetItem"])
     assert not any(a.startswith(("s3:", "sqs:", "ses:", "states:", "secretsmanager:")) for a in granted)
     assert not any(a.endswith("*") for a in granted)
 

@@ -1,8 +1,8 @@
 """The operators' retention report: what expires soon, and what is past expiry but still held.
 
-Counts by register purpose and by day, read day by day through the `by_expiry` index (keys
-only) and a batch read of the `purpose` attribute alone: no personal data is read into the
-report or written out of it, and never a table scan. "Overdue" items are waiting for DynamoDB
+Counts by register purpose and by day, read day by day through the `by_expiry` index, which
+holds keys and the purpose only: no personal data is read into the report or written out of it,
+and never a table scan. Both horizons are bounded (one query per day). "Overdue" items are waiting for DynamoDB
 TTL (which lags by up to days) or the daily reconciliation; many of them, or old ones, mean
 retention is late.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 from jaqe import clock
 from jaqe.retention import FIRST_RUN_LOOKBACK_DAYS, WATERMARK, days_between
-from jaqe.store import EXPIRY_INDEX, Store, get_attributes
+from jaqe.store import EXPIRY_INDEX, Store
 
-MAX_DAYS = 366
-MAX_LOOKBACK_DAYS = 366
+MAX_DAYS = 92
+MAX_LOOKBACK_DAYS = 92
 DEFAULT_DAYS = 30
 DEFAULT_LOOKBACK_DAYS = FIRST_RUN_LOOKBACK_DAYS
 UNKNOWN_PURPOSE = "unknown"
@@ -57,23 +57,15 @@ def retention_report(
     """Items expiring within `days` (due) and items already expired but still present, looking
     back `lookback_days` (overdue), counted by purpose and expiry day."""
     if not 0 <= days <= MAX_DAYS or not 0 <= lookback_days <= MAX_LOOKBACK_DAYS:
-        raise ValueError("days and lookback_days must be between 0 and 366")
+        raise ValueError(f"days and lookback_days must be between 0 and {MAX_DAYS}")
     now = now or clock.now()
     now_epoch = clock.epoch(now)
     today = now.date()
-    keys: list[tuple[str, str, str, bool]] = []  # pk, sk, expiry day, already expired
+    due, overdue = Tally(), Tally()
     for day in days_between(today - timedelta(days=lookback_days), today + timedelta(days=days)):
         for key in store.query_index(EXPIRY_INDEX, "expiry_day", day.isoformat(), include_expired=True):
-            keys.append((key["pk"], key["sk"], day.isoformat(), int(key["expires_at"]) <= now_epoch))
-    purposes = {
-        (item["pk"], item["sk"]): str(item.get("purpose") or UNKNOWN_PURPOSE)
-        for item in get_attributes(store, [(pk, sk) for pk, sk, _, _ in keys], ["purpose"])
-    }
-    due, overdue = Tally(), Tally()
-    for pk, sk, expiry_day, expired in keys:
-        purpose = purposes.get((pk, sk))
-        if purpose is not None:  # None: deleted since the index was read
-            (overdue if expired else due).add(expiry_day, purpose)
+            tally = overdue if int(key["expires_at"]) <= now_epoch else due
+            tally.add(day.isoformat(), str(key.get("purpose") or UNKNOWN_PURPOSE))
     mark = store.get(*WATERMARK)
     return {
         "as_of": now.isoformat(),

@@ -28,7 +28,6 @@ Keys (pk / sk):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -293,40 +292,6 @@ def query_professional_index(
     return query_index_page(
         store, PROFESSIONAL_INDEX, "pro_id", pro_id, limit=limit, start_key=start_key, newest_first=True
     )
-
-
-def get_attributes(store: Store, keys: list[tuple[str, str]], attributes: list[str]) -> list[Item]:
-    """Only the named attributes of many items (BatchGetItem, 100 keys a call); absent items are left out.
-
-    For reports that must not read personal data: ask for `purpose`, not the item.
-    """
-    names = {f"#a{i}": name for i, name in enumerate(["pk", "sk", *attributes])}
-    found: list[Item] = []
-    client = store.table.meta.client
-    table_name = store.table.name
-    unique = list(dict.fromkeys(keys))
-    for start in range(0, len(unique), 100):
-        request: dict[str, Any] = {
-            table_name: {
-                "Keys": [{"pk": pk, "sk": sk} for pk, sk in unique[start : start + 100]],
-                "ProjectionExpression": ", ".join(names),
-                "ExpressionAttributeNames": names,
-                "ConsistentRead": True,
-            }
-        }
-        for attempt in range(8):
-            try:
-                answer = client.batch_get_item(RequestItems=request)
-            except ClientError as error:
-                raise _translate(error) from error
-            found += answer.get("Responses", {}).get(table_name, [])
-            request = answer.get("UnprocessedKeys") or {}
-            if not request:
-                break
-            time.sleep(min(0.05 * 2**attempt, 2))
-        else:
-            raise TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
-    return found
 
 
 def query_before(store: Store, pk: str, sk_below: str) -> list[Item]:
