@@ -16,7 +16,7 @@ from jaqe.store import expiry_fields
 
 from jaqe_ops.cli import main
 from tests.integration.test_professionals import PDF, post_file, register, request_upload, sign_in, siret
-from tests.integration.test_rights_ops_cli import local_transport, printed
+from tests.integration.test_rights_ops_cli import cli_json, local_transport, printed
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
 
 NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
@@ -138,7 +138,7 @@ def test_professionals_list_follows_pages_with_progress_oldest_first_without_con
     code = main(["--progress", "professionals", "list", "--page-size", "2", "--json"], transport)
 
     captured = capsys.readouterr()
-    listed = json.loads("\n".join(x for x in captured.out.splitlines() if not x.startswith('{"level"')))
+    listed = cli_json(captured.out)
     assert code == 0 and [p["professional_id"] for p in listed["professionals"]] == ids
     assert "page 1: 2 professional(s) pending_review" in captured.err
     assert "page 2: 3 professional(s) pending_review" in captured.err

@@ -14,10 +14,16 @@ from tests.workflow.conftest import rights  # noqa: F401 - fixture
 from tests.workflow.seeds import PERSON, seed_person, seed_professionals
 
 
+def cli_json(out: str):
+    """What the CLI printed: the functions' own log lines and metrics (EMF) share stdout in-process,
+    including those of workflow steps still finishing in moto's threads."""
+    return json.loads(
+        "\n".join(line for line in out.splitlines() if not line.startswith(('{"level"', '{"_aws"')))
+    )
+
+
 def printed(capsys):
-    """What the CLI printed (the functions' own JSON log lines share stdout in-process)."""
-    out = capsys.readouterr().out
-    return json.loads("\n".join(line for line in out.splitlines() if not line.startswith('{"level"')))
+    return cli_json(capsys.readouterr().out)
 
 
 def local_transport(local, operator="carol"):
@@ -84,7 +90,7 @@ def test_c7_03_deny_with_wait_follows_the_workflow_to_its_end(rights, capsys):  
     )
 
     captured = capsys.readouterr()
-    shown = json.loads("\n".join(x for x in captured.out.splitlines() if not x.startswith('{"level"')))
+    shown = cli_json(captured.out)
     assert code == 0 and shown["status"] not in ("awaiting_operator", "in_progress")
     assert f"{request_id}: {shown['status']} after" in captured.err
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
