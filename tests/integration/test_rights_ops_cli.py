@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 from jaqe import clock
@@ -32,17 +30,6 @@ def local_transport(local, operator="carol"):
         return response.status, response.json()
 
     return send
-
-
-def test_the_console_entry_point_runs():
-    result = subprocess.run(
-        [sys.executable, "-m", "jaqe_ops.cli", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0 and "lift-restriction" in result.stdout
 
 
 def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(rights, capsys):  # noqa: F811
