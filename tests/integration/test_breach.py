@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from jaqe import clock
+from jaqe.breach import Incidents
 from jaqe.errors import TemporarilyUnavailable
 from jaqe.mail import OutboxMailer
 from jaqe.register import PurposeId
@@ -336,3 +337,17 @@ def test_c5_02_an_operator_runs_the_whole_breach_response_from_the_cli(local, tm
     assert main(["incident", "list"], transport) == 0
     assert printed(capsys) == {"awaiting_cnil_notification": []}
     assert main(["incident", "show", "inc_unknown123"], transport) == 2
+
+
+def test_c5_02_a_workflow_step_that_keeps_failing_leaves_the_incident_to_an_operator(local, monkeypatch):
+    def broken(self: Incidents, incident_id: str) -> dict[str, Any]:
+        raise RuntimeError("index unavailable")
+
+    monkeypatch.setattr(Incidents, "find_people", broken)
+    seed_weeks(local)
+
+    incident_id = declare(local, incident())
+
+    view = wait_for(local, incident_id, "needs_operator")
+    assert view["history"][-1]["error"] == "RuntimeError"
+    assert notices(local) == []
