@@ -23,6 +23,7 @@ from jaqe.regions import require_eu_region
 
 from infra import names
 from infra.config import DeployConfig
+from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
@@ -38,18 +39,9 @@ class InboundMailStack(Stack):
         main = config.region
         key = kms.Key(self, "InboundKey", description="JAQE raw inbound mail", enable_key_rotation=True)
         key.grant_encrypt_decrypt(iam.ServicePrincipal("ses.amazonaws.com"))
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            versioned=True,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(RAW_MAIL_RETENTION_DAYS))],
-            removal_policy=RemovalPolicy.RETAIN,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        access_logs = access_log_bucket(
+            self, "AccessLogs", of="the raw-mail bucket", days=RAW_MAIL_RETENTION_DAYS
         )
-        acknowledge(access_logs, "S1", "This bucket receives the access logs of the raw-mail bucket.")
         self.raw_mail = s3.Bucket(
             self,
             "RawMail",

@@ -122,26 +122,7 @@ def _functions(stack: SynthesizedStack, session: boto3.Session, done: Provisione
 
     The code never runs in moto: `jaqe_dev.lambdas` dispatches invocations in-process.
     """
-    iam = session.client("iam")
-    existing = [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == "local-lambda"]
-    role = (
-        existing[0]
-        if existing
-        else iam.create_role(
-            RoleName="local-lambda",
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ]
-                }
-            ),
-        )["Role"]["Arn"]
-    )  # a second stack reuses the role
+    role = _service_role(session, "local-lambda", "lambda.amazonaws.com")  # shared by both stacks
     lambda_client = session.client("lambda")
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -270,26 +251,25 @@ def _resolve_deep(done: Provisioned, value: Any) -> Any:
     return done.resolve(value)
 
 
+def _service_role(session: boto3.Session, name: str, service: str) -> str:
+    """A role `service` may assume (moto checks the ARN exists, not its rights); reused when it exists."""
+    iam = session.client("iam")
+    existing = [r["Arn"] for r in iam.list_roles()["Roles"] if r["RoleName"] == name]
+    if existing:
+        return str(existing[0])
+    trust = {
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]
+    }
+    return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+
+
 def _state_machines(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
     """State machines from their synthesised definition (inline or the ASL file asset), with
     `DefinitionSubstitutions` resolved so that Lambda tasks reach the functions registered above."""
     machines = stack.of_type("AWS::StepFunctions::StateMachine")
     if not machines:
         return
-    role = session.client("iam").create_role(
-        RoleName="local-states",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "states.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ]
-            }
-        ),
-    )["Role"]["Arn"]
+    role = _service_role(session, "local-states", "states.amazonaws.com")
     client = session.client("stepfunctions")
     for logical_id, props in machines.items():
         if "DefinitionString" in props:

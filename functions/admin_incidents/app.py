@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from jaqe.api import api_handler, create_app, json_response, operator_of
+from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.breach import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
 from jaqe.settings import get_settings
 from jaqe.store import Store
@@ -22,37 +22,32 @@ def incidents() -> Incidents:
     return Incidents(Store(), workflows=StepFunctionsWorkflows(get_settings().breach_state_machine_arn))
 
 
-def operator() -> str:
-    """The operator's name (the last part of their IAM ARN)."""
-    return operator_of(app).rsplit("/", 1)[-1]
-
-
 @app.post("/v1/admin/incidents", responses={202: {"description": "Incident recorded, workflow started"}})
 def post_incident(incident: Annotated[Incident, Body()]) -> Response[Any]:
-    return json_response(202, incidents().declare(incident, operator()))
+    return json_response(202, incidents().declare(incident, operator_name(app)))
 
 
 @app.get("/v1/admin/incidents")
 def list_incidents() -> Response[Any]:
-    operator()
+    operator_of(app)  # operators only (IAM)
     return json_response(200, {"awaiting_cnil_notification": incidents().awaiting_cnil()})
 
 
 @app.get("/v1/admin/incidents/<incident_id>")
 def get_incident(incident_id: IncidentId) -> Response[Any]:
-    operator()
+    operator_of(app)  # operators only (IAM)
     return json_response(200, incidents().view(incident_id))
 
 
 @app.post("/v1/admin/incidents/<incident_id>/decision")
 def decide(incident_id: IncidentId, decision: Annotated[Decision, Body()]) -> Response[Any]:
-    return json_response(202, incidents().decide(incident_id, decision, operator()))
+    return json_response(202, incidents().decide(incident_id, decision, operator_name(app)))
 
 
 @app.get("/v1/admin/incidents/<incident_id>/cnil-notification")
 def cnil_notification(incident_id: IncidentId) -> Response[Any]:
     """The draft for the CNIL's online form, as fields and as text in the form's order."""
-    operator()
+    operator_of(app)  # operators only (IAM)
     view = incidents().view(incident_id)
     draft = view["cnil_draft"]
     return json_response(
@@ -70,7 +65,7 @@ def cnil_notification(incident_id: IncidentId) -> Response[Any]:
 def record_cnil_notification(
     incident_id: IncidentId, submission: Annotated[CnilSubmission, Body()]
 ) -> Response[Any]:
-    return json_response(200, incidents().record_cnil_submission(incident_id, submission, operator()))
+    return json_response(200, incidents().record_cnil_submission(incident_id, submission, operator_name(app)))
 
 
 handler = api_handler(app)

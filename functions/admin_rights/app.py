@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import api_handler, create_app, json_response, operator_of
+from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.mail import OutboxMailer
 from jaqe.privacy_scan import scan_subject
 from jaqe.rights.model import RequestStatus
@@ -47,11 +47,6 @@ def operations() -> RightsOperations:
     )
 
 
-def operator() -> str:
-    """The operator's name (the last part of their IAM ARN)."""
-    return operator_of(app).rsplit("/", 1)[-1]
-
-
 class ScanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -73,7 +68,7 @@ def list_requests(
     status: Annotated[RequestStatus | None, Query()] = None,
     due_within_days: Annotated[int | None, Query(ge=0, le=400)] = None,
 ) -> Response[Any]:
-    operator()
+    operator_of(app)  # operators only (IAM)
     return json_response(
         200, {"requests": operations().list_requests(status=status, due_within_days=due_within_days)}
     )
@@ -81,46 +76,51 @@ def list_requests(
 
 @app.get("/v1/admin/rights-requests/deadlines")
 def deadlines() -> Response[Any]:
-    operator()
+    operator_of(app)  # operators only (IAM)
     return json_response(200, operations().deadlines())
 
 
 @app.get("/v1/admin/rights-requests/<request_id>")
 def get_request(request_id: str) -> Response[Any]:
-    operator()
+    operator_of(app)  # operators only (IAM)
     return json_response(200, operations().get(request_id))
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/decision")
 def decide(request_id: str, body: Annotated[Decision, Body()]) -> Response[Any]:
     operations().decide(
-        request_id, approve=body.decision == "approve", reason=body.reason, operator=operator()
+        request_id, approve=body.decision == "approve", reason=body.reason, operator=operator_name(app)
     )
     return json_response(202, {"request_id": request_id, "decision": body.decision})
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/extension")
 def extend(request_id: str, body: Annotated[Extension, Body()]) -> Response[Any]:
-    result = operations().extend(request_id, months=body.months, reason=body.reason, operator=operator())
+    result = operations().extend(
+        request_id, months=body.months, reason=body.reason, operator=operator_name(app)
+    )
     return json_response(200, result)
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/lift-restriction")
 def lift(request_id: str, body: Annotated[Reason, Body()]) -> Response[Any]:
-    operations().lift_restriction(request_id, reason=body.reason, operator=operator())
+    operations().lift_restriction(request_id, reason=body.reason, operator=operator_name(app))
     return json_response(200, {"request_id": request_id, "restriction": "lifted"})
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/resume")
 def resume(request_id: str) -> Response[Any]:
-    operations().resume(request_id, operator=operator())
+    operations().resume(request_id, operator=operator_name(app))
     return json_response(202, {"request_id": request_id, "status": "resumed"})
 
 
 @app.post("/v1/admin/rights-requests/post-mortem-executions")
 def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Response[Any]:
     result = operations().execute_post_mortem(
-        body.email, operator=operator(), subject_key=subject_key, public_api_url=get_settings().public_api_url
+        body.email,
+        operator=operator_name(app),
+        subject_key=subject_key,
+        public_api_url=get_settings().public_api_url,
     )
     return json_response(202, result)
 

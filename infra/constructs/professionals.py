@@ -23,6 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.api import PublicApi
+from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import Functions, allow, allow_key
 from infra.constructs.nag import acknowledge
 from infra.constructs.storage import Storage
@@ -88,23 +89,7 @@ class Professionals(Construct):
     # --- resources ---------------------------------------------------------------------
 
     def _buckets(self, site_url: str) -> None:
-        self.access_logs = s3.Bucket(
-            self,
-            "AccessLogs",
-            # S3 server access logs cannot be delivered to an SSE-KMS bucket.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(365), noncurrent_version_expiration=Duration.days(1)
-                )
-            ],
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(self.access_logs, "S1", "This is the server-access-log bucket of the documents bucket.")
+        self.access_logs = access_log_bucket(self, "AccessLogs", of="the documents bucket")
         self.documents = s3.Bucket(
             self,
             "Documents",

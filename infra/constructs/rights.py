@@ -19,6 +19,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra import names
+from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
 from infra.constructs.nag import acknowledge
 from infra.constructs.state_machines import (
@@ -167,17 +168,7 @@ class RightsRequests(Construct):
         self._alarms()
 
     def _exports_bucket(self) -> s3.Bucket:
-        access_logs = s3.Bucket(
-            self,
-            "ExportsAccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(access_logs, "S1", "This bucket is the access-log destination; logging it would loop.")
+        access_logs = access_log_bucket(self, "ExportsAccessLogs", of="the exports bucket")
         return s3.Bucket(
             self,
             "ExportsBucket",

@@ -148,6 +148,11 @@ def operator_of(app: APIGatewayRestResolver) -> str:
     return user_arn
 
 
+def operator_name(app: APIGatewayRestResolver) -> str:
+    """The operator's name for records and emails: the last part of their IAM ARN."""
+    return operator_of(app).rsplit("/", 1)[-1]
+
+
 def source_site(app: APIGatewayRestResolver) -> str:
     """The site a form was posted from (C2-01): an allowed partner origin, else JAQE's own site."""
     settings = get_settings()

@@ -405,6 +405,7 @@ class Incidents:
         item = self.store.get(incident_pk(incident_id), f"BATCH#{batch}")
         if item is None:
             raise NotFound(f"Lot {batch} introuvable pour l'incident {incident_id}.")
+        counts = {"notified": len(item["notified"]), "unreachable": len(item["unreachable"])}
         done = set(item["notified"]) | set(item["unreachable"])
         pending = [person for person in item["people"] if person["subject_key"] not in done]
         for start in range(0, len(pending), 10):
@@ -429,16 +430,15 @@ class Incidents:
                     append={"notified": notified, "unreachable": unreachable},
                     return_item=False,
                 )
-        final = self.store.get(incident_pk(incident_id), f"BATCH#{batch}") or {}
-        return {"notified": len(final.get("notified", [])), "unreachable": len(final.get("unreachable", []))}
+            counts["notified"] += len(notified)
+            counts["unreachable"] += len(unreachable)
+        return counts
 
     def _address(self, person: dict[str, Any]) -> str | None:
         """From the record found (one read), else from anything else still held about the person."""
         record = self.store.get(person["record"]["pk"], person["record"]["sk"])
-        return (
-            address_of([record])
-            if record and address_of([record])
-            else address_of(self.store.by_subject(person["subject_key"]))
+        return address_of([record] if record else []) or address_of(
+            self.store.by_subject(person["subject_key"])
         )
 
     def close(self, incident_id: str, notified: bool) -> dict[str, Any]:

@@ -72,14 +72,12 @@ class IntakeOutcome:
     classification: Classification | None = None
 
 
+@dataclass
 class EmailIntake:
-    def __init__(
-        self, store: Store, mailer: Mailer, subject_key: Callable[[str], str], rights: RightsIntake
-    ) -> None:
-        self.store = store
-        self.mailer = mailer
-        self.subject_key = subject_key
-        self.rights = rights
+    store: Store
+    mailer: Mailer
+    subject_key: Callable[[str], str]
+    rights: RightsIntake
 
     def process(
         self, email: ParsedEmail, verdicts: Verdicts, received_at: str, message_id: str

@@ -8,6 +8,7 @@ the one-month deadline already runs from receipt.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,14 +22,12 @@ from jaqe.store import Store
 from jaqe.workflows import Workflows
 
 
+@dataclass
 class WorkflowRightsIntake:
-    def __init__(
-        self, store: Store, workflows: Workflows, subject_key: Callable[[str], str], public_api_url: str
-    ) -> None:
-        self.store = store
-        self.workflows = workflows
-        self.subject_key = subject_key
-        self.public_api_url = public_api_url
+    store: Store
+    workflows: Workflows
+    subject_key: Callable[[str], str]
+    public_api_url: str
 
     def submit(self, kind: str, email: str, details: str, received_at: str, evidence: dict[str, Any]) -> str:
         try:
