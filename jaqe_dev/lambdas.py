@@ -2,6 +2,11 @@
 
 One lock serialises invocations: handlers read their settings from `os.environ`, and Step
 Functions executions (moto runs them in threads) call back into this process.
+
+moto's Lambda is patched once per process, but each local stack (one per test) owns its
+functions: an invocation reaches the stack whose moto world created the function, and a stack
+that has been closed answers every late call (a workflow thread of an earlier test) with an
+error instead of running a handler in another test's world.
 """
 
 from __future__ import annotations
@@ -85,6 +90,13 @@ class LocalLambdas:
         # Settling runs after every invocation: one SQS client and the queue URLs, made once.
         self._sqs: Any = None
         self._queue_urls: dict[str, str] = {}
+        # Invocations completed so far, and a condition notified after each: tests wait on it
+        # instead of sleeping. Those the system made itself (workflow tasks, stream and queue
+        # deliveries) are also counted apart: a watchdog reads that count as progress.
+        self.activity = threading.Condition()
+        self.completed = 0
+        self.background = 0
+        self.closed = False
 
     def logical_id(self, service_name: str) -> str:
         """The function whose POWERTOOLS_SERVICE_NAME (its `functions/` folder) is `service_name`."""
@@ -103,7 +115,7 @@ class LocalLambdas:
             self._modules[logical_id] = module
         return self._modules[logical_id]
 
-    def invoke(self, logical_id: str, event: Any) -> Any:
+    def invoke(self, logical_id: str, event: Any, *, background: bool = False) -> Any:
         from jaqe.settings import get_settings
 
         spec = self.specs[logical_id]
@@ -113,6 +125,8 @@ class LocalLambdas:
             "AWS_LAMBDA_FUNCTION_NAME": logical_id,
         }
         with self.lock:
+            if self.closed:
+                raise StackClosed(f"{logical_id} belongs to a local stack that has been closed")
             self._depth += 1
             try:
                 with environment(values):
@@ -123,9 +137,24 @@ class LocalLambdas:
                     result = handler(event, context)
             finally:
                 self._depth -= 1
+                with self.activity:
+                    self.completed += 1
+                    self.background += background
+                    self.activity.notify_all()
             if self._depth == 0 and not self._settling:
                 self.settle()
             return result
+
+    def wait_for_activity(self, timeout: float) -> None:
+        """Return once an invocation completes (or after `timeout` seconds)."""
+        with self.activity:
+            seen = self.completed
+            self.activity.wait_for(lambda: self.completed > seen, timeout=timeout)
+
+    def close(self) -> None:
+        """No handler runs from now on; a late call (an execution left by a test) gets an error."""
+        with self.lock:
+            self.closed = True
 
     def settle(self) -> None:
         """Deliver what writes and sends have queued (stream records, queue messages) until nothing is left.
@@ -146,7 +175,7 @@ class LocalLambdas:
         delivered = bool(self._pending_streams)
         while self._pending_streams:
             function_name, payload = self._pending_streams.pop(0)
-            self.invoke(function_name, payload)
+            self.invoke(function_name, payload, background=True)
         return delivered
 
     def _poll_queues(self, tried: set[str]) -> bool:
@@ -178,7 +207,9 @@ class LocalLambdas:
             try:
                 failures = {
                     f["itemIdentifier"]
-                    for f in (self.invoke(function_name, event) or {}).get("batchItemFailures", [])
+                    for f in (self.invoke(function_name, event, background=True) or {}).get(
+                        "batchItemFailures", []
+                    )
                 }
             except Exception:  # the whole batch failed
                 failures = {m["MessageId"] for m in fresh}
@@ -219,24 +250,33 @@ class LocalLambdas:
         return self.invoke(self.logical_id(service_name), event)
 
     def install_moto_dispatch(self) -> None:
-        """Make moto's Lambda (Step Functions tasks, stream mappings) call the handlers in-process."""
-        from moto.awslambda.models import LambdaFunction
+        """Make moto's Lambda (Step Functions tasks, stream mappings) call this stack's handlers in-process."""
+        from moto.awslambda.models import LambdaFunction, lambda_backends
 
-        lambdas = self
+        for group in lambda_backends[ACCOUNT][REGION]._lambdas._functions.values():
+            for function in (group["latest"], *group["versions"]):
+                function.local_lambdas = self  # the world this function object was created in
+        LambdaFunction._invoke_lambda = _invoke_in_process  # type: ignore[method-assign,assignment]
 
-        def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
-            payload = json.loads(event) if isinstance(event, str | bytes) else (event or {})
-            if _is_stream_batch(payload):
-                lambdas._queue_stream(function.function_name, payload)
-                return "{}", False, ""
-            try:
-                result = lambdas.invoke(function.function_name, payload)
-            except Exception as error:  # reported to the caller as a Lambda function error
-                body = {"errorType": type(error).__name__, "errorMessage": str(error)}
-                return json.dumps(body), True, ""
-            return json.dumps(result, default=str), False, ""
 
-        LambdaFunction._invoke_lambda = invoke_in_process  # type: ignore[method-assign,assignment]
+class StackClosed(RuntimeError):
+    """A call into a local stack that a test has closed."""
+
+
+def _invoke_in_process(function: Any, event: Any = None) -> tuple[str, bool, str]:
+    lambdas: LocalLambdas | None = getattr(function, "local_lambdas", None)
+    payload = json.loads(event) if isinstance(event, str | bytes) else (event or {})
+    try:
+        if lambdas is None:
+            raise StackClosed(f"{function.function_name} belongs to no local stack")
+        if _is_stream_batch(payload):
+            lambdas._queue_stream(function.function_name, payload)
+            return "{}", False, ""
+        result = lambdas.invoke(function.function_name, payload, background=True)
+    except Exception as error:  # reported to the caller as a Lambda function error
+        body = {"errorType": type(error).__name__, "errorMessage": str(error)}
+        return json.dumps(body), True, ""
+    return json.dumps(result, default=str), False, ""
 
 
 def _is_stream_batch(payload: Any) -> bool:

@@ -2,7 +2,8 @@
 
 Resources come from the synthesised template (run `make synth` first; `make dev` does).
 Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
-`GET|POST /_local/clock` (time travel: `{"advance_days": N}`). The site kit (`web/`) is served
+`GET|POST /_local/clock` (time travel: `{"advance_days": N}`), `GET /_local/progress` (what
+workflows, streams and queues have done so far: tests wait on it). The site kit (`web/`) is served
 at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
 """
 
@@ -21,7 +22,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from jaqe_dev.provision import REGION
 
@@ -108,6 +109,17 @@ class LocalHandler(BaseHTTPRequestHandler):
             from jaqe_dev.openapi import combined_openapi
 
             self._json(200, combined_openapi(self.stack.lambdas))
+        elif path == "/_local/progress" and self.command == "GET":
+            # What the system did by itself so far; `?wait=S` first waits (at most 2 s) for the next
+            # invocation to complete, so that clients wait on events instead of sleeping.
+            wait = parse_qs(urlsplit(self.path).query).get("wait", ["0"])[0]
+            try:
+                seconds = min(max(float(wait), 0.0), 2.0)
+            except ValueError:
+                seconds = 0.0
+            if seconds:
+                self.stack.lambdas.wait_for_activity(seconds)
+            self._json(200, self.stack.progress())
         elif path == "/_local/clock" and self.command == "GET":
             self._json(200, {"now": clock.now().isoformat(), "offset_days": clock.offset().days})
         elif path == "/_local/clock" and self.command == "POST":
@@ -184,6 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         print("\nstopping", flush=True)
     finally:
         http.server_close()
+        if LocalHandler.stack is not None:
+            LocalHandler.stack.close()
         moto.stop()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 
+from jaqe_dev import executions
 from jaqe_dev.apigw import LocalApi
 from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas, environment
 from jaqe_dev.outbox import sent_emails
@@ -41,7 +42,25 @@ class LocalStack:
         self.inbound = provision(SynthesizedStack(outdir, INBOUND_STACK), session)
         self.lambdas = LocalLambdas(self.provisioned, self.inbound)
         self.lambdas.install_moto_dispatch()
+        executions.guard_unstarted_executions()
         self.api = LocalApi(self.lambdas)
+
+    def close(self) -> None:
+        """End what this stack started: every running execution is stopped and its waiting tasks
+        woken (a callback wait would otherwise last days in a daemon thread), and no handler of
+        this stack runs after this, whatever a late workflow thread asks."""
+        self.lambdas.close()
+        executions.stop_all()
+
+    def progress(self) -> dict[str, int]:
+        """What the system has done by itself so far (workflow history events, invocations made by
+        workflows, streams and queues): it changes whenever anything moves."""
+        running, events = executions.progress()
+        return {
+            "running_executions": running,
+            "history_events": events,
+            "background_invocations": self.lambdas.background,
+        }
 
     @property
     def data_table(self) -> str:

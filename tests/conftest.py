@@ -78,7 +78,11 @@ def template(cdk_out: Path) -> dict[str, Any]:
 @pytest.fixture
 def local(cdk_out: Path) -> Iterator[LocalStack]:
     with moto.mock_aws(config=MOTO_CONFIG):
-        yield LocalStack(cdk_out)
+        stack = LocalStack(cdk_out)
+        try:
+            yield stack
+        finally:
+            stack.close()  # no execution of this test runs on into the next one
     forget_cached_state()
 
 

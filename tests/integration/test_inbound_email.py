@@ -3,12 +3,12 @@ the same rights workflow as the web form (C7-09)."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from jaqe_dev.stack import LocalStack
 from tests.conftest import EVENTS
 from tests.integration.seeds import all_items
+from tests.waiting import wait_in
 
 SAMPLES = EVENTS / "inbound_email"
 
@@ -17,14 +17,9 @@ def raw(name: str) -> bytes:
     return (SAMPLES / f"{name}.eml").read_bytes()
 
 
-def wait_for_email(local: LocalStack, address: str, timeout: float = 20) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [e for e in local.outbox() if address in e["to"]]
-        if found:
-            return found[0]
-        time.sleep(0.05)
-    raise AssertionError(f"no email to {address}")
+def wait_for_email(local: LocalStack, address: str) -> dict:
+    found = wait_in(local, lambda: [e for e in local.outbox() if address in e["to"]], f"an email to {address}")
+    return found[0]
 
 
 def requests_of(local: LocalStack) -> list[dict]:

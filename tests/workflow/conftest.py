@@ -4,7 +4,6 @@ interpreter, the verification link is followed from the outbox, executions are p
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from jaqe import clock
 
 from jaqe_dev.apigw import ApiResponse, Caller
 from jaqe_dev.stack import LocalStack
+from tests.waiting import wait_in
 
 OPERATOR = Caller(iam_user="arn:aws:iam::123456789012:user/alice")
 
@@ -46,18 +46,12 @@ class Rights:
     def emails_to(self, address: str) -> list[dict[str, Any]]:
         return [e for e in self.local.outbox() if address in e["to"]]
 
-    def wait_for_email(
-        self, address: str, subject_part: str, count: int = 1, timeout: float = 20
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [e for e in self.emails_to(address) if subject_part in e["subject"]]
-            if len(found) >= count:
-                return found[count - 1]
-            time.sleep(0.05)
-        raise AssertionError(
-            f"no email '{subject_part}' #{count}; outbox: {[e['subject'] for e in self.local.outbox()]}"
-        )
+    def wait_for_email(self, address: str, subject_part: str, count: int = 1) -> dict[str, Any]:
+        def found() -> list[dict[str, Any]] | None:
+            emails = [e for e in self.emails_to(address) if subject_part in e["subject"]]
+            return emails if len(emails) >= count else None
+
+        return wait_in(self.local, found, f"email '{subject_part}' #{count}")[count - 1]
 
     def verification_link(self, address: str, count: int = 1) -> str:
         email = self.wait_for_email(address, "Confirmez", count)
@@ -68,23 +62,19 @@ class Rights:
     def execution_arn(self, name: str) -> str:
         return self.machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
 
-    def wait(self, name: str, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+    def wait(self, name: str) -> dict[str, Any]:
+        def ended() -> dict[str, Any] | None:
             described = self.sfn.describe_execution(executionArn=self.execution_arn(name))
-            if described["status"] != "RUNNING":
-                return described
-            time.sleep(0.05)
-        raise AssertionError(f"execution {name} still running; history: {self.states(name)}")
+            return None if described["status"] == "RUNNING" else dict(described)
 
-    def wait_for_status(self, request_id: str, status: str, timeout: float = 20) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        return wait_in(self.local, ended, f"execution {name} to end")
+
+    def wait_for_status(self, request_id: str, status: str) -> dict[str, Any]:
+        def reached() -> dict[str, Any] | None:
             record = self.record(request_id)
-            if record and record["status"] == status:
-                return record
-            time.sleep(0.05)
-        raise AssertionError(f"request {request_id} never reached {status}: {self.record(request_id)}")
+            return record if record and record["status"] == status else None
+
+        return wait_in(self.local, reached, f"request {request_id} {status}")
 
     def states(self, name: str) -> list[str]:
         events = self.sfn.get_execution_history(executionArn=self.execution_arn(name), maxResults=1000)[
@@ -158,18 +148,7 @@ def rights(local: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Right
         monkeypatch.setenv("DOCUMENTS_BUCKET", documents)
     driver.documents_bucket = documents
     yield driver
-    clock.reset()
-    # Executions still waiting for a callback would outlive the test in moto's threads.
-    for execution in driver.sfn.list_executions(stateMachineArn=driver.machine_arn, statusFilter="RUNNING")[
-        "executions"
-    ]:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            try:  # moto cannot stop an execution whose worker has not started yet
-                driver.sfn.stop_execution(executionArn=execution["executionArn"])
-                break
-            except Exception:
-                time.sleep(0.05)
+    clock.reset()  # executions still waiting for a callback are stopped by the `local` fixture
 
 
 def token_of(link: str) -> str:

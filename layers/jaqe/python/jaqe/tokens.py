@@ -6,6 +6,8 @@ works once even if two clicks race.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +52,21 @@ class Tokens:
 
     def take(self, kind: str, token: str) -> tuple[dict[str, Any], bool]:
         """(payload, still valid) of a token, which is gone afterwards. Unknown or used: 410."""
+        old = self._take_item(kind, token)
+        return dict(old["payload"]), is_live(old)
+
+    @contextmanager
+    def redeeming(self, kind: str, token: str) -> Iterator[tuple[dict[str, Any], bool]]:
+        """`take`, but the token comes back if what the link does fails (the workflow could not be
+        resumed, say): a person's link is spent only by a click that worked."""
+        old = self._take_item(kind, token)
+        try:
+            yield dict(old["payload"]), is_live(old)
+        except Exception:
+            self.store.put_new(old)
+            raise
+
+    def _take_item(self, kind: str, token: str) -> dict[str, Any]:
         old = self.store.take(
             f"TOKEN#{token_digest(token)}",
             "TOKEN",
@@ -58,7 +75,7 @@ class Tokens:
         )
         if not old:
             raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
-        return dict(old["payload"]), is_live(old)
+        return old
 
     def consume(self, kind: str, token: str) -> dict[str, Any]:
         """The token's payload; the token is gone afterwards. Unknown, used or expired: 410."""

@@ -67,13 +67,15 @@ def submit_rights_request(
 
 def verify(token: str, *, store: Store, workflows: Workflows) -> str:
     """Follow the verification link: resumes the workflow (single use, expiring)."""
-    request_id, task_token, live = RightsRequests(store).redeem_verification(token)
+    with RightsRequests(store).redeeming_verification(token) as (request_id, task_token, live):
+        if live:
+            workflows.succeed(task_token, {"verified_at": clock.now().isoformat()})
+        else:
+            workflows.fail(task_token, "VerificationExpired", "the verification link expired")
     if not live:
-        workflows.fail(task_token, "VerificationExpired", "the verification link expired")
         raise Gone(
             "Ce lien de vérification a expiré : la demande est close, vous pouvez en déposer une nouvelle."
         )
-    workflows.succeed(task_token, {"verified_at": clock.now().isoformat()})
     logger.info("rights request verified", extra={"request_id": request_id})
     return request_id
 

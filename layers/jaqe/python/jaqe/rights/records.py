@@ -7,6 +7,8 @@ needed to send, and nowhere in the table. Every step appends to `history`.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -183,10 +185,12 @@ class RightsRequests:
         }
         return Tokens(self.store).issue("rights_verification", payload, ttl=VERIFICATION_TTL)
 
-    def redeem_verification(self, token: str) -> tuple[str, str, bool]:
-        """(request id, task token, still valid). Single use: one conditional delete, so two clicks race safely."""
-        payload, live = Tokens(self.store).take("rights_verification", token)
-        return payload["request_id"], payload["task_token"], live
+    @contextmanager
+    def redeeming_verification(self, token: str) -> Iterator[tuple[str, str, bool]]:
+        """(request id, task token, still valid). Single use: one conditional delete, so two clicks
+        race safely; the link works again if resuming the workflow fails."""
+        with Tokens(self.store).redeeming("rights_verification", token) as (payload, live):
+            yield payload["request_id"], payload["task_token"], live
 
     def park_for_operator(self, request_id: str, task_token: str, reason: str) -> None:
         self.store.put(

@@ -1,0 +1,79 @@
+"""What moto's Step Functions interpreter is doing in this process: progress and shutdown.
+
+moto runs each execution (and each Map iteration, each task) in its own daemon thread. Tests
+and `make dev` use these to tell a workflow that progresses from one that is stuck, and to
+end every execution a test started so that nothing outlives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+
+def _executions() -> Iterator[Any]:
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    for regions in list(stepfunctions_parser_backends.values()):
+        for backend in list(regions.values()):
+            for machine in list(backend.state_machines):
+                yield from list(machine.executions)
+
+
+def progress() -> tuple[int, int]:
+    """(running executions, history events recorded so far by every execution): the second
+    number grows while any workflow moves, so a watchdog can tell waiting from being stuck."""
+    running = events = 0
+    for execution in _executions():
+        env = _env(execution)
+        if env is None:
+            continue
+        running += _is_running(execution)
+        events += len(env.event_manager._history_event_list)  # no copy: read often
+    return running, events
+
+
+def _env(execution: Any) -> Any:
+    """The interpreter's environment of an execution, None until its worker has started."""
+    return getattr(execution.exec_worker, "env", None)
+
+
+def _is_running(execution: Any) -> bool:
+    return execution.exec_status is not None and execution.exec_status.value == "RUNNING"
+
+
+def stop_all() -> int:
+    """Stop every running execution and wake its waiting tasks, so that its threads end now
+    instead of waiting out a callback timeout (days) in a backend the next test no longer uses."""
+    from datetime import UTC, datetime
+
+    stopped = 0
+    for execution in _executions():
+        env = _env(execution)
+        if env is None or not _is_running(execution):
+            continue
+        execution.stop(stop_date=datetime.now(UTC), error="TestEnded", cause="stopped by the local stack")
+        for endpoint in list(env.callback_pool_manager._pool.values()):
+            endpoint.interrupt_all()
+        stopped += 1
+    return stopped
+
+
+def guard_unstarted_executions() -> None:
+    """moto appends a new execution to its state machine before it gives it a status and a worker,
+    and the worker's thread makes the environment later still (`start_execution`), while
+    `send_task_success`/`send_task_failure` walk every execution reading all three: a callback that
+    lands while another request starts a workflow fails with an AttributeError. An execution that
+    has not started cannot be the one waiting for a token: skip it."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    def started_executions(self: Any, execution_status: Any = None) -> list[Any]:
+        started = [
+            execution
+            for machine in self.state_machines
+            for execution in list(machine.executions)
+            if execution.exec_status is not None and _env(execution) is not None
+        ]
+        return [e for e in started if execution_status is None or e.exec_status == execution_status]
+
+    StepFunctionsParserBackend._get_executions = started_executions  # type: ignore[method-assign]
