@@ -77,10 +77,10 @@ def declare(local: LocalStack, body: dict[str, Any]) -> str:
 
 def wait_for(local: LocalStack, incident_id: str, status: str) -> dict[str, Any]:
     def reached() -> dict[str, Any] | None:
-        view: dict[str, Any] = local.api.request(
-            "GET", f"{INCIDENTS}/{incident_id}", headers=OPERATOR
-        ).json()
-        assert view["status"] not in TERMINAL - {status}, f"incident ended {view['status']}: {view['history']}"
+        view: dict[str, Any] = local.api.request("GET", f"{INCIDENTS}/{incident_id}", headers=OPERATOR).json()
+        assert view["status"] not in TERMINAL - {status}, (
+            f"incident ended {view['status']}: {view['history']}"
+        )
         return view if view["status"] == status else None
 
     return wait_in(local, reached, f"incident {incident_id} {status}")

@@ -18,7 +18,9 @@ def raw(name: str) -> bytes:
 
 
 def wait_for_email(local: LocalStack, address: str) -> dict:
-    found = wait_in(local, lambda: [e for e in local.outbox() if address in e["to"]], f"an email to {address}")
+    found = wait_in(
+        local, lambda: [e for e in local.outbox() if address in e["to"]], f"an email to {address}"
+    )
     return found[0]
 
 
