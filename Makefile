@@ -25,10 +25,16 @@ synth: layer
 	$(PY) -m infra.app
 	@echo "cdk.out/ synthesised; cdk-nag AwsSolutions checks passed"
 
+# Tests run on every core (pytest-xdist, one local stack per worker, whole files per worker);
+# the checks that read what every test logged run after them. Ends with the 15 slowest tests.
+TEST_WORKERS ?= auto
 test: layer
 	$(PY) scripts/trace_commitments.py > .build/commitments-trace.txt || { cat .build/commitments-trace.txt; exit 1; }
 	@tail -1 .build/commitments-trace.txt
-	$(PY) -m pytest
+	@rm -rf tests/artifacts
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not after_all" --junitxml=.build/tests.xml
+	$(PY) -m pytest -p no:xdist -m after_all --junitxml=.build/tests-after-all.xml
+	@$(PY) scripts/test_report.py .build/tests.xml .build/tests-after-all.xml
 
 # The privacy policy page, generated from the processing register (jaqe/policy.py).
 site: install
@@ -54,6 +60,7 @@ clean:
 bench: synth
 	$(PY) bench/run.py
 	$(PY) bench/cost_model.py
+	BREACH_PEOPLE=2000 $(PY) -m pytest -p no:xdist -q --durations=1 tests/integration/test_breach.py -k many_people
 
 # More generated cases per route (every route) than the CI run of tests/e2e/test_fuzz.py; prints each route's time.
 fuzz: layer

@@ -3,6 +3,7 @@ provisioned from that template, with the functions run in-process."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -35,11 +36,14 @@ from jaqe_dev.stack import MOTO_CONFIG, LocalStack, forget_cached_state
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SUITE_LOGS = ARTIFACTS / "suite-logs.jsonl"
+CDK_OUT = ROOT / "cdk.out"
+# Each pytest-xdist worker logs to its own file; the after_all checks read them all.
+SUITE_LOGS = ARTIFACTS / f"suite-logs-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.jsonl"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "after_all: runs after every other test (reads what they logged)")
+    ARTIFACTS.mkdir(exist_ok=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,7 +55,6 @@ def suite_logs() -> Iterator[Path]:
     """Every line the functions log during the whole suite, as it would reach CloudWatch."""
     from jaqe.observability import logger
 
-    ARTIFACTS.mkdir(exist_ok=True)
     handler = logging.FileHandler(SUITE_LOGS, mode="w", encoding="utf-8")
     handler.setFormatter(logger.registered_formatter)
     logger.addHandler(handler)
@@ -61,13 +64,20 @@ def suite_logs() -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def cdk_out() -> Path:
-    """The app synthesised once per test session, exactly as `make synth` does (cdk-nag included)."""
+def cdk_out(request: pytest.FixtureRequest) -> Path:
+    """The app synthesised once per run, exactly as `make synth` does (cdk-nag included): the first
+    pytest-xdist worker that needs it synthesises, under a file lock; the others read the result."""
     from infra.app import build_app
 
-    outdir = ROOT / "cdk.out"
-    build_app(outdir=str(outdir)).synth()
-    return outdir
+    workerinput = getattr(request.config, "workerinput", {})
+    run = workerinput.get("testrunuid") or str(os.getpid())
+    marker = CDK_OUT / ".synthesised-by-run"
+    with open(ROOT / ".cdk-out.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (marker.exists() and marker.read_text() == run):
+            build_app(outdir=str(CDK_OUT)).synth()
+            marker.write_text(run)
+    return CDK_OUT
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ the real local server, as `make dev` runs it. A failed test leaves a screenshot 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,15 +85,14 @@ class Site:
         found = Axe().run(self.page, options=WCAG_AA).response["violations"]
         return [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}" for v in found]
 
-    def outbox_to(self, address: str, wait_seconds: float = 0) -> list[dict[str, Any]]:
-        """Emails to `address`; with `wait_seconds`, waits for one (workflow emails are asynchronous)."""
-        deadline = time.monotonic() + wait_seconds
-        while True:
+    def outbox_to(self, address: str, wait: bool = False) -> list[dict[str, Any]]:
+        """Emails to `address`; with `wait`, waits for one (workflow emails are asynchronous)."""
+
+        def found() -> list[dict[str, Any]]:
             _, outbox = self.client.call("GET", "/_local/outbox")
-            found = [e for e in outbox if address in e["to"]]
-            if found or time.monotonic() >= deadline:
-                return found
-            time.sleep(0.1)
+            return [e for e in outbox if address in e["to"]]
+
+        return self.client.wait_until(found, f"an email to {address}") if wait else found()
 
 
 @pytest.fixture

@@ -221,7 +221,7 @@ def test_c7_09_rights_request_sends_a_verification_email(site):
         site.page.get_by_role("button", name="Envoyer ma demande").click()
     assert answer.value.status == 202
     expect(site.page.get_by_role("status")).to_contain_text("Demande enregistrée")
-    [verification] = site.outbox_to(email, wait_seconds=15)
+    [verification] = site.outbox_to(email, wait=True)
     assert "/v1/rights-requests/verify?token=" in verification["text"]
 
 

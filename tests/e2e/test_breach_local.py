@@ -5,7 +5,6 @@ risk is confirmed each of them has an email in /_local/outbox."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,13 +29,11 @@ def travel(client: Client, days: float) -> datetime:
 
 
 def wait_for(client: Client, incident_id: str, status: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def reached() -> dict[str, Any] | None:
         _, view = client.call("GET", f"/v1/admin/incidents/{incident_id}", headers=OPERATOR)
-        if view["status"] == status:
-            return view
-        time.sleep(0.2)
-    raise AssertionError(f"incident still {view['status']}")
+        return dict(view) if view["status"] == status else None
+
+    return client.wait_until(reached, f"incident {incident_id} {status}")
 
 
 def test_c5_02_a_breach_on_one_weeks_leads_in_make_dev(server):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import signal
+from typing import Any
 
-from tests.e2e.conftest import free_port, start_server
+from tests.e2e.conftest import Client, free_port, start_server
+
+
+def outbox(client: Client) -> list[dict[str, Any]]:
+    return list(client.call("GET", "/_local/outbox")[1])
 
 
 def test_contact_message_round_trip_and_outbox(server):
@@ -62,8 +67,6 @@ def test_ctrl_c_stops_cleanly(cdk_out):
 
 
 def test_c7_09_emails_posted_to_the_local_inbound_endpoint_become_rights_requests(server):
-    import time
-
     from tests.conftest import EVENTS
 
     client, _ = server
@@ -71,11 +74,7 @@ def test_c7_09_emails_posted_to_the_local_inbound_endpoint_become_rights_request
         raw = (EVENTS / "inbound_email" / f"{sample}.eml").read_bytes()
         status, answer = client.call("POST", "/_local/inbound-email", raw, {"Content-Type": "message/rfc822"})
         assert status == 200 and answer == {"outcomes": ["rights_request"]}
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            _, outbox = client.call("GET", "/_local/outbox")
-            if any(sender in e["to"] and "/verify?token=" in e["text"] for e in outbox):
-                break
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"no verification email to {sender}")
+        client.wait_until(
+            lambda to=sender: any(to in e["to"] and "/verify?token=" in e["text"] for e in outbox(client)),
+            f"a verification email to {sender}",
+        )

@@ -4,9 +4,6 @@ presigned upload against the local S3 -> approval, and the local authorizers."""
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,27 +11,16 @@ import pytest
 import requests
 
 from jaqe_dev.seed_professionals import SEED_PASSWORD
-from tests.e2e.conftest import Client, follow_log, free_port, start_server
+from tests.e2e.conftest import Client, running_server
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
 def client(cdk_out: Path) -> Iterator[Client]:
-    port = free_port()
-    process: subprocess.Popen[str] = start_server(port)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    printed = []
-    for line in process.stdout:
-        printed.append(line)
-        if "Stop with Ctrl-C" in line or time.monotonic() > deadline:
-            break
-    assert any("/_local/login" in line and SEED_PASSWORD in line for line in printed), printed
-    follow_log(process)
-    yield Client(f"http://127.0.0.1:{port}")
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=30)
+    with running_server() as (client, printed):
+        assert any("/_local/login" in line and SEED_PASSWORD in line for line in printed), printed
+        yield client
 
 
 def token(client: Client, email: str, password: str, new_password: str | None = None) -> dict[str, str]:

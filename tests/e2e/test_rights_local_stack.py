@@ -3,33 +3,21 @@ following the links that the emails in /_local/outbox carry."""
 
 from __future__ import annotations
 
-import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import Client, follow_log, free_port, start_server
+from tests.e2e.conftest import Client, running_server
 
 EMAIL = "sacha.local@example.fr"
 
 
 @pytest.fixture(scope="module")
 def server(cdk_out: Path) -> Iterator[Client]:
-    port = free_port()
-    process = start_server(port)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    for line in process.stdout:
-        if f"http://127.0.0.1:{port}" in line or time.monotonic() > deadline:
-            break
-    follow_log(process)
-    yield Client(f"http://127.0.0.1:{port}")
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=20)
+    with running_server() as (client, _):
+        yield client
 
 
 def local_path(link: str, base: str) -> str:
@@ -39,24 +27,20 @@ def local_path(link: str, base: str) -> str:
 
 
 def wait_for_link(client: Client, subject: str, marker: str, seen: int = 0) -> str:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def link() -> str | None:
         _, outbox = client.call("GET", "/_local/outbox")
         found = [e for e in outbox if EMAIL in e["to"] and subject in e["subject"]]
-        if len(found) > seen:
-            return next(link for link in found[seen]["links"] if marker in link)
-        time.sleep(0.2)
-    raise AssertionError(f"no '{subject}' email")
+        return next(link for link in found[seen]["links"] if marker in link) if len(found) > seen else None
+
+    return client.wait_until(link, f"'{subject}' email #{seen + 1}")
 
 
 def wait_until_closed(client: Client, status_url: str) -> dict:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def closed() -> dict | None:
         status, body = client.call("GET", local_path(status_url, client.base))
-        if status == 200 and body["status"] in ("completed", "refused", "unverified"):
-            return body
-        time.sleep(0.2)
-    raise AssertionError("request not closed")
+        return body if status == 200 and body["status"] in ("completed", "refused", "unverified") else None
+
+    return client.wait_until(closed, "the request to close")
 
 
 def test_c7_04_erasure_then_access_in_make_dev(server):

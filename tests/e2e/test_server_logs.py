@@ -1,12 +1,11 @@
-"""C5-01 over HTTP: what the local servers logged during the e2e tests (function log records and
-request lines, tests/e2e/conftest.py SERVER_LOG) holds none of the names, emails, phones or free
-texts those tests submitted (tests/e2e/conftest.py SUBMITTED), found the way the in-process
-suite finds them (tests/test_no_personal_data_in_logs.py)."""
+"""C5-01 over HTTP: what the local servers logged during the e2e and browser tests of every
+worker (function log records and request lines, tests/artifacts/server-log-*.txt) holds none of
+the names, emails, phones or free texts those tests submitted (tests/artifacts/submitted-*.jsonl),
+found the way the in-process suite finds them (tests/test_no_personal_data_in_logs.py)."""
 
 from __future__ import annotations
 
 import email
-import time
 from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SERVER_LOG, SUBMITTED
+from tests.e2e.conftest import Client, server_logs, submitted_bodies
 from tests.test_no_personal_data_in_logs import personal_values
 
 # Submitted by this module too, so the log is known to hold request records carrying a person's data.
@@ -41,15 +40,14 @@ def values_of(body: Any) -> set[str]:
     )
 
 
-def logged_once(marker: str, timeout: float = 15) -> str:
-    """The servers' log so far, once `marker` has been read from the pipe."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        text = "".join(SERVER_LOG)
-        if marker in text:
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"{marker!r} never reached the server log ({len(SERVER_LOG)} lines)")
+def logged_once(client: Client, marker: str) -> str:
+    """Every server's log so far, once `marker` has been read from this server's pipe."""
+
+    def logged() -> str | None:
+        text = server_logs()
+        return text if marker in text else None
+
+    return client.wait_until(logged, f"{marker!r} in the server log")
 
 
 @pytest.mark.after_all
@@ -58,12 +56,12 @@ def test_c5_01_the_local_servers_log_none_of_the_personal_data_the_e2e_tests_sen
     status, accepted = client.call("POST", "/v1/contact-messages", OWN)
     assert status == 202
 
-    logged = logged_once(accepted["message_id"])
+    logged = logged_once(client, accepted["message_id"])
 
     # Real log lines: the request line and the function's own record of this very request.
     assert "POST /v1/contact-messages -> 202" in logged
     assert '"message":"contact message stored"' in logged and '"function_request_id"' in logged
-    values = set().union(*(values_of(body) for body in SUBMITTED))
+    values = set().union(*(values_of(body) for body in submitted_bodies()))
     assert {OWN["email"], OWN["name"], OWN["phone"], OWN["message"]} <= values
     leaked = sorted(value for value in values if value in logged)
     assert leaked == []
