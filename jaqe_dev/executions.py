@@ -7,6 +7,7 @@ end every execution a test started so that nothing outlives it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,21 +43,27 @@ def _is_running(execution: Any) -> bool:
     return execution.exec_status is not None and execution.exec_status.value == "RUNNING"
 
 
-def stop_all() -> int:
-    """Stop every running execution and wake its waiting tasks, so that its threads end now
-    instead of waiting out a callback timeout (days) in a backend the next test no longer uses."""
+def stop_all(wait_seconds: float = 60) -> None:
+    """Stop every running execution, wake its waiting tasks, and wait for its threads to finish,
+    so that nothing of it runs on (a callback timeout lasts days) while the next test, or the
+    next moto world, uses the process. A task in flight ends its current step first."""
     from datetime import UTC, datetime
 
-    stopped = 0
+    stopped = []
     for execution in _executions():
         env = _env(execution)
         if env is None or not _is_running(execution):
             continue
-        execution.stop(stop_date=datetime.now(UTC), error="TestEnded", cause="stopped by the local stack")
+        execution.stop(stop_date=datetime.now(UTC), error="StackClosed", cause="stopped by the local stack")
         for endpoint in list(env.callback_pool_manager._pool.values()):
             endpoint.interrupt_all()
-        stopped += 1
-    return stopped
+        stopped.append(execution)
+    deadline = time.monotonic() + wait_seconds
+    while any(_is_running(e) for e in stopped):
+        if time.monotonic() > deadline:
+            names = [e.name for e in stopped if _is_running(e)]
+            raise RuntimeError(f"executions still running {wait_seconds:.0f} s after being stopped: {names}")
+        time.sleep(0.02)
 
 
 def guard_unstarted_executions() -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from jaqe_dev.clients import ENVIRON
 from jaqe_dev.provision import ACCOUNT, REGION, Provisioned
 
 LOCAL_ENVIRONMENT = {
@@ -60,16 +61,20 @@ class LocalContext:
 
 @contextmanager
 def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+    """`values` in os.environ for the block. The changes are made under the lock that clients
+    are made under (jaqe_dev/clients.py): other threads iterate os.environ when they make one."""
+    with ENVIRON:
+        saved = {key: os.environ.get(key) for key in values}
+        os.environ.update(values)
     try:
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        with ENVIRON:
+            for key, old in saved.items():
+                if old is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = old
 
 
 class LocalLambdas:

@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from jaqe_dev import executions
+from jaqe_dev import clients, executions
 from jaqe_dev.apigw import LocalApi
 from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas, environment
 from jaqe_dev.outbox import sent_emails
@@ -43,6 +43,7 @@ class LocalStack:
         self.lambdas = LocalLambdas(self.provisioned, self.inbound)
         self.lambdas.install_moto_dispatch()
         executions.guard_unstarted_executions()
+        clients.serialise_client_creation()
         self.api = LocalApi(self.lambdas)
 
     def close(self) -> None:

@@ -7,26 +7,40 @@
 2. moto appends a new execution before giving it a status and a worker; a task callback
    (`send_task_success`, e.g. a person's verification link) landing in that window failed with an
    AttributeError after the single-use link was spent, leaving the request waiting for good.
+3. The local stack swaps os.environ around each invocation, while moto makes a boto3 client for
+   every task in its own threads, and making a client iterates os.environ: a key removed in the
+   middle raised KeyError ('DATA_TABLE'), and two clients made at once from the shared default
+   session (the breach workflow's Map runs four tasks at once) failed now and then too. moto
+   reported either as `States.Runtime`: the incident ended as needs_operator while its test waited
+   for "closed", or an execution waited for good. Both now happen under one lock
+   (jaqe_dev/clients.py).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
+import time
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 import boto3
 import moto
 import pytest
+from jaqe import clock
 from jaqe.errors import TemporarilyUnavailable
 from jaqe.workflows import StepFunctionsWorkflows
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-from jaqe_dev.lambdas import StackClosed
+from jaqe_dev import clients
+from jaqe_dev.lambdas import StackClosed, environment
 from jaqe_dev.provision import ACCOUNT, REGION
 from jaqe_dev.stack import MOTO_CONFIG, LocalStack, forget_cached_state
+from tests.integration.test_breach import declare, incident, seed_leads, wait_for
 from tests.waiting import wait_in
 from tests.workflow.conftest import Rights
 
@@ -135,3 +149,67 @@ def test_a_verification_link_whose_workflow_could_not_be_resumed_works_again(
     assert rights.get(link).status == 200  # the same link, spent only now
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     assert rights.get(link).status == 410
+
+
+def test_the_tasks_of_a_map_make_their_clients_one_at_a_time(
+    local: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    makers: list[str] = []
+    overlaps: list[str] = []
+    watch = threading.Lock()
+    create_client = clients._create_client
+
+    def watched(session: object, *args: object, **kwargs: object) -> object:
+        with watch:
+            makers.append(threading.current_thread().name)
+            if len(makers) > 1:
+                overlaps.append(", ".join(makers))
+        try:
+            time.sleep(0.05)  # as on a loaded machine: long enough for another thread to come in
+            return create_client(session, *args, **kwargs)
+        finally:
+            with watch:
+                makers.remove(threading.current_thread().name)
+
+    monkeypatch.setattr(clients, "_create_client", watched)
+    monkeypatch.setattr(clients, "_task_clients", {})  # this test's tasks make theirs anew
+    seed_leads(local, 301, "2026-03-04")  # 4 batches: the Map runs them at once
+    clock.freeze(datetime(2026, 3, 10, 9, tzinfo=UTC))
+
+    incident_id = declare(local, incident(high_risk=True))
+
+    assert wait_for(local, incident_id, "closed")["people_notified"] == 301
+    assert overlaps == []
+
+
+def test_an_invocation_changes_the_environment_only_while_no_client_is_being_made(
+    local: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A moto task thread makes a client (iterating os.environ, as botocore does for proxies)
+    exactly while an invocation ends and takes its function's variables out again."""
+    iterating, removed = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def proxies_read_slowly() -> dict[str, str]:
+        keys = list(os.environ)
+        iterating.set()
+        removed.wait(1)  # the invocation removes its variables now, unless it has to wait
+        values = {key: os.environ[key] for key in keys}  # what os.environ.items() does
+        return {key: value for key, value in values.items() if key.lower().endswith("_proxy")}
+
+    def make_client() -> None:
+        try:
+            boto3.client("s3", region_name="eu-west-3")
+        except BaseException as error:
+            failures.append(error)
+
+    monkeypatch.setattr(urllib.request, "getproxies_environment", proxies_read_slowly)
+    maker = threading.Thread(target=make_client)
+    with environment({"JAQE_PROBE": "one invocation's variable"}):
+        maker.start()
+        assert iterating.wait(10)
+    removed.set()
+    maker.join(10)
+
+    assert failures == []
+    assert "JAQE_PROBE" not in os.environ
