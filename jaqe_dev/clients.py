@@ -34,7 +34,7 @@ def serialise_client_creation() -> None:
         with ENVIRON:
             return _create_client(session, *args, **kwargs)
 
-    Session.create_client = create_client  # type: ignore[method-assign]
+    Session.create_client = create_client  # type: ignore[method-assign,assignment]
     _share_task_clients()
 
 
