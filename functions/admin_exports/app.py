@@ -4,10 +4,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.partners import export_for_partner
-from jaqe.store import Store
-from jaqe.validation import ShortText
+from jaqe.leads.partners import export_for_partner
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.store import Store
+from jaqe.platform.validation import ShortText
 from pydantic import BaseModel, ConfigDict
 
 app = create_app()

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.breach import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
+from jaqe.breach.incidents import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
+from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.workflows import StepFunctionsWorkflows
 
 app = create_app()
 IncidentId = Annotated[str, Path(pattern=r"^inc_[A-Za-z0-9_-]{6,64}$")]

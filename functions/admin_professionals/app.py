@@ -4,11 +4,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe import professionals
-from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
-from jaqe.store import Store
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.professionals import accounts as professionals
 
 app = create_app()
 

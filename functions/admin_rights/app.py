@@ -4,16 +4,16 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.mail import OutboxMailer
-from jaqe.privacy_scan import scan_subject
+from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.store import Store
+from jaqe.platform.validation import Email, LongText
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.scan import scan_subject
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.model import RequestStatus
 from jaqe.rights.operations import RightsOperations
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
-from jaqe.validation import Email, LongText
-from jaqe.workflows import StepFunctionsWorkflows
 from pydantic import BaseModel, ConfigDict, Field
 
 app = create_app()

@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.breach import Incidents
-from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
-from jaqe.store import Store
+from jaqe.breach.incidents import Incidents
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
 
 
 def check_deadlines(incidents: Incidents) -> dict[str, int]:

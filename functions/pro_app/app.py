@@ -8,13 +8,15 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from jaqe import aws, documents, professionals
-from jaqe.api import api_handler, create_app, json_response
-from jaqe.errors import Forbidden
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
+from jaqe.platform.api import api_handler, create_app, json_response
+from jaqe.platform.errors import Forbidden
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.professionals import accounts as professionals
+from jaqe.professionals import documents
 from jaqe.settings import get_settings
-from jaqe.store import Store
 
 app = create_app()
 
@@ -55,7 +57,7 @@ def post_accept_lead(lead_id: Annotated[str, Path(min_length=1, max_length=80)])
 @app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})
 def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response[Any]:
     upload = documents.request_upload(
-        Store(), aws.client("s3"), get_settings().documents_bucket, current_pro_id(), document
+        Store(), S3Objects(), get_settings().documents_bucket, current_pro_id(), document
     )
     metrics.add_metric(name="DocumentUploadRequested", unit="Count", value=1)
     return json_response(201, upload)

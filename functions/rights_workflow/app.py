@@ -7,12 +7,12 @@ Returns the new state (Lambda tasks use `OutputPath: $.Payload`).
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
-from jaqe.rights.exports import S3Objects
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
 from jaqe.rights.workflow import Collaborators, RightsWorkflow
 from jaqe.settings import get_settings
-from jaqe.store import Store
 
 STATE_STEPS = {
     "verified",

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from jaqe.mail import OutboxMailer
-from jaqe.marketing import send_similar_services
-from jaqe.observability import logger, metrics, tracer
-from jaqe.store import Store
-from jaqe.trades import TRADES
+from jaqe.marketing.similar_services import send_similar_services
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.platform.trades import TRADES
 from pydantic import BaseModel, Field
 
 

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from jaqe import clock
-from jaqe.breach import Incidents
-from jaqe.errors import TemporarilyUnavailable
-from jaqe.mail import OutboxMailer
-from jaqe.register import PurposeId
-from jaqe.store import retention_fields
+from jaqe.breach.incidents import Incidents
+from jaqe.platform import clock
+from jaqe.platform.errors import TemporarilyUnavailable
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.store import retention_fields
+from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.stack import LocalStack
 from jaqe_ops.cli import main

@@ -7,7 +7,7 @@ import json
 
 import boto3
 import pytest
-from jaqe.documents import MAX_BYTES, UPLOAD_SECONDS, DocumentIn, sniff, upload_conditions
+from jaqe.professionals.documents import MAX_BYTES, UPLOAD_SECONDS, DocumentIn, sniff, upload_conditions
 from pydantic import ValidationError
 
 

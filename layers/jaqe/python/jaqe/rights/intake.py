@@ -9,15 +9,15 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 
-from jaqe import clock
-from jaqe.errors import Gone, NotFound, TemporarilyUnavailable
-from jaqe.ids import new_id, token_digest
-from jaqe.observability import logger
-from jaqe.rights.exports import ObjectStore
+from jaqe.platform import clock
+from jaqe.platform.errors import Gone, NotFound, TemporarilyUnavailable
+from jaqe.platform.ids import new_id, token_digest
+from jaqe.platform.objects import ObjectStore
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import Workflows
 from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
 from jaqe.rights.records import RightsRequests, request_pk
-from jaqe.store import Store
-from jaqe.workflows import Workflows
 
 
 def status_url(public_api_url: str, request_id: str, token: str) -> str:

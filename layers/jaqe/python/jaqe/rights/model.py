@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from jaqe.register import PurposeId, purpose
-from jaqe.validation import Email, FrenchPhone, LongText, Name
+from jaqe.platform.validation import Email, FrenchPhone, LongText, Name
+from jaqe.privacy.register import PurposeId, purpose
 
 
 class RequestType(StrEnum):

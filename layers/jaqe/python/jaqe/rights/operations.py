@@ -6,15 +6,15 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from jaqe import clock, templates
-from jaqe.errors import Conflict, NotFound
-from jaqe.mail import Mailer
-from jaqe.observability import logger
+from jaqe.platform import clock, templates
+from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.mail import Mailer
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Item, Store, plain
+from jaqe.platform.workflows import Workflows
+from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
 from jaqe.rights.records import RightsRequests, request_pk
-from jaqe.store import Item, Store, plain
-from jaqe.subjects import Subjects
-from jaqe.workflows import Workflows
 
 DUE_SOON = timedelta(days=7)
 
@@ -108,7 +108,7 @@ class RightsOperations:
         self, email: str, *, operator: str, subject_key: Callable[[str], str], public_api_url: str
     ) -> dict[str, Any]:
         """The designated person reported the death: carry out the stored directives."""
-        from jaqe.ids import new_id
+        from jaqe.platform.ids import new_id
 
         key = subject_key(email)
         item = self.store.get(f"SUBJECT#{key}", "POST_MORTEM")

@@ -10,14 +10,14 @@ import hmac
 from datetime import datetime, timedelta
 from typing import Any
 
-from jaqe import clock
-from jaqe.errors import Conflict, NotFound
-from jaqe.ids import new_token, token_digest
-from jaqe.periods import add_months
-from jaqe.register import PurposeId
+from jaqe.platform import clock
+from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.ids import new_token, token_digest
+from jaqe.platform.store import Item, Store, expiry_fields, retention_fields
+from jaqe.platform.tokens import Tokens
+from jaqe.privacy.periods import add_months
+from jaqe.privacy.register import PurposeId
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
-from jaqe.store import Item, Store, expiry_fields, retention_fields
-from jaqe.tokens import Tokens
 
 VERIFICATION_TTL = timedelta(days=7)
 EXPORT_TTL = timedelta(days=7)

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from jaqe import clock, templates
-from jaqe.consent import ConsentLedger
 from jaqe.controller import (
     CONTROLLER_ADDRESS,
     CONTROLLER_EMAIL,
@@ -24,17 +22,19 @@ from jaqe.controller import (
     CONTROLLER_RCS,
     POLICY_VERSION,
 )
-from jaqe.errors import DomainError
-from jaqe.ids import new_token, token_digest
-from jaqe.mail import Mailer
-from jaqe.observability import logger
-from jaqe.privacy_scan import SubjectScan, scan_subject
-from jaqe.register import RECIPIENTS, PurposeId, purpose
-from jaqe.rights.exports import ObjectStore
+from jaqe.platform import clock, templates
+from jaqe.platform.errors import DomainError
+from jaqe.platform.ids import new_token, token_digest
+from jaqe.platform.mail import Mailer
+from jaqe.platform.objects import ObjectStore
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Item, Store, expiry_fields, retention_fields
+from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
+from jaqe.privacy.scan import SubjectScan, scan_subject
+from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
 from jaqe.rights.records import EXPORT_TTL, VERIFICATION_TTL, RightsRequests, request_pk
-from jaqe.store import Item, Store, expiry_fields, retention_fields
-from jaqe.subjects import Subjects
 
 State = dict[str, Any]
 
