@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from jaqe.platform.store import retention_fields
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 
 def table(local: Any) -> Any:

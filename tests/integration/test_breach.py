@@ -14,8 +14,8 @@ from jaqe.breach.incidents import Incidents
 from jaqe.platform import clock
 from jaqe.platform.errors import TemporarilyUnavailable
 from jaqe.platform.mail import OutboxMailer
-from jaqe.platform.store import retention_fields
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 from jaqe_dev.stack import LocalStack
 from jaqe_ops.cli import main

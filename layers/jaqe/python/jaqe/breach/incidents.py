@@ -25,13 +25,14 @@ from jaqe.platform import clock
 from jaqe.platform.errors import Conflict, InvalidInput, NotFound
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer
-from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expiry_fields, plain, retention_fields
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expiry_fields, plain
 from jaqe.platform.templates import breach_notice
 from jaqe.platform.trades import TRADES
 from jaqe.platform.validation import bounded
 from jaqe.platform.workflows import Workflows
 from jaqe.privacy.periods import Period, add_months, add_period
 from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.retention import retention_fields
 
 NOTIFICATION_DEADLINE = timedelta(hours=72)
 MAX_WINDOW = Period(years=3)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from jaqe.platform import clock
-from jaqe.platform.store import Store, retention_fields
+from jaqe.platform.store import Store
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 
 def _key(subject_key: str) -> tuple[str, str]:

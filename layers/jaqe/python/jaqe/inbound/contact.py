@@ -10,10 +10,11 @@ from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Store, retention_fields
+from jaqe.platform.store import Store
 from jaqe.platform.templates import contact_acknowledgement
 from jaqe.platform.validation import Email, FrenchPhone, LongText, Name, ShortText
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 
 class ContactMessageIn(BaseModel):

@@ -12,9 +12,10 @@ from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
-from jaqe.platform.store import SEGMENT_INDEX, Item, Store, retention_fields
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store
 from jaqe.privacy.consent import ConsentEvent, derive_state
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.subject_flags import Subjects
 
 EXPORTED_FIELDS = ("first_name", "last_name", "email", "phone")

@@ -18,7 +18,7 @@ from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Item, Store, expiry_fields, retention_fields
+from jaqe.platform.store import Item, Store, expiry_fields
 from jaqe.platform.templates import lead_for_professional, quote_confirmation
 from jaqe.platform.trades import TRADES, check_trade
 from jaqe.platform.validation import (
@@ -32,6 +32,7 @@ from jaqe.platform.validation import (
 )
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.subject_flags import Subjects
 
 PARTNER_MATCHING_WORDING = (

@@ -7,15 +7,17 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Store, retention_fields
+from jaqe.platform.store import Store
 from jaqe.platform.templates import newsletter_confirmation, newsletter_welcome
-from jaqe.platform.tokens import Tokens, unsubscribe_token, unsubscribe_url
+from jaqe.platform.tokens import Tokens
 from jaqe.platform.validation import Email, PolicyVersion
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 from jaqe.settings import get_settings
 
 CONFIRMATION_VALIDITY = timedelta(days=7)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from jaqe.marketing.newsletter import Newsletter
+from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import SEGMENT_INDEX, Store
 from jaqe.platform.templates import similar_services
-from jaqe.platform.tokens import Tokens, unsubscribe_token, unsubscribe_url
+from jaqe.platform.tokens import Tokens
 from jaqe.platform.trades import TRADES
 from jaqe.privacy.periods import add_months
 from jaqe.privacy.register import PurposeId

@@ -2,7 +2,7 @@
 
 Single-table design. Every item holding personal data carries:
 - `subject_key`: reachable through the `by_subject` index (locating a person is a Query);
-- `purpose`: the register entry it is held for;
+- `purpose`: the register entry it is held for (`jaqe.privacy.retention.retention_fields`);
 - `expires_at`: epoch seconds computed from that purpose's retention rule (DynamoDB TTL),
   mirrored as `expiry_day` for the `by_expiry` index that reconciliation queries.
 Reads treat `expires_at <= now` as absent: TTL deletion lags by up to days.
@@ -37,7 +37,6 @@ from botocore.exceptions import ClientError
 
 from jaqe.platform import aws, clock
 from jaqe.platform.errors import Conflict, TemporarilyUnavailable
-from jaqe.privacy.register import PurposeId, purpose
 from jaqe.settings import get_settings
 
 Item = dict[str, Any]
@@ -52,18 +51,6 @@ _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", 
 def is_live(item: Mapping[str, Any], now: datetime | None = None) -> bool:
     expires_at = item.get("expires_at")
     return expires_at is None or int(expires_at) > clock.epoch(now)
-
-
-def retention_fields(
-    purpose_id: PurposeId, subject_key: str | None, anchor_time: datetime | None = None
-) -> Item:
-    """The attributes that put an item under a purpose: subject key and expiry."""
-    fields: Item = {"purpose": purpose_id.value, "created_at": clock.now().isoformat()}
-    if subject_key:
-        fields["subject_key"] = subject_key
-    expires_at = purpose(purpose_id).expires_at(anchor_time or clock.now())
-    fields.update(expiry_fields(expires_at))
-    return fields
 
 
 def expiry_fields(expires_at: int | None) -> Item:

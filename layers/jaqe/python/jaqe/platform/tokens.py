@@ -13,8 +13,6 @@ from jaqe.platform import clock
 from jaqe.platform.errors import Gone
 from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.store import Item, Store, expiry_fields, is_live
-from jaqe.privacy.register import PurposeId, purpose
-from jaqe.settings import get_settings
 
 
 def token_item(
@@ -66,19 +64,3 @@ class Tokens:
         if not live:
             raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
         return payload
-
-
-def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -> str:
-    """The one-click unsubscribe token of a marketing email; it lives as long as the data it stops."""
-    retention = purpose(purpose_id).expires_at(clock.now())
-    ttl = None if retention is None else timedelta(seconds=retention - clock.epoch())
-    return tokens.issue(
-        "unsubscribe",
-        {"subject_key": subject_key, "purpose": purpose_id.value},
-        ttl=ttl,
-        subject_key=subject_key,
-    )
-
-
-def unsubscribe_url(token: str) -> str:
-    return f"{get_settings().public_api_url}/v1/newsletter/unsubscribe?token={token}"

@@ -15,8 +15,9 @@ from datetime import datetime
 from jaqe.platform import clock
 from jaqe.platform.errors import Forbidden
 from jaqe.platform.ids import new_id
-from jaqe.platform.store import Item, Store, retention_fields
+from jaqe.platform.store import Item, Store
 from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.retention import retention_fields
 
 
 def wording_hash(wording: str) -> str:

@@ -16,13 +16,26 @@ from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.objects import ObjectStore
-from jaqe.platform.store import EXPIRY_INDEX, Item, Store
+from jaqe.platform.store import EXPIRY_INDEX, Item, Store, expiry_fields
+from jaqe.privacy.register import PurposeId, purpose
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 DOCUMENTS_PREFIX = "professionals/"
 WATERMARK = ("SYSTEM#reconciliation", "WATERMARK")
 # On the first run, look this far back for items TTL may have missed.
 FIRST_RUN_LOOKBACK_DAYS = 30
+
+
+def retention_fields(
+    purpose_id: PurposeId, subject_key: str | None, anchor_time: datetime | None = None
+) -> Item:
+    """The attributes that put an item under a purpose: subject key and expiry."""
+    fields: Item = {"purpose": purpose_id.value, "created_at": clock.now().isoformat()}
+    if subject_key:
+        fields["subject_key"] = subject_key
+    expires_at = purpose(purpose_id).expires_at(anchor_time or clock.now())
+    fields.update(expiry_fields(expires_at))
+    return fields
 
 
 @dataclass

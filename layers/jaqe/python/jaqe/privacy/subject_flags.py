@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jaqe.platform import clock
-from jaqe.platform.store import Item, Store, retention_fields
+from jaqe.platform.store import Item, Store
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 FLAGS_SK = "FLAGS"
 

@@ -13,10 +13,11 @@ from typing import Any
 from jaqe.platform import clock
 from jaqe.platform.errors import Conflict, NotFound
 from jaqe.platform.ids import new_token, token_digest
-from jaqe.platform.store import Item, Store, expiry_fields, retention_fields
+from jaqe.platform.store import Item, Store, expiry_fields
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.periods import add_months
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
 
 VERIFICATION_TTL = timedelta(days=7)

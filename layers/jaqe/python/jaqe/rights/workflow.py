@@ -28,9 +28,10 @@ from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Item, Store, expiry_fields, retention_fields
+from jaqe.platform.store import Item, Store, expiry_fields
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
+from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
