@@ -36,7 +36,7 @@ from jaqe.privacy.retention import retention_fields
 
 NOTIFICATION_DEADLINE = timedelta(hours=72)
 MAX_WINDOW = Period(years=3)
-DUE_SOON = timedelta(hours=24)
+NOTIFICATION_DUE_SOON = timedelta(hours=24)
 BATCH_SIZE = 100
 # The list of people to tell is kept only as long as telling them takes.
 BATCH_RETENTION = timedelta(days=90)
@@ -335,7 +335,7 @@ class Incidents:
         moment = now or clock.now()
         due = [i["notification_due_by"] for i in self.awaiting_cnil()]
         overdue = sum(d <= moment.isoformat() for d in due)
-        soon = sum(moment.isoformat() < d <= (moment + DUE_SOON).isoformat() for d in due)
+        soon = sum(moment.isoformat() < d <= (moment + NOTIFICATION_DUE_SOON).isoformat() for d in due)
         return overdue, soon
 
     # -- workflow steps --------------------------------------------------------------------

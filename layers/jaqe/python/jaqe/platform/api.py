@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
+from jaqe.controller import SITE_URL
 from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.settings import get_settings
@@ -22,7 +23,7 @@ from jaqe.settings import get_settings
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://jaqe.fr/problems/"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-SITE_ORIGIN = "https://jaqe.fr"
+SITE_ORIGIN = SITE_URL
 
 
 def problem(

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 from jaqe.platform import aws
 
 _GONE = ("404", "NoSuchKey", "NoSuchVersion")
+# The documents bucket keeps each professional's files under `professionals/<pro_id>/`.
+DOCUMENTS_PREFIX = "professionals/"
 
 
 class ObjectStore(Protocol):

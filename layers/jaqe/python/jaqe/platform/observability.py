@@ -8,7 +8,6 @@ it is not a licence to log personal data.
 from __future__ import annotations
 
 import re
-from logging import LogRecord
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
@@ -22,9 +21,6 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
     def serialize(self, log: dict) -> str:  # type: ignore[override]
         line = super().serialize(log)
         return _PHONE.sub("[redacted-phone]", _EMAIL.sub("[redacted-email]", line))
-
-    def format(self, record: LogRecord) -> str:
-        return super().format(record)
 
 
 logger = Logger(logger_formatter=RedactingFormatter())

@@ -15,12 +15,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from jaqe.platform import clock
-from jaqe.platform.objects import ObjectStore
+from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
 from jaqe.platform.store import EXPIRY_INDEX, Item, Store, expiry_fields
 from jaqe.privacy.register import PurposeId, purpose
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
-DOCUMENTS_PREFIX = "professionals/"
 WATERMARK = ("SYSTEM#reconciliation", "WATERMARK")
 # On the first run, look this far back for items TTL may have missed.
 FIRST_RUN_LOOKBACK_DAYS = 30

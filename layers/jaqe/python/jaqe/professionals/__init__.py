@@ -1,1 +1,2 @@
-"""professionals."""
+"""Professionals: registration, profile and listing, leads received, delisting and archive, and
+their documents (KBIS, insurance) checked on upload."""

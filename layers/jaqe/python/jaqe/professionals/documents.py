@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jaqe.platform import clock
 from jaqe.platform.errors import Conflict, InvalidInput
 from jaqe.platform.ids import new_id
-from jaqe.platform.objects import ObjectStore
+from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, expiry_fields, transact_actions
 from jaqe.professionals.accounts import Status, load_profile, profile_pk, record_insurance
@@ -30,8 +30,7 @@ UPLOAD_SECONDS = 15 * 60
 MAX_DOCUMENTS = 20
 # A requested upload that never arrives is forgotten after a day.
 PENDING_UPLOAD_LIFETIME = timedelta(days=1)
-KEY_PREFIX = "professionals/"
-_KEY = re.compile(r"^professionals/(pro_[0-9a-f]{32})/(doc_[0-9a-f]{32})$")
+_KEY = re.compile(rf"^{re.escape(DOCUMENTS_PREFIX)}(pro_[0-9a-f]{{32}})/(doc_[0-9a-f]{{32}})$")
 
 ContentType = Literal["application/pdf", "image/jpeg", "image/png"]
 _MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -67,13 +66,13 @@ def sniff(head: bytes) -> str | None:
 
 
 def document_key(pro_id: str, doc_id: str) -> str:
-    return f"{KEY_PREFIX}{pro_id}/{doc_id}"
+    return f"{DOCUMENTS_PREFIX}{pro_id}/{doc_id}"
 
 
 def upload_conditions(pro_id: str, content_type: str) -> list[Any]:
     """What S3 enforces on the POST (boto3 adds the bucket and the exact key)."""
     return [
-        ["starts-with", "$key", f"{KEY_PREFIX}{pro_id}/"],
+        ["starts-with", "$key", f"{DOCUMENTS_PREFIX}{pro_id}/"],
         {"Content-Type": content_type},
         ["content-length-range", 1, MAX_BYTES],
     ]

@@ -16,7 +16,7 @@ from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
 from jaqe.rights.records import RightsRequests, request_pk
 
-DUE_SOON = timedelta(days=7)
+ANSWER_DUE_SOON = timedelta(days=7)
 
 
 def summary(entry: Item) -> dict[str, Any]:
@@ -49,7 +49,7 @@ class RightsOperations:
     def deadlines(self) -> dict[str, list[dict[str, Any]]]:
         """Open requests overdue, and due within 7 days (what the daily check alarms on)."""
         now = clock.now().isoformat()
-        entries = self.requests.listing(due_before=(clock.now() + DUE_SOON).isoformat())
+        entries = self.requests.listing(due_before=(clock.now() + ANSWER_DUE_SOON).isoformat())
         return {
             "overdue": [summary(e) for e in entries if e["due_at"] < now],
             "due_soon": [summary(e) for e in entries if e["due_at"] >= now],

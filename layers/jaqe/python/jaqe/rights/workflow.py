@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from jaqe.controller import (
@@ -654,7 +653,3 @@ def answer_paragraphs(
     if directives is None:
         return ["Aucune directive post mortem n'est enregistrée pour cette adresse."], True
     return [f"Vos directives post mortem enregistrées :\n{directives}"], False
-
-
-def verification_window() -> timedelta:
-    return VERIFICATION_TTL
