@@ -5,6 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from jaqe.marketing.model import Unsubscribed
 from jaqe.marketing.newsletter import Newsletter, SubscriptionIn
 from jaqe.marketing.similar_services import unsubscribe
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
@@ -14,10 +15,6 @@ from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
 
 app = create_app()
-
-
-class Unsubscribed(StatusOut):
-    purpose: str
 
 
 Token = Annotated[str, Query(min_length=20, max_length=200)]

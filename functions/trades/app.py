@@ -2,15 +2,9 @@
 
 from aws_lambda_powertools.event_handler import Response
 from jaqe.platform.api import api_handler, create_app, json_response
-from jaqe.platform.trades import TRADES
-from pydantic import BaseModel
+from jaqe.platform.trades import TRADES, Trade
 
 app = create_app()
-
-
-class Trade(BaseModel):
-    id: str
-    label: str
 
 
 @app.get("/v1/trades")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from jaqe.breach.incidents import Incidents
+from jaqe.breach.workflow import BreachWorkflow
 from jaqe.platform import clock
 from jaqe.platform.errors import TemporarilyUnavailable
 from jaqe.platform.mail import OutboxMailer
@@ -340,10 +340,10 @@ def test_c5_02_an_operator_runs_the_whole_breach_response_from_the_cli(local, tm
 
 
 def test_c5_02_a_workflow_step_that_keeps_failing_leaves_the_incident_to_an_operator(local, monkeypatch):
-    def broken(self: Incidents, incident_id: str) -> dict[str, Any]:
+    def broken(self: BreachWorkflow, incident_id: str) -> dict[str, Any]:
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(Incidents, "find_people", broken)
+    monkeypatch.setattr(BreachWorkflow, "find_people", broken)
     seed_weeks(local)
 
     incident_id = declare(local, incident())

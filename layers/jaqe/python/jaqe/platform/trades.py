@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 TRADES: dict[str, str] = {
     "plomberie": "Plomberie",
     "electricite": "Électricité",
@@ -16,6 +18,13 @@ TRADES: dict[str, str] = {
     "jardinage": "Jardinage",
     "climatisation": "Climatisation",
 }
+
+
+class Trade(BaseModel):
+    """One entry of the catalogue, as `GET /v1/trades` lists it."""
+
+    id: str
+    label: str
 
 
 def check_trade(value: str) -> str:

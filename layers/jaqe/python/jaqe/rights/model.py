@@ -150,3 +150,32 @@ class RightsRequestStatus(BaseModel):
     due_at: str
     extended: bool = False
     closed_at: str | None = None
+
+
+# -- operators' requests (functions/admin_rights) -------------------------------------------
+class ReviewDecision(BaseModel):
+    """An operator's answer to a request parked for review (approve carries it out, deny refuses it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["approve", "deny"]
+    reason: LongText
+
+
+class DeadlineExtension(BaseModel):
+    """Art. 12(3): the answer period extended by one or two months, with the reason told to the person."""
+
+    model_config = ConfigDict(extra="forbid")
+    months: int = Field(ge=1, le=2)
+    reason: LongText
+
+
+class RestrictionLift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText
+
+
+class PostMortemExecution(BaseModel):
+    """The designated person reports the death: the directives stored for `email` are carried out."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: Email
