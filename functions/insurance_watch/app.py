@@ -4,7 +4,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
-from jaqe.professionals.accounts import unlist_expired_insurance
+from jaqe.professionals.insurance import unlist_expired_insurance
 
 
 @logger.inject_lambda_context

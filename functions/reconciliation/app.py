@@ -6,6 +6,7 @@ from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.privacy.retention import reconcile
+from jaqe.professionals.records import profile_exists
 from jaqe.settings import get_settings
 
 
@@ -13,7 +14,7 @@ from jaqe.settings import get_settings
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    report = reconcile(Store(), S3Objects(), get_settings().documents_bucket)
+    report = reconcile(Store(), S3Objects(), get_settings().documents_bucket, profile_exists)
     metrics.add_metric(name="ReconciliationItemsPurged", unit="Count", value=report.items_purged)
     metrics.add_metric(
         name="ReconciliationOrphanObjectsDeleted", unit="Count", value=report.orphan_objects_deleted

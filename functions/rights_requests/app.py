@@ -12,7 +12,7 @@ from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
-from jaqe.rights.records import RightsRequests
+from jaqe.rights.records import RightsRequestRecords
 from jaqe.settings import get_settings
 
 app = create_app()
@@ -59,7 +59,7 @@ def get_verify(token: Token) -> Response[Any]:
 
 @app.get("/v1/rights-requests/<request_id>")
 def get_status(request_id: str, token: Token) -> Response[Any]:
-    status = RightsRequests(Store()).status_view(request_id, token)
+    status = RightsRequestRecords(Store()).status_view(request_id, token)
     return json_response(200, status.model_dump(mode="json"))
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from jaqe.platform.departements import DEPARTEMENTS, check_departement, check_siret, luhn_valid
 from jaqe.platform.trades import TRADES
-from jaqe.professionals.accounts import MAX_LISTING_ENTRIES, ProfessionalIn, ProfilePatch, is_listable
+from jaqe.professionals.model import MAX_LISTING_ENTRIES, ProfessionalIn, ProfilePatch
+from jaqe.professionals.records import is_listable
 from pydantic import ValidationError
 
 REGISTRATION = {

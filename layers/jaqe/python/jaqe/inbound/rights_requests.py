@@ -19,7 +19,7 @@ from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
 from jaqe.rights.intake import submit_rights_request
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestIn
-from jaqe.rights.records import RightsRequests
+from jaqe.rights.records import RightsRequestRecords
 
 
 @dataclass
@@ -42,7 +42,7 @@ class WorkflowRightsIntake:
             public_api_url=self.public_api_url,
             channel="email",
         )
-        RightsRequests(self.store).log(
+        RightsRequestRecords(self.store).log(
             accepted.request_id,
             "received_by_email",
             received_at=received_at,
@@ -64,7 +64,7 @@ class WorkflowRightsIntake:
             if classification.kind in RequestType.__members__.values()
             else RequestType.ACCESS
         )
-        requests = RightsRequests(self.store)
+        requests = RightsRequestRecords(self.store)
         requests.create(request_id, guessed, self.subject_key(email))
         requests.transition(
             request_id,

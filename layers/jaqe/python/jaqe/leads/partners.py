@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from jaqe.leads.records import partner_disclosure, partner_export
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.store import SEGMENT_INDEX, Item, Store
@@ -52,33 +53,34 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
             continue  # data gone, or restricted / suppressed: never shared
         export.rows.append({f: contact[f] for f in EXPORTED_FIELDS})
         disclosures.append(
-            {
-                "pk": f"EXPORT#{export.export_id}",
-                "sk": f"DISCLOSURE#{key}",
-                "item_type": "disclosure",
-                "recipient": "commercial_partners",
-                "company_name": partner,
-                "disclosed_at": now,
-                "fields": list(EXPORTED_FIELDS),
-                "legal_basis": {
-                    "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
-                    "consent": "commercial_partners",
+            partner_disclosure(
+                export.export_id,
+                key,
+                {
+                    "recipient": "commercial_partners",
+                    "company_name": partner,
+                    "disclosed_at": now,
+                    "fields": list(EXPORTED_FIELDS),
+                    "legal_basis": {
+                        "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
+                        "consent": "commercial_partners",
+                    },
+                    **retention_fields(PurposeId.COMMERCIAL_PARTNERS, key),
                 },
-                **retention_fields(PurposeId.COMMERCIAL_PARTNERS, key),
-            }
+            )
         )
     for item in disclosures:
         store.put_new(item)
     store.put_new(
-        {
-            "pk": f"EXPORT#{export.export_id}",
-            "sk": "EXPORT",
-            "item_type": "partner_export",
-            "partner": partner,
-            "operator": operator,
-            "count": len(export.rows),
-            "exported_at": now,
-            **retention_fields(PurposeId.COMMERCIAL_PARTNERS, None),
-        }
+        partner_export(
+            export.export_id,
+            {
+                "partner": partner,
+                "operator": operator,
+                "count": len(export.rows),
+                "exported_at": now,
+                **retention_fields(PurposeId.COMMERCIAL_PARTNERS, None),
+            },
+        )
     )
     return export

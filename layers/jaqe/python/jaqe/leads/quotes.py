@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_validator
 
 from jaqe.leads.matching import Candidate, choose
+from jaqe.leads.records import new_disclosure, new_lead
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
@@ -34,6 +35,7 @@ from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.subject_flags import Subjects
+from jaqe.professionals.records import PROFILE_SK, listing_pk, profile_pk
 
 PARTNER_MATCHING_WORDING = (
     "J'accepte que JAQE transmette ma demande et mes coordonnées aux professionnels référencés "
@@ -132,21 +134,20 @@ class QuoteRequests:
         key = self.subject_key(data.contact.email)
         lead_id = new_id("lead")
         now = clock.now()
-        lead = {
-            "pk": f"LEAD#{lead_id}",
-            "sk": "LEAD",
-            "item_type": "lead",
-            "lead_id": lead_id,
-            "project": data.project.model_dump(),
-            "contact": data.contact.model_dump(),
-            "consents": data.consents.model_dump(),
-            "policy_version": data.policy_version,
-            "source_site": source_site,
-            "received_at": now.isoformat(),
-            # Similar-services mailings select past requesters by trade and month through an index.
-            "segment": f"{data.project.trade}#{now:%Y-%m}",
-            **retention_fields(PurposeId.QUOTE_MATCHING, key),
-        }
+        lead = new_lead(
+            lead_id,
+            {
+                "project": data.project.model_dump(),
+                "contact": data.contact.model_dump(),
+                "consents": data.consents.model_dump(),
+                "policy_version": data.policy_version,
+                "source_site": source_site,
+                "received_at": now.isoformat(),
+                # Similar-services mailings select past requesters by trade and month through an index.
+                "segment": f"{data.project.trade}#{now:%Y-%m}",
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
         consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
         if data.consents.commercial_partners:
             consents.append(
@@ -194,14 +195,14 @@ class QuoteRequests:
             return []
         self.ledger.require(key, PurposeId.QUOTE_MATCHING)
         departement = departement_of(data.project.postcode)
-        listing = self.store.query(f"LISTING#{data.project.trade}#{departement}")
+        listing = self.store.query(listing_pk(data.project.trade, departement))
         chosen = choose(
             [Candidate.from_listing(i) for i in listing], self.max_matches, clock.now().date(), self.rng
         )
         shared = {**data.contact.model_dump(), **data.project.model_dump()}
         companies = []
         for position, candidate in enumerate(chosen):
-            profile = self.store.get(f"PRO#{candidate.pro_id}", "PROFILE")
+            profile = self.store.get(profile_pk(candidate.pro_id), PROFILE_SK)
             if not profile or profile.get("status") != "approved" or not profile.get("listed"):
                 continue  # listing entry outlived its professional: never share with them
             self._disclose(key, lead_id, candidate, shared, position)
@@ -216,24 +217,23 @@ class QuoteRequests:
         self, key: str, lead_id: str, candidate: Candidate, shared: dict[str, Any], position: int
     ) -> None:
         now = clock.now().isoformat()
-        disclosure = {
-            "pk": f"LEAD#{lead_id}",
-            "sk": f"DISCLOSURE#{candidate.pro_id}",
-            "item_type": "disclosure",
-            "lead_id": lead_id,
-            "pro_id": candidate.pro_id,
-            "company_name": candidate.company_name,
-            "recipient": "listed_professionals",
-            "disclosed_at": now,
-            "fields": list(SHARED_FIELDS),
-            "shared": {k: shared[k] for k in SHARED_FIELDS},
-            "legal_basis": {"purpose": PurposeId.QUOTE_MATCHING.value, "consent_source": lead_id},
-            "accepted": False,
-            **retention_fields(PurposeId.QUOTE_MATCHING, key),
-        }
+        disclosure = new_disclosure(
+            lead_id,
+            candidate.pro_id,
+            {
+                "company_name": candidate.company_name,
+                "recipient": "listed_professionals",
+                "disclosed_at": now,
+                "fields": list(SHARED_FIELDS),
+                "shared": {k: shared[k] for k in SHARED_FIELDS},
+                "legal_basis": {"purpose": PurposeId.QUOTE_MATCHING.value, "consent_source": lead_id},
+                "accepted": False,
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
         self.store.put_new(disclosure)
         self.store.update(
-            f"LISTING#{shared['trade']}#{departement_of(shared['postcode'])}",
-            f"PRO#{candidate.pro_id}",
+            listing_pk(shared["trade"], departement_of(shared["postcode"])),
+            profile_pk(candidate.pro_id),
             {"last_matched_at": f"{now}#{position}"},
         )

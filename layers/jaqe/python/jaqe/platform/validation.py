@@ -61,3 +61,8 @@ Name = Annotated[str, bounded(1, 100)]
 ShortText = Annotated[str, bounded(1, 200)]
 LongText = Annotated[str, bounded(1, 5000)]
 PolicyVersion = Annotated[str, bounded(1, 20)]
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per address: the subject key and the professionals' login both use it."""
+    return email.strip().lower()

@@ -16,6 +16,7 @@ from jaqe.platform import clock
 from jaqe.platform.errors import Forbidden
 from jaqe.platform.ids import new_id
 from jaqe.platform.store import Item, Store
+from jaqe.privacy.records import CONSENT, consent_sk, subject_pk
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
 
@@ -80,8 +81,8 @@ class ConsentLedger:
             raise ValueError(f"{purpose_id} does not rest on consent")
         now = clock.now()
         return {
-            "pk": f"SUBJECT#{subject_key}",
-            "sk": f"CONSENT#{purpose_id.value}#{now.isoformat()}#{new_id('c')}",
+            "pk": subject_pk(subject_key),
+            "sk": consent_sk(purpose_id.value, now.isoformat(), new_id("c")),
             "item_type": "consent_event",
             "consent_purpose": purpose_id.value,
             "granted": granted,
@@ -99,7 +100,7 @@ class ConsentLedger:
         self.store.put_new(self.record(subject_key, purpose_id, **event))  # type: ignore[arg-type]
 
     def events(self, subject_key: str) -> list[ConsentEvent]:
-        return [ConsentEvent.from_item(i) for i in self.store.query(f"SUBJECT#{subject_key}", "CONSENT#")]
+        return [ConsentEvent.from_item(i) for i in self.store.query(subject_pk(subject_key), CONSENT)]
 
     def current(self, subject_key: str) -> dict[PurposeId, ConsentEvent]:
         return derive_state(self.events(subject_key))

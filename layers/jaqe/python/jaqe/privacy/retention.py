@@ -1,15 +1,15 @@
 """Retention that enforces itself: cascades after deletions, and the daily reconciliation.
 
 DynamoDB TTL deletes an item once `expires_at` has passed (reads already treat it as absent).
-What hangs from a deleted item goes with it (`dependents`): the disclosures of a lead, the
-documents, listing entries and S3 objects of a professional. Reconciliation purges what TTL
+What hangs from a deleted item goes with it (`cascade`, given the owners' `dependents`): the
+disclosures of a lead, the documents, listing entries and S3 objects of a professional. Reconciliation purges what TTL
 has not removed yet, day by day through the `by_expiry` index, and S3 objects whose owner
 no longer exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -48,24 +48,9 @@ def is_ttl_deletion(user_identity: dict[str, Any] | None) -> bool:
     return bool(user_identity) and user_identity.get("principalId") == TTL_PRINCIPAL  # type: ignore[union-attr]
 
 
-def dependents(deleted: Item, store: Store) -> Dependents:
-    """What must go when `deleted` has gone (found by key, never by a table scan)."""
-    found = Dependents()
-    item_type = deleted.get("item_type")
-    if item_type == "lead":
-        found.items = [(i["pk"], i["sk"]) for i in store.query(deleted["pk"], "DISCLOSURE#")]
-    elif item_type == "professional":
-        pro_id = deleted["pk"].removeprefix("PRO#")
-        found.items = [(i["pk"], i["sk"]) for i in store.query(deleted["pk"]) if i["sk"] != "PROFILE"]
-        found.items += [
-            (f"LISTING#{trade}#{area}", f"PRO#{pro_id}")
-            for trade in deleted.get("trades", [])
-            for area in deleted.get("service_areas", [])
-        ]
-        found.object_prefixes = [f"{DOCUMENTS_PREFIX}{pro_id}/"]
-    elif item_type == "professional_document" and deleted.get("s3_key"):
-        found.object_prefixes = [deleted["s3_key"]]
-    return found
+# What hangs from a deleted item, as its owner's records know it (`dependents` in
+# jaqe.leads.records and jaqe.professionals.records).
+DependentsOf = Callable[[Item, Store], Dependents]
 
 
 @dataclass
@@ -74,14 +59,26 @@ class CascadeResult:
     objects_deleted: int = 0
 
 
-def cascade(deleted: Item, store: Store, objects: ObjectStore | None, bucket: str = "") -> CascadeResult:
-    found = dependents(deleted, store)
-    for pk, sk in found.items:
+def cascade(
+    deleted: Item,
+    store: Store,
+    dependents: Iterable[DependentsOf],
+    objects: ObjectStore | None,
+    bucket: str = "",
+) -> CascadeResult:
+    """Deletes what hangs from `deleted` (found by key, never by a table scan)."""
+    items: list[tuple[str, str]] = []
+    prefixes: list[str] = []
+    for of in dependents:
+        found = of(deleted, store)
+        items += found.items
+        prefixes += found.object_prefixes
+    for pk, sk in items:
         store.delete(pk, sk)
     removed = 0
     if objects is not None and bucket:
-        removed = sum(objects.delete_prefix(bucket, prefix) for prefix in found.object_prefixes)
-    return CascadeResult(len(found.items), removed)
+        removed = sum(objects.delete_prefix(bucket, prefix) for prefix in prefixes)
+    return CascadeResult(len(items), removed)
 
 
 def days_between(first: date, last: date) -> Iterator[date]:
@@ -100,7 +97,11 @@ class ReconciliationReport:
 
 
 def reconcile(
-    store: Store, objects: ObjectStore | None, bucket: str = "", now: datetime | None = None
+    store: Store,
+    objects: ObjectStore | None,
+    bucket: str = "",
+    owner_exists: Callable[[Store, str], bool] | None = None,
+    now: datetime | None = None,
 ) -> ReconciliationReport:
     now = now or clock.now()
     report = ReconciliationReport()
@@ -122,15 +123,17 @@ def reconcile(
                 report.purged_by_purpose[purpose] = report.purged_by_purpose.get(purpose, 0) + 1
     # The watermark restarts at today: items expiring later today are caught tomorrow.
     store.put({"pk": WATERMARK[0], "sk": WATERMARK[1], "last_day": now.date().isoformat()})
-    if objects is not None and bucket:
-        report.orphan_objects_deleted = purge_orphan_objects(store, objects, bucket)
+    if objects is not None and bucket and owner_exists is not None:
+        report.orphan_objects_deleted = purge_orphan_objects(store, objects, bucket, owner_exists)
     return report
 
 
-def purge_orphan_objects(store: Store, objects: ObjectStore, bucket: str) -> int:
+def purge_orphan_objects(
+    store: Store, objects: ObjectStore, bucket: str, owner_exists: Callable[[Store, str], bool]
+) -> int:
     """Documents whose professional no longer exists (expired archive, erased) are deleted."""
     orphans: list[str] = []
     for pro_id, keys in objects.owners(bucket, DOCUMENTS_PREFIX).items():
-        if store.get(f"PRO#{pro_id}", "PROFILE") is None:
+        if not owner_exists(store, pro_id):
             orphans.extend(keys)
     return objects.delete_keys(bucket, orphans) if orphans else 0

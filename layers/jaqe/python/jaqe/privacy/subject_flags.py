@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from jaqe.platform import clock
 from jaqe.platform.store import Item, Store
+from jaqe.privacy.records import FLAGS_SK, subject_pk, suppression_key
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-
-FLAGS_SK = "FLAGS"
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,8 @@ class Subjects:
         self.store = store
 
     def status(self, subject_key: str) -> SubjectStatus:
-        flags = self.store.get(f"SUBJECT#{subject_key}", FLAGS_SK) or {}
-        suppressed = self.store.get(f"SUPPRESSION#{subject_key}", "SUPPRESSION") is not None
+        flags = self.store.get(subject_pk(subject_key), FLAGS_SK) or {}
+        suppressed = self.store.get(*suppression_key(subject_key)) is not None
         return SubjectStatus(
             restricted=bool(flags.get("restricted")),
             objections=frozenset(PurposeId(p) for p in flags.get("objections", ())),
@@ -48,9 +47,9 @@ class Subjects:
         )
 
     def _flags(self, subject_key: str) -> Item:
-        existing = self.store.get(f"SUBJECT#{subject_key}", FLAGS_SK)
+        existing = self.store.get(subject_pk(subject_key), FLAGS_SK)
         return existing or {
-            "pk": f"SUBJECT#{subject_key}",
+            "pk": subject_pk(subject_key),
             "sk": FLAGS_SK,
             "item_type": "subject_flags",
             **retention_fields(PurposeId.SUPPRESSION_LIST, subject_key),
@@ -73,8 +72,8 @@ class Subjects:
 
     def suppression_item(self, subject_key: str, reason: str) -> Item:
         return {
-            "pk": f"SUPPRESSION#{subject_key}",
-            "sk": "SUPPRESSION",
+            "pk": suppression_key(subject_key)[0],
+            "sk": suppression_key(subject_key)[1],
             "item_type": "suppression",
             "reason": reason,
             "suppressed_at": clock.now().isoformat(),

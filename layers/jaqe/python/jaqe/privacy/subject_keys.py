@@ -12,11 +12,8 @@ from collections.abc import Callable
 from functools import cache
 
 from jaqe.platform import aws
+from jaqe.platform.validation import normalise_email
 from jaqe.settings import get_settings
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def subject_key_with(secret: bytes, email: str) -> str:

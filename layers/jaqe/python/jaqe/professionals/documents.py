@@ -11,50 +11,31 @@ rejected.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
-from enum import StrEnum
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import timedelta
+from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.errors import Conflict, InvalidInput
 from jaqe.platform.ids import new_id
 from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Item, Store, expiry_fields, transact_actions
-from jaqe.professionals.accounts import Status, load_profile, profile_pk, record_insurance
+from jaqe.platform.store import Item, Store, transact_actions
+from jaqe.professionals.insurance import record_insurance
+from jaqe.professionals.model import MAX_BYTES, DocumentIn, DocumentKind, Status
+from jaqe.professionals.records import document, document_outcome, documents_of, load_profile, new_document
 
-MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_SECONDS = 15 * 60
 MAX_DOCUMENTS = 20
 # A requested upload that never arrives is forgotten after a day.
 PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 _KEY = re.compile(rf"^{re.escape(DOCUMENTS_PREFIX)}(pro_[0-9a-f]{{32}})/(doc_[0-9a-f]{{32}})$")
 
-ContentType = Literal["application/pdf", "image/jpeg", "image/png"]
 _MAGIC: dict[str, tuple[bytes, ...]] = {
     "application/pdf": (b"%PDF-",),
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
 SNIFF_BYTES = 16
-
-
-class DocumentKind(StrEnum):
-    INSURANCE = "insurance"
-    CERTIFICATION = "certification"
-    KBIS = "kbis"
-
-
-class DocumentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: DocumentKind
-    content_type: ContentType
-    size: int = Field(gt=0, le=MAX_BYTES, description="bytes, 10 MB at most")
-    # Insurance only: the last day the cover is valid.
-    expires_on: date | None = None
 
 
 def sniff(head: bytes) -> str | None:
@@ -95,27 +76,20 @@ def request_upload(
                 "Cette attestation d'assurance est déjà expirée.",
                 errors=[{"field": "expires_on", "message": "date passée"}],
             )
-    if len(store.query(profile_pk(pro_id), "DOC#")) >= MAX_DOCUMENTS:
+    if len(documents_of(store, pro_id)) >= MAX_DOCUMENTS:
         raise Conflict(f"{MAX_DOCUMENTS} documents au plus par professionnel.")
     doc_id = new_id("doc")
     key = document_key(pro_id, doc_id)
     now = clock.now()
-    item: Item = {
-        "pk": profile_pk(pro_id),
-        "sk": f"DOC#{doc_id}",
-        "item_type": "professional_document",
-        "doc_id": doc_id,
+    fields: Item = {
         "kind": data.kind.value,
         "content_type": data.content_type,
         "declared_size": data.size,
         "s3_key": key,
         "status": "pending_upload",
         "requested_at": now.isoformat(),
-        "subject_key": profile["subject_key"],
-        "purpose": profile["purpose"],
-        "created_at": now.isoformat(),
-        **expiry_fields(clock.epoch(now + PENDING_UPLOAD_LIFETIME)),
     }
+    item = new_document(profile, doc_id, fields, clock.epoch(now + PENDING_UPLOAD_LIFETIME))
     if data.expires_on:
         item["expires_on"] = data.expires_on.isoformat()
     store.put_new(item)
@@ -154,7 +128,7 @@ def document_view(item: Item) -> dict[str, Any]:
 
 def list_documents(store: Store, pro_id: str) -> list[dict[str, Any]]:
     load_profile(store, pro_id)
-    docs = sorted(store.query(profile_pk(pro_id), "DOC#"), key=lambda d: d["requested_at"], reverse=True)
+    docs = sorted(documents_of(store, pro_id), key=lambda d: d["requested_at"], reverse=True)
     return [document_view(d) for d in docs]
 
 
@@ -167,7 +141,7 @@ def check_upload(
         return "gone"  # a replayed event for an object already deleted
     version_id = version_id or head.get("VersionId")
     match = _KEY.match(key)
-    doc = store.get(profile_pk(match.group(1)), f"DOC#{match.group(2)}") if match else None
+    doc = document(store, match.group(1), match.group(2)) if match else None
     if match is None or doc is None:
         objects.delete_version(bucket, key, version_id)
         logger.warning("stray upload deleted", extra={"s3_key": key})
@@ -200,26 +174,7 @@ def check_upload(
 
 def _settle(store: Store, pro_id: str, doc: Item, status: str, fields: dict[str, Any]) -> None:
     """The document's outcome; its expiry now follows its owner's (none while the listing lasts)."""
-    owner = load_profile(store, pro_id)
-    values = {k: v for k, v in fields.items() if v is not None}
-    names = {f"#f{i}": k for i, k in enumerate(["status", *values])}
-    sets = ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
-    attribute_values: dict[str, Any] = {f":v{i}": v for i, v in enumerate([status, *values.values()])}
-    attribute_values[":pending"] = "pending_upload"
-    if owner.get("expires_at") is not None:
-        expression = f"SET {sets}, expires_at = :e, expiry_day = :d"
-        attribute_values.update({":e": owner["expires_at"], ":d": owner["expiry_day"]})
-    else:
-        expression = f"SET {sets} REMOVE expires_at, expiry_day"
-    update = {
-        "Update": {
-            "Key": {"pk": doc["pk"], "sk": doc["sk"]},
-            "UpdateExpression": expression,
-            "ConditionExpression": "#f0 = :pending",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": attribute_values,
-        }
-    }
+    update = document_outcome(load_profile(store, pro_id), doc, status, fields)
     if status == "accepted" and doc["kind"] == DocumentKind.INSURANCE and doc.get("expires_on"):
         record_insurance(store, pro_id, str(doc["expires_on"]), [update])
     else:

@@ -17,7 +17,7 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
 from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
-from jaqe.rights.records import RightsRequests, request_pk
+from jaqe.rights.records import RightsRequestRecords, request_pk
 
 
 def status_url(public_api_url: str, request_id: str, token: str) -> str:
@@ -35,7 +35,7 @@ def submit_rights_request(
 ) -> RightsRequestAccepted:
     request_id = new_id("rr")
     key = subject_key(data.email)
-    requests = RightsRequests(store)
+    requests = RightsRequestRecords(store)
     record, token = requests.create(request_id, data.type, key)
     payload = {
         "request_id": request_id,
@@ -67,7 +67,7 @@ def submit_rights_request(
 
 def verify(token: str, *, store: Store, workflows: Workflows) -> str:
     """Follow the verification link: resumes the workflow (single use, expiring)."""
-    request_id, task_token, live = RightsRequests(store).redeem_verification(token)
+    request_id, task_token, live = RightsRequestRecords(store).redeem_verification(token)
     if not live:
         workflows.fail(task_token, "VerificationExpired", "the verification link expired")
         raise Gone(

@@ -14,7 +14,7 @@ from jaqe.platform.store import Item, Store, plain
 from jaqe.platform.workflows import Workflows
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
-from jaqe.rights.records import RightsRequests, request_pk
+from jaqe.rights.records import RightsRequestRecords, post_mortem_key, request_pk
 
 ANSWER_DUE_SOON = timedelta(days=7)
 
@@ -28,7 +28,7 @@ def summary(entry: Item) -> dict[str, Any]:
 class RightsOperations:
     def __init__(self, store: Store, workflows: Workflows, mailer: Mailer) -> None:
         self.store = store
-        self.requests = RightsRequests(store)
+        self.requests = RightsRequestRecords(store)
         self.workflows = workflows
         self.mailer = mailer
 
@@ -111,7 +111,7 @@ class RightsOperations:
         from jaqe.platform.ids import new_id
 
         key = subject_key(email)
-        item = self.store.get(f"SUBJECT#{key}", "POST_MORTEM")
+        item = self.store.get(*post_mortem_key(key))
         if item is None:
             raise NotFound("Aucune directive post mortem n'est enregistrée pour cette adresse.")
         directives = item["directives"]

@@ -26,20 +26,28 @@ from jaqe.controller import (
     CONTROLLER_RCS,
     POLICY_VERSION,
 )
+from jaqe.leads.records import lead_id_of
 from jaqe.platform import clock, templates
 from jaqe.platform.errors import DomainError
 from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
-from jaqe.platform.store import Item, Store, expiry_fields
+from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
-from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
+from jaqe.professionals.records import PROFILE_SK, profile_pk
 from jaqe.rights.model import RequestStatus, RequestType
-from jaqe.rights.records import EXPORT_TTL, VERIFICATION_TTL, RightsRequests, request_pk
+from jaqe.rights.records import (
+    EXPORT_TTL,
+    VERIFICATION_TTL,
+    RightsRequestRecords,
+    export_item,
+    post_mortem_directives,
+    post_mortem_key,
+)
 
 # What an erasure leaves: the request records (subject key only) and the suppression entry.
 ERASURE_KEEPS = {"rights_request", "suppression"}
@@ -151,7 +159,7 @@ class RightsWorkflow:
     def __init__(self, deps: Collaborators) -> None:
         self.deps = deps
         self.store = deps.store
-        self.requests = RightsRequests(deps.store)
+        self.requests = RightsRequestRecords(deps.store)
 
     def run(self, task: RightsTask) -> dict[str, Any]:
         """One task: the step's handler, from the table below."""
@@ -258,7 +266,7 @@ class RightsWorkflow:
                 recipients.append(
                     {
                         "pro_id": item["pro_id"],
-                        "lead_id": item["pk"].removeprefix("LEAD#"),
+                        "lead_id": lead_id_of(item),
                         "kind": "rectification",
                         "fields": {k: corrections[k] for k in changed},
                     }
@@ -291,9 +299,7 @@ class RightsWorkflow:
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
                 continue
             if kind == "disclosure":
-                recipients.append(
-                    {"pro_id": item["pro_id"], "lead_id": item["pk"].removeprefix("LEAD#"), "kind": "erasure"}
-                )
+                recipients.append({"pro_id": item["pro_id"], "lead_id": lead_id_of(item), "kind": "erasure"})
             self.store.delete(item["pk"], item["sk"])
             erased[kind] = erased.get(kind, 0) + 1
         Subjects(self.store).suppress(subject_key, reason="erasure")
@@ -321,7 +327,7 @@ class RightsWorkflow:
         subject_key = state.subject_key
         Subjects(self.store).restrict(subject_key, reason=f"rights request {state.request_id}")
         recipients = [
-            {"pro_id": i["pro_id"], "lead_id": i["pk"].removeprefix("LEAD#"), "kind": "restriction"}
+            {"pro_id": i["pro_id"], "lead_id": lead_id_of(i), "kind": "restriction"}
             for i in self.locate(subject_key, include_expired=False).items
             if i.get("item_type") == "disclosure"
         ]
@@ -369,20 +375,10 @@ class RightsWorkflow:
         subject_key = state.subject_key
         directives = state.params["directives"]
         action = directives.get("action", "set")
-        pk, sk = f"SUBJECT#{subject_key}", "POST_MORTEM"
+        pk, sk = post_mortem_key(subject_key)
         found = self.store.get(pk, sk) is not None
         if action == "set":
-            self.store.put(
-                {
-                    "pk": pk,
-                    "sk": sk,
-                    "item_type": "post_mortem_directives",
-                    "directives": directives,
-                    "request_id": state.request_id,
-                    "recorded_at": clock.now().isoformat(),
-                    **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
-                }
-            )
+            self.store.put(post_mortem_directives(subject_key, directives, state.request_id))
         elif action == "revoke" and found:
             self.store.delete(pk, sk)
         self.requests.log(state.request_id, f"post_mortem_{action}", found=found)
@@ -410,7 +406,7 @@ class RightsWorkflow:
     def notify_recipients(self, state: RightsState) -> dict[str, Any]:
         sent = 0
         for recipient in state.recipients or []:
-            profile = self.store.get(f"PRO#{recipient['pro_id']}", "PROFILE")
+            profile = self.store.get(profile_pk(recipient["pro_id"]), PROFILE_SK)
             email = ((profile or {}).get("contact") or {}).get("email")
             if not email:
                 self.requests.log(state.request_id, "recipient_unreachable", pro_id=recipient["pro_id"])
@@ -458,7 +454,7 @@ class RightsWorkflow:
     def _directives_text(self, state: RightsState) -> str | None:
         if state.type != RequestType.POST_MORTEM_DIRECTIVES:
             return None
-        item = self.store.get(f"SUBJECT#{state.subject_key}", "POST_MORTEM")
+        item = self.store.get(*post_mortem_key(state.subject_key))
         return json.dumps(item["directives"], ensure_ascii=False, indent=2) if item else None
 
     def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
@@ -492,21 +488,7 @@ class RightsWorkflow:
             self.deps.objects.put(self.deps.exports_bucket, key, body, types[fmt] + "; charset=utf-8")
             keys[fmt] = key
         expires = clock.now() + EXPORT_TTL
-        self.store.put(
-            {
-                "pk": request_pk(request_id),
-                "sk": "EXPORT",
-                "item_type": "rights_export",
-                "request_id": request_id,
-                "token_digest": token_digest(token),
-                "s3_keys": keys,
-                "s3_key": keys["json"],
-                "purpose": PurposeId.RIGHTS_REQUESTS.value,
-                "subject_key": state.subject_key,
-                "created_at": clock.now().isoformat(),
-                **expiry_fields(clock.epoch(expires)),
-            }
-        )
+        self.store.put(export_item(request_id, state.subject_key, token_digest(token), keys, expires))
         base = f"{self.deps.public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
         return {fmt: f"{base}&format={fmt}" for fmt in keys} | {"expires_at": expires.isoformat()}
 
