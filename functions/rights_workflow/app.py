@@ -1,6 +1,6 @@
 """The task handler of the rights-request state machine: one step per invocation.
 
-Event: {"step": <Step>, "state": <RightsState>, "task_token"?: ..., "execution"?: <execution id>},
+Event: {"step": <RightsStep>, "state": <RightsState>, "task_token"?: ..., "execution"?: <execution id>},
 validated as a `RightsTask`. Returns the new state (Lambda tasks use `OutputPath: $.Payload`).
 """
 
@@ -11,10 +11,10 @@ from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
-from jaqe.rights.workflow import Collaborators, RightsTask, RightsWorkflow, Step
+from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
 from jaqe.settings import get_settings
 
-COUNTED = {Step.NEEDS_OPERATOR: "RightsRequestNeedsOperator", Step.CLOSE: "RightsRequestClosed"}
+COUNTED = {RightsStep.NEEDS_OPERATOR: "RightsRequestNeedsOperator", RightsStep.CLOSE: "RightsRequestClosed"}
 
 
 def workflow() -> RightsWorkflow:

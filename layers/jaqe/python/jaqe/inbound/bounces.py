@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from jaqe.inbound.records import bounce_key
 from jaqe.platform import clock
 from jaqe.platform.store import Store
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-
-
-def _key(subject_key: str) -> tuple[str, str]:
-    return f"BOUNCE#{subject_key}", "BOUNCE"
 
 
 def undeliverable(notification: dict[str, Any]) -> list[tuple[str, str]]:
@@ -34,7 +31,7 @@ class Bounces:
         self.store = store
 
     def block(self, subject_key: str, reason: str) -> None:
-        pk, sk = _key(subject_key)
+        pk, sk = bounce_key(subject_key)
         self.store.put(
             {
                 "pk": pk,
@@ -47,4 +44,4 @@ class Bounces:
         )
 
     def is_blocked(self, subject_key: str) -> bool:
-        return self.store.get(*_key(subject_key)) is not None
+        return self.store.get(*bounce_key(subject_key)) is not None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict
 
+from jaqe.inbound.records import contact_message_key
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer
@@ -41,9 +42,10 @@ def submit_contact_message(
 ) -> ContactMessageAccepted:
     message_id = new_id("msg")
     key = subject_key(data.email)
+    pk, sk = contact_message_key(message_id)
     item = {
-        "pk": f"CONTACT#{message_id}",
-        "sk": "MESSAGE",
+        "pk": pk,
+        "sk": sk,
         "item_type": "contact_message",
         "message_id": message_id,
         "channel": channel,

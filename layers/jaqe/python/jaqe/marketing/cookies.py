@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, StrictBool
 
+from jaqe.marketing.records import cookie_consent_key
 from jaqe.platform import clock
 from jaqe.platform.errors import NotFound
 from jaqe.platform.ids import new_id
@@ -50,10 +51,6 @@ class CookieConsentOut(BaseModel):
     expires_at: str
 
 
-def _key(visitor_id: str) -> tuple[str, str]:
-    return f"VISITOR#{visitor_id}", "COOKIE_CONSENT"
-
-
 def record_choice(store: Store, data: CookieConsentIn) -> CookieConsentOut:
     now = clock.now()
     # Both cookie purposes share the 13-month rule; take it from the register, not a constant.
@@ -67,7 +64,7 @@ def record_choice(store: Store, data: CookieConsentIn) -> CookieConsentOut:
         decided_at=now.isoformat(),
         expires_at=datetime.fromtimestamp(expires_at, UTC).isoformat(),
     )
-    pk, sk = _key(consent.visitor_id)
+    pk, sk = cookie_consent_key(consent.visitor_id)
     store.put(
         {
             "pk": pk,
@@ -84,7 +81,7 @@ def record_choice(store: Store, data: CookieConsentIn) -> CookieConsentOut:
 
 
 def current_choice(store: Store, visitor_id: uuid.UUID) -> CookieConsentOut:
-    item = store.get(*_key(str(visitor_id)))
+    item = store.get(*cookie_consent_key(str(visitor_id)))
     if item is None:
         raise NotFound("Aucun choix en vigueur pour ce visiteur : le bandeau doit être présenté.")
     fields = {k: item[k] for k in CookieConsentOut.model_fields if k != "expires_at"}

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from jaqe.marketing.records import subscription_key
 from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
 from jaqe.platform.mail import Mailer
@@ -29,10 +30,6 @@ class SubscriptionIn(BaseModel):
 
     email: Email
     policy_version: PolicyVersion
-
-
-def subscription_key(subject_key: str) -> tuple[str, str]:
-    return f"NEWSLETTER#{subject_key}", "SUBSCRIPTION"
 
 
 class Newsletter:

@@ -1,6 +1,6 @@
 """The steps of the rights-request state machine, as plain Python on injected collaborators.
 
-Each task of infra/statemachines/rights_request.asl.json names its step (`Step`); `RightsWorkflow.run`
+Each task of infra/statemachines/rights_request.asl.json names its step (`RightsStep`); `RightsWorkflow.run`
 validates the task (its state is a `RightsState`), finds the step's handler in one explicit table
 and returns the new state (the workflow input plus what earlier steps added). The state holds the email (needed to send); the record holds the
 subject key only. Outcomes put in the state carry no personal data except where the person
@@ -77,7 +77,7 @@ _NOT_PROVIDED = {
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
 
 
-class Step(StrEnum):
+class RightsStep(StrEnum):
     """The tasks of the rights state machine: the `"step"` of each Payload in its ASL definition."""
 
     RECORD = "record"
@@ -129,7 +129,7 @@ class RightsTask(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    step: Step
+    step: RightsStep
     state: RightsState
     task_token: str = ""
     execution: str = ""
@@ -165,26 +165,26 @@ class RightsWorkflow:
         """One task: the step's handler, from the table below."""
         return self.handlers()[task.step](task)
 
-    def handlers(self) -> dict[Step, Callable[[RightsTask], dict[str, Any]]]:
+    def handlers(self) -> dict[RightsStep, Callable[[RightsTask], dict[str, Any]]]:
         return {
-            Step.RECORD: lambda task: self.record(task.state, task.execution),
-            Step.SEND_VERIFICATION: lambda task: self.send_verification(task.state, task.task_token),
-            Step.VERIFIED: lambda task: self.verified(task.state),
-            Step.CLOSE_UNVERIFIED: lambda task: self.close_unverified(task.state),
-            Step.ACT_ACCESS: lambda task: self.act_access(task.state),
-            Step.ACT_PORTABILITY: lambda task: self.act_portability(task.state),
-            Step.ACT_RECTIFICATION: lambda task: self.act_rectification(task.state),
-            Step.ACT_ERASURE: lambda task: self.act_erasure(task.state),
-            Step.ACT_RESTRICTION: lambda task: self.act_restriction(task.state),
-            Step.ACT_OBJECTION: lambda task: self.act_objection(task.state),
-            Step.ACT_WITHDRAW_CONSENT: lambda task: self.act_withdraw_consent(task.state),
-            Step.ACT_POST_MORTEM_DIRECTIVES: lambda task: self.act_post_mortem_directives(task.state),
-            Step.REQUEST_REVIEW: lambda task: self.request_review(task.state, task.task_token),
-            Step.REFUSE: lambda task: self.refuse(task.state),
-            Step.NOTIFY_RECIPIENTS: lambda task: self.notify_recipients(task.state),
-            Step.ANSWER: lambda task: self.answer(task.state),
-            Step.CLOSE: lambda task: self.close(task.state),
-            Step.NEEDS_OPERATOR: lambda task: self.needs_operator(task.state),
+            RightsStep.RECORD: lambda task: self.record(task.state, task.execution),
+            RightsStep.SEND_VERIFICATION: lambda task: self.send_verification(task.state, task.task_token),
+            RightsStep.VERIFIED: lambda task: self.verified(task.state),
+            RightsStep.CLOSE_UNVERIFIED: lambda task: self.close_unverified(task.state),
+            RightsStep.ACT_ACCESS: lambda task: self.act_access(task.state),
+            RightsStep.ACT_PORTABILITY: lambda task: self.act_portability(task.state),
+            RightsStep.ACT_RECTIFICATION: lambda task: self.act_rectification(task.state),
+            RightsStep.ACT_ERASURE: lambda task: self.act_erasure(task.state),
+            RightsStep.ACT_RESTRICTION: lambda task: self.act_restriction(task.state),
+            RightsStep.ACT_OBJECTION: lambda task: self.act_objection(task.state),
+            RightsStep.ACT_WITHDRAW_CONSENT: lambda task: self.act_withdraw_consent(task.state),
+            RightsStep.ACT_POST_MORTEM_DIRECTIVES: lambda task: self.act_post_mortem_directives(task.state),
+            RightsStep.REQUEST_REVIEW: lambda task: self.request_review(task.state, task.task_token),
+            RightsStep.REFUSE: lambda task: self.refuse(task.state),
+            RightsStep.NOTIFY_RECIPIENTS: lambda task: self.notify_recipients(task.state),
+            RightsStep.ANSWER: lambda task: self.answer(task.state),
+            RightsStep.CLOSE: lambda task: self.close(task.state),
+            RightsStep.NEEDS_OPERATOR: lambda task: self.needs_operator(task.state),
         }
 
     # -- verification -----------------------------------------------------------------------
