@@ -4,7 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.inbound.contact import ContactMessageAccepted, ContactMessageIn, submit_contact_message
+from jaqe.inbound.contact import submit_contact_message
+from jaqe.inbound.model import ContactMessageAccepted, ContactMessageIn
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics

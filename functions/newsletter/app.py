@@ -5,8 +5,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.marketing.model import Unsubscribed
-from jaqe.marketing.newsletter import Newsletter, SubscriptionIn
+from jaqe.marketing.model import SubscriptionIn, Unsubscribed
+from jaqe.marketing.newsletter import Newsletter
 from jaqe.marketing.similar_services import unsubscribe
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.errors import InvalidInput

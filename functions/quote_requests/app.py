@@ -4,7 +4,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.leads.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
+from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from jaqe.leads.quotes import QuoteRequests
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent, source_site
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pydantic import BaseModel, ConfigDict
-
+from jaqe.inbound.model import ContactMessageAccepted, ContactMessageIn
 from jaqe.inbound.records import contact_message_key
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
@@ -13,23 +12,8 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.templates import contact_acknowledgement
-from jaqe.platform.validation import Email, FrenchPhone, LongText, Name, ShortText
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-
-
-class ContactMessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Name
-    email: Email
-    subject: ShortText
-    message: LongText
-    phone: FrenchPhone | None = None
-
-
-class ContactMessageAccepted(BaseModel):
-    message_id: str
 
 
 def submit_contact_message(

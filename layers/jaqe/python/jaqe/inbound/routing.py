@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
-from jaqe.inbound.contact import ContactMessageIn, submit_contact_message
+from jaqe.inbound.contact import submit_contact_message
+from jaqe.inbound.model import ContactMessageIn
 from jaqe.inbound.parsing import Classification, ParsedEmail, classify
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform.mail import Mailer

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Annotated, Any
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_validator
+from typing import Any
 
 from jaqe.leads.matching import Candidate, choose
+from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.records import new_disclosure, new_lead
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform import clock
@@ -21,14 +20,8 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, expiry_fields
 from jaqe.platform.templates import lead_for_professional, quote_confirmation
-from jaqe.platform.trades import TRADES, check_trade
+from jaqe.platform.trades import TRADES
 from jaqe.platform.validation import (
-    Email,
-    FrenchPhone,
-    Name,
-    PolicyVersion,
-    Postcode,
-    bounded,
     departement_of,
 )
 from jaqe.privacy.consent import ConsentLedger
@@ -62,55 +55,6 @@ LEAD_PURPOSES = {
     PurposeId.SIMILAR_SERVICES_EMAILS.value,
     PurposeId.COMMERCIAL_PARTNERS.value,
 }
-
-
-class Project(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    trade: Annotated[str, bounded(1, 40), AfterValidator(check_trade)]
-    description: Annotated[str, bounded(10, 3000)]
-    postcode: Postcode
-    city: Name
-    timeframe: Annotated[str, bounded(1, 100)]
-
-
-class Contact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    first_name: Name
-    last_name: Name
-    email: Email
-    phone: FrenchPhone
-
-
-class Consents(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    # Strict: a consent is the boolean true, never "yes", 1 or "on".
-    partner_matching: StrictBool
-    newsletter: StrictBool = False
-    commercial_partners: StrictBool = False
-
-    @field_validator("partner_matching")
-    @classmethod
-    def _required(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("le consentement à la mise en relation est nécessaire pour traiter la demande")
-        return value
-
-
-class QuoteRequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    project: Project
-    contact: Contact
-    consents: Consents
-    policy_version: PolicyVersion
-
-
-class QuoteRequestAccepted(BaseModel):
-    request_id: str
-    matched_professionals: int
 
 
 class QuoteRequests:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, StrictBool
-
+from jaqe.marketing.model import CookieConsentIn, CookieConsentOut
 from jaqe.marketing.records import cookie_consent_key
 from jaqe.platform import clock
 from jaqe.platform.errors import NotFound
 from jaqe.platform.ids import new_id
 from jaqe.platform.store import Store, expiry_fields
-from jaqe.platform.validation import PolicyVersion
 from jaqe.privacy.consent import wording_hash
 from jaqe.privacy.register import PurposeId, purpose
 
@@ -25,30 +23,6 @@ BANNER_WORDING = (
     "Nous utilisons des cookies de mesure d'audience et des cookies publicitaires, déposés par Google, "
     "Meta, Microsoft, Hubspot et Cloudflare, uniquement avec votre accord."
 )
-
-
-class CookieChoices(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    analytics: StrictBool
-    advertising: StrictBool
-
-
-class CookieConsentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    visitor_id: uuid.UUID
-    choices: CookieChoices
-    policy_version: PolicyVersion
-
-
-class CookieConsentOut(BaseModel):
-    consent_id: str
-    visitor_id: str
-    choices: CookieChoices
-    policy_version: str
-    decided_at: str
-    expires_at: str
 
 
 def record_choice(store: Store, data: CookieConsentIn) -> CookieConsentOut:

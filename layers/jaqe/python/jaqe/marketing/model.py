@@ -1,11 +1,14 @@
-"""The marketing API models (the newsletter's own are in `jaqe.marketing.newsletter`)."""
+"""The marketing API models: newsletter subscription, cookie choices, similar-services mailing."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from jaqe.platform.api import StatusOut
 from jaqe.platform.trades import TRADES
+from jaqe.platform.validation import Email, PolicyVersion
 
 
 class SimilarServicesMailing(BaseModel):
@@ -17,3 +20,34 @@ class SimilarServicesMailing(BaseModel):
 
 class Unsubscribed(StatusOut):
     purpose: str
+
+
+class CookieChoices(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    analytics: StrictBool
+    advertising: StrictBool
+
+
+class CookieConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    visitor_id: uuid.UUID
+    choices: CookieChoices
+    policy_version: PolicyVersion
+
+
+class CookieConsentOut(BaseModel):
+    consent_id: str
+    visitor_id: str
+    choices: CookieChoices
+    policy_version: str
+    decided_at: str
+    expires_at: str
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    policy_version: PolicyVersion

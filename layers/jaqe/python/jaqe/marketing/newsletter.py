@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from jaqe.marketing.records import subscription_key
 from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
@@ -15,7 +13,6 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.templates import newsletter_confirmation, newsletter_welcome
 from jaqe.platform.tokens import Tokens
-from jaqe.platform.validation import Email, PolicyVersion
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
@@ -23,13 +20,6 @@ from jaqe.settings import get_settings
 
 CONFIRMATION_VALIDITY = timedelta(days=7)
 CONFIRM_WORDING = "J'accepte de recevoir la newsletter et les emails promotionnels de JAQE."
-
-
-class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Email
-    policy_version: PolicyVersion
 
 
 class Newsletter:
