@@ -77,7 +77,7 @@ def count_calls(client: Any) -> list[str]:
 def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
     import boto3
     import moto
-    from jaqe.store import Store
+    from jaqe.platform.store import Store
 
     from jaqe_dev.stack import MOTO_CONFIG, LocalStack
 
@@ -317,7 +317,7 @@ def rights_transitions() -> dict[str, Any]:
     from datetime import timedelta
 
     import moto
-    from jaqe import clock
+    from jaqe.platform import clock
 
     from jaqe_dev.stack import MOTO_CONFIG, LocalStack, forget_cached_state
     from tests.workflow.conftest import Rights

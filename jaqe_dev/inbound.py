@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 from email.utils import parseaddr
 from typing import Any
 
-from jaqe import clock
+from jaqe.platform import clock
 
 
 def receipt_event(raw: bytes, message_id: str, *, spam: str = "PASS", virus: str = "PASS") -> dict[str, Any]:

@@ -24,7 +24,7 @@ ERROR_STATUSES = {
 
 
 def combined_openapi(lambdas: LocalLambdas) -> dict[str, Any]:
-    from jaqe.api import ProblemDocument
+    from jaqe.platform.api import ProblemDocument
 
     document: dict[str, Any] = {
         "openapi": "3.1.0",

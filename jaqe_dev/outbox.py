@@ -5,7 +5,7 @@ from __future__ import annotations
 from email import message_from_string, policy
 from typing import Any
 
-from jaqe.mail import LINK
+from jaqe.platform.mail import LINK
 
 from jaqe_dev.provision import ACCOUNT, REGION
 

@@ -36,8 +36,8 @@ def luhn_siret(n: int) -> str:
 
 def seed_professionals(stack: Any) -> list[str]:
     import requests
-    from jaqe import clock
-    from jaqe.trades import TRADES
+    from jaqe.platform import clock
+    from jaqe.platform.trades import TRADES
 
     from jaqe_dev.cognito import login
 

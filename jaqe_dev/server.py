@@ -98,7 +98,7 @@ class LocalHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length).decode() if length else None
 
     def _local(self, path: str, body: str | None) -> bool:
-        from jaqe import clock
+        from jaqe.platform import clock
 
         if path == "/_local/outbox" and self.command == "GET":
             self._json(200, self.stack.outbox())

@@ -24,7 +24,8 @@ MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
 def forget_cached_state() -> None:
     """Per-container caches (settings, secret, clients) must not leak from one moto world to the next."""
     from aws_lambda_powertools.utilities import parameters
-    from jaqe import aws, clock, subject
+    from jaqe.platform import aws, clock
+    from jaqe.privacy import subject_keys as subject
 
     aws.reset()
     subject.forget_secret()
@@ -99,12 +100,12 @@ class LocalStack:
         self.lambdas.settle()
 
     def store(self) -> Any:
-        from jaqe.store import Store
+        from jaqe.platform.store import Store
 
         return Store(self.data_table)
 
     def subject_key(self, email: str) -> str:
-        from jaqe.subject import subject_key
+        from jaqe.privacy.subject_keys import subject_key
 
         with self.environment_of("contact_messages"):
             return subject_key(email)

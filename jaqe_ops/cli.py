@@ -397,7 +397,7 @@ def run_retention_report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def run_art30_export(ctx: Context, args: argparse.Namespace) -> int:
-    from jaqe.policy import art30_csv, art30_markdown
+    from jaqe.privacy.policy import art30_csv, art30_markdown
 
     text = art30_csv() if args.format == "csv" else art30_markdown()
     if args.output:

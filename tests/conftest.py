@@ -53,7 +53,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def suite_logs() -> Iterator[Path]:
     """Every line the functions log during the whole suite, as it would reach CloudWatch."""
-    from jaqe.observability import logger
+    from jaqe.platform.observability import logger
 
     handler = logging.FileHandler(SUITE_LOGS, mode="w", encoding="utf-8")
     handler.setFormatter(logger.registered_formatter)

@@ -4,34 +4,23 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.partners import export_for_partner
-from jaqe.store import Store
-from jaqe.validation import ShortText
-from pydantic import BaseModel, ConfigDict
+from jaqe.leads.model import PartnerExport, PartnerExportRequest
+from jaqe.leads.partners import export_for_partner
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.store import Store
 
 app = create_app()
-
-
-class ExportRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    partner: ShortText
-
-
-class ExportOut(BaseModel):
-    export_id: str
-    count: int
-    rows: list[dict[str, str]]
 
 
 @app.post(
     "/v1/admin/commercial-partners/exports", responses={201: {"description": "Export made and recorded"}}
 )
-def post_export(request: Annotated[ExportRequest, Body()]) -> Response[ExportOut]:
+def post_export(request: Annotated[PartnerExportRequest, Body()]) -> Response[PartnerExport]:
     operator = operator_of(app)
     export = export_for_partner(Store(), request.partner, operator)
-    return json_response(201, ExportOut(export_id=export.export_id, count=len(export.rows), rows=export.rows))
+    return json_response(
+        201, PartnerExport(export_id=export.export_id, count=len(export.rows), rows=export.rows)
+    )
 
 
 handler = api_handler(app)

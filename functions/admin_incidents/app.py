@@ -8,14 +8,15 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.breach import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
+from jaqe.breach.incidents import Incidents, cnil_form_text
+from jaqe.breach.model import INCIDENT_ID, CnilSubmission, Incident, IncidentDecision
+from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.workflows import StepFunctionsWorkflows
 
 app = create_app()
-IncidentId = Annotated[str, Path(pattern=r"^inc_[A-Za-z0-9_-]{6,64}$")]
+IncidentId = Annotated[str, Path(pattern=INCIDENT_ID)]
 
 
 def incidents() -> Incidents:
@@ -40,7 +41,7 @@ def get_incident(incident_id: IncidentId) -> Response[Any]:
 
 
 @app.post("/v1/admin/incidents/<incident_id>/decision")
-def decide(incident_id: IncidentId, decision: Annotated[Decision, Body()]) -> Response[Any]:
+def decide(incident_id: IncidentId, decision: Annotated[IncidentDecision, Body()]) -> Response[Any]:
     return json_response(202, incidents().decide(incident_id, decision, operator_name(app)))
 
 

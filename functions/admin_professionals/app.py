@@ -4,11 +4,12 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe import professionals
-from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
-from jaqe.store import Store
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.professionals import accounts as professionals
+from jaqe.professionals.model import RejectionIn, Status
 
 app = create_app()
 
@@ -19,7 +20,7 @@ def operator() -> str:
 
 @app.get("/v1/admin/professionals")
 def list_professionals(
-    status: Annotated[professionals.Status, Query()] = professionals.Status.PENDING_REVIEW,
+    status: Annotated[Status, Query()] = Status.PENDING_REVIEW,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response[Any]:
@@ -37,9 +38,7 @@ def post_approve(id: str) -> Response[Any]:
 
 
 @app.post("/v1/admin/professionals/<id>/reject")
-def post_reject(
-    id: str, decision: Annotated[professionals.RejectionIn | None, Body()] = None
-) -> Response[Any]:
+def post_reject(id: str, decision: Annotated[RejectionIn | None, Body()] = None) -> Response[Any]:
     by = operator()
     result = professionals.reject(Store(), OutboxMailer(), id, by, decision.reason if decision else None)
     metrics.add_metric(name="ProfessionalRejected", unit="Count", value=1)

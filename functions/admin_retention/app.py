@@ -4,15 +4,15 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from jaqe.api import api_handler, create_app, json_response, operator_of
-from jaqe.retention_report import (
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.store import Store
+from jaqe.privacy.retention_report import (
     DEFAULT_DAYS,
     DEFAULT_LOOKBACK_DAYS,
     MAX_DAYS,
     MAX_LOOKBACK_DAYS,
     retention_report,
 )
-from jaqe.store import Store
 
 app = create_app()
 

@@ -1,44 +1,27 @@
 """Operators' rights-request routes (IAM-authorised): list, decide, extend, lift, resume, post-mortem."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.mail import OutboxMailer
-from jaqe.privacy_scan import scan_subject
-from jaqe.rights.model import RequestStatus
+from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.model import PrivacyScanRequest
+from jaqe.privacy.scan import scan_subject
+from jaqe.privacy.subject_keys import subject_key
+from jaqe.rights.model import (
+    DeadlineExtension,
+    PostMortemExecution,
+    RequestStatus,
+    RestrictionLift,
+    ReviewDecision,
+)
 from jaqe.rights.operations import RightsOperations
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
-from jaqe.validation import Email, LongText
-from jaqe.workflows import StepFunctionsWorkflows
-from pydantic import BaseModel, ConfigDict, Field
 
 app = create_app()
-
-
-class Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    decision: Literal["approve", "deny"]
-    reason: LongText
-
-
-class Extension(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    months: int = Field(ge=1, le=2)
-    reason: LongText
-
-
-class Reason(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reason: LongText
-
-
-class PostMortemExecution(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email: Email
 
 
 def operations() -> RightsOperations:
@@ -47,14 +30,8 @@ def operations() -> RightsOperations:
     )
 
 
-class ScanRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    email: Email
-
-
 @app.post("/v1/admin/privacy-scans")
-def post_privacy_scan(body: Annotated[ScanRequest, Body()]) -> Response[Any]:
+def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[Any]:
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
@@ -87,7 +64,7 @@ def get_request(request_id: str) -> Response[Any]:
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/decision")
-def decide(request_id: str, body: Annotated[Decision, Body()]) -> Response[Any]:
+def decide(request_id: str, body: Annotated[ReviewDecision, Body()]) -> Response[Any]:
     operations().decide(
         request_id, approve=body.decision == "approve", reason=body.reason, operator=operator_name(app)
     )
@@ -95,7 +72,7 @@ def decide(request_id: str, body: Annotated[Decision, Body()]) -> Response[Any]:
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/extension")
-def extend(request_id: str, body: Annotated[Extension, Body()]) -> Response[Any]:
+def extend(request_id: str, body: Annotated[DeadlineExtension, Body()]) -> Response[Any]:
     result = operations().extend(
         request_id, months=body.months, reason=body.reason, operator=operator_name(app)
     )
@@ -103,7 +80,7 @@ def extend(request_id: str, body: Annotated[Extension, Body()]) -> Response[Any]
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/lift-restriction")
-def lift(request_id: str, body: Annotated[Reason, Body()]) -> Response[Any]:
+def lift(request_id: str, body: Annotated[RestrictionLift, Body()]) -> Response[Any]:
     operations().lift_restriction(request_id, reason=body.reason, operator=operator_name(app))
     return json_response(200, {"request_id": request_id, "restriction": "lifted"})
 

@@ -4,12 +4,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.contact import ContactMessageAccepted, ContactMessageIn, submit_contact_message
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
-from jaqe.store import Store
-from jaqe.subject import subject_key
+from jaqe.inbound.contact import submit_contact_message
+from jaqe.inbound.model import ContactMessageAccepted, ContactMessageIn
+from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 app = create_app()
 

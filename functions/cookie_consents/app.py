@@ -5,9 +5,10 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from jaqe.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.cookies import CookieConsentIn, CookieConsentOut, current_choice, record_choice
-from jaqe.store import Store
+from jaqe.marketing.cookies import current_choice, record_choice
+from jaqe.marketing.model import CookieConsentIn, CookieConsentOut
+from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.store import Store
 
 app = create_app()
 

@@ -7,9 +7,10 @@ from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe import aws, documents
-from jaqe.observability import logger, metrics, tracer
-from jaqe.store import Store
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.professionals import documents
 
 
 @logger.inject_lambda_context
@@ -21,7 +22,7 @@ def handler(event: S3Event, context: LambdaContext) -> dict:
     for record in event.records:
         key = unquote_plus(record.s3.get_object.key)
         version = record.s3.get_object.version_id
-        outcome = documents.check_upload(Store(), aws.client("s3"), record.s3.bucket.name, key, version)
+        outcome = documents.check_upload(Store(), S3Objects(), record.s3.bucket.name, key, version)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         metrics.add_metric(name=f"Document{outcome.capitalize()}", unit="Count", value=1)
     return outcomes

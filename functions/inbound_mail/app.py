@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from jaqe import aws
-from jaqe.inbound import parse
-from jaqe.intake import EmailIntake, Verdicts
-from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
-from jaqe.rights_intake import WorkflowRightsIntake
+from jaqe.inbound.parsing import parse
+from jaqe.inbound.rights_requests import WorkflowRightsIntake
+from jaqe.inbound.routing import EmailIntake, Verdicts
+from jaqe.platform import aws
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
-from jaqe.workflows import StepFunctionsWorkflows
 
 RAW_MAIL_PREFIX = "inbound/"
 

@@ -1,10 +1,10 @@
 """Daily (EventBridge schedule): professionals whose insurance has ended leave the listing and are told."""
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
-from jaqe.professionals import unlist_expired_insurance
-from jaqe.store import Store
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.professionals.insurance import unlist_expired_insurance
 
 
 @logger.inject_lambda_context

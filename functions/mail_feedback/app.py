@@ -3,10 +3,10 @@
 import json
 from typing import Any
 
-from jaqe.bounces import Bounces, undeliverable
-from jaqe.observability import logger, metrics, tracer
-from jaqe.store import Store
-from jaqe.subject import subject_key
+from jaqe.inbound.bounces import Bounces, undeliverable
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 
 @logger.inject_lambda_context

@@ -14,12 +14,12 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from jaqe.bounces import Bounces
-from jaqe.mail import SesSender, from_queue
-from jaqe.observability import logger, metrics, tracer
+from jaqe.inbound.bounces import Bounces
+from jaqe.platform.mail import SesSender, from_queue
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
 
 processor = BatchProcessor(event_type=EventType.SQS)
 # A message delivered twice (at-least-once queues) is sent once.

@@ -5,19 +5,16 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import StatusOut, api_handler, create_app, json_response, run_idempotent
-from jaqe.errors import InvalidInput
-from jaqe.mail import OutboxMailer
-from jaqe.marketing import unsubscribe
-from jaqe.newsletter import Newsletter, SubscriptionIn
-from jaqe.store import Store
-from jaqe.subject import subject_key
+from jaqe.marketing.model import SubscriptionIn, Unsubscribed
+from jaqe.marketing.newsletter import Newsletter
+from jaqe.marketing.similar_services import unsubscribe
+from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.errors import InvalidInput
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 app = create_app()
-
-
-class Unsubscribed(StatusOut):
-    purpose: str
 
 
 Token = Annotated[str, Query(min_length=20, max_length=200)]

@@ -8,13 +8,18 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from jaqe import aws, documents, professionals
-from jaqe.api import api_handler, create_app, json_response
-from jaqe.errors import Forbidden
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
+from jaqe.leads import disclosures
+from jaqe.platform.api import api_handler, create_app, json_response
+from jaqe.platform.cognito import CognitoLogins
+from jaqe.platform.errors import Forbidden
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.professionals import accounts as professionals
+from jaqe.professionals import documents
+from jaqe.professionals.model import DocumentIn, ProfilePatch
 from jaqe.settings import get_settings
-from jaqe.store import Store
 
 app = create_app()
 
@@ -35,7 +40,7 @@ def get_me() -> Response[Any]:
 
 
 @app.patch("/v1/pro/me")
-def patch_me(patch: Annotated[professionals.ProfilePatch, Body()]) -> Response[Any]:
+def patch_me(patch: Annotated[ProfilePatch, Body()]) -> Response[Any]:
     return json_response(200, professionals.update_profile(Store(), current_pro_id(), patch))
 
 
@@ -44,18 +49,18 @@ def get_leads(
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> Response[Any]:
-    return json_response(200, professionals.list_leads(Store(), current_pro_id(), limit=limit, cursor=cursor))
+    return json_response(200, disclosures.list_leads(Store(), current_pro_id(), limit=limit, cursor=cursor))
 
 
 @app.post("/v1/pro/me/leads/<lead_id>/accept")
 def post_accept_lead(lead_id: Annotated[str, Path(min_length=1, max_length=80)]) -> Response[Any]:
-    return json_response(200, professionals.accept_lead(Store(), current_pro_id(), lead_id))
+    return json_response(200, disclosures.accept_lead(Store(), current_pro_id(), lead_id))
 
 
 @app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})
-def post_document(document: Annotated[documents.DocumentIn, Body()]) -> Response[Any]:
+def post_document(document: Annotated[DocumentIn, Body()]) -> Response[Any]:
     upload = documents.request_upload(
-        Store(), aws.client("s3"), get_settings().documents_bucket, current_pro_id(), document
+        Store(), S3Objects(), get_settings().documents_bucket, current_pro_id(), document
     )
     metrics.add_metric(name="DocumentUploadRequested", unit="Count", value=1)
     return json_response(201, upload)
@@ -68,7 +73,7 @@ def get_documents() -> Response[Any]:
 
 @app.post("/v1/pro/me/delist")
 def post_delist() -> Response[Any]:
-    result = professionals.delist(Store(), OutboxMailer(), professionals.CognitoLogins(), current_pro_id())
+    result = professionals.delist(Store(), OutboxMailer(), CognitoLogins(), current_pro_id())
     metrics.add_metric(name="ProfessionalDelisted", unit="Count", value=1)
     return json_response(200, result)
 

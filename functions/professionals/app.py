@@ -4,12 +4,14 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
-from jaqe.professionals import CognitoLogins, ProfessionalIn, RegistrationAccepted, register_professional
-from jaqe.store import Store
-from jaqe.subject import subject_key
+from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.cognito import CognitoLogins
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
+from jaqe.professionals.accounts import register_professional
+from jaqe.professionals.model import ProfessionalIn, RegistrationAccepted
 
 app = create_app()
 

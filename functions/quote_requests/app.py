@@ -4,13 +4,14 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.api import api_handler, create_app, json_response, run_idempotent, source_site
-from jaqe.mail import OutboxMailer
-from jaqe.observability import metrics
-from jaqe.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
+from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from jaqe.leads.quotes import QuoteRequests
+from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent, source_site
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
 
 app = create_app()
 

@@ -2,18 +2,19 @@
 
 from typing import Any
 
-from jaqe.observability import logger, metrics, tracer
-from jaqe.retention import S3Objects, reconcile
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.privacy.retention import reconcile
+from jaqe.professionals.records import profile_exists
 from jaqe.settings import get_settings
-from jaqe.store import Store
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    bucket = get_settings().documents_bucket
-    report = reconcile(Store(), S3Objects(bucket) if bucket else None)
+    report = reconcile(Store(), S3Objects(), get_settings().documents_bucket, profile_exists)
     metrics.add_metric(name="ReconciliationItemsPurged", unit="Count", value=report.items_purged)
     metrics.add_metric(
         name="ReconciliationOrphanObjectsDeleted", unit="Count", value=report.orphan_objects_deleted

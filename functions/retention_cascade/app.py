@@ -7,20 +7,24 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
-from jaqe.observability import logger, metrics, tracer
-from jaqe.retention import S3Objects, cascade, is_ttl_deletion
+from jaqe.leads import records as leads_records
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.privacy.retention import cascade, is_ttl_deletion
+from jaqe.professionals import records as professionals_records
 from jaqe.settings import get_settings
-from jaqe.store import Store
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+# Whose records know what hangs from their items.
+DEPENDENTS = (leads_records.dependents, professionals_records.dependents)
 
 
 def handle_record(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.REMOVE or record.dynamodb is None:
         return
     deleted = record.dynamodb.old_image
-    bucket = get_settings().documents_bucket
-    result = cascade(deleted, Store(), S3Objects(bucket) if bucket else None)
+    result = cascade(deleted, Store(), DEPENDENTS, S3Objects(), get_settings().documents_bucket)
     cause = "ttl" if is_ttl_deletion(record.user_identity) else "deletion"
     metrics.add_metric(name="CascadeItemsDeleted", unit="Count", value=result.items_deleted)
     metrics.add_metric(name="CascadeObjectsDeleted", unit="Count", value=result.objects_deleted)

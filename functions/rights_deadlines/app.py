@@ -3,12 +3,12 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.mail import OutboxMailer
-from jaqe.observability import logger, metrics, tracer
+from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.rights.operations import RightsOperations
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.workflows import StepFunctionsWorkflows
 
 
 @logger.inject_lambda_context

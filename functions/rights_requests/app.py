@@ -4,16 +4,16 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.observability import metrics
-from jaqe.rights.exports import S3Objects
+from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.observability import metrics
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
-from jaqe.rights.records import RightsRequests
+from jaqe.rights.records import RightsRequestRecords
 from jaqe.settings import get_settings
-from jaqe.store import Store
-from jaqe.subject import subject_key
-from jaqe.workflows import StepFunctionsWorkflows
 
 app = create_app()
 Token = Annotated[str, Query(min_length=20, max_length=200)]
@@ -59,7 +59,7 @@ def get_verify(token: Token) -> Response[Any]:
 
 @app.get("/v1/rights-requests/<request_id>")
 def get_status(request_id: str, token: Token) -> Response[Any]:
-    status = RightsRequests(Store()).status_view(request_id, token)
+    status = RightsRequestRecords(Store()).status_view(request_id, token)
     return json_response(200, status.model_dump(mode="json"))
 
 

@@ -1,16 +1,10 @@
 """GET /v1/trades: the trades catalogue for the quote form."""
 
 from aws_lambda_powertools.event_handler import Response
-from jaqe.api import api_handler, create_app, json_response
-from jaqe.trades import TRADES
-from pydantic import BaseModel
+from jaqe.platform.api import api_handler, create_app, json_response
+from jaqe.platform.trades import TRADES, Trade
 
 app = create_app()
-
-
-class Trade(BaseModel):
-    id: str
-    label: str
 
 
 @app.get("/v1/trades")

@@ -1,12 +1,12 @@
-"""Test data in the shapes other capabilities write (the contracts documented in jaqe/store.py)."""
+"""Test data in the shapes other capabilities write (the contracts documented in jaqe/platform/store.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import boto3
-from jaqe.register import PurposeId
-from jaqe.store import retention_fields
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 
 def table(local: Any) -> Any:

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from jaqe import clock
-from jaqe.breach import Incidents
-from jaqe.errors import TemporarilyUnavailable
-from jaqe.mail import OutboxMailer
-from jaqe.register import PurposeId
-from jaqe.store import retention_fields
+from jaqe.breach.workflow import BreachWorkflow
+from jaqe.platform import clock
+from jaqe.platform.errors import TemporarilyUnavailable
+from jaqe.platform.mail import OutboxMailer
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 
 from jaqe_dev.stack import LocalStack
 from jaqe_ops.cli import main
@@ -346,10 +346,10 @@ def test_c5_02_an_operator_runs_the_whole_breach_response_from_the_cli(local, tm
 
 
 def test_c5_02_a_workflow_step_that_keeps_failing_leaves_the_incident_to_an_operator(local, monkeypatch):
-    def broken(self: Incidents, incident_id: str) -> dict[str, Any]:
+    def broken(self: BreachWorkflow, incident_id: str) -> dict[str, Any]:
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(Incidents, "find_people", broken)
+    monkeypatch.setattr(BreachWorkflow, "find_people", broken)
     seed_weeks(local)
 
     incident_id = declare(local, incident())

@@ -8,9 +8,9 @@ from typing import Any
 
 import boto3
 import pytest
-from jaqe import clock
-from jaqe.periods import Period, add_period
-from jaqe.register import PurposeId
+from jaqe.platform import clock
+from jaqe.privacy.periods import Period, add_period
+from jaqe.privacy.register import PurposeId
 
 from tests.conftest import header, load_event
 

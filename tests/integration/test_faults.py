@@ -23,7 +23,7 @@ def failing(code: str):
 
 def patched_table_client(method: str, code: str):
     """Make one DynamoDB operation fail the way AWS would, for every client the functions use."""
-    from jaqe import aws
+    from jaqe.platform import aws
 
     real_table = aws.table
 

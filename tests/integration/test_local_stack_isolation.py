@@ -30,9 +30,9 @@ from types import FrameType
 import boto3
 import moto
 import pytest
-from jaqe import clock
-from jaqe.errors import TemporarilyUnavailable
-from jaqe.workflows import StepFunctionsWorkflows
+from jaqe.platform import clock
+from jaqe.platform.errors import TemporarilyUnavailable
+from jaqe.platform.workflows import StepFunctionsWorkflows
 from moto.stepfunctions.parser.backend.execution import Execution
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 

@@ -51,7 +51,7 @@ def test_a_soft_bounce_does_not_block(local):
 
 def test_when_ses_is_down_the_message_is_kept_and_delivered_once_ses_is_back(local):
     real_send = None
-    from jaqe import mail
+    from jaqe.platform import mail
 
     real_send = mail.SesSender.send
 
@@ -71,7 +71,7 @@ def test_when_ses_is_down_the_message_is_kept_and_delivered_once_ses_is_back(loc
 
 
 def test_a_message_that_keeps_failing_ends_in_the_dead_letter_queue(local):
-    from jaqe import mail
+    from jaqe.platform import mail
 
     def ses_down(self, email):
         raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "SES down"}}, "SendEmail")

@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from jaqe import clock
-from jaqe.register import PurposeId
-from jaqe.subjects import Subjects
+from jaqe.platform import clock
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.subject_flags import Subjects
 
 from jaqe_dev.stack import LocalStack
 from tests.conftest import load_event

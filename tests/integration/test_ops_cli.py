@@ -9,10 +9,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from jaqe import clock
-from jaqe.policy import art30_csv, art30_rows
-from jaqe.register import PURPOSES, PurposeId
-from jaqe.store import expiry_fields
+from jaqe.platform import clock
+from jaqe.platform.store import expiry_fields
+from jaqe.privacy.policy import art30_csv, art30_rows
+from jaqe.privacy.register import PURPOSES, PurposeId
 
 from jaqe_ops.cli import main
 from tests.integration.test_professionals import PDF, post_file, register, request_upload, sign_in, siret

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from jaqe.consent import ConsentLedger
-from jaqe.register import PurposeId
+from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.template import SynthesizedStack
 from tests.conftest import load_event

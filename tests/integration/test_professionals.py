@@ -18,9 +18,9 @@ import boto3
 import pytest
 import requests
 from boto3.dynamodb.conditions import Key
-from jaqe import clock
-from jaqe.periods import Period, add_period
-from jaqe.register import PurposeId
+from jaqe.platform import clock
+from jaqe.privacy.periods import Period, add_period
+from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.cognito import login
 from tests.conftest import header, load_event

@@ -8,10 +8,10 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from jaqe import clock
-from jaqe.periods import Period, add_period
-from jaqe.register import PurposeId
-from jaqe.subjects import Subjects
+from jaqe.platform import clock
+from jaqe.privacy.periods import Period, add_period
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.subject_flags import Subjects
 
 from jaqe_dev.stack import LocalStack
 from tests.conftest import load_event

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from jaqe import clock
-from jaqe.periods import Period, add_period
+from jaqe.platform import clock
+from jaqe.privacy.periods import Period, add_period
 
 from jaqe_dev.stack import LocalStack
 from tests.conftest import ROOT, load_event

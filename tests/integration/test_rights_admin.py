@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from jaqe import clock
+from jaqe.platform import clock
 
 from tests.workflow.conftest import OPERATOR, rights  # noqa: F401 - fixture
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from jaqe import clock
+from jaqe.platform import clock
 
 from jaqe_ops.cli import main
 from tests.workflow.conftest import rights  # noqa: F401 - fixture

@@ -7,7 +7,8 @@ import json
 
 import boto3
 import pytest
-from jaqe.documents import MAX_BYTES, UPLOAD_SECONDS, DocumentIn, sniff, upload_conditions
+from jaqe.professionals.documents import UPLOAD_SECONDS, sniff, upload_conditions
+from jaqe.professionals.model import MAX_BYTES, DocumentIn
 from pydantic import ValidationError
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jaqe.inbound import classify, fold, html_to_text, new_content
+from jaqe.inbound.parsing import classify, fold, html_to_text, new_content
 
 CLEAR = [
     ("", "Bonjour, je souhaite supprimer toutes mes données", "erasure"),

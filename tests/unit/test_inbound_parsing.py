@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jaqe.inbound import classify, parse
+from jaqe.inbound.parsing import classify, parse
 
 SAMPLES = Path(__file__).resolve().parents[2] / "events" / "inbound_email"
 

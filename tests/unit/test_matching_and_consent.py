@@ -4,9 +4,9 @@ import random
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-from jaqe.consent import ConsentEvent, derive_state
-from jaqe.matching import Candidate, choose
-from jaqe.register import PurposeId
+from jaqe.leads.matching import Candidate, choose
+from jaqe.privacy.consent import ConsentEvent, derive_state
+from jaqe.privacy.register import PurposeId
 
 TODAY = date(2026, 11, 26)
 

@@ -138,7 +138,7 @@ def test_an_unreachable_api_is_one_line(capsys):
 
 def test_the_art30_export_needs_neither_api_nor_credentials(aws_config, capsys):
     """Offline: no transport is ever built (an unknown profile would otherwise fail)."""
-    from jaqe.policy import art30_csv
+    from jaqe.privacy.policy import art30_csv
 
     assert main(["--profile", "nope", "art30-export", "--format", "csv"]) == 0
     assert capsys.readouterr().out == art30_csv()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from jaqe.periods import Period, add_months, add_period
+from jaqe.privacy.periods import Period, add_months, add_period
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from jaqe import controller, policy, register
-from jaqe.register import PURPOSES, RECIPIENTS, PurposeId, RecipientKind
+from jaqe import controller
+from jaqe.privacy import policy, register
+from jaqe.privacy.register import PURPOSES, RECIPIENTS, PurposeId, RecipientKind
 
 ROOT = Path(__file__).resolve().parents[2]
 # The published text, in the repository so that CI on a clean clone checks it; the team's shared
@@ -148,7 +149,7 @@ def test_art30_record_has_one_row_per_purpose():
 
 
 def test_art30_markdown_and_csv_render_the_same_rows_of_the_register():
-    from jaqe.policy import ART30_COLUMNS, art30_csv, art30_markdown, art30_rows
+    from jaqe.privacy.policy import ART30_COLUMNS, art30_csv, art30_markdown, art30_rows
 
     from_csv = list(csv.reader(io.StringIO(art30_csv())))
     assert from_csv[0] == list(ART30_COLUMNS) and [tuple(r) for r in from_csv[1:]] == art30_rows()

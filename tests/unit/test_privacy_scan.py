@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jaqe.privacy_scan import scan_subject
+from jaqe.privacy.scan import scan_subject
 
 
 class FakeStore:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jaqe.api import _field_errors
+from jaqe.platform.api import _field_errors
 
 
 def test_pydantic_messages_are_translated_and_ours_kept():

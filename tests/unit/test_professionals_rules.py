@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from jaqe.departements import DEPARTEMENTS, check_departement, check_siret, luhn_valid
-from jaqe.professionals import MAX_LISTING_ENTRIES, ProfessionalIn, ProfilePatch, is_listable
-from jaqe.trades import TRADES
+from jaqe.platform.departements import DEPARTEMENTS, check_departement, check_siret, luhn_valid
+from jaqe.platform.trades import TRADES
+from jaqe.professionals.model import MAX_LISTING_ENTRIES, ProfessionalIn, ProfilePatch
+from jaqe.professionals.records import is_listable
 from pydantic import ValidationError
 
 REGISTRATION = {

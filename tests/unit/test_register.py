@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from jaqe.register import PURPOSES, RECIPIENTS, LegalBasis, PurposeId, RecipientKind, policy_purposes, purpose
+from jaqe.privacy.register import (
+    PURPOSES,
+    RECIPIENTS,
+    LegalBasis,
+    PurposeId,
+    RecipientKind,
+    policy_purposes,
+    purpose,
+)
 
 PLACED = datetime(2024, 2, 29, 12, 0, tzinfo=UTC)
 

@@ -60,7 +60,7 @@ def test_c7_10_every_refusal_or_no_action_answer_is_flagged_to_name_the_cnil():
 
 
 def test_c7_10_the_answer_template_names_the_cnil_and_the_controller():
-    from jaqe.templates import rights_answer
+    from jaqe.platform.templates import rights_answer
 
     email = rights_answer("a@example.fr", "rr_1", "droit d'accès", ["Refus."], no_action=True)
     assert "3 Place de Fontenoy - TSA 80715 - 75334 PARIS CEDEX" in email.text

@@ -7,7 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from jaqe import controller, cookies, newsletter, policy, quotes
+from jaqe import controller
+from jaqe.leads import quotes
+from jaqe.marketing import cookies, newsletter
+from jaqe.privacy import policy
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 PAGES = sorted(WEB.glob("*.html"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from jaqe.validation import check_email, check_postcode, departement_of, french_phone_e164
+from jaqe.platform.validation import check_email, check_postcode, departement_of, french_phone_e164
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
-from jaqe import clock
+from jaqe.platform import clock
 
 from jaqe_dev.apigw import ApiResponse, Caller
 from jaqe_dev.stack import LocalStack

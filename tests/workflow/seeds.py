@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from jaqe import clock
-from jaqe.register import PurposeId, purpose
+from jaqe.platform import clock
+from jaqe.privacy.register import PurposeId, purpose
 
 PERSON = {
     "email": "camille.durand@example.fr",

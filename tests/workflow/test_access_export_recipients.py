@@ -75,8 +75,8 @@ def test_c3_04_a_professional_can_only_accept_a_lead_disclosed_to_them(rights):
 def test_c3_03_a_quote_request_is_gone_from_an_access_export_after_three_years_and_a_day(rights):
     from datetime import timedelta
 
-    from jaqe import clock
-    from jaqe.periods import Period, add_period
+    from jaqe.platform import clock
+    from jaqe.privacy.periods import Period, add_period
 
     local = rights.local
     start = clock.now()

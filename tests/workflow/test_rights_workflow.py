@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import boto3
-from jaqe.register import PurposeId
+from jaqe.privacy.register import PurposeId
 
 from tests.workflow.seeds import PERSON, PROS, seed_person, seed_professionals
 
@@ -241,7 +241,7 @@ def test_c7_06_portability_gives_json_and_csv_of_provided_data_for_consent_and_c
     types = {d["item_type"] for d in document["data"]}
     assert {"lead", "contact_message", "newsletter_subscription", "professional"} <= types
     assert not types & {"consent_event", "disclosure", "rights_request", "subject_flags"}
-    from jaqe.register import purpose
+    from jaqe.privacy.register import purpose
 
     assert all(purpose(d["purpose"]).portability_applies for d in document["data"])
     csv_export = rights.get(next(lnk for lnk in answer["links"] if "format=csv" in lnk))
@@ -361,7 +361,7 @@ def test_the_verification_link_is_single_use_and_the_status_link_shows_no_person
 def test_an_unverified_request_closes_and_is_recorded_when_its_link_has_expired(rights):
     from datetime import timedelta
 
-    from jaqe import clock
+    from jaqe.platform import clock
 
     seed_person(rights)
     request_id = rights.submit({"type": "erasure", "email": PERSON["email"]}).json()["request_id"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 # AWS regions inside the European Union (not merely in Europe: London and Zurich are out).
 EU_REGIONS: frozenset[str] = frozenset(
     {
@@ -28,8 +26,3 @@ def require_eu_region(region: str | None) -> str:
             f"data is hosted in the European Union (EU rule). Allowed regions: {', '.join(sorted(EU_REGIONS))}."
         )
     return region
-
-
-def current_region() -> str:
-    """The region this code runs in, checked against the EU allow-list."""
-    return require_eu_region(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))

@@ -2,7 +2,7 @@
 
 - `model`: what a person may ask (the request types and their own fields);
 - `records`: the request record (subject key only), its history, deadlines and tokens;
-- `actions`: what each right does to every store, driven by the processing register;
-- `exports`: access / portability exports in the encrypted exports bucket;
-- `deadlines`: due dates, extensions and the due-soon / overdue list.
+- `intake`: receiving a request and serving its export;
+- `operations`: the operators' use cases (listing, extensions, reviews, post-mortem directives);
+- `workflow`: the steps of the rights state machine, dispatched by step name.
 """

@@ -9,15 +9,15 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 
-from jaqe import clock
-from jaqe.errors import Gone, NotFound, TemporarilyUnavailable
-from jaqe.ids import new_id, token_digest
-from jaqe.observability import logger
-from jaqe.rights.exports import ObjectStore
+from jaqe.platform import clock
+from jaqe.platform.errors import Gone, NotFound, TemporarilyUnavailable
+from jaqe.platform.ids import new_id, token_digest
+from jaqe.platform.objects import ObjectStore
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import Workflows
 from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
-from jaqe.rights.records import RightsRequests, request_pk
-from jaqe.store import Store
-from jaqe.workflows import Workflows
+from jaqe.rights.records import RightsRequestRecords, request_pk
 
 
 def status_url(public_api_url: str, request_id: str, token: str) -> str:
@@ -35,7 +35,7 @@ def submit_rights_request(
 ) -> RightsRequestAccepted:
     request_id = new_id("rr")
     key = subject_key(data.email)
-    requests = RightsRequests(store)
+    requests = RightsRequestRecords(store)
     record, token = requests.create(request_id, data.type, key)
     payload = {
         "request_id": request_id,
@@ -67,7 +67,7 @@ def submit_rights_request(
 
 def verify(token: str, *, store: Store, workflows: Workflows) -> str:
     """Follow the verification link: resumes the workflow (single use, expiring)."""
-    with RightsRequests(store).redeeming_verification(token) as (request_id, task_token, live):
+    with RightsRequestRecords(store).redeeming_verification(token) as (request_id, task_token, live):
         if live:
             workflows.succeed(task_token, {"verified_at": clock.now().isoformat()})
         else:

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from jaqe.register import PurposeId, purpose
-from jaqe.validation import Email, FrenchPhone, LongText, Name
+from jaqe.platform.validation import Email, FrenchPhone, LongText, Name
+from jaqe.privacy.register import PurposeId, purpose
 
 
 class RequestType(StrEnum):
@@ -150,3 +150,32 @@ class RightsRequestStatus(BaseModel):
     due_at: str
     extended: bool = False
     closed_at: str | None = None
+
+
+# -- operators' requests (functions/admin_rights) -------------------------------------------
+class ReviewDecision(BaseModel):
+    """An operator's answer to a request parked for review (approve carries it out, deny refuses it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    decision: Literal["approve", "deny"]
+    reason: LongText
+
+
+class DeadlineExtension(BaseModel):
+    """Art. 12(3): the answer period extended by one or two months, with the reason told to the person."""
+
+    model_config = ConfigDict(extra="forbid")
+    months: int = Field(ge=1, le=2)
+    reason: LongText
+
+
+class RestrictionLift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText
+
+
+class PostMortemExecution(BaseModel):
+    """The designated person reports the death: the directives stored for `email` are carried out."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: Email

@@ -6,17 +6,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from jaqe import clock, templates
-from jaqe.errors import Conflict, NotFound
-from jaqe.mail import Mailer
-from jaqe.observability import logger
+from jaqe.platform import clock, templates
+from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.mail import Mailer
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Item, Store, plain
+from jaqe.platform.workflows import Workflows
+from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.model import RequestStatus, RequestType
-from jaqe.rights.records import RightsRequests, request_pk
-from jaqe.store import Item, Store, plain
-from jaqe.subjects import Subjects
-from jaqe.workflows import Workflows
+from jaqe.rights.records import RightsRequestRecords, post_mortem_key, request_pk
 
-DUE_SOON = timedelta(days=7)
+ANSWER_DUE_SOON = timedelta(days=7)
 
 
 def summary(entry: Item) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def summary(entry: Item) -> dict[str, Any]:
 class RightsOperations:
     def __init__(self, store: Store, workflows: Workflows, mailer: Mailer) -> None:
         self.store = store
-        self.requests = RightsRequests(store)
+        self.requests = RightsRequestRecords(store)
         self.workflows = workflows
         self.mailer = mailer
 
@@ -49,7 +49,7 @@ class RightsOperations:
     def deadlines(self) -> dict[str, list[dict[str, Any]]]:
         """Open requests overdue, and due within 7 days (what the daily check alarms on)."""
         now = clock.now().isoformat()
-        entries = self.requests.listing(due_before=(clock.now() + DUE_SOON).isoformat())
+        entries = self.requests.listing(due_before=(clock.now() + ANSWER_DUE_SOON).isoformat())
         return {
             "overdue": [summary(e) for e in entries if e["due_at"] < now],
             "due_soon": [summary(e) for e in entries if e["due_at"] >= now],
@@ -108,10 +108,10 @@ class RightsOperations:
         self, email: str, *, operator: str, subject_key: Callable[[str], str], public_api_url: str
     ) -> dict[str, Any]:
         """The designated person reported the death: carry out the stored directives."""
-        from jaqe.ids import new_id
+        from jaqe.platform.ids import new_id
 
         key = subject_key(email)
-        item = self.store.get(f"SUBJECT#{key}", "POST_MORTEM")
+        item = self.store.get(*post_mortem_key(key))
         if item is None:
             raise NotFound("Aucune directive post mortem n'est enregistrée pour cette adresse.")
         directives = item["directives"]

@@ -12,14 +12,16 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from jaqe import clock
-from jaqe.errors import Conflict, NotFound
-from jaqe.ids import new_token, token_digest
-from jaqe.periods import add_months
-from jaqe.register import PurposeId
+from jaqe.platform import clock
+from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.ids import new_token, token_digest
+from jaqe.platform.store import Item, Store, expiry_fields
+from jaqe.platform.tokens import Tokens
+from jaqe.privacy.periods import add_months
+from jaqe.privacy.records import subject_pk
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
 from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
-from jaqe.store import Item, Store, expiry_fields, retention_fields
-from jaqe.tokens import Tokens
 
 VERIFICATION_TTL = timedelta(days=7)
 EXPORT_TTL = timedelta(days=7)
@@ -36,6 +38,43 @@ def request_pk(request_id: str) -> str:
     return f"RIGHTS#{request_id}"
 
 
+def post_mortem_key(subject_key: str) -> tuple[str, str]:
+    """Post-mortem directives live with the person (subject key), not with one request."""
+    return subject_pk(subject_key), "POST_MORTEM"
+
+
+def post_mortem_directives(subject_key: str, directives: dict[str, Any], request_id: str) -> Item:
+    pk, sk = post_mortem_key(subject_key)
+    return {
+        "pk": pk,
+        "sk": sk,
+        "item_type": "post_mortem_directives",
+        "directives": directives,
+        "request_id": request_id,
+        "recorded_at": clock.now().isoformat(),
+        **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
+    }
+
+
+def export_item(
+    request_id: str, subject_key: str, digest: str, keys: dict[str, str], expires: datetime
+) -> Item:
+    """An access / portability export: its S3 keys and the digest of its download token."""
+    return {
+        "pk": request_pk(request_id),
+        "sk": "EXPORT",
+        "item_type": "rights_export",
+        "request_id": request_id,
+        "token_digest": digest,
+        "s3_keys": keys,
+        "s3_key": keys["json"],
+        "purpose": PurposeId.RIGHTS_REQUESTS.value,
+        "subject_key": subject_key,
+        "created_at": clock.now().isoformat(),
+        **expiry_fields(clock.epoch(expires)),
+    }
+
+
 def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str, str]:
     return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
 
@@ -45,7 +84,7 @@ def history_entry(step: str, **detail: Any) -> dict[str, Any]:
     return {"at": clock.now().isoformat(), "step": step, **({"detail": detail} if detail else {})}
 
 
-class RightsRequests:
+class RightsRequestRecords:
     def __init__(self, store: Store) -> None:
         self.store = store
 

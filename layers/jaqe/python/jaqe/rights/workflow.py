@@ -1,7 +1,8 @@
 """The steps of the rights-request state machine, as plain Python on injected collaborators.
 
-Each step takes the execution state (the workflow input plus what earlier steps added) and
-returns the new state. The state holds the email (needed to send); the record holds the
+Each task of infra/statemachines/rights_request.asl.json names its step (`RightsStep`); `RightsWorkflow.run`
+validates the task (its state is a `RightsState`), finds the step's handler in one explicit table
+and returns the new state (the workflow input plus what earlier steps added). The state holds the email (needed to send); the record holds the
 subject key only. Outcomes put in the state carry no personal data except where the person
 asked for it (rectified values), so that history lines stay clean.
 """
@@ -11,12 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
-from jaqe import clock, templates
-from jaqe.consent import ConsentLedger
+from pydantic import BaseModel, ConfigDict, Field
+
 from jaqe.controller import (
     CONTROLLER_ADDRESS,
     CONTROLLER_EMAIL,
@@ -24,19 +26,28 @@ from jaqe.controller import (
     CONTROLLER_RCS,
     POLICY_VERSION,
 )
-from jaqe.errors import DomainError
-from jaqe.ids import new_token, token_digest
-from jaqe.mail import Mailer
-from jaqe.observability import logger
-from jaqe.privacy_scan import SubjectScan, scan_subject
-from jaqe.register import RECIPIENTS, PurposeId, purpose
-from jaqe.rights.exports import ObjectStore
+from jaqe.leads.records import lead_id_of
+from jaqe.platform import clock, templates
+from jaqe.platform.errors import DomainError
+from jaqe.platform.ids import new_token, token_digest
+from jaqe.platform.mail import Mailer
+from jaqe.platform.objects import ObjectStore
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Item, Store
+from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
+from jaqe.privacy.scan import SubjectScan, scan_subject
+from jaqe.privacy.subject_flags import Subjects
+from jaqe.professionals.records import PROFILE_SK, profile_pk
 from jaqe.rights.model import RequestStatus, RequestType
-from jaqe.rights.records import EXPORT_TTL, VERIFICATION_TTL, RightsRequests, request_pk
-from jaqe.store import Item, Store, expiry_fields, retention_fields
-from jaqe.subjects import Subjects
-
-State = dict[str, Any]
+from jaqe.rights.records import (
+    EXPORT_TTL,
+    VERIFICATION_TTL,
+    RightsRequestRecords,
+    export_item,
+    post_mortem_directives,
+    post_mortem_key,
+)
 
 # What an erasure leaves: the request records (subject key only) and the suppression entry.
 ERASURE_KEEPS = {"rights_request", "suppression"}
@@ -66,6 +77,64 @@ _NOT_PROVIDED = {
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
 
 
+class RightsStep(StrEnum):
+    """The tasks of the rights state machine: the `"step"` of each Payload in its ASL definition."""
+
+    RECORD = "record"
+    SEND_VERIFICATION = "send_verification"
+    VERIFIED = "verified"
+    CLOSE_UNVERIFIED = "close_unverified"
+    ACT_ACCESS = "act_access"
+    ACT_PORTABILITY = "act_portability"
+    ACT_RECTIFICATION = "act_rectification"
+    ACT_ERASURE = "act_erasure"
+    ACT_RESTRICTION = "act_restriction"
+    ACT_OBJECTION = "act_objection"
+    ACT_WITHDRAW_CONSENT = "act_withdraw_consent"
+    ACT_POST_MORTEM_DIRECTIVES = "act_post_mortem_directives"
+    REQUEST_REVIEW = "request_review"
+    REFUSE = "refuse"
+    NOTIFY_RECIPIENTS = "notify_recipients"
+    ANSWER = "answer"
+    CLOSE = "close"
+    NEEDS_OPERATOR = "needs_operator"
+
+
+class RightsState(BaseModel):
+    """The execution state, checked at each task's entry. Keys this code does not read (the
+    state machine's own `verification`, say) are carried through unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+
+    request_id: str
+    type: RequestType
+    email: str
+    subject_key: str
+    channel: str = "web"
+    params: dict[str, Any] = Field(default_factory=dict)
+    verified: bool = False
+    answer_to: str | None = None
+    outcome: dict[str, Any] | None = None
+    recipients: list[dict[str, Any]] | None = None
+    review: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+
+    def dump(self) -> dict[str, Any]:
+        """The state as it came in (only the keys it had), for the next task."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class RightsTask(BaseModel):
+    """One invocation: {"step", "state", "task_token"?, "execution"?} (the ASL Payload)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step: RightsStep
+    state: RightsState
+    task_token: str = ""
+    execution: str = ""
+
+
 class ErasureIncomplete(DomainError):
     status = 500
     type_slug = "erasure-incomplete"
@@ -90,40 +159,66 @@ class RightsWorkflow:
     def __init__(self, deps: Collaborators) -> None:
         self.deps = deps
         self.store = deps.store
-        self.requests = RightsRequests(deps.store)
+        self.requests = RightsRequestRecords(deps.store)
+
+    def run(self, task: RightsTask) -> dict[str, Any]:
+        """One task: the step's handler, from the table below."""
+        return self.handlers()[task.step](task)
+
+    def handlers(self) -> dict[RightsStep, Callable[[RightsTask], dict[str, Any]]]:
+        return {
+            RightsStep.RECORD: lambda task: self.record(task.state, task.execution),
+            RightsStep.SEND_VERIFICATION: lambda task: self.send_verification(task.state, task.task_token),
+            RightsStep.VERIFIED: lambda task: self.verified(task.state),
+            RightsStep.CLOSE_UNVERIFIED: lambda task: self.close_unverified(task.state),
+            RightsStep.ACT_ACCESS: lambda task: self.act_access(task.state),
+            RightsStep.ACT_PORTABILITY: lambda task: self.act_portability(task.state),
+            RightsStep.ACT_RECTIFICATION: lambda task: self.act_rectification(task.state),
+            RightsStep.ACT_ERASURE: lambda task: self.act_erasure(task.state),
+            RightsStep.ACT_RESTRICTION: lambda task: self.act_restriction(task.state),
+            RightsStep.ACT_OBJECTION: lambda task: self.act_objection(task.state),
+            RightsStep.ACT_WITHDRAW_CONSENT: lambda task: self.act_withdraw_consent(task.state),
+            RightsStep.ACT_POST_MORTEM_DIRECTIVES: lambda task: self.act_post_mortem_directives(task.state),
+            RightsStep.REQUEST_REVIEW: lambda task: self.request_review(task.state, task.task_token),
+            RightsStep.REFUSE: lambda task: self.refuse(task.state),
+            RightsStep.NOTIFY_RECIPIENTS: lambda task: self.notify_recipients(task.state),
+            RightsStep.ANSWER: lambda task: self.answer(task.state),
+            RightsStep.CLOSE: lambda task: self.close(task.state),
+            RightsStep.NEEDS_OPERATOR: lambda task: self.needs_operator(task.state),
+        }
 
     # -- verification -----------------------------------------------------------------------
-    def record(self, state: State, execution_id: str = "") -> State:
-        request_id = state["request_id"]
+    def record(self, state: RightsState, execution_id: str = "") -> dict[str, Any]:
+        request_id = state.request_id
         self.requests.set_fields(request_id, execution_arn=execution_id)
-        if state.get("verified"):
+        if state.verified:
             self.requests.transition(
                 request_id, RequestStatus.IN_PROGRESS, "workflow_resumed", verified_by="operator"
             )
         else:
             self.requests.transition(request_id, RequestStatus.AWAITING_VERIFICATION, "workflow_started")
-        return {**state, "verification_timeout_seconds": int(VERIFICATION_TTL.total_seconds())}
+        return {**state.dump(), "verification_timeout_seconds": int(VERIFICATION_TTL.total_seconds())}
 
-    def send_verification(self, state: State, task_token: str) -> None:
-        request_id = state["request_id"]
+    def send_verification(self, state: RightsState, task_token: str) -> dict[str, Any]:
+        """A callback step: the task answers when the person clicks (SendTaskSuccess)."""
+        request_id = state.request_id
         token = self.requests.issue_verification(request_id, task_token)
         link = f"{self.deps.public_api_url}/v1/rights-requests/verify?token={token}"
-        label = RequestType(state["type"]).label_fr
+        label = state.type.label_fr
         self.deps.mailer.send(
-            templates.rights_verification(state["email"], request_id, label, link, VERIFICATION_TTL.days)
+            templates.rights_verification(state.email, request_id, label, link, VERIFICATION_TTL.days)
         )
         self.requests.log(request_id, "verification_sent")
+        return {}
 
-    def verified(self, state: State) -> State:
-        self.requests.transition(state["request_id"], RequestStatus.IN_PROGRESS, "verified")
-        return state
+    def verified(self, state: RightsState) -> dict[str, Any]:
+        self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "verified")
+        return state.dump()
 
-    def close_unverified(self, state: State) -> State:
-        error = (state.get("error") or {}).get("Error", "")
-        self.requests.transition(
-            state["request_id"], RequestStatus.UNVERIFIED, "closed_unverified", cause=error
-        )
-        return {**state, "outcome": {"closed": "unverified"}}
+    def close_unverified(self, state: RightsState) -> dict[str, Any]:
+        error = (state.error or {}).get("Error", "")
+        self.requests.transition(state.request_id, RequestStatus.UNVERIFIED, "closed_unverified", cause=error)
+        return {**state.dump(), "outcome": {"closed": "unverified"}}
 
     # -- acting on every store --------------------------------------------------------------
     def locate(self, subject_key: str, include_expired: bool = True) -> SubjectScan:
@@ -135,17 +230,17 @@ class RightsWorkflow:
             include_expired=include_expired,
         )
 
-    def act_access(self, state: State) -> State:
-        scan = self.locate(state["subject_key"], include_expired=False)
+    def act_access(self, state: RightsState) -> dict[str, Any]:
+        scan = self.locate(state.subject_key, include_expired=False)
         document = self._access_document(scan)
         links = self._export(
             state, {"json": _json_bytes(document), "summary": _summary_text(document).encode()}
         )
-        self.requests.log(state["request_id"], "access_export_ready", **scan.summary())
-        return {**state, "outcome": {"links": links, "purposes": sorted(document["purposes"])}}
+        self.requests.log(state.request_id, "access_export_ready", **scan.summary())
+        return {**state.dump(), "outcome": {"links": links, "purposes": sorted(document["purposes"])}}
 
-    def act_portability(self, state: State) -> State:
-        scan = self.locate(state["subject_key"], include_expired=False)
+    def act_portability(self, state: RightsState) -> dict[str, Any]:
+        scan = self.locate(state.subject_key, include_expired=False)
         provided = [
             i
             for i in scan.items
@@ -154,14 +249,14 @@ class RightsWorkflow:
         rows = [_exportable(i) for i in provided]
         document = {"generated_at": clock.now().isoformat(), "controller": _controller(), "data": rows}
         links = self._export(state, {"json": _json_bytes(document), "csv": _csv_bytes(rows)})
-        self.requests.log(state["request_id"], "portability_export_ready", items=len(rows))
-        return {**state, "outcome": {"links": links, "items": len(rows)}}
+        self.requests.log(state.request_id, "portability_export_ready", items=len(rows))
+        return {**state.dump(), "outcome": {"links": links, "items": len(rows)}}
 
-    def act_rectification(self, state: State) -> State:
-        corrections = {k: v for k, v in state["params"]["corrections"].items() if k in CORRECTABLE and v}
+    def act_rectification(self, state: RightsState) -> dict[str, Any]:
+        corrections = {k: v for k, v in state.params["corrections"].items() if k in CORRECTABLE and v}
         updated: dict[str, int] = {}
         recipients = []
-        for item in self.locate(state["subject_key"]).items:
+        for item in self.locate(state.subject_key).items:
             changed = _apply_corrections(item, corrections)
             if not changed:
                 continue
@@ -171,20 +266,20 @@ class RightsWorkflow:
                 recipients.append(
                     {
                         "pro_id": item["pro_id"],
-                        "lead_id": item["pk"].removeprefix("LEAD#"),
+                        "lead_id": lead_id_of(item),
                         "kind": "rectification",
                         "fields": {k: corrections[k] for k in changed},
                     }
                 )
-        self.requests.log(state["request_id"], "rectified", fields=sorted(corrections), updated=updated)
+        self.requests.log(state.request_id, "rectified", fields=sorted(corrections), updated=updated)
         return {
-            **state,
+            **state.dump(),
             "outcome": {"updated": updated, "fields": sorted(corrections)},
             "recipients": recipients,
         }
 
-    def act_erasure(self, state: State) -> State:
-        subject_key = state["subject_key"]
+    def act_erasure(self, state: RightsState) -> dict[str, Any]:
+        subject_key = state.subject_key
         scan = self.locate(subject_key)
         archived_pks = {
             i["pk"]
@@ -204,9 +299,7 @@ class RightsWorkflow:
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
                 continue
             if kind == "disclosure":
-                recipients.append(
-                    {"pro_id": item["pro_id"], "lead_id": item["pk"].removeprefix("LEAD#"), "kind": "erasure"}
-                )
+                recipients.append({"pro_id": item["pro_id"], "lead_id": lead_id_of(item), "kind": "erasure"})
             self.store.delete(item["pk"], item["sk"])
             erased[kind] = erased.get(kind, 0) + 1
         Subjects(self.store).suppress(subject_key, reason="erasure")
@@ -223,47 +316,47 @@ class RightsWorkflow:
             }
             for _ in archived_pks
         ]
-        self.requests.log(state["request_id"], "erased", erased=erased, kept=len(kept), proof=proof.summary())
+        self.requests.log(state.request_id, "erased", erased=erased, kept=len(kept), proof=proof.summary())
         return {
-            **state,
+            **state.dump(),
             "outcome": {"erased": erased, "kept": kept, "proof": proof.summary()},
             "recipients": recipients,
         }
 
-    def act_restriction(self, state: State) -> State:
-        subject_key = state["subject_key"]
-        Subjects(self.store).restrict(subject_key, reason=f"rights request {state['request_id']}")
+    def act_restriction(self, state: RightsState) -> dict[str, Any]:
+        subject_key = state.subject_key
+        Subjects(self.store).restrict(subject_key, reason=f"rights request {state.request_id}")
         recipients = [
-            {"pro_id": i["pro_id"], "lead_id": i["pk"].removeprefix("LEAD#"), "kind": "restriction"}
+            {"pro_id": i["pro_id"], "lead_id": lead_id_of(i), "kind": "restriction"}
             for i in self.locate(subject_key, include_expired=False).items
             if i.get("item_type") == "disclosure"
         ]
-        self.requests.log(state["request_id"], "restricted")
-        self.requests.set_fields(state["request_id"], restriction_active=True)
-        return {**state, "outcome": {"restricted": True}, "recipients": recipients}
+        self.requests.log(state.request_id, "restricted")
+        self.requests.set_fields(state.request_id, restriction_active=True)
+        return {**state.dump(), "outcome": {"restricted": True}, "recipients": recipients}
 
-    def act_objection(self, state: State) -> State:
-        asked = [PurposeId(p) for p in state["params"].get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
+    def act_objection(self, state: RightsState) -> dict[str, Any]:
+        asked = [PurposeId(p) for p in state.params.get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
         applies = [p for p in asked if purpose(p).objection_applies]
         refused = [p for p in asked if not purpose(p).objection_applies]
         if applies:
-            Subjects(self.store).object_to(state["subject_key"], applies)
+            Subjects(self.store).object_to(state.subject_key, applies)
         self.requests.log(
-            state["request_id"],
+            state.request_id,
             "objection_recorded",
             applied=[p.value for p in applies],
             not_applicable=[p.value for p in refused],
         )
         return {
-            **state,
+            **state.dump(),
             "outcome": {"applied": [p.value for p in applies], "not_applicable": [p.value for p in refused]},
         }
 
-    def act_withdraw_consent(self, state: State) -> State:
-        subject_key = state["subject_key"]
+    def act_withdraw_consent(self, state: RightsState) -> dict[str, Any]:
+        subject_key = state.subject_key
         ledger = ConsentLedger(self.store)
         withdrawn = []
-        for purpose_id in (PurposeId(p) for p in state["params"]["purposes"]):
+        for purpose_id in (PurposeId(p) for p in state.params["purposes"]):
             ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
             withdrawn.append(purpose_id.value)
         stopped = 0
@@ -274,57 +367,49 @@ class RightsWorkflow:
                     self.store.delete(item["pk"], item["sk"])
                     stopped += 1
         self.requests.log(
-            state["request_id"], "consent_withdrawn", purposes=withdrawn, subscriptions_removed=stopped
+            state.request_id, "consent_withdrawn", purposes=withdrawn, subscriptions_removed=stopped
         )
-        return {**state, "outcome": {"withdrawn": withdrawn}}
+        return {**state.dump(), "outcome": {"withdrawn": withdrawn}}
 
-    def act_post_mortem_directives(self, state: State) -> State:
-        subject_key = state["subject_key"]
-        directives = state["params"]["directives"]
+    def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
+        subject_key = state.subject_key
+        directives = state.params["directives"]
         action = directives.get("action", "set")
-        pk, sk = f"SUBJECT#{subject_key}", "POST_MORTEM"
+        pk, sk = post_mortem_key(subject_key)
         found = self.store.get(pk, sk) is not None
         if action == "set":
-            self.store.put(
-                {
-                    "pk": pk,
-                    "sk": sk,
-                    "item_type": "post_mortem_directives",
-                    "directives": directives,
-                    "request_id": state["request_id"],
-                    "recorded_at": clock.now().isoformat(),
-                    **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
-                }
-            )
+            self.store.put(post_mortem_directives(subject_key, directives, state.request_id))
         elif action == "revoke" and found:
             self.store.delete(pk, sk)
-        self.requests.log(state["request_id"], f"post_mortem_{action}", found=found)
-        return {**state, "outcome": {"action": action, "found": found}}
+        self.requests.log(state.request_id, f"post_mortem_{action}", found=found)
+        return {**state.dump(), "outcome": {"action": action, "found": found}}
 
     # -- operator step ----------------------------------------------------------------------
-    def request_review(self, state: State, task_token: str) -> None:
+    def request_review(self, state: RightsState, task_token: str) -> dict[str, Any]:
+        """A callback step: the task answers with the operator's decision."""
         self.requests.park_for_operator(
-            state["request_id"], task_token, reason=f"{state['type']} to validate"
+            state.request_id, task_token, reason=f"{state.type.value} to validate"
         )
+        return {}
 
-    def refuse(self, state: State) -> State:
-        review = state.get("review") or {}
+    def refuse(self, state: RightsState) -> dict[str, Any]:
+        review = state.review or {}
         self.requests.log(
-            state["request_id"],
+            state.request_id,
             "refused_by_operator",
             reason=review.get("reason", ""),
             operator=review.get("operator", ""),
         )
-        return {**state, "outcome": {"refused": True, "reason": review.get("reason", "")}}
+        return {**state.dump(), "outcome": {"refused": True, "reason": review.get("reason", "")}}
 
     # -- Art. 19, answer, close -------------------------------------------------------------
-    def notify_recipients(self, state: State) -> State:
+    def notify_recipients(self, state: RightsState) -> dict[str, Any]:
         sent = 0
-        for recipient in state.get("recipients") or []:
-            profile = self.store.get(f"PRO#{recipient['pro_id']}", "PROFILE")
+        for recipient in state.recipients or []:
+            profile = self.store.get(profile_pk(recipient["pro_id"]), PROFILE_SK)
             email = ((profile or {}).get("contact") or {}).get("email")
             if not email:
-                self.requests.log(state["request_id"], "recipient_unreachable", pro_id=recipient["pro_id"])
+                self.requests.log(state.request_id, "recipient_unreachable", pro_id=recipient["pro_id"])
                 continue
             self.deps.mailer.send(
                 templates.rights_recipient_notice(
@@ -332,46 +417,44 @@ class RightsWorkflow:
                 )
             )
             sent += 1
-        self.requests.log(state["request_id"], "recipients_notified", count=sent)
-        return {k: v for k, v in state.items() if k != "recipients"} | {"recipients_notified": sent}
+        self.requests.log(state.request_id, "recipients_notified", count=sent)
+        return {k: v for k, v in state.dump().items() if k != "recipients"} | {"recipients_notified": sent}
 
-    def answer(self, state: State) -> State:
-        kind = RequestType(state["type"])
-        paragraphs, no_action = answer_paragraphs(
-            kind, state.get("outcome") or {}, self._directives_text(state)
-        )
-        to = state.get("answer_to") or state["email"]
+    def answer(self, state: RightsState) -> dict[str, Any]:
+        kind = state.type
+        paragraphs, no_action = answer_paragraphs(kind, state.outcome or {}, self._directives_text(state))
+        to = state.answer_to or state.email
         self.deps.mailer.send(
-            templates.rights_answer(to, state["request_id"], kind.label_fr, paragraphs, no_action=no_action)
+            templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
-        self.requests.log(state["request_id"], "answered", no_action=no_action)
-        return state
+        self.requests.log(state.request_id, "answered", no_action=no_action)
+        return state.dump()
 
-    def close(self, state: State) -> State:
-        refused = bool((state.get("outcome") or {}).get("refused"))
+    def close(self, state: RightsState) -> dict[str, Any]:
+        refused = bool((state.outcome or {}).get("refused"))
         status = RequestStatus.REFUSED if refused else RequestStatus.COMPLETED
-        self.requests.transition(state["request_id"], status, "closed")
-        return {"request_id": state["request_id"], "status": status.value}
+        self.requests.transition(state.request_id, status, "closed")
+        return {"request_id": state.request_id, "status": status.value}
 
-    def needs_operator(self, state: State) -> State:
-        error = state.get("error") or {}
+    def needs_operator(self, state: RightsState) -> dict[str, Any]:
+        error = state.error or {}
         self.requests.transition(
-            state["request_id"],
+            state.request_id,
             RequestStatus.NEEDS_OPERATOR,
             "needs_operator",
             error=str(error.get("Error", "unknown")),
         )
         logger.error(
             "rights request needs an operator",
-            extra={"request_id": state["request_id"], "error": error.get("Error")},
+            extra={"request_id": state.request_id, "error": error.get("Error")},
         )
-        return state
+        return state.dump()
 
     # -- helpers ----------------------------------------------------------------------------
-    def _directives_text(self, state: State) -> str | None:
-        if state["type"] != RequestType.POST_MORTEM_DIRECTIVES.value:
+    def _directives_text(self, state: RightsState) -> str | None:
+        if state.type != RequestType.POST_MORTEM_DIRECTIVES:
             return None
-        item = self.store.get(f"SUBJECT#{state['subject_key']}", "POST_MORTEM")
+        item = self.store.get(*post_mortem_key(state.subject_key))
         return json.dumps(item["directives"], ensure_ascii=False, indent=2) if item else None
 
     def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
@@ -395,8 +478,8 @@ class RightsWorkflow:
             },
         }
 
-    def _export(self, state: State, parts: dict[str, bytes]) -> dict[str, str]:
-        request_id = state["request_id"]
+    def _export(self, state: RightsState, parts: dict[str, bytes]) -> dict[str, str]:
+        request_id = state.request_id
         token = new_token()
         keys = {}
         types = {"json": "application/json", "csv": "text/csv", "summary": "text/plain"}
@@ -405,21 +488,7 @@ class RightsWorkflow:
             self.deps.objects.put(self.deps.exports_bucket, key, body, types[fmt] + "; charset=utf-8")
             keys[fmt] = key
         expires = clock.now() + EXPORT_TTL
-        self.store.put(
-            {
-                "pk": request_pk(request_id),
-                "sk": "EXPORT",
-                "item_type": "rights_export",
-                "request_id": request_id,
-                "token_digest": token_digest(token),
-                "s3_keys": keys,
-                "s3_key": keys["json"],
-                "purpose": PurposeId.RIGHTS_REQUESTS.value,
-                "subject_key": state["subject_key"],
-                "created_at": clock.now().isoformat(),
-                **expiry_fields(clock.epoch(expires)),
-            }
-        )
+        self.store.put(export_item(request_id, state.subject_key, token_digest(token), keys, expires))
         base = f"{self.deps.public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
         return {fmt: f"{base}&format={fmt}" for fmt in keys} | {"expires_at": expires.isoformat()}
 
@@ -653,7 +722,3 @@ def answer_paragraphs(
     if directives is None:
         return ["Aucune directive post mortem n'est enregistrée pour cette adresse."], True
     return [f"Vos directives post mortem enregistrées :\n{directives}"], False
-
-
-def verification_window() -> timedelta:
-    return VERIFICATION_TTL

@@ -1,0 +1,1 @@
+"""Quote requests (leads), matching them with professionals, and partner sites' leads and exports."""

@@ -1,0 +1,50 @@
+"""The leads a professional received (C3-04): listed newest first, and accepted once the quote is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jaqe.leads.records import disclosure_key, is_disclosure_to
+from jaqe.platform import clock
+from jaqe.platform.cursors import encode_cursor, read_cursor
+from jaqe.platform.errors import Forbidden, NotFound
+from jaqe.platform.store import Store, plain, query_professional_index
+
+_CURSOR_KEYS = {"pk", "sk", "pro_id", "disclosed_at"}
+
+
+def _decode_cursor(cursor: str, pro_id: str) -> dict[str, Any]:
+    key = read_cursor(cursor, _CURSOR_KEYS)
+    if key["pro_id"] != pro_id:
+        raise Forbidden("Ce curseur appartient à un autre professionnel.")
+    return key
+
+
+def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
+    """The leads disclosed to this professional only, newest first."""
+    start = _decode_cursor(cursor, pro_id) if cursor else None
+    items, last = query_professional_index(store, pro_id, limit=limit, start_key=start)
+    leads = []
+    for item in items:
+        if not is_disclosure_to(item, pro_id):
+            continue
+        lead = {
+            "lead_id": item["lead_id"],
+            "disclosed_at": item["disclosed_at"],
+            "shared": {k: plain(v) for k, v in dict(item.get("shared", {})).items()},
+        }
+        if "accepted" in item:
+            lead["accepted"] = bool(item["accepted"])
+        leads.append(lead)
+    return {"items": leads, "next_cursor": encode_cursor(last) if last else None}
+
+
+def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
+    """The professional's quote was accepted (C3-04): the disclosure says so; from then on this partner
+    keeps the data for as long as the service needs, as the policy tells the consumer."""
+    key = disclosure_key(lead_id, pro_id)
+    if store.get(*key) is None:
+        raise NotFound("Aucune demande de devis de ce numéro ne vous a été transmise.")
+    accepted_at = clock.now().isoformat()
+    store.update(*key, {"accepted": True, "accepted_at": accepted_at})
+    return {"lead_id": lead_id, "accepted": True, "accepted_at": accepted_at}

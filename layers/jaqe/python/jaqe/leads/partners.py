@@ -1,0 +1,86 @@
+"""Commercial partners (C4-05): data goes to them only with the person's specific consent.
+
+An operator exports the people whose current choice for `commercial_partners` is granted,
+and only them; each person exported is recorded as a disclosure (who received what,
+when, under which consent), so access requests list the partner and erasure notices reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jaqe.leads.records import partner_disclosure, partner_export
+from jaqe.platform import clock
+from jaqe.platform.ids import new_id
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store
+from jaqe.privacy.consent import ConsentEvent, derive_state
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import retention_fields
+from jaqe.privacy.subject_flags import Subjects
+
+EXPORTED_FIELDS = ("first_name", "last_name", "email", "phone")
+
+
+@dataclass
+class PartnerExport:
+    export_id: str
+    partner: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def consenting_subjects(store: Store, purpose_id: PurposeId) -> list[str]:
+    """Subjects whose latest consent event for `purpose_id` grants it."""
+    latest: dict[str, list[ConsentEvent]] = {}
+    for item in store.query_index(SEGMENT_INDEX, "segment", f"consent#{purpose_id.value}"):
+        latest.setdefault(item["subject_key"], []).append(ConsentEvent.from_item(item))
+    return sorted(key for key, events in latest.items() if derive_state(events)[purpose_id].granted)
+
+
+def latest_contact(store: Store, subject_key: str) -> dict[str, Any] | None:
+    leads = [i for i in store.by_subject(subject_key) if i.get("item_type") == "lead"]
+    return max(leads, key=lambda lead: lead["received_at"])["contact"] if leads else None
+
+
+def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExport:
+    export = PartnerExport(new_id("exp"), partner)
+    subjects = Subjects(store)
+    now = clock.now().isoformat()
+    disclosures: list[Item] = []
+    for key in consenting_subjects(store, PurposeId.COMMERCIAL_PARTNERS):
+        contact = latest_contact(store, key)
+        if contact is None or not subjects.status(key).may_be_matched:
+            continue  # data gone, or restricted / suppressed: never shared
+        export.rows.append({f: contact[f] for f in EXPORTED_FIELDS})
+        disclosures.append(
+            partner_disclosure(
+                export.export_id,
+                key,
+                {
+                    "recipient": "commercial_partners",
+                    "company_name": partner,
+                    "disclosed_at": now,
+                    "fields": list(EXPORTED_FIELDS),
+                    "legal_basis": {
+                        "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
+                        "consent": "commercial_partners",
+                    },
+                    **retention_fields(PurposeId.COMMERCIAL_PARTNERS, key),
+                },
+            )
+        )
+    for item in disclosures:
+        store.put_new(item)
+    store.put_new(
+        partner_export(
+            export.export_id,
+            {
+                "partner": partner,
+                "operator": operator,
+                "count": len(export.rows),
+                "exported_at": now,
+                **retention_fields(PurposeId.COMMERCIAL_PARTNERS, None),
+            },
+        )
+    )
+    return export

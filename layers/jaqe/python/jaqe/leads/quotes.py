@@ -1,0 +1,183 @@
+"""Quote requests (policy 3, C3-01..C3-04, C4-02): store the lead, match, share, confirm.
+
+Legal basis: consent to be put in contact (`partner_matching`, mandatory) and
+pre-contractual measures. Other consents are optional and never assumed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+from jaqe.leads.matching import Candidate, choose
+from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from jaqe.leads.records import new_disclosure, new_lead
+from jaqe.marketing.newsletter import Newsletter
+from jaqe.platform import clock
+from jaqe.platform.ids import new_id
+from jaqe.platform.mail import Mailer
+from jaqe.platform.observability import logger
+from jaqe.platform.store import Item, Store, expiry_fields
+from jaqe.platform.templates import lead_for_professional, quote_confirmation
+from jaqe.platform.trades import TRADES
+from jaqe.platform.validation import (
+    departement_of,
+)
+from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.retention import retention_fields
+from jaqe.privacy.subject_flags import Subjects
+from jaqe.professionals.records import PROFILE_SK, listing_pk, profile_pk
+
+PARTNER_MATCHING_WORDING = (
+    "J'accepte que JAQE transmette ma demande et mes coordonnées aux professionnels référencés "
+    "en mesure d'y répondre."
+)
+COMMERCIAL_PARTNERS_WORDING = (
+    "J'accepte que mes coordonnées soient transmises à des partenaires commerciaux de JAQE pouvant me "
+    "proposer des services complémentaires."
+)
+# What a professional receives: enough to answer the request, nothing more.
+SHARED_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "trade",
+    "description",
+    "postcode",
+    "city",
+    "timeframe",
+)
+LEAD_PURPOSES = {
+    PurposeId.QUOTE_MATCHING.value,
+    PurposeId.SIMILAR_SERVICES_EMAILS.value,
+    PurposeId.COMMERCIAL_PARTNERS.value,
+}
+
+
+class QuoteRequests:
+    def __init__(
+        self,
+        store: Store,
+        mailer: Mailer,
+        subject_key: Callable[[str], str],
+        *,
+        max_matches: int = 3,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.mailer = mailer
+        self.subject_key = subject_key
+        self.max_matches = max_matches
+        self.rng = rng or random.Random()  # noqa: S311 - rotation tie-break, not security
+        self.ledger = ConsentLedger(store)
+
+    def submit(self, data: QuoteRequestIn, source_site: str) -> QuoteRequestAccepted:
+        key = self.subject_key(data.contact.email)
+        lead_id = new_id("lead")
+        now = clock.now()
+        lead = new_lead(
+            lead_id,
+            {
+                "project": data.project.model_dump(),
+                "contact": data.contact.model_dump(),
+                "consents": data.consents.model_dump(),
+                "policy_version": data.policy_version,
+                "source_site": source_site,
+                "received_at": now.isoformat(),
+                # Similar-services mailings select past requesters by trade and month through an index.
+                "segment": f"{data.project.trade}#{now:%Y-%m}",
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
+        consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
+        if data.consents.commercial_partners:
+            consents.append(
+                self._consent(key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id)
+            )
+        self.store.transact([lead, *consents])
+        self.refresh_last_contact(key, exclude=lead["pk"])
+
+        companies = self._match_and_share(key, lead_id, data)
+        self.mailer.send(
+            quote_confirmation(data.contact.email, lead_id, TRADES[data.project.trade], companies)
+        )
+        if data.consents.newsletter:
+            Newsletter(self.store, self.mailer, self.subject_key).subscribe(
+                data.contact.email, data.policy_version, channel="quote_form"
+            )
+        logger.info(
+            "quote request stored", extra={"lead_id": lead_id, "subject_key": key, "matched": len(companies)}
+        )
+        return QuoteRequestAccepted(request_id=lead_id, matched_professionals=len(companies))
+
+    def _consent(
+        self, key: str, purpose_id: PurposeId, wording: str, data: QuoteRequestIn, lead_id: str
+    ) -> Item:
+        return self.ledger.record(
+            key,
+            purpose_id,
+            granted=True,
+            policy_version=data.policy_version,
+            channel="quote_form",
+            wording=wording,
+            source=lead_id,
+        )
+
+    def refresh_last_contact(self, subject_key: str, exclude: str = "") -> None:
+        """A new contact moves "last contact": earlier lead data is kept three more years from now."""
+        expires = expiry_fields(purpose(PurposeId.QUOTE_MATCHING).expires_at(clock.now()))
+        for item in self.store.by_subject(subject_key):
+            if item["purpose"] in LEAD_PURPOSES and item["pk"] != exclude:
+                self.store.update(item["pk"], item["sk"], expires)
+
+    def _match_and_share(self, key: str, lead_id: str, data: QuoteRequestIn) -> list[str]:
+        if not Subjects(self.store).status(key).may_be_matched:
+            logger.info("lead not shared: subject restricted or suppressed", extra={"lead_id": lead_id})
+            return []
+        self.ledger.require(key, PurposeId.QUOTE_MATCHING)
+        departement = departement_of(data.project.postcode)
+        listing = self.store.query(listing_pk(data.project.trade, departement))
+        chosen = choose(
+            [Candidate.from_listing(i) for i in listing], self.max_matches, clock.now().date(), self.rng
+        )
+        shared = {**data.contact.model_dump(), **data.project.model_dump()}
+        companies = []
+        for position, candidate in enumerate(chosen):
+            profile = self.store.get(profile_pk(candidate.pro_id), PROFILE_SK)
+            if not profile or profile.get("status") != "approved" or not profile.get("listed"):
+                continue  # listing entry outlived its professional: never share with them
+            self._disclose(key, lead_id, candidate, shared, position)
+            lead_view = {**{k: str(v) for k, v in shared.items()}, "trade_label": TRADES[data.project.trade]}
+            self.mailer.send(
+                lead_for_professional(profile["contact"]["email"], candidate.company_name, lead_view)
+            )
+            companies.append(candidate.company_name)
+        return companies
+
+    def _disclose(
+        self, key: str, lead_id: str, candidate: Candidate, shared: dict[str, Any], position: int
+    ) -> None:
+        now = clock.now().isoformat()
+        disclosure = new_disclosure(
+            lead_id,
+            candidate.pro_id,
+            {
+                "company_name": candidate.company_name,
+                "recipient": "listed_professionals",
+                "disclosed_at": now,
+                "fields": list(SHARED_FIELDS),
+                "shared": {k: shared[k] for k in SHARED_FIELDS},
+                "legal_basis": {"purpose": PurposeId.QUOTE_MATCHING.value, "consent_source": lead_id},
+                "accepted": False,
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
+        self.store.put_new(disclosure)
+        self.store.update(
+            listing_pk(shared["trade"], departement_of(shared["postcode"])),
+            profile_pk(candidate.pro_id),
+            {"last_matched_at": f"{now}#{position}"},
+        )

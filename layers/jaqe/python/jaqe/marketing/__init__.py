@@ -1,0 +1,2 @@
+"""Newsletter (consent), similar-services emails (legitimate interest), one-click unsubscribe and
+cookie consent records."""

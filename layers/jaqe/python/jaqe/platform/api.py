@@ -1,0 +1,238 @@
+"""HTTP plumbing shared by every API function: the resolver, problem documents, idempotency.
+
+One place maps domain errors to HTTP (RFC 9457 `application/problem+json`); handlers only
+parse, call a use case and shape the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+
+from jaqe.controller import SITE_URL
+from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
+from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.settings import get_settings
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://jaqe.fr/problems/"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+SITE_ORIGIN = SITE_URL
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    **headers: str,
+) -> Response[str]:
+    document: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        document["errors"] = errors
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(document, ensure_ascii=False),
+        headers=headers or None,
+    )
+
+
+# Pydantic's own messages are English; the site shows these next to the fields. Our validators
+# (`ValueError`s in jaqe.platform.validation and the models) already speak French.
+_MESSAGES_FR = {
+    "missing": "champ obligatoire",
+    "string_too_short": "au moins {min_length} caractères",
+    "string_too_long": "{max_length} caractères au plus",
+    "too_short": "au moins {min_length} élément(s)",
+    "too_long": "{max_length} éléments au plus",
+    "string_type": "texte attendu",
+    "bool_type": "vrai ou faux attendu",
+    "list_type": "liste attendue",
+    "extra_forbidden": "champ inconnu",
+    "uuid_parsing": "identifiant invalide",
+}
+
+
+def _message_fr(error: dict[str, Any]) -> str:
+    context = error.get("ctx") or {}
+    if error.get("type") == "string_too_short" and context.get("min_length") == 1:
+        return _MESSAGES_FR["missing"]
+    template = _MESSAGES_FR.get(str(error.get("type")))
+    if template:
+        return template.format(**context)
+    return str(error.get("msg", "valeur invalide")).removeprefix("Value error, ")
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic error locations as dotted field names, without the `body` prefix."""
+    result = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        result.append({"field": ".".join(location) or "body", "message": _message_fr(error)})
+    return result
+
+
+def create_app() -> APIGatewayRestResolver:
+    origins = get_settings().partner_origins
+    cors = CORSConfig(
+        allow_origin=SITE_ORIGIN,
+        extra_origins=[o for o in origins if o != SITE_ORIGIN] or None,
+        allow_headers=[IDEMPOTENCY_HEADER, "Content-Type"],
+        max_age=600,
+    )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response[str]:
+        errors = list(error.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return problem(
+                400, "malformed-json", "JSON illisible", "Le corps de la requête n'est pas un JSON valide."
+            )
+        return problem(
+            422,
+            InvalidInput.type_slug,
+            InvalidInput.title,
+            "Certains champs sont invalides ; rien n'a été enregistré.",
+            _field_errors(errors),
+        )
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response[str]:
+        headers = {}
+        if isinstance(error, TemporarilyUnavailable):
+            headers["Retry-After"] = str(error.retry_after_seconds)
+        return problem(error.status, error.type_slug, error.title, error.detail, error.errors, **headers)
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[str]:
+        return problem(
+            404, "not-found", "Ressource introuvable", "Aucune route ne correspond à cette adresse."
+        )
+
+    return app
+
+
+def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The Lambda entry point of an API function: logger context, metrics, tracer, then the resolver."""
+    from aws_lambda_powertools.logging import correlation_paths
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+    @metrics.log_metrics
+    @tracer.capture_lambda_handler
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return handler
+
+
+def operator_of(app: APIGatewayRestResolver) -> str:
+    """The IAM principal API Gateway authenticated on an operators' route (SigV4); its ARN."""
+    from jaqe.platform.errors import Forbidden
+
+    user_arn = (app.current_event.request_context.identity.user_arn or "").strip()
+    if not user_arn:
+        raise Forbidden("Réservé au personnel habilité de JAQE (IAM).")
+    return user_arn
+
+
+def operator_name(app: APIGatewayRestResolver) -> str:
+    """The operator's name for records and emails: the last part of their IAM ARN."""
+    return operator_of(app).rsplit("/", 1)[-1]
+
+
+def source_site(app: APIGatewayRestResolver) -> str:
+    """The site a form was posted from (C2-01): an allowed partner origin, else JAQE's own site."""
+    settings = get_settings()
+    origin = app.current_event.headers.get("Origin")
+    allowed = {SITE_ORIGIN, settings.site_url, *settings.partner_origins}
+    return origin if origin in allowed else settings.site_url
+
+
+def json_response(status: int, body: Any) -> Response[Any]:
+    """A JSON answer; `body` is a pydantic model (or a list of them), as the route's annotation declares."""
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+class StatusOut(BaseModel):
+    status: str
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, the body of every 4xx/5xx answer (`application/problem+json`)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+@cache
+def _idempotency_store() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+
+
+def run_idempotent(
+    app: APIGatewayRestResolver,
+    operation: str,
+    use_case: Callable[[], dict[str, Any]],
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    """Run `use_case` once per `Idempotency-Key`: a retry with the same key returns the first answer.
+
+    Reusing a key with a different payload is refused (422) rather than silently ignored.
+    """
+    key = app.current_event.headers.get(IDEMPOTENCY_HEADER)  # case-insensitive in Powertools v3
+    if not key:
+        return use_case()
+    if len(key) > 200:
+        raise InvalidInput("L'en-tête Idempotency-Key est trop long (200 caractères au plus).")
+
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    def run(request: dict[str, Any]) -> dict[str, Any]:
+        return use_case()
+
+    run.__qualname__ = operation
+    config = IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="payload",
+        expires_after_seconds=24 * 3600,
+    )
+    if app.lambda_context is not None:
+        config.register_lambda_context(app.lambda_context)
+    guarded = idempotent_function(
+        data_keyword_argument="request", persistence_store=_idempotency_store(), config=config
+    )(run)
+    try:
+        return guarded(request={"key": key, "payload": payload})
+    except IdempotencyValidationError as error:
+        raise InvalidInput("Cette clé d'idempotence a déjà servi pour une autre requête.") from error
+    except IdempotencyAlreadyInProgressError as error:
+        logger.info("idempotent request still in progress", extra={"operation": operation})
+        raise TemporarilyUnavailable("La même requête est en cours de traitement.") from error

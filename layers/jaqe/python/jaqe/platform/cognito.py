@@ -1,0 +1,61 @@
+"""The professionals' logins: the Cognito user pool, behind a small interface."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from typing import Protocol
+
+from jaqe.platform import aws
+from jaqe.platform.errors import Conflict
+from jaqe.platform.validation import normalise_email
+from jaqe.settings import get_settings
+
+
+class Logins(Protocol):
+    def create(self, email: str, pro_id: str, temporary_password: str) -> None: ...
+
+    def delete(self, email: str) -> None: ...
+
+
+class CognitoLogins:
+    """The professionals' user pool. Cognito's own invitation is suppressed: we send ours (French,
+    with the controller footer) so that every email goes through the same mailer."""
+
+    def create(self, email: str, pro_id: str, temporary_password: str) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            aws.client("cognito-idp").admin_create_user(
+                UserPoolId=get_settings().user_pool_id,
+                Username=normalise_email(email),
+                UserAttributes=[
+                    {"Name": "email", "Value": normalise_email(email)},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "custom:pro_id", "Value": pro_id},
+                ],
+                TemporaryPassword=temporary_password,
+                MessageAction="SUPPRESS",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "UsernameExistsException":
+                raise Conflict("Un compte professionnel existe déjà pour cette adresse email.") from error
+            raise
+
+    def delete(self, email: str) -> None:
+        from botocore.exceptions import ClientError
+
+        try:
+            aws.client("cognito-idp").admin_delete_user(
+                UserPoolId=get_settings().user_pool_id, Username=normalise_email(email)
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
+                raise
+
+
+def temporary_password() -> str:
+    """Meets the pool's policy (12+ characters, upper, lower, digit, symbol). Never logged."""
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(14))
+    return f"Jq{core}7#"

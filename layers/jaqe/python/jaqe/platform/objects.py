@@ -1,0 +1,139 @@
+"""Objects in S3 (the documents bucket, the exports bucket): the one S3 adapter.
+
+Buckets are versioned and KMS-encrypted by default (objects inherit that encryption). In a
+versioned bucket a plain delete only hides an object, so every delete here removes versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from jaqe.platform import aws
+
+_GONE = ("404", "NoSuchKey", "NoSuchVersion")
+# The documents bucket keeps each professional's files under `professionals/<pro_id>/`.
+DOCUMENTS_PREFIX = "professionals/"
+
+
+class ObjectStore(Protocol):
+    def put(self, bucket: str, key: str, body: bytes, content_type: str) -> None: ...
+    def get(self, bucket: str, key: str) -> bytes | None: ...
+    def exists(self, bucket: str, key: str) -> bool: ...
+    def head(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any] | None: ...
+    def read_start(self, bucket: str, key: str, size: int, version_id: str | None = None) -> bytes: ...
+    def upload_form(
+        self, bucket: str, key: str, fields: dict[str, str], conditions: list[Any], expires_in: int
+    ) -> dict[str, Any]: ...
+    def delete(self, bucket: str, key: str) -> int: ...
+    def delete_version(self, bucket: str, key: str, version_id: str | None) -> None: ...
+    def delete_prefix(self, bucket: str, prefix: str) -> int: ...
+    def delete_keys(self, bucket: str, keys: list[str]) -> int: ...
+    def owners(self, bucket: str, prefix: str) -> dict[str, list[str]]: ...
+
+
+def _missing(error: Exception) -> bool:
+    from botocore.exceptions import ClientError
+
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _GONE
+
+
+class S3Objects:
+    """S3 adapter: collaborators get one injected (tests pass a fake with the same methods)."""
+
+    @property
+    def _s3(self) -> Any:
+        return aws.client("s3")
+
+    def put(self, bucket: str, key: str, body: bytes, content_type: str) -> None:
+        self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+    def get(self, bucket: str, key: str) -> bytes | None:
+        try:
+            return bytes(self._s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        except Exception as error:
+            if _missing(error):
+                return None
+            raise
+
+    def exists(self, bucket: str, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self._s3.head_object(Bucket=bucket, Key=key)
+        except ClientError:
+            return False
+        return True
+
+    def head(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any] | None:
+        """The object's metadata (ContentLength, VersionId), None when it has gone."""
+        try:
+            return dict(self._s3.head_object(Bucket=bucket, Key=key, **_version(version_id)))
+        except Exception as error:
+            if _missing(error):
+                return None
+            raise
+
+    def read_start(self, bucket: str, key: str, size: int, version_id: str | None = None) -> bytes:
+        """The first `size` bytes (enough to recognise a file type without reading it all)."""
+        first = self._s3.get_object(
+            Bucket=bucket, Key=key, Range=f"bytes=0-{size - 1}", **_version(version_id)
+        )
+        return bytes(first["Body"].read())
+
+    def upload_form(
+        self, bucket: str, key: str, fields: dict[str, str], conditions: list[Any], expires_in: int
+    ) -> dict[str, Any]:
+        """A presigned POST: S3 itself enforces the conditions on the browser's upload."""
+        post = self._s3.generate_presigned_post(
+            Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
+        )
+        return {"url": post["url"], "fields": post["fields"]}
+
+    def delete(self, bucket: str, key: str) -> int:
+        """Every version of one object goes; returns 1 when something was there."""
+        versions = [v for v in self._versions(bucket, key) if v[0] == key]
+        if not versions:
+            self._s3.delete_object(Bucket=bucket, Key=key)  # an unversioned bucket
+        return self._delete(bucket, versions)
+
+    def delete_version(self, bucket: str, key: str, version_id: str | None) -> None:
+        """One uploaded version itself (the latest when the bucket gave no version id)."""
+        self._s3.delete_object(Bucket=bucket, Key=key, **_version(version_id))
+
+    def delete_prefix(self, bucket: str, prefix: str) -> int:
+        return self._delete(bucket, list(self._versions(bucket, prefix)))
+
+    def delete_keys(self, bucket: str, keys: list[str]) -> int:
+        wanted = set(keys)
+        prefixes = {k.rsplit("/", 1)[0] + "/" for k in keys}
+        return self._delete(
+            bucket, [v for p in prefixes for v in self._versions(bucket, p) if v[0] in wanted]
+        )
+
+    def owners(self, bucket: str, prefix: str) -> dict[str, list[str]]:
+        """Keys under `prefix` grouped by their first path segment (`<prefix><owner>/...`)."""
+        owners: dict[str, list[str]] = {}
+        for key, _ in self._versions(bucket, prefix):
+            owner = key.removeprefix(prefix).split("/", 1)[0]
+            owners.setdefault(owner, []).append(key)
+        return owners
+
+    def _versions(self, bucket: str, prefix: str) -> Iterator[tuple[str, str]]:
+        paginator = self._s3.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            for version in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                yield version["Key"], version["VersionId"]
+
+    def _delete(self, bucket: str, versions: list[tuple[str, str]]) -> int:
+        for start in range(0, len(versions), 1000):
+            chunk = versions[start : start + 1000]
+            self._s3.delete_objects(
+                Bucket=bucket,
+                Delete={"Objects": [{"Key": k, "VersionId": v} for k, v in chunk], "Quiet": True},
+            )
+        return len({k for k, _ in versions})
+
+
+def _version(version_id: str | None) -> dict[str, str]:
+    return {"VersionId": version_id} if version_id else {}

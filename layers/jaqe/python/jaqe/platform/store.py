@@ -1,0 +1,288 @@
+"""Data access: the one place that talks to DynamoDB.
+
+Single-table design. Every item holding personal data carries:
+- `subject_key`: reachable through the `by_subject` index (locating a person is a Query);
+- `purpose`: the register entry it is held for (`jaqe.privacy.retention.retention_fields`);
+- `expires_at`: epoch seconds computed from that purpose's retention rule (DynamoDB TTL),
+  mirrored as `expiry_day` for the `by_expiry` index that reconciliation queries.
+Reads treat `expires_at <= now` as absent: TTL deletion lags by up to days.
+
+Keys (pk / sk):
+  CONTACT#<id>                MESSAGE               contact message
+  SUBJECT#<subject_key>       CONSENT#<purpose>#..  consent event (append-only)
+  SUBJECT#<subject_key>       FLAGS                 restriction / objections
+  SUPPRESSION#<subject_key>   SUPPRESSION           suppression entry (subject key only)
+  LEAD#<id>                   LEAD                  quote request (project + contact)
+  LEAD#<id>                   DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
+  PRO#<id>                    PROFILE               professional profile (segment `professional#<status>`:
+                                                    operators list them by status through by_segment)
+  PRO#<id>                    INTERVENTION#<lead>   a delisted professional's intervention (archive, no consumer data)
+  LISTING#<trade>#<dept>      PRO#<pro_id>          listing entry: present only while approved, listed and insured
+  RIGHTS#<id>                 REQUEST | EXPORT | REVIEW  rights request (subject key only), its export, its parked operator step
+  RIGHTS_INDEX#open|closed    <due_at>#<id>         rights requests by due date (no personal data)
+  SUBJECT#<subject_key>       POST_MORTEM           post-mortem directives
+  INCIDENT#<id>               INCIDENT | BATCH#<n> | DECISION  breach record (no personal data), batches of
+                                                    subject keys to notify, the parked operator decision
+  INCIDENTS#awaiting_cnil     <due_by>#<id>         incidents whose CNIL notification is still due
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from jaqe.platform import aws, clock
+from jaqe.platform.errors import Conflict, TemporarilyUnavailable
+from jaqe.settings import get_settings
+
+Item = dict[str, Any]
+
+SUBJECT_INDEX = "by_subject"
+EXPIRY_INDEX = "by_expiry"
+PROFESSIONAL_INDEX = "by_professional"
+SEGMENT_INDEX = "by_segment"
+_THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+
+
+def is_live(item: Mapping[str, Any], now: datetime | None = None) -> bool:
+    expires_at = item.get("expires_at")
+    return expires_at is None or int(expires_at) > clock.epoch(now)
+
+
+def expiry_fields(expires_at: int | None) -> Item:
+    if expires_at is None:
+        return {}
+    return {"expires_at": expires_at, "expiry_day": datetime.fromtimestamp(expires_at).strftime("%Y-%m-%d")}
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal, at any depth: JSON wants int or float."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Mapping):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | set | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def _translate(error: ClientError) -> Exception:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code in _THROTTLING:
+        return TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
+    if code in ("ConditionalCheckFailedException", "TransactionCanceledException"):
+        return Conflict("La ressource a été modifiée en même temps par une autre requête.")
+    return error
+
+
+class Store:
+    """DynamoDB access for the data table. Collaborators get one injected."""
+
+    def __init__(self, table_name: str | None = None) -> None:
+        self._table_name = table_name
+
+    @property
+    def table(self) -> Any:
+        return aws.table(self._table_name or get_settings().data_table)
+
+    def put_new(self, item: Item) -> None:
+        """Write an item that must not exist yet (ids are random: a clash is a bug or a replay)."""
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def put(self, item: Item) -> None:
+        try:
+            self.table.put_item(Item=item)
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def transact(self, puts: list[Item], *, new: bool = True) -> None:
+        """Write several items that stand or fall together."""
+        condition = {"ConditionExpression": "attribute_not_exists(pk)"} if new else {}
+        transact_actions(self, [{"Put": {"Item": item, **condition}} for item in puts])
+
+    def get(self, pk: str, sk: str, *, include_expired: bool = False) -> Item | None:
+        try:
+            item = self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get("Item")
+        except ClientError as error:
+            raise _translate(error) from error
+        return item if item and (include_expired or is_live(item)) else None
+
+    def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
+        from boto3.dynamodb.conditions import Key
+
+        condition: Any = Key("pk").eq(pk)
+        if sk_prefix:
+            condition = condition & Key("sk").begins_with(sk_prefix)
+        return [i for i in self._paginate(KeyConditionExpression=condition) if is_live(i)]
+
+    def by_subject(self, subject_key: str, *, include_expired: bool = False) -> list[Item]:
+        """Everything held about one person: one Query on the subject index (pages as needed)."""
+        from boto3.dynamodb.conditions import Key
+
+        items = self._paginate(
+            IndexName=SUBJECT_INDEX, KeyConditionExpression=Key("subject_key").eq(subject_key)
+        )
+        return [i for i in items if include_expired or is_live(i)]
+
+    def take(
+        self, pk: str, sk: str, *, where: str = "attribute_exists(pk)", values: Item | None = None
+    ) -> Item | None:
+        """Delete and return an item in one step (single-use tokens); None when `where` does not hold."""
+        extra = {"ExpressionAttributeValues": values} if values else {}
+        try:
+            return self.table.delete_item(
+                Key={"pk": pk, "sk": sk}, ConditionExpression=where, ReturnValues="ALL_OLD", **extra
+            ).get("Attributes")
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return None
+            raise _translate(error) from error
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        append: Mapping[str, list[Any]] | None = None,
+        must_exist: bool = True,
+        return_item: bool = True,
+    ) -> Item:
+        """Set attributes (None removes one) and append to list attributes of one item, in one write.
+        Returns the item as written, or {} with `return_item=False` (large items, frequent writes)."""
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets: list[str] = []
+        removes: list[str] = []
+        for index, (name, value) in enumerate((changes or {}).items()):
+            names[f"#s{index}"] = name
+            if value is None:
+                removes.append(f"#s{index}")
+            else:
+                values[f":s{index}"] = value
+                sets.append(f"#s{index} = :s{index}")
+        for index, (name, value) in enumerate((append or {}).items()):
+            names[f"#a{index}"], values[f":a{index}"] = name, value
+            sets.append(f"#a{index} = list_append(if_not_exists(#a{index}, :empty), :a{index})")
+            values[":empty"] = []
+        clauses = [
+            f"SET {', '.join(sets)}" if sets else "",
+            f"REMOVE {', '.join(removes)}" if removes else "",
+        ]
+        extra: Item = {"ConditionExpression": "attribute_exists(pk)"} if must_exist else {}
+        if values:
+            extra["ExpressionAttributeValues"] = values
+        try:
+            return dict(
+                self.table.update_item(
+                    Key={"pk": pk, "sk": sk},
+                    UpdateExpression=" ".join(c for c in clauses if c),
+                    ExpressionAttributeNames=names,
+                    ReturnValues="ALL_NEW" if return_item else "NONE",
+                    **extra,
+                ).get("Attributes", {})
+            )
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def query_index(
+        self,
+        index: str,
+        key_name: str,
+        key_value: str,
+        *,
+        newest_first: bool = False,
+        include_expired: bool = False,
+        created_between: tuple[str, str] | None = None,
+    ) -> list[Item]:
+        """Items of one index partition; `created_between` narrows `by_segment` (sorted by `created_at`)."""
+        from boto3.dynamodb.conditions import Key
+
+        condition: Any = Key(key_name).eq(key_value)
+        if created_between:
+            condition = condition & Key("created_at").between(*created_between)
+        items = self._paginate(
+            IndexName=index, KeyConditionExpression=condition, ScanIndexForward=not newest_first
+        )
+        return [i for i in items if include_expired or is_live(i)]
+
+    def delete(self, pk: str, sk: str) -> None:
+        try:
+            self.table.delete_item(Key={"pk": pk, "sk": sk})
+        except ClientError as error:
+            raise _translate(error) from error
+
+    def _paginate(self, **kwargs: Any) -> Iterator[Item]:
+        while True:
+            try:
+                page = self.table.query(**kwargs)
+            except ClientError as error:
+                raise _translate(error) from error
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def transact_actions(store: Store, actions: list[dict[str, Any]]) -> None:
+    """One DynamoDB transaction of Put / Update / Delete / ConditionCheck actions on the data table.
+
+    Each action is `{"Put": {"Item": ...}}`, `{"Delete": {"Key": ...}}`, ... without `TableName`.
+    All stand or fall together (at most 100 actions); a failed condition is a `Conflict`.
+    """
+    items = [{kind: {"TableName": store.table.name, **body}} for a in actions for kind, body in a.items()]
+    try:
+        store.table.meta.client.transact_write_items(TransactItems=items)
+    except ClientError as error:
+        raise _translate(error) from error
+
+
+def query_index_page(
+    store: Store,
+    index: str,
+    key_name: str,
+    key_value: str,
+    *,
+    limit: int,
+    start_key: dict[str, Any] | None = None,
+    newest_first: bool = False,
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of an index partition (live items only) and the key to continue from, if any."""
+    from boto3.dynamodb.conditions import Key
+
+    kwargs: dict[str, Any] = {
+        "IndexName": index,
+        "KeyConditionExpression": Key(key_name).eq(key_value),
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    try:
+        page = store.table.query(**kwargs)
+    except ClientError as error:
+        raise _translate(error) from error
+    return [i for i in page.get("Items", []) if is_live(i)], page.get("LastEvaluatedKey")
+
+
+def query_professional_index(
+    store: Store, pro_id: str, *, limit: int, start_key: dict[str, Any] | None = None
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of what was disclosed to a professional, newest first (index by_professional)."""
+    return query_index_page(
+        store, PROFESSIONAL_INDEX, "pro_id", pro_id, limit=limit, start_key=start_key, newest_first=True
+    )
+
+
+def query_before(store: Store, pk: str, sk_below: str) -> list[Item]:
+    """Items of one partition whose sort key sorts before `sk_below` (e.g. a date)."""
+    from boto3.dynamodb.conditions import Key
+
+    return list(store._paginate(KeyConditionExpression=Key("pk").eq(pk) & Key("sk").lt(sk_below)))

@@ -1,0 +1,334 @@
+"""Every outgoing email's wording, in French, in one place. Each ends with the controller footer."""
+
+from __future__ import annotations
+
+from jaqe.controller import EMAIL_FOOTER_FR
+from jaqe.platform.mail import OutgoingEmail
+
+
+def _body(*paragraphs: str) -> str:
+    return "\n\n".join(["Bonjour,", *paragraphs, "L'équipe JAQE", "--", EMAIL_FOOTER_FR]) + "\n"
+
+
+def contact_acknowledgement(to: str, message_id: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Nous avons bien reçu votre message",
+        text=_body(
+            "Nous avons bien reçu votre message et nous vous répondrons dans les meilleurs délais.",
+            f"Référence de votre demande : {message_id}",
+            "Nous conservons votre message pour la durée nécessaire à la gestion de votre demande "
+            "(un an au plus après votre dernier message).",
+        ),
+        tags={"template": "contact_acknowledgement"},
+    )
+
+
+RIGHTS_HOWTO = (
+    "Vous pouvez à tout moment retirer votre consentement, accéder à vos données, les rectifier, les "
+    "effacer, en limiter le traitement, en demander la portabilité, vous opposer à leur traitement ou "
+    "définir des directives post mortem : écrivez à support@jaqe.fr ou utilisez le formulaire "
+    "« Mes données » du site."
+)
+
+
+def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Confirmez votre inscription à la newsletter JAQE",
+        text=_body(
+            "Pour recevoir notre newsletter et nos offres, confirmez votre inscription en ouvrant ce lien "
+            "(valable 7 jours) :",
+            confirm_url,
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : aucune inscription "
+            "ne sera enregistrée.",
+        ),
+        tags={"template": "newsletter_confirmation"},
+    )
+
+
+def newsletter_welcome(to: str, unsubscribe_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Votre inscription à la newsletter JAQE est confirmée",
+        text=_body(
+            "Votre inscription est confirmée. Nous conservons votre adresse jusqu'à votre désinscription.",
+            f"Pour vous désinscrire à tout moment : {unsubscribe_url}",
+        ),
+        unsubscribe_url=unsubscribe_url,
+        tags={"template": "newsletter_welcome"},
+    )
+
+
+def quote_confirmation(to: str, request_id: str, trade_label: str, companies: list[str]) -> OutgoingEmail:
+    if companies:
+        shared = (
+            f"Votre demande de devis ({trade_label}) a été transmise aux professionnels suivants, qui "
+            "vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
+            "et la description de votre projet, uniquement pour vous répondre."
+        )
+    else:
+        shared = (
+            f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais aucun professionnel "
+            "référencé n'est disponible pour le moment dans votre secteur. Votre demande n'a été transmise "
+            "à personne ; nous vous recontacterons si un professionnel se libère."
+        )
+    return OutgoingEmail(
+        to=to,
+        subject="Votre demande de devis JAQE",
+        text=_body(
+            shared,
+            f"Référence : {request_id}",
+            "Nous conservons vos données trois ans au plus à compter de votre dernière prise de contact avec nous.",
+            RIGHTS_HOWTO,
+        ),
+        tags={"template": "quote_confirmation"},
+    )
+
+
+def lead_for_professional(to: str, company: str, lead: dict[str, str]) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject=f"Nouvelle demande de devis : {lead['trade_label']} à {lead['city']}",
+        text=_body(
+            f"{company}, un particulier vous a été mis en relation par JAQE.",
+            f"Projet : {lead['description']}\nLieu : {lead['postcode']} {lead['city']}\nDélai : {lead['timeframe']}",
+            f"Contact : {lead['first_name']} {lead['last_name']}, {lead['phone']}, {lead['email']}",
+            "Ces données vous sont transmises pour répondre à cette demande de devis uniquement "
+            "(conditions générales de service JAQE). Retrouvez vos demandes dans votre application JAQE Pro.",
+        ),
+        tags={"template": "lead_for_professional"},
+    )
+
+
+def similar_services(to: str, trade_label: str, unsubscribe_url: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject=f"Des services complémentaires à votre projet de {trade_label.lower()}",
+        text=_body(
+            f"Vous avez comparé des devis de {trade_label.lower()} sur JAQE. D'autres professionnels "
+            "référencés proposent des services complémentaires : comparez-les sur https://jaqe.fr.",
+            "Vous recevez ce message au titre de notre intérêt légitime à vous informer sur des services "
+            f"analogues. Pour ne plus recevoir ces emails : {unsubscribe_url}",
+        ),
+        unsubscribe_url=unsubscribe_url,
+        tags={"template": "similar_services"},
+    )
+
+
+def professional_invitation(
+    to: str, company_name: str, professional_id: str, temporary_password: str
+) -> OutgoingEmail:
+    """The login invitation of a newly registered professional (sent by us, not by Cognito)."""
+    return OutgoingEmail(
+        to=to,
+        subject="Votre inscription sur JAQE : vos identifiants",
+        text=_body(
+            f"Nous avons bien reçu l'inscription de {company_name} comme professionnel référencé sur JAQE. "
+            "Notre équipe vérifie votre dossier (SIRET, assurances, certifications) avant de vous "
+            "référencer.",
+            f"Votre identifiant de connexion à l'application professionnels est cette adresse email. "
+            f"Mot de passe temporaire : {temporary_password}",
+            "Il est valable 7 jours ; vous choisirez votre mot de passe à la première connexion. "
+            "Déposez ensuite vos justificatifs (attestation d'assurance décennale, Kbis, certifications) "
+            "depuis l'application.",
+            f"Référence de votre dossier : {professional_id}",
+            "Vos données sont traitées pour vous référencer (exécution de nos conditions générales de "
+            "service) pendant toute la durée de votre référencement, puis archivées cinq ans à compter "
+            "de votre déréférencement.",
+        ),
+        tags={"template": "professional_invitation"},
+    )
+
+
+def professional_approved(to: str, company_name: str, listed: bool) -> OutgoingEmail:
+    listing = (
+        "Vous êtes désormais référencé : vous recevrez les demandes de devis correspondant à vos "
+        "métiers et à vos départements d'intervention."
+        if listed
+        else "Vous serez référencé dès qu'une attestation d'assurance en cours de validité aura été acceptée."
+    )
+    return OutgoingEmail(
+        to=to,
+        subject="Votre dossier JAQE est validé",
+        text=_body(f"Le dossier de {company_name} a été validé par notre équipe.", listing),
+        tags={"template": "professional_approved"},
+    )
+
+
+def professional_rejected(to: str, company_name: str, reason: str | None) -> OutgoingEmail:
+    paragraphs = [f"Après examen, le dossier de {company_name} n'a pas pu être validé."]
+    if reason:
+        paragraphs.append(f"Motif : {reason}")
+    paragraphs.append(
+        "Vous n'êtes pas référencé sur JAQE. Les données de votre dossier sont archivées cinq ans, puis "
+        "supprimées. Vous pouvez nous écrire pour toute question."
+    )
+    return OutgoingEmail(
+        to=to,
+        subject="Votre dossier JAQE n'a pas été validé",
+        text=_body(*paragraphs),
+        tags={"template": "professional_rejected"},
+    )
+
+
+def professional_insurance_expired(to: str, company_name: str, valid_until: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Votre assurance a expiré : vous n'êtes plus référencé",
+        text=_body(
+            f"L'attestation d'assurance de {company_name} était valable jusqu'au {valid_until}.",
+            "Vous n'êtes plus référencé et ne recevez plus de demandes de devis. Déposez une attestation "
+            "en cours de validité depuis l'application professionnels : votre référencement reprendra "
+            "dès qu'elle aura été acceptée.",
+        ),
+        tags={"template": "professional_insurance_expired"},
+    )
+
+
+def professional_delisted(to: str, company_name: str, archive_until: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Votre déréférencement de JAQE est confirmé",
+        text=_body(
+            f"{company_name} n'est plus référencé sur JAQE et ne recevra plus de demandes de devis.",
+            "Conformément à notre politique de confidentialité, les données de votre référencement "
+            f"(profil, justificatifs, interventions) sont archivées jusqu'au {archive_until}, puis "
+            "supprimées.",
+        ),
+        tags={"template": "professional_delisted"},
+    )
+
+
+# -- Rights requests (policy section 7) -----------------------------------------------------
+
+
+def _rights_controller_line() -> str:
+    from jaqe.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, CONTROLLER_RCS
+
+    return (
+        f"Responsable du traitement : {CONTROLLER_NAME} SARL, {CONTROLLER_RCS}, {CONTROLLER_ADDRESS} "
+        f"({CONTROLLER_EMAIL})."
+    )
+
+
+def _cnil_line() -> str:
+    from jaqe.controller import CNIL_ADDRESS, CNIL_NAME
+
+    return (
+        "Si vous estimez que votre demande n'a pas été satisfaite, vous pouvez introduire une réclamation "
+        f"auprès de la {CNIL_NAME}, {CNIL_ADDRESS} (www.cnil.fr)."
+    )
+
+
+def rights_verification(
+    to: str, request_id: str, type_label: str, link: str, valid_days: int
+) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Confirmez votre demande d'exercice de vos droits",
+        text=_body(
+            f"Nous avons reçu une demande d'exercice de vos droits ({type_label}) pour cette adresse email.",
+            f"Pour confirmer qu'elle vient bien de vous, ouvrez ce lien dans les {valid_days} jours :\n{link}",
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera fait.",
+            f"Référence : {request_id}",
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_verification"},
+    )
+
+
+def rights_answer(
+    to: str, request_id: str, type_label: str, paragraphs: list[str], *, no_action: bool = False
+) -> OutgoingEmail:
+    closing = [_cnil_line()] if no_action else []
+    return OutgoingEmail(
+        to=to,
+        subject=f"Réponse à votre demande : {type_label}",
+        text=_body(
+            f"Voici notre réponse à votre demande ({type_label}), référence {request_id}.",
+            *paragraphs,
+            *closing,
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_answer"},
+    )
+
+
+def rights_extension(to: str, request_id: str, type_label: str, due_at: str, reason: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Votre demande d'exercice de vos droits : délai prolongé",
+        text=_body(
+            f"Le traitement de votre demande ({type_label}, référence {request_id}) nécessite un délai "
+            "supplémentaire, comme le permet l'article 12.3 du RGPD.",
+            f"Motif : {reason}",
+            f"Nouvelle date limite de réponse : {due_at[:10]}.",
+            _cnil_line(),
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_extension"},
+    )
+
+
+def rights_restriction_lifted(to: str, request_id: str, reason: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Levée de la limitation du traitement de vos données",
+        text=_body(
+            f"Comme l'exige l'article 18.3 du RGPD, nous vous informons avant de lever la limitation du "
+            f"traitement de vos données demandée dans le cadre de la demande {request_id}.",
+            f"Motif : {reason}",
+            _cnil_line(),
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_restriction_lifted"},
+    )
+
+
+def rights_recipient_notice(
+    to: str, kind: str, lead_id: str, corrected: dict[str, str] | None = None
+) -> OutgoingEmail:
+    """Art. 19: a professional who received a lead is told of its erasure, rectification or restriction."""
+    what = {
+        "erasure": (
+            "La personne concernée a exercé son droit à l'effacement. Supprimez de vos systèmes toutes les "
+            "données de cette demande de devis que vous avez reçues par notre intermédiaire."
+        ),
+        "rectification": "La personne concernée a fait rectifier ses données. Mettez à jour vos dossiers.",
+        "restriction": (
+            "La personne concernée a demandé la limitation du traitement de ses données : conservez-les "
+            "sans les utiliser jusqu'à nouvel avis."
+        ),
+    }[kind]
+    lines = [f"Demande de devis {lead_id} (article 19 du RGPD).", what]
+    if corrected:
+        lines.append(
+            "Données rectifiées :\n" + "\n".join(f"- {k} : {v}" for k, v in sorted(corrected.items()))
+        )
+    return OutgoingEmail(
+        to=to,
+        subject=f"Données d'une demande de devis : {'effacement' if kind == 'erasure' else kind}",
+        text=_body(
+            *lines,
+            "Ces données vous ont été transmises dans le cadre de notre contrat et de la politique de confidentialité de JAQE.",
+        ),
+        tags={"template": f"rights_recipient_{kind}"},
+    )
+
+
+def breach_notice(to: str, nature: str, consequences: str, measures: str) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=to,
+        subject="Information importante concernant la sécurité de vos données",
+        text=_body(
+            "Nous devons vous informer qu'un incident de sécurité a touché des données vous concernant "
+            "(article 34 du RGPD).",
+            f"Nature de l'incident : {nature}",
+            f"Conséquences probables : {consequences}",
+            f"Mesures prises : {measures}",
+            "Pour toute question, écrivez à support@jaqe.fr. Vous pouvez aussi adresser une réclamation "
+            "à la CNIL.",
+        ),
+        tags={"template": "breach_notice"},
+    )

@@ -1,0 +1,455 @@
+"""The processing register (GDPR Art. 30): section 3 of the privacy policy, as data.
+
+Everything else reads it: retention (`expires_at` of every item), consent checks,
+what a rights request covers, the generated policy and the Art. 30 export. A change of
+purpose, legal basis, retention or recipient is made here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from jaqe.privacy.periods import Period, add_period
+
+
+class LegalBasis(StrEnum):
+    CONSENT = "consent"  # Art. 6(1)(a)
+    CONTRACT = "contract"  # Art. 6(1)(b), performance of a contract
+    PRE_CONTRACTUAL = "pre_contractual"  # Art. 6(1)(b), steps before a contract
+    LEGAL_OBLIGATION = "legal_obligation"  # Art. 6(1)(c)
+    LEGITIMATE_INTEREST = "legitimate_interest"  # Art. 6(1)(f)
+
+    @property
+    def label_fr(self) -> str:
+        return _BASIS_LABELS_FR[self]
+
+
+_BASIS_LABELS_FR = {
+    LegalBasis.CONSENT: "consentement",
+    LegalBasis.CONTRACT: "exécution du contrat (conditions générales de service)",
+    LegalBasis.PRE_CONTRACTUAL: "exécution de mesures précontractuelles",
+    LegalBasis.LEGAL_OBLIGATION: "obligation légale",
+    LegalBasis.LEGITIMATE_INTEREST: "intérêt légitime",
+}
+
+
+class Anchor(StrEnum):
+    """The event a retention period runs from."""
+
+    LAST_CONTACT = "last_contact"
+    DELISTING = "delisting"
+    UNSUBSCRIBE = "unsubscribe"
+    COOKIE_PLACEMENT = "cookie_placement"
+    LAST_MESSAGE = "last_message"
+    RECEIPT = "receipt"
+    EVENT = "event"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Retention:
+    anchor: Anchor
+    period: Period | None
+    # True when nothing expires while the relationship lasts (listed, subscribed): the
+    # clock only starts at the anchor event (delisting) or deletion is immediate (unsubscribe).
+    open_ended_until_anchor: bool
+    text_fr: str
+
+    def expires_at(self, anchor_time: datetime) -> int | None:
+        """Epoch seconds at which data anchored at `anchor_time` must be gone."""
+        if self.period is None:
+            return None
+        return int(add_period(anchor_time, self.period).timestamp())
+
+
+class RecipientKind(StrEnum):
+    INTERNAL = "internal"
+    PARTNER = "partner"
+    PROCESSOR = "processor"
+    COOKIE_PROVIDER = "cookie_provider"
+    COMMERCIAL_PARTNER = "commercial_partner"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: str
+    name_fr: str
+    kind: RecipientKind
+    country: str
+    transfer_safeguard: str
+    privacy_url: str | None = None
+
+
+RECIPIENTS: dict[str, Recipient] = {
+    r.id: r
+    for r in (
+        Recipient(
+            "jaqe_staff",
+            "Personnel habilité de JAQE (service commercial, service technique)",
+            RecipientKind.INTERNAL,
+            "FR",
+            "aucun transfert",
+        ),
+        Recipient(
+            "listed_professionals",
+            "Partenaires professionnels référencés sur le Site, en mesure de répondre à la demande de devis",
+            RecipientKind.PARTNER,
+            "FR",
+            "aucun transfert hors UE",
+        ),
+        Recipient(
+            "hosting",
+            "Hébergeur : Amazon Web Services EMEA SARL (régions de l'Union européenne)",
+            RecipientKind.PROCESSOR,
+            "UE",
+            "hébergement dans l'Union européenne",
+        ),
+        Recipient(
+            "crm",
+            "Prestataire de CRM",
+            RecipientKind.PROCESSOR,
+            "UE",
+            "contrat de sous-traitance (art. 28 RGPD)",
+        ),
+        Recipient(
+            "email_routing",
+            "Prestataire de routage d'emails : Amazon SES (région de l'Union européenne)",
+            RecipientKind.PROCESSOR,
+            "UE",
+            "contrat de sous-traitance (art. 28 RGPD)",
+        ),
+        Recipient(
+            "google",
+            "Google",
+            RecipientKind.COOKIE_PROVIDER,
+            "US",
+            "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
+            "https://policies.google.com/privacy",
+        ),
+        Recipient(
+            "meta",
+            "Meta",
+            RecipientKind.COOKIE_PROVIDER,
+            "US",
+            "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
+            "https://www.facebook.com/privacy/policy",
+        ),
+        Recipient(
+            "microsoft",
+            "Microsoft",
+            RecipientKind.COOKIE_PROVIDER,
+            "US",
+            "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
+            "https://privacy.microsoft.com/",
+        ),
+        Recipient(
+            "hubspot",
+            "Hubspot",
+            RecipientKind.COOKIE_PROVIDER,
+            "US",
+            "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
+            "https://legal.hubspot.com/privacy-policy",
+        ),
+        Recipient(
+            "cloudflare",
+            "Cloudflare",
+            RecipientKind.COOKIE_PROVIDER,
+            "US",
+            "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
+            "https://www.cloudflare.com/privacypolicy/",
+        ),
+        Recipient(
+            "commercial_partners",
+            "Partenaires commerciaux fournissant des services complémentaires (avec votre consentement spécifique)",
+            RecipientKind.COMMERCIAL_PARTNER,
+            "FR",
+            "aucun transfert hors UE",
+        ),
+    )
+}
+
+_CORE_PROCESSORS = ("jaqe_staff", "hosting", "crm", "email_routing")
+
+
+class PurposeId(StrEnum):
+    QUOTE_MATCHING = "quote_matching"
+    PROFESSIONAL_LISTING = "professional_listing"
+    SIMILAR_SERVICES_EMAILS = "similar_services_emails"
+    NEWSLETTER = "newsletter"
+    CONTACT_REQUESTS = "contact_requests"
+    AUDIENCE_MEASUREMENT = "audience_measurement"
+    ADVERTISING = "advertising"
+    COMMERCIAL_PARTNERS = "commercial_partners"
+    TECHNICAL_COOKIES = "technical_cookies"
+    SERVER_LOGS = "server_logs"
+    RIGHTS_REQUESTS = "rights_requests"
+    CONSENT_PROOFS = "consent_proofs"
+    SUPPRESSION_LIST = "suppression_list"
+    INCIDENT_RECORDS = "incident_records"
+
+
+@dataclass(frozen=True)
+class Purpose:
+    id: PurposeId
+    name_fr: str
+    description_fr: str
+    data_categories_fr: tuple[str, ...]
+    legal_bases: tuple[LegalBasis, ...]
+    retention: Retention
+    recipients: tuple[str, ...]
+    # Purposes the policy itself lists (section 3 or 6); the others exist for the system's own duties.
+    in_policy: bool = True
+    # Cookie-based purposes are read by the consent banner.
+    is_cookie: bool = False
+
+    @property
+    def needs_consent(self) -> bool:
+        """Processing refuses to run without a live consent record."""
+        return self.legal_bases[0] is LegalBasis.CONSENT
+
+    @property
+    def portability_applies(self) -> bool:
+        """Art. 20: only for processing based on consent or on a contract."""
+        return any(
+            b in (LegalBasis.CONSENT, LegalBasis.CONTRACT, LegalBasis.PRE_CONTRACTUAL)
+            for b in self.legal_bases
+        )
+
+    @property
+    def objection_applies(self) -> bool:
+        """Art. 21: for processing based on legitimate interest."""
+        return LegalBasis.LEGITIMATE_INTEREST in self.legal_bases
+
+    def expires_at(self, anchor_time: datetime) -> int | None:
+        return self.retention.expires_at(anchor_time)
+
+
+THREE_YEARS_FROM_LAST_CONTACT = Retention(
+    Anchor.LAST_CONTACT,
+    Period(years=3),
+    False,
+    "trois (3) ans au maximum à compter de votre dernière prise de contact avec nous",
+)
+
+# "Durée appropriée à la gestion de votre demande": our documented default is one year
+# after the last message of the exchange, long enough to answer follow-ups.
+CONTACT_HANDLING_PERIOD = Period(years=1)
+
+PURPOSES: dict[PurposeId, Purpose] = {
+    p.id: p
+    for p in (
+        Purpose(
+            PurposeId.QUOTE_MATCHING,
+            "Mise en relation pour un devis en ligne",
+            "Donner suite à votre demande de mise en relation pour un devis en ligne avec les "
+            "partenaires professionnels référencés sur le Site.",
+            ("données d'identification", "données liées à votre projet"),
+            (LegalBasis.CONSENT, LegalBasis.PRE_CONTRACTUAL),
+            THREE_YEARS_FROM_LAST_CONTACT,
+            ("listed_professionals", *_CORE_PROCESSORS),
+        ),
+        Purpose(
+            PurposeId.PROFESSIONAL_LISTING,
+            "Référencement des professionnels",
+            "Vous référencer en tant que professionnel sur notre service de comparaison et de mise en relation.",
+            (
+                "données d'identification",
+                "compétences professionnelles et domaines d'intervention",
+                "interventions et prestations auprès des utilisateurs du Site",
+                "documents justifiant vos certifications et assurances professionnelles",
+            ),
+            (LegalBasis.CONTRACT,),
+            Retention(
+                Anchor.DELISTING,
+                Period(years=5),
+                True,
+                "pendant la durée de votre référencement sur notre Site et pendant cinq (5) ans à "
+                "compter de votre déréférencement, à des fins d'archivage",
+            ),
+            _CORE_PROCESSORS,
+        ),
+        Purpose(
+            PurposeId.SIMILAR_SERVICES_EMAILS,
+            "Courriels sur des services analogues",
+            "Vous adresser des courriels d'informations sur des services analogues et/ou complémentaires "
+            "à des services pour lesquels vous avez fait une demande de devis dans le passé.",
+            ("adresse email", "informations liées à vos précédentes demandes"),
+            (LegalBasis.LEGITIMATE_INTEREST,),
+            THREE_YEARS_FROM_LAST_CONTACT,
+            _CORE_PROCESSORS,
+        ),
+        Purpose(
+            PurposeId.NEWSLETTER,
+            "Newsletter et emails promotionnels",
+            "Vous adresser notre newsletter et des emails de nature promotionnelle.",
+            ("données d'identification (adresse email)",),
+            (LegalBasis.CONSENT,),
+            Retention(
+                Anchor.UNSUBSCRIBE,
+                None,
+                True,
+                "jusqu'à ce que vous décidiez de vous désinscrire de nos listes d'abonnés",
+            ),
+            _CORE_PROCESSORS,
+        ),
+        Purpose(
+            PurposeId.CONTACT_REQUESTS,
+            "Demandes de contact",
+            "Répondre à votre demande adressée via le formulaire de contact sur notre Site ou via email.",
+            ("données d'identification", "objet de votre message"),
+            (LegalBasis.CONTRACT,),
+            Retention(
+                Anchor.LAST_MESSAGE,
+                CONTACT_HANDLING_PERIOD,
+                False,
+                "pour la durée appropriée à la gestion de votre demande (par défaut un (1) an à compter "
+                "de votre dernier message)",
+            ),
+            _CORE_PROCESSORS,
+        ),
+        Purpose(
+            PurposeId.AUDIENCE_MEASUREMENT,
+            "Cookies de mesure d'audience",
+            "Améliorer et optimiser notre Site internet en réalisant des statistiques de mesures d'audience.",
+            (
+                "données de connexion (notamment lieu de connexion)",
+                "données de navigation (pages visitées, temps passé sur chaque page, positionnement de la souris)",
+            ),
+            (LegalBasis.CONSENT,),
+            Retention(
+                Anchor.COOKIE_PLACEMENT,
+                Period(months=13),
+                False,
+                "treize (13) mois au maximum à compter du placement initial du cookie",
+            ),
+            ("hosting", "google", "meta", "microsoft", "hubspot", "cloudflare"),
+            is_cookie=True,
+        ),
+        Purpose(
+            PurposeId.ADVERTISING,
+            "Cookies publicitaires",
+            "Afficher de la publicité ciblée.",
+            ("profil utilisateur basé sur votre historique de navigation",),
+            (LegalBasis.CONSENT,),
+            Retention(
+                Anchor.COOKIE_PLACEMENT,
+                Period(months=13),
+                False,
+                "treize (13) mois au maximum à compter du placement initial du cookie",
+            ),
+            ("hosting", "google", "meta", "microsoft"),
+            is_cookie=True,
+        ),
+        Purpose(
+            PurposeId.COMMERCIAL_PARTNERS,
+            "Transmission à des partenaires commerciaux",
+            "Transmettre vos données à des partenaires commerciaux pouvant vous fournir des services "
+            "complémentaires à nos services, sous réserve de votre consentement spécifique.",
+            ("données d'identification",),
+            (LegalBasis.CONSENT,),
+            THREE_YEARS_FROM_LAST_CONTACT,
+            ("commercial_partners", *_CORE_PROCESSORS),
+        ),
+        Purpose(
+            PurposeId.TECHNICAL_COOKIES,
+            "Cookies techniques",
+            "Cookies strictement nécessaires à la navigation et au fonctionnement du Site (préférences "
+            "d'affichage, mémorisation de vos choix en matière de cookies, chat, sécurité). Exemptés de "
+            "consentement ; jamais utilisés à des fins de suivi.",
+            ("préférences d'affichage", "choix en matière de cookies"),
+            (LegalBasis.LEGITIMATE_INTEREST,),
+            Retention(
+                Anchor.COOKIE_PLACEMENT,
+                Period(months=13),
+                False,
+                "treize (13) mois au maximum à compter du placement initial du cookie",
+            ),
+            ("hosting",),
+            is_cookie=True,
+        ),
+        Purpose(
+            PurposeId.SERVER_LOGS,
+            "Journaux des serveurs",
+            "Assurer la sécurité et le bon fonctionnement du Site (fichiers journaux, sans adresse IP en clair "
+            "ni contenu des formulaires).",
+            ("données techniques de connexion",),
+            (LegalBasis.LEGITIMATE_INTEREST,),
+            Retention(
+                Anchor.EVENT,
+                Period(months=12),
+                False,
+                "douze (12) mois au maximum à compter de l'événement journalisé",
+            ),
+            ("jaqe_staff", "hosting"),
+        ),
+        Purpose(
+            PurposeId.RIGHTS_REQUESTS,
+            "Gestion des demandes d'exercice des droits",
+            "Traiter vos demandes d'exercice de droits et pouvoir prouver qu'elles ont été traitées "
+            "(la trace ne contient que votre identifiant pseudonymisé).",
+            ("identifiant pseudonymisé", "type et historique de la demande"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(
+                Anchor.RECEIPT,
+                Period(years=5, months=3),
+                False,
+                "cinq (5) ans à compter de la clôture de la demande (délai de prescription)",
+            ),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.CONSENT_PROOFS,
+            "Preuves du consentement",
+            "Démontrer que vous avez consenti (art. 7.1 RGPD) : finalité, version de la politique, "
+            "date, canal et texte présenté.",
+            ("identifiant pseudonymisé", "historique des consentements"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(
+                Anchor.EVENT,
+                Period(years=5),
+                False,
+                "cinq (5) ans à compter de chaque consentement ou retrait (délai de prescription)",
+            ),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.SUPPRESSION_LIST,
+            "Liste d'opposition",
+            "Garantir qu'après un effacement ou une opposition, aucun envoi ni import ne vous atteigne "
+            "à nouveau (seul un identifiant pseudonymisé est conservé).",
+            ("identifiant pseudonymisé",),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(Anchor.NONE, None, True, "tant que l'effacement ou l'opposition doit être respecté"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.INCIDENT_RECORDS,
+            "Documentation des violations de données",
+            "Documenter chaque violation de données (art. 33.5 RGPD), notifier la CNIL et informer les "
+            "personnes concernées ; la liste des personnes à informer (identifiants pseudonymisés) "
+            "n'est gardée que le temps de l'information.",
+            ("identifiant pseudonymisé", "description de l'incident", "suivi des notifications"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de la déclaration"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+    )
+}
+
+
+def purpose(purpose_id: PurposeId | str) -> Purpose:
+    return PURPOSES[PurposeId(purpose_id)]
+
+
+def policy_purposes() -> list[Purpose]:
+    return [p for p in PURPOSES.values() if p.in_policy]
+
+
+def consent_purposes() -> list[Purpose]:
+    return [p for p in PURPOSES.values() if p.needs_consent]
