@@ -30,9 +30,9 @@ test: layer
 	@tail -1 .build/commitments-trace.txt
 	$(PY) -m pytest
 
-# The privacy policy page, generated from the processing register (jaqe/policy.py).
+# The site's pages (web/*.html): web/pages/ and the policy from the register (jaqe/policy.py), with web/partials/.
 site: install
-	$(PY) -m jaqe.policy html > web/politique-de-confidentialite.html
+	$(PY) -m scripts.build_site
 
 dev: synth site
 	$(PY) -m jaqe_dev.server --port $(PORT)

@@ -5,7 +5,7 @@ what the code does come from the same data: `jaqe.register` (purposes, legal bas
 recipients) and `jaqe.controller` (who we are, how to reach us, the CNIL). Commitments:
 C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
-    python -m jaqe.policy html > web/politique-de-confidentialite.html
+    python -m jaqe.policy html     # the page's source; `make site` adds the site's header and footer
     python -m jaqe.policy csv > registre-art30.csv
     python -m jaqe.policy markdown > registre-art30.md
 """
@@ -230,26 +230,19 @@ PAGE = """<!doctype html>
 <script type="module" src="site.js"></script>
 </head>
 <body>
-<header class="site-header"><a class="skip" href="#contenu">Aller au contenu</a><div class="wrap"><a class="brand" href="index.html">JAQE</a></div></header>
+<!--#include file="header.html" -->
 <main id="contenu" class="wrap prose">
 {main}</main>
-<footer class="site-footer"><div class="wrap">
-<ul>
-<li><a href="index.html">Demander un devis</a></li>
-<li><a href="{rights_form}">Mes données</a></li>
-<li><button type="button" class="link" data-consent-open>Gérer mes cookies</button></li>
-</ul>
-<p>{footer}</p>
-</div></footer>
+<!--#include file="footer.html" -->
 </body>
 </html>
 """
 
 
 def render_html() -> str:
-    """The whole page, as `make site` writes it to `web/politique-de-confidentialite.html`."""
-    footer = f"{controller.CONTROLLER_NAME} SARL – {controller.CONTROLLER_ADDRESS}"
-    return PAGE.format(main=render_policy(), rights_form=RIGHTS_FORM, footer=escape(footer))
+    """The whole page but the site's header and footer (web/partials/), which `make site`
+    (scripts/build_site.py) puts in when it writes `web/politique-de-confidentialite.html`."""
+    return PAGE.format(main=render_policy())
 
 
 ART30_COLUMNS = (
