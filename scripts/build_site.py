@@ -3,46 +3,37 @@
     python -m scripts.build_site            # write the pages that changed
     python -m scripts.build_site --check    # exit 1 naming the pages not up to date (CI: tests/unit)
 
-The header and footer are written once, in `web/partials/header.html` and `footer.html`. Each
-page's source is a whole HTML document where they go as `<!--#include file="header.html" -->`:
-`web/pages/<page>.html` for the hand-written pages, `jaqe.policy.render_html()` (from the
-processing register) for `politique-de-confidentialite.html`. The header's navigation link to the
-page itself gets `aria-current="page"`. The served pages stay plain static files (the local server
-serves them as they are; S3/CloudFront would too): edit the sources, not them.
+What every page shares (head, stylesheet and module, header with the navigation, footer) is
+written once, in `web/partials/layout.html`. A page's source is only what is its own: its
+`<title>` (and description) then its `<main>`: `web/pages/<page>.html` for the hand-written pages,
+`jaqe.policy.render_html()` (from the processing register) for `politique-de-confidentialite.html`.
+The links to the page itself (navigation, footer) get `aria-current="page"`. The served pages stay plain
+static files (the local server serves them as they are, S3/CloudFront would too): edit the sources.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
 SOURCES = WEB / "pages"
-PARTIALS = WEB / "partials"
+LAYOUT = WEB / "partials" / "layout.html"
 POLICY_PAGE = "politique-de-confidentialite.html"
-INCLUDE = re.compile(r'<!--#include file="([a-z-]+\.html)" -->')
 DOCTYPE = "<!doctype html>\n"
 
 
-def partial(name: str, page: str) -> str:
-    text = (PARTIALS / name).read_text(encoding="utf-8").removesuffix("\n")
-    if name == "header.html":
-        text = text.replace(f'<li><a href="{page}">', f'<li><a href="{page}" aria-current="page">')
-    return text
-
-
-def assemble(page: str, source: str, origin: str) -> str:
-    """The served page: the partials put in, and a note saying where to edit it."""
-    included = [match.group(1) for match in INCLUDE.finditer(source)]
-    if sorted(included) != ["footer.html", "header.html"] or not source.startswith(DOCTYPE):
-        raise ValueError(
-            f"{origin}: a page starts with {DOCTYPE!r} and includes header.html and footer.html once"
-        )
-    note = f"<!-- Written by `make site` from {origin} and web/partials/: edit those, not this file. -->\n"
-    body = INCLUDE.sub(lambda match: partial(match.group(1), page), source.removeprefix(DOCTYPE))
-    return DOCTYPE + note + body
+def assemble(page: str, source: str, origin: str, layout: str) -> str:
+    """The served page: the layout around the source's head lines and main, and a note saying where to edit it."""
+    head, opening, rest = source.partition("<main ")
+    main = opening + rest
+    if not head.startswith("<title>") or not main.startswith("<main ") or not main.endswith("</main>\n"):
+        raise ValueError(f"{origin}: a page's source is its <title> (and <meta>s), then its <main>...</main>")
+    note = f"<!-- Written by `make site` from {origin} and web/partials/layout.html: edit those, not this file. -->\n"
+    current = f'<li><a href="{page}">', f'<li><a href="{page}" aria-current="page">'
+    text = layout.replace(*current).replace("<!--#head -->\n", head).replace("<!--#main -->\n", main)
+    return text.replace(DOCTYPE, DOCTYPE + note, 1)
 
 
 def sources() -> dict[str, tuple[str, str]]:
@@ -59,7 +50,8 @@ def sources() -> dict[str, tuple[str, str]]:
 
 def build() -> dict[str, str]:
     """Each served page's name -> its text, as `make site` writes it to `web/`."""
-    return {page: assemble(page, source, origin) for page, (source, origin) in sources().items()}
+    layout = LAYOUT.read_text(encoding="utf-8")
+    return {page: assemble(page, source, origin, layout) for page, (source, origin) in sources().items()}
 
 
 def stale(pages: dict[str, str]) -> list[str]:

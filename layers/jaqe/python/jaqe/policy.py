@@ -5,7 +5,7 @@ what the code does come from the same data: `jaqe.register` (purposes, legal bas
 recipients) and `jaqe.controller` (who we are, how to reach us, the CNIL). Commitments:
 C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
-    python -m jaqe.policy html     # the page's source; `make site` adds the site's header and footer
+    python -m jaqe.policy html     # the page's title and content; `make site` adds the site's layout
     python -m jaqe.policy csv > registre-art30.csv
     python -m jaqe.policy markdown > registre-art30.md
 """
@@ -220,28 +220,15 @@ en indiquerions alors la raison). Vous pouvez également adresser une réclamati
 """
 
 
-PAGE = """<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Politique de confidentialité – JAQE</title>
-<link rel="stylesheet" href="site.css">
-<script type="module" src="site.js"></script>
-</head>
-<body>
-<!--#include file="header.html" -->
+PAGE = """<title>Politique de confidentialité – JAQE</title>
 <main id="contenu" class="wrap prose">
 {main}</main>
-<!--#include file="footer.html" -->
-</body>
-</html>
 """
 
 
 def render_html() -> str:
-    """The whole page but the site's header and footer (web/partials/), which `make site`
-    (scripts/build_site.py) puts in when it writes `web/politique-de-confidentialite.html`."""
+    """The page's title and content; `make site` (scripts/build_site.py) puts them in the site's
+    layout (web/partials/layout.html) to write `web/politique-de-confidentialite.html`."""
     return PAGE.format(main=render_policy())
 
 
