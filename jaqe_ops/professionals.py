@@ -12,6 +12,9 @@ from jaqe_ops.context import DomainChoice, Ops, OpsGroup, pass_ops
 from jaqe_ops.output import table
 
 PROFESSIONALS = "/v1/admin/professionals"
+# The default of `professionals list --status` (Status.PENDING_REVIEW), so that listing the review
+# queue does not import jaqe.professionals.
+REVIEW_QUEUE = "pending_review"
 
 
 def professional_statuses() -> Sequence[str]:
@@ -48,12 +51,15 @@ def professionals() -> None:
 
 @professionals.command("list", help="professionals by status (default pending_review), oldest first")
 @click.option(
-    "--status", type=DomainChoice(professional_statuses), default="pending_review", show_default=True
+    "--status",
+    type=DomainChoice(professional_statuses),
+    show_default=REVIEW_QUEUE,
 )
 @click.option("--page-size", type=click.IntRange(1, 100), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def list_command(ops: Ops, status: str, page_size: int, as_json: bool) -> int:
+def list_command(ops: Ops, status: str | None, page_size: int, as_json: bool) -> int:
+    status = status or REVIEW_QUEUE
     found = list(list_professionals(ops, status, page_size))
     if as_json:
         ops.emit({"status": status, "professionals": found})

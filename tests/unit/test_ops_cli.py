@@ -61,6 +61,28 @@ def test_art30_export_help_says_it_runs_offline(capsys):
     assert "offline" in capsys.readouterr().out
 
 
+def test_start_up_imports_neither_the_domain_nor_boto3_nor_rich():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, jaqe_ops.cli; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert not [m for m in loaded if m.split(".")[0] in ("jaqe", "boto3", "botocore", "rich", "pydantic")]
+
+
+def test_status_choices_come_from_the_domain(capsys):
+    from jaqe.professionals import Status
+
+    from jaqe_ops.professionals import REVIEW_QUEUE
+
+    assert main(["list", "--status", "bogus"]) == 2
+    assert "'bogus' is not one of 'received', 'awaiting_verification'" in capsys.readouterr().err
+    assert main(["professionals", "list", "--status", "listed"]) == 2
+    assert REVIEW_QUEUE == Status.PENDING_REVIEW
+
+
 def deployed(*argv: str) -> list[str]:
     return ["--api", "https://api.jaqe.example", *argv]
 
