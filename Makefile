@@ -36,9 +36,9 @@ test: layer
 	$(PY) -m pytest -p no:xdist -m after_all --junitxml=.build/tests-after-all.xml
 	@$(PY) scripts/test_report.py .build/tests.xml .build/tests-after-all.xml
 
-# The privacy policy page, generated from the processing register (jaqe/policy.py).
+# The site's pages (web/*.html): web/pages/ and the policy from the register (jaqe/privacy/policy.py), with web/partials/.
 site: install
-	$(PY) -m jaqe.policy html > web/politique-de-confidentialite.html
+	$(PY) -m scripts.build_site
 
 dev: synth site
 	$(PY) -m jaqe_dev.server --port $(PORT)

@@ -1,1 +1,2 @@
-"""Operator tools: `jaqe-ops` (rights requests) against the local stack or a deployed API."""
+"""Operator tools: `jaqe-ops` (click) against the local stack or a deployed API: `cli` (the entry
+point), `transport`, `output`, `context`, and one module per command group."""

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from jaqe_ops.cli import build_parser, command_names, main
+from jaqe_ops.cli import command_names, main
 
 EVERY_COMMAND = [
     "list",
@@ -46,23 +46,41 @@ def test_help_lists_every_command():
 
 @pytest.mark.parametrize("command", command_names())
 def test_each_command_has_help_that_exits_0(command, capsys):
-    with pytest.raises(SystemExit) as done:
-        build_parser().parse_args([*command.split(), "--help"])
-    assert done.value.code == 0
+    assert main([*command.split(), "--help"]) == 0
     assert f"usage: jaqe-ops {command}" in capsys.readouterr().out
 
 
 def test_the_professionals_group_lists_its_commands(capsys):
-    with pytest.raises(SystemExit) as done:
-        build_parser().parse_args(["professionals", "--help"])
+    code = main(["professionals", "--help"])
     out = capsys.readouterr().out
-    assert done.value.code == 0 and all(f"    {c}" in out for c in ("list", "approve", "reject"))
+    assert code == 0 and all(f"    {c}" in out for c in ("list", "approve", "reject"))
 
 
 def test_art30_export_help_says_it_runs_offline(capsys):
-    with pytest.raises(SystemExit):
-        build_parser().parse_args(["--help"])
+    assert main(["--help"]) == 0
     assert "offline" in capsys.readouterr().out
+
+
+def test_start_up_imports_neither_the_domain_nor_boto3_nor_rich():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, jaqe_ops.cli; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert not [m for m in loaded if m.split(".")[0] in ("jaqe", "boto3", "botocore", "rich", "pydantic")]
+
+
+def test_status_choices_come_from_the_domain(capsys):
+    from jaqe.professionals.model import Status
+
+    from jaqe_ops.professionals import REVIEW_QUEUE
+
+    assert main(["list", "--status", "bogus"]) == 2
+    assert "'bogus' is not one of 'received', 'awaiting_verification'" in capsys.readouterr().err
+    assert main(["professionals", "list", "--status", "listed"]) == 2
+    assert REVIEW_QUEUE == Status.PENDING_REVIEW
 
 
 def deployed(*argv: str) -> list[str]:

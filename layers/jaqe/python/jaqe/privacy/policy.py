@@ -5,7 +5,7 @@ what the code does come from the same data: `jaqe.privacy.register` (purposes, l
 recipients) and `jaqe.controller` (who we are, how to reach us, the CNIL). Commitments:
 C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
-    python -m jaqe.privacy.policy html > web/politique-de-confidentialite.html
+    python -m jaqe.privacy.policy html     # the page's title and content; `make site` adds the site's layout
     python -m jaqe.privacy.policy csv > registre-art30.csv
     python -m jaqe.privacy.policy markdown > registre-art30.md
 """
@@ -220,36 +220,16 @@ en indiquerions alors la raison). Vous pouvez également adresser une réclamati
 """
 
 
-PAGE = """<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Politique de confidentialité – JAQE</title>
-<link rel="stylesheet" href="site.css">
-<script type="module" src="site.js"></script>
-</head>
-<body>
-<header class="site-header"><a class="skip" href="#contenu">Aller au contenu</a><div class="wrap"><a class="brand" href="index.html">JAQE</a></div></header>
+PAGE = """<title>Politique de confidentialité – JAQE</title>
 <main id="contenu" class="wrap prose">
 {main}</main>
-<footer class="site-footer"><div class="wrap">
-<ul>
-<li><a href="index.html">Demander un devis</a></li>
-<li><a href="{rights_form}">Mes données</a></li>
-<li><button type="button" class="link" data-consent-open>Gérer mes cookies</button></li>
-</ul>
-<p>{footer}</p>
-</div></footer>
-</body>
-</html>
 """
 
 
 def render_html() -> str:
-    """The whole page, as `make site` writes it to `web/politique-de-confidentialite.html`."""
-    footer = f"{controller.CONTROLLER_NAME} SARL – {controller.CONTROLLER_ADDRESS}"
-    return PAGE.format(main=render_policy(), rights_form=RIGHTS_FORM, footer=escape(footer))
+    """The page's title and content; `make site` (scripts/build_site.py) puts them in the site's
+    layout (web/partials/layout.html) to write `web/politique-de-confidentialite.html`."""
+    return PAGE.format(main=render_policy())
 
 
 ART30_COLUMNS = (

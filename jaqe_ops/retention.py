@@ -1,0 +1,98 @@
+"""Retention and the register: the retention report (what expires soon, what is past expiry but
+not purged yet) and the Art. 30 record, offline (the register is code in the installed package)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import click
+
+from jaqe_ops.context import Ops, OpsCommand, output_option, pass_ops
+from jaqe_ops.output import table
+
+
+def _tally_rows(tally: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (day["day"], purpose, count)
+        for day in tally["by_day"]
+        for purpose, count in day["by_purpose"].items()
+    ]
+
+
+def _tally(title: str, day_header: str, tally: dict[str, Any]) -> list[str]:
+    lines = [title]
+    if tally["total"]:
+        lines += ["", table(("purpose", "items"), sorted(tally["by_purpose"].items())), ""]
+        lines += [table((day_header, "purpose", "items"), _tally_rows(tally))]
+    return lines
+
+
+def render_retention_report(report: dict[str, Any]) -> str:
+    due, overdue = report["due"], report["overdue"]
+    lines = [
+        f"Retention report as of {report['as_of']} "
+        f"(last reconciliation: {report.get('last_reconciliation_day') or 'never'})",
+        "",
+        *_tally(
+            "Past expiry, not yet purged (awaiting TTL or reconciliation; "
+            f"last {report['lookback_days']} days): {overdue['total']}",
+            "expired on",
+            overdue,
+        ),
+        "",
+        *_tally(f"Due to expire within {report['days']} days: {due['total']}", "expires on", due),
+    ]
+    return "\n".join(lines)
+
+
+@click.command(
+    "retention-report",
+    cls=OpsCommand,
+    help="what expires soon and what is past expiry but not yet purged, by purpose and day",
+)
+@click.option("--days", type=int, default=30, help="what expires within N days (default 30)")
+@click.option(
+    "--lookback-days",
+    type=int,
+    default=30,
+    help="how far back to look for expired items still held (default 30)",
+)
+@click.option("--json", "as_json", is_flag=True, help="the report as JSON")
+@pass_ops
+def retention_report(ops: Ops, days: int, lookback_days: int, as_json: bool) -> int:
+    query = urlencode({"days": days, "lookback_days": lookback_days})
+    ops.progress.update("reading the expiry index day by day...")
+    report = ops.call("GET", f"/v1/admin/retention-report?{query}")
+    ops.progress.done()
+    if as_json:
+        ops.emit(report)
+    else:
+        print(render_retention_report(report), file=ops.out)
+    return 0
+
+
+@click.command(
+    "art30-export",
+    cls=OpsCommand,
+    help="the Art. 30 record of processing activities (CSV or markdown); offline: the register "
+    "is code in the installed package, no API or credentials needed",
+)
+@click.option("--format", "form", type=click.Choice(("csv", "markdown")), default="csv", show_default=True)
+@output_option
+@pass_ops
+def art30_export(ops: Ops, form: str, output: str | None) -> int:
+    from jaqe.privacy.policy import art30_csv, art30_markdown
+
+    text = art30_csv() if form == "csv" else art30_markdown()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"jaqe-ops: Art. 30 record ({form}) written to {output}", file=sys.stderr)
+    else:
+        ops.out.write(text)
+    return 0
+
+
+COMMANDS = (retention_report, art30_export)

@@ -1,0 +1,155 @@
+"""Rights requests (GDPR Art. 12-22): list, deadlines, show, the operator's decisions, extension,
+lift of a restriction, resume, post-mortem directives, and the privacy scan of one email."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import click
+
+from jaqe_ops.context import DomainChoice, Ops, OpsCommand, pass_ops, wait_options
+
+ADMIN = "/v1/admin/rights-requests"
+
+
+def request_statuses() -> Sequence[str]:
+    from jaqe.rights.model import RequestStatus
+
+    return [status.value for status in RequestStatus]
+
+
+def running_statuses() -> tuple[str, ...]:
+    """While a request is in one of these, its workflow is still running."""
+    from jaqe.rights.model import RequestStatus
+
+    return (RequestStatus.RECEIVED.value, RequestStatus.IN_PROGRESS.value)
+
+
+def _path(request_id: str, suffix: str = "") -> str:
+    return f"{ADMIN}/{quote(request_id, safe='')}{suffix}"
+
+
+def _missing(request_id: str) -> str:
+    return f"no rights request {request_id}"
+
+
+def _show(ops: Ops, request_id: str) -> dict[str, Any]:
+    answer: dict[str, Any] = ops.call("GET", _path(request_id), missing=_missing(request_id))
+    return answer
+
+
+def _act(ops: Ops, request_id: str, suffix: str, body: Any = None) -> Any:
+    return ops.call("POST", _path(request_id, suffix), body, missing=_missing(request_id))
+
+
+def _act_and_maybe_wait(
+    ops: Ops, request_id: str, suffix: str, body: Any, wait: bool, timeout: float, interval: float
+) -> int:
+    if not wait:
+        ops.emit(_act(ops, request_id, suffix, body))
+        return 0
+    before = _show(ops, request_id)["status"]
+    _act(ops, request_id, suffix, body)
+    running = (before, *running_statuses())
+    return ops.wait_until_settled(request_id, lambda: _show(ops, request_id), running, timeout, interval)
+
+
+request_id_argument = click.argument("request_id")
+
+
+@click.command("list", cls=OpsCommand, help="rights requests by due date, optionally by status")
+@click.option("--status", type=DomainChoice(request_statuses))
+@click.option("--due-within-days", type=int, help="only those due within N days (overdue included)")
+@pass_ops
+def list_requests(ops: Ops, status: str | None, due_within_days: int | None) -> int:
+    query = {k: v for k, v in (("status", status), ("due_within_days", due_within_days)) if v is not None}
+    ops.emit(ops.call("GET", ADMIN + (f"?{urlencode(query)}" if query else "")))
+    return 0
+
+
+@click.command(cls=OpsCommand, help="open rights requests overdue or due within 7 days")
+@pass_ops
+def deadlines(ops: Ops) -> int:
+    ops.emit(ops.call("GET", f"{ADMIN}/deadlines"))
+    return 0
+
+
+@click.command(cls=OpsCommand, help="one rights request with its history (REQUEST_ID: rr_... from `list`)")
+@request_id_argument
+@pass_ops
+def show(ops: Ops, request_id: str) -> int:
+    ops.emit(_show(ops, request_id))
+    return 0
+
+
+def _decision(decision: str, help_text: str) -> click.Command:
+    @click.command(decision, cls=OpsCommand, help=help_text)
+    @request_id_argument
+    @click.option("--reason", required=True, help="told to the person (refusals also name the CNIL)")
+    @wait_options
+    @pass_ops
+    def decide(ops: Ops, request_id: str, reason: str, wait: bool, timeout: float, interval: float) -> int:
+        body = {"decision": decision, "reason": reason}
+        return _act_and_maybe_wait(ops, request_id, "/decision", body, wait, timeout, interval)
+
+    return decide
+
+
+@click.command(cls=OpsCommand, help="extend the due date by 1 or 2 months (before the first due date)")
+@request_id_argument
+@click.option("--months", type=click.IntRange(1, 2), required=True, help="1 or 2")
+@click.option("--reason", required=True, help="emailed to the person")
+@pass_ops
+def extend(ops: Ops, request_id: str, months: int, reason: str) -> int:
+    ops.emit(_act(ops, request_id, "/extension", {"months": months, "reason": reason}))
+    return 0
+
+
+@click.command("lift-restriction", cls=OpsCommand, help="lift a restriction (the person is told first)")
+@request_id_argument
+@click.option("--reason", required=True)
+@pass_ops
+def lift_restriction(ops: Ops, request_id: str, reason: str) -> int:
+    ops.emit(_act(ops, request_id, "/lift-restriction", {"reason": reason}))
+    return 0
+
+
+@click.command(cls=OpsCommand, help="restart a rights request that needs an operator")
+@request_id_argument
+@wait_options
+@pass_ops
+def resume(ops: Ops, request_id: str, wait: bool, timeout: float, interval: float) -> int:
+    return _act_and_maybe_wait(ops, request_id, "/resume", None, wait, timeout, interval)
+
+
+@click.command("execute-post-mortem", cls=OpsCommand, help="carry out a deceased person's directives")
+@click.option("--email", required=True, help="the deceased person's email")
+@pass_ops
+def execute_post_mortem(ops: Ops, email: str) -> int:
+    missing = "no post-mortem directives recorded for this email"
+    ops.emit(ops.call("POST", f"{ADMIN}/post-mortem-executions", {"email": email}, missing=missing))
+    return 0
+
+
+@click.command("privacy-scan", cls=OpsCommand, help="everything held about one email, by store and purpose")
+@click.option("--email", required=True, help="the person's email (sent in the body, never in a URL)")
+@pass_ops
+def privacy_scan(ops: Ops, email: str) -> int:
+    ops.emit(ops.call("POST", "/v1/admin/privacy-scans", {"email": email}))
+    return 0
+
+
+COMMANDS = (
+    list_requests,
+    deadlines,
+    show,
+    _decision("approve", "approve the manual step of a rights request"),
+    _decision("deny", "deny it, with the reason"),
+    extend,
+    lift_restriction,
+    resume,
+    execute_post_mortem,
+    privacy_scan,
+)
