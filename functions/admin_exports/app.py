@@ -6,9 +6,17 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.partners import export_for_partner
+from jaqe.settings import ApiSettings, DataSettings, get_settings
 from jaqe.store import Store
 from jaqe.validation import ShortText
 from pydantic import BaseModel, ConfigDict
+
+
+class Settings(ApiSettings, DataSettings):
+    """What admin_exports reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

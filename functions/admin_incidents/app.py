@@ -10,16 +10,25 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.breach import CnilSubmission, Decision, Incident, Incidents, cnil_form_text
-from jaqe.settings import get_settings
+from jaqe.settings import ApiSettings, BreachWorkflowSettings, DataSettings, get_settings
 from jaqe.store import Store
 from jaqe.workflows import StepFunctionsWorkflows
+
+
+class Settings(ApiSettings, DataSettings, BreachWorkflowSettings):
+    """What admin_incidents reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 IncidentId = Annotated[str, Path(pattern=r"^inc_[A-Za-z0-9_-]{6,64}$")]
 
 
 def incidents() -> Incidents:
-    return Incidents(Store(), workflows=StepFunctionsWorkflows(get_settings().breach_state_machine_arn))
+    return Incidents(
+        Store(), workflows=StepFunctionsWorkflows(get_settings(Settings).breach_state_machine_arn)
+    )
 
 
 @app.post("/v1/admin/incidents", responses={202: {"description": "Incident recorded, workflow started"}})

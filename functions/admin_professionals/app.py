@@ -8,7 +8,15 @@ from jaqe import professionals
 from jaqe.api import api_handler, create_app, json_response, operator_of
 from jaqe.mail import OutboxMailer
 from jaqe.observability import metrics
+from jaqe.settings import ApiSettings, DataSettings, OutboxSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(ApiSettings, DataSettings, OutboxSettings):
+    """What admin_professionals reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -9,12 +9,36 @@ from jaqe.mail import OutboxMailer
 from jaqe.privacy_scan import scan_subject
 from jaqe.rights.model import RequestStatus
 from jaqe.rights.operations import RightsOperations
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    DocumentsSettings,
+    LinkSettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.store import Store
 from jaqe.subject import subject_key
 from jaqe.validation import Email, LongText
 from jaqe.workflows import StepFunctionsWorkflows
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(
+    ApiSettings,
+    DataSettings,
+    SubjectKeySettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    DocumentsSettings,
+    LinkSettings,
+):
+    """What admin_rights reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 
@@ -43,7 +67,7 @@ class PostMortemExecution(BaseModel):
 
 def operations() -> RightsOperations:
     return RightsOperations(
-        Store(), StepFunctionsWorkflows(get_settings().rights_state_machine_arn), OutboxMailer()
+        Store(), StepFunctionsWorkflows(get_settings(Settings).rights_state_machine_arn), OutboxMailer()
     )
 
 
@@ -58,7 +82,7 @@ def post_privacy_scan(body: Annotated[ScanRequest, Body()]) -> Response[Any]:
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
-    settings = get_settings()
+    settings = get_settings(Settings)
     scan = scan_subject(Store(), key, buckets={"documents": settings.documents_bucket})
     return json_response(200, {"subject_key": key, **scan.summary(), "by_purpose": scan.by_purpose()})
 
@@ -120,7 +144,7 @@ def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Respons
         body.email,
         operator=operator_name(app),
         subject_key=subject_key,
-        public_api_url=get_settings().public_api_url,
+        public_api_url=get_settings(Settings).public_api_url,
     )
     return json_response(202, result)
 

@@ -11,7 +11,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.breach import Incidents
 from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import DataSettings, OutboxSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(DataSettings, OutboxSettings):
+    """What breach_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 def check_deadlines(incidents: Incidents) -> dict[str, int]:

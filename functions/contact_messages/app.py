@@ -8,8 +8,23 @@ from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.contact import ContactMessageAccepted, ContactMessageIn, submit_contact_message
 from jaqe.mail import OutboxMailer
 from jaqe.observability import metrics
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.store import Store
 from jaqe.subject import subject_key
+
+
+class Settings(ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings):
+    """What contact_messages reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -7,7 +7,15 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.cookies import CookieConsentIn, CookieConsentOut, current_choice, record_choice
+from jaqe.settings import ApiSettings, DataSettings, IdempotencySettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(ApiSettings, DataSettings, IdempotencySettings):
+    """What cookie_consents reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -9,7 +9,15 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe import aws, documents
 from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import DataSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(DataSettings):
+    """What document_check reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

@@ -4,7 +4,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.professionals import unlist_expired_insurance
+from jaqe.settings import DataSettings, OutboxSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(DataSettings, OutboxSettings):
+    """What insurance_watch reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

@@ -5,8 +5,16 @@ from typing import Any
 
 from jaqe.bounces import Bounces, undeliverable
 from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import DataSettings, SubjectKeySettings, get_settings
 from jaqe.store import Store
 from jaqe.subject import subject_key
+
+
+class Settings(DataSettings, SubjectKeySettings):
+    """What mail_feedback reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

@@ -10,8 +10,26 @@ from jaqe.errors import InvalidInput
 from jaqe.mail import OutboxMailer
 from jaqe.marketing import unsubscribe
 from jaqe.newsletter import Newsletter, SubscriptionIn
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    LinkSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.store import Store
 from jaqe.subject import subject_key
+
+
+class Settings(
+    ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, LinkSettings
+):
+    """What newsletter reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -8,9 +8,26 @@ from jaqe.api import api_handler, create_app, json_response, run_idempotent, sou
 from jaqe.mail import OutboxMailer
 from jaqe.observability import metrics
 from jaqe.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    DataSettings,
+    IdempotencySettings,
+    MatchingSettings,
+    OutboxSettings,
+    SiteSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.store import Store
 from jaqe.subject import subject_key
+
+
+class Settings(
+    SiteSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, MatchingSettings
+):
+    """What quote_requests reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 
@@ -20,7 +37,9 @@ def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[Q
     origin = source_site(app)
 
     def accept() -> dict:
-        use_case = QuoteRequests(Store(), OutboxMailer(), subject_key, max_matches=get_settings().max_matches)
+        use_case = QuoteRequests(
+            Store(), OutboxMailer(), subject_key, max_matches=get_settings(Settings).max_matches
+        )
         return use_case.submit(request, source_site=origin).model_dump()
 
     accepted = QuoteRequestAccepted(

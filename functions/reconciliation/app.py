@@ -4,15 +4,22 @@ from typing import Any
 
 from jaqe.observability import logger, metrics, tracer
 from jaqe.retention import S3Objects, reconcile
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, DocumentsSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(DataSettings, DocumentsSettings):
+    """What reconciliation reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    bucket = get_settings().documents_bucket
+    bucket = get_settings(Settings).documents_bucket
     report = reconcile(Store(), S3Objects(bucket) if bucket else None)
     metrics.add_metric(name="ReconciliationItemsPurged", unit="Count", value=report.items_purged)
     metrics.add_metric(

@@ -9,8 +9,15 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 from jaqe.observability import logger, metrics, tracer
 from jaqe.retention import S3Objects, cascade, is_ttl_deletion
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, DocumentsSettings, get_settings
 from jaqe.store import Store
+
+
+class Settings(DataSettings, DocumentsSettings):
+    """What retention_cascade reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
@@ -19,7 +26,7 @@ def handle_record(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.REMOVE or record.dynamodb is None:
         return
     deleted = record.dynamodb.old_image
-    bucket = get_settings().documents_bucket
+    bucket = get_settings(Settings).documents_bucket
     result = cascade(deleted, Store(), S3Objects(bucket) if bucket else None)
     cause = "ttl" if is_ttl_deletion(record.user_identity) else "deletion"
     metrics.add_metric(name="CascadeItemsDeleted", unit="Count", value=result.items_deleted)

@@ -11,8 +11,22 @@ from jaqe.mail import OutboxMailer
 from jaqe.observability import logger, metrics, tracer
 from jaqe.rights.exports import S3Objects
 from jaqe.rights.workflow import Collaborators, RightsWorkflow
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    DataSettings,
+    DocumentsSettings,
+    ExportsSettings,
+    LinkSettings,
+    OutboxSettings,
+    get_settings,
+)
 from jaqe.store import Store
+
+
+class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings):
+    """What rights_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 STATE_STEPS = {
     "verified",
@@ -35,7 +49,7 @@ CALLBACK_STEPS = {"send_verification", "request_review"}
 
 
 def workflow() -> RightsWorkflow:
-    settings = get_settings()
+    settings = get_settings(Settings)
     return RightsWorkflow(
         Collaborators(
             store=Store(),

@@ -5,9 +5,17 @@ from typing import Any
 from jaqe.mail import OutboxMailer
 from jaqe.marketing import send_similar_services
 from jaqe.observability import logger, metrics, tracer
+from jaqe.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
 from jaqe.store import Store
 from jaqe.trades import TRADES
 from pydantic import BaseModel, Field
+
+
+class Settings(DataSettings, OutboxSettings, LinkSettings):
+    """What similar_services reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 class MailingRequest(BaseModel):

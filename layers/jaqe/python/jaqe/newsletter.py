@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict
 
 from jaqe import clock
 from jaqe.consent import ConsentLedger
+from jaqe.controller import POLICY_VERSION
 from jaqe.mail import Mailer
 from jaqe.observability import logger
 from jaqe.register import PurposeId
-from jaqe.settings import get_settings
+from jaqe.settings import LinkSettings, get_settings
 from jaqe.store import Store, retention_fields
 from jaqe.templates import newsletter_confirmation, newsletter_welcome
 from jaqe.tokens import Tokens, unsubscribe_token, unsubscribe_url
@@ -45,7 +46,7 @@ class Newsletter:
         key = self.subject_key(email)
         payload = {"subject_key": key, "email": email, "policy_version": policy_version, "channel": channel}
         token = self.tokens.issue("newsletter_confirm", payload, ttl=CONFIRMATION_VALIDITY, subject_key=key)
-        url = f"{get_settings().public_api_url}/v1/newsletter/confirm?token={token}"
+        url = f"{get_settings(LinkSettings).public_api_url}/v1/newsletter/confirm?token={token}"
         self.mailer.send(newsletter_confirmation(email, url))
         logger.info("newsletter confirmation sent", extra={"subject_key": key})
 
@@ -82,7 +83,7 @@ class Newsletter:
         pk, sk = subscription_key(subject_key)
         removed = self.store.take(pk, sk) is not None
         ConsentLedger(self.store).withdraw(
-            subject_key, PurposeId.NEWSLETTER, channel=channel, policy_version=get_settings().policy_version
+            subject_key, PurposeId.NEWSLETTER, channel=channel, policy_version=POLICY_VERSION
         )
         logger.info("newsletter subscription removed", extra={"subject_key": subject_key, "existed": removed})
         return removed

@@ -34,7 +34,7 @@ from jaqe.ids import new_id
 from jaqe.mail import Mailer
 from jaqe.observability import logger
 from jaqe.register import PurposeId, purpose
-from jaqe.settings import get_settings
+from jaqe.settings import LoginSettings, get_settings
 from jaqe.store import (
     SEGMENT_INDEX,
     Item,
@@ -175,7 +175,7 @@ class CognitoLogins:
 
         try:
             aws.client("cognito-idp").admin_create_user(
-                UserPoolId=get_settings().user_pool_id,
+                UserPoolId=get_settings(LoginSettings).user_pool_id,
                 Username=normalise_email(email),
                 UserAttributes=[
                     {"Name": "email", "Value": normalise_email(email)},
@@ -195,7 +195,7 @@ class CognitoLogins:
 
         try:
             aws.client("cognito-idp").admin_delete_user(
-                UserPoolId=get_settings().user_pool_id, Username=normalise_email(email)
+                UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "UserNotFoundException":

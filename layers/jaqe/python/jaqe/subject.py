@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cache
 
 from jaqe import aws
-from jaqe.settings import get_settings
+from jaqe.settings import SubjectKeySettings, get_settings
 
 
 def normalise_email(email: str) -> str:
@@ -28,9 +28,9 @@ def _secret() -> bytes:
     # Fetched once per container; rotating the key means re-keying stored items.
     from aws_lambda_powertools.utilities import parameters
 
-    settings = get_settings()
+    settings = get_settings(SubjectKeySettings)
     provider = parameters.SecretsProvider(boto3_client=aws.client("secretsmanager"))
-    value = provider.get(settings.subject_key_secret, max_age=3600)
+    value = provider.get(settings.subject_key_secret_arn, max_age=3600)
     if isinstance(value, str):
         return value.encode()
     if isinstance(value, bytes):

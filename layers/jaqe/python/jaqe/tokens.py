@@ -13,7 +13,7 @@ from jaqe import clock
 from jaqe.errors import Gone
 from jaqe.ids import new_token, token_digest
 from jaqe.register import PurposeId, purpose
-from jaqe.settings import get_settings
+from jaqe.settings import LinkSettings, get_settings
 from jaqe.store import Item, Store, expiry_fields, is_live
 
 
@@ -81,4 +81,4 @@ def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -
 
 
 def unsubscribe_url(token: str) -> str:
-    return f"{get_settings().public_api_url}/v1/newsletter/unsubscribe?token={token}"
+    return f"{get_settings(LinkSettings).public_api_url}/v1/newsletter/unsubscribe?token={token}"
