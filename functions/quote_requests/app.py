@@ -11,6 +11,7 @@ from jaqe.quotes import QuoteRequestAccepted, QuoteRequestIn, QuoteRequests
 from jaqe.settings import (
     DataSettings,
     IdempotencySettings,
+    LinkSettings,
     MatchingSettings,
     OutboxSettings,
     SiteSettings,
@@ -22,7 +23,13 @@ from jaqe.subject import subject_key
 
 
 class Settings(
-    SiteSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, MatchingSettings
+    SiteSettings,
+    DataSettings,
+    IdempotencySettings,
+    SubjectKeySettings,
+    OutboxSettings,
+    MatchingSettings,
+    LinkSettings,  # the newsletter box of the form starts the double opt-in (a confirmation link)
 ):
     """What quote_requests reads from its environment (the infra construct that creates it sets exactly these)."""
 

@@ -19,7 +19,12 @@ class Leads(Construct):
             "quote_requests",
             ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
             ("by_subject",),
-            environment={"SITE_URL": config.site_url, "MAX_MATCHES": str(config.max_matches)},
+            # The newsletter box of the form starts the double opt-in: its link needs PUBLIC_API_URL.
+            environment={
+                "SITE_URL": config.site_url,
+                "MAX_MATCHES": str(config.max_matches),
+                **platform.links(),
+            },
         )
         api.public_route("POST", "/v1/quote-requests", self.quotes)
 
