@@ -61,9 +61,10 @@ class InboundMailStack(Stack):
             removal_policy=RemovalPolicy.RETAIN,
         )
         monitoring = Monitoring(self, "InboundMonitoring", key=key, alarm_email=config.alarm_email)
-        functions = Functions(
-            self,
-            "InboundFunctions",
+        functions = Functions(self, "InboundFunctions")
+        # The main region's resources by name (no cross-region references), and this region's bucket.
+        intake = functions.create(
+            "inbound_mail",
             environment={
                 "DATA_REGION": main,
                 "DATA_TABLE": names.DATA_TABLE,
@@ -74,10 +75,10 @@ class InboundMailStack(Stack):
                 ),
                 "INBOUND_BUCKET": self.raw_mail.bucket_name,
                 "PUBLIC_API_URL": config.public_api_url,
-                "POWERTOOLS_METRICS_NAMESPACE": "JAQE",
             },
+            timeout_seconds=60,
+            reserved_concurrency=10,
         )
-        intake = functions.create("inbound_mail", timeout_seconds=60, reserved_concurrency=10)
         allow(intake, ["s3:GetObject"], [self.raw_mail.arn_for_objects(f"{RAW_MAIL_PREFIX}*")])
         allow_key(intake, key)
         self._allow_main_region(intake, main)

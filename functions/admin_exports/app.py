@@ -8,6 +8,14 @@ from jaqe.leads.model import PartnerExport, PartnerExportRequest
 from jaqe.leads.partners import export_for_partner
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
 from jaqe.platform.store import Store
+from jaqe.settings import ApiSettings, DataSettings, get_settings
+
+
+class Settings(ApiSettings, DataSettings):
+    """What admin_exports reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

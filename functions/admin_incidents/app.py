@@ -13,14 +13,23 @@ from jaqe.breach.model import INCIDENT_ID, CnilSubmission, Incident, IncidentDec
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
-from jaqe.settings import get_settings
+from jaqe.settings import ApiSettings, BreachWorkflowSettings, DataSettings, get_settings
+
+
+class Settings(ApiSettings, DataSettings, BreachWorkflowSettings):
+    """What admin_incidents reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 IncidentId = Annotated[str, Path(pattern=INCIDENT_ID)]
 
 
 def incidents() -> Incidents:
-    return Incidents(Store(), workflows=StepFunctionsWorkflows(get_settings().breach_state_machine_arn))
+    return Incidents(
+        Store(), workflows=StepFunctionsWorkflows(get_settings(Settings).breach_state_machine_arn)
+    )
 
 
 @app.post("/v1/admin/incidents", responses={202: {"description": "Incident recorded, workflow started"}})

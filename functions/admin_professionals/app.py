@@ -10,6 +10,14 @@ from jaqe.platform.observability import metrics
 from jaqe.platform.store import Store
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals.model import RejectionIn, Status
+from jaqe.settings import ApiSettings, DataSettings, OutboxSettings, get_settings
+
+
+class Settings(ApiSettings, DataSettings, OutboxSettings):
+    """What admin_professionals reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -13,6 +13,14 @@ from jaqe.privacy.retention_report import (
     MAX_LOOKBACK_DAYS,
     retention_report,
 )
+from jaqe.settings import ApiSettings, DataSettings, get_settings
+
+
+class Settings(ApiSettings, DataSettings):
+    """What admin_retention reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

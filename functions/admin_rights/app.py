@@ -19,14 +19,38 @@ from jaqe.rights.model import (
     ReviewDecision,
 )
 from jaqe.rights.operations import RightsOperations
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    DocumentsSettings,
+    LinkSettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    ApiSettings,
+    DataSettings,
+    SubjectKeySettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    DocumentsSettings,
+    LinkSettings,
+):
+    """What admin_rights reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 
 
 def operations() -> RightsOperations:
     return RightsOperations(
-        Store(), StepFunctionsWorkflows(get_settings().rights_state_machine_arn), OutboxMailer()
+        Store(), StepFunctionsWorkflows(get_settings(Settings).rights_state_machine_arn), OutboxMailer()
     )
 
 
@@ -35,7 +59,7 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
-    settings = get_settings()
+    settings = get_settings(Settings)
     scan = scan_subject(Store(), key, buckets={"documents": settings.documents_bucket})
     return json_response(200, {"subject_key": key, **scan.summary(), "by_purpose": scan.by_purpose()})
 
@@ -97,7 +121,7 @@ def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Respons
         body.email,
         operator=operator_name(app),
         subject_key=subject_key,
-        public_api_url=get_settings().public_api_url,
+        public_api_url=get_settings(Settings).public_api_url,
     )
     return json_response(202, result)
 

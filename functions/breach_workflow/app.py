@@ -12,6 +12,14 @@ from jaqe.breach.workflow import BreachStep, BreachTask, BreachWorkflow
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
+from jaqe.settings import DataSettings, OutboxSettings, get_settings
+
+
+class Settings(DataSettings, OutboxSettings):
+    """What breach_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context(clear_state=True)

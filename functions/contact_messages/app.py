@@ -11,6 +11,21 @@ from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings):
+    """What contact_messages reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

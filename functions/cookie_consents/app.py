@@ -9,6 +9,14 @@ from jaqe.marketing.cookies import current_choice, record_choice
 from jaqe.marketing.model import CookieConsentIn, CookieConsentOut
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.store import Store
+from jaqe.settings import ApiSettings, DataSettings, IdempotencySettings, get_settings
+
+
+class Settings(ApiSettings, DataSettings, IdempotencySettings):
+    """What cookie_consents reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -11,6 +11,14 @@ from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.professionals import documents
+from jaqe.settings import DataSettings, get_settings
+
+
+class Settings(DataSettings):
+    """What document_check reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

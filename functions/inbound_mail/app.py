@@ -11,13 +11,30 @@ from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    DataSettings,
+    InboundSettings,
+    LinkSettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    DataSettings, SubjectKeySettings, OutboxSettings, RightsWorkflowSettings, InboundSettings, LinkSettings
+):
+    """What inbound_mail reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 RAW_MAIL_PREFIX = "inbound/"
 
 
 def raw_message(message_id: str) -> bytes:
-    settings = get_settings()
+    settings = get_settings(Settings)
     s3 = aws.client("s3", settings.region)  # the raw mail stays in this (inbound) region
     return bytes(
         s3.get_object(Bucket=settings.inbound_bucket, Key=f"{RAW_MAIL_PREFIX}{message_id}")["Body"].read()
@@ -40,7 +57,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
             )
             outcomes.append("dropped")
             continue
-        settings = get_settings()
+        settings = get_settings(Settings)
         rights = WorkflowRightsIntake(
             Store(),
             StepFunctionsWorkflows(settings.rights_state_machine_arn),

@@ -5,6 +5,14 @@ from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.professionals.insurance import unlist_expired_insurance
+from jaqe.settings import DataSettings, OutboxSettings, get_settings
+
+
+class Settings(DataSettings, OutboxSettings):
+    """What insurance_watch reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

@@ -7,6 +7,14 @@ from jaqe.inbound.bounces import Bounces, undeliverable
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
+from jaqe.settings import DataSettings, SubjectKeySettings, get_settings
+
+
+class Settings(DataSettings, SubjectKeySettings):
+    """What mail_feedback reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

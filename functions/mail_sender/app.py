@@ -19,7 +19,14 @@ from jaqe.platform.mail import SesSender, from_queue
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, IdempotencySettings, SenderSettings, SubjectKeySettings, get_settings
+
+
+class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSettings):
+    """What mail_sender reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 processor = BatchProcessor(event_type=EventType.SQS)
 # A message delivered twice (at-least-once queues) is sent once.
@@ -41,7 +48,7 @@ def send(message: dict[str, Any]) -> str:
 
 @cache
 def send_once() -> Any:
-    persistence = DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    persistence = DynamoDBPersistenceLayer(table_name=get_settings(Settings).idempotency_table)
     return idempotent_function(data_keyword_argument="message", persistence_store=persistence, config=once)(
         send
     )

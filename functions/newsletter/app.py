@@ -13,6 +13,24 @@ from jaqe.platform.errors import InvalidInput
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    LinkSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, LinkSettings
+):
+    """What newsletter reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -19,7 +19,21 @@ from jaqe.platform.store import Store
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals import documents
 from jaqe.professionals.model import DocumentIn, ProfilePatch
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    DocumentsSettings,
+    LoginSettings,
+    OutboxSettings,
+    get_settings,
+)
+
+
+class Settings(ApiSettings, DataSettings, OutboxSettings, DocumentsSettings, LoginSettings):
+    """What pro_app reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 
@@ -60,7 +74,7 @@ def post_accept_lead(lead_id: Annotated[str, Path(min_length=1, max_length=80)])
 @app.post("/v1/pro/me/documents", responses={201: {"description": "Presigned POST for the upload"}})
 def post_document(document: Annotated[DocumentIn, Body()]) -> Response[Any]:
     upload = documents.request_upload(
-        Store(), S3Objects(), get_settings().documents_bucket, current_pro_id(), document
+        Store(), S3Objects(), get_settings(Settings).documents_bucket, current_pro_id(), document
     )
     metrics.add_metric(name="DocumentUploadRequested", unit="Count", value=1)
     return json_response(201, upload)

@@ -12,6 +12,24 @@ from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.professionals.accounts import register_professional
 from jaqe.professionals.model import ProfessionalIn, RegistrationAccepted
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    LoginSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, LoginSettings
+):
+    """What professionals reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -11,7 +11,31 @@ from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    DataSettings,
+    IdempotencySettings,
+    LinkSettings,
+    MatchingSettings,
+    OutboxSettings,
+    SiteSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    SiteSettings,
+    DataSettings,
+    IdempotencySettings,
+    SubjectKeySettings,
+    OutboxSettings,
+    MatchingSettings,
+    LinkSettings,  # the newsletter box of the form starts the double opt-in (a confirmation link)
+):
+    """What quote_requests reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 
@@ -21,7 +45,9 @@ def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[Q
     origin = source_site(app)
 
     def accept() -> dict:
-        use_case = QuoteRequests(Store(), OutboxMailer(), subject_key, max_matches=get_settings().max_matches)
+        use_case = QuoteRequests(
+            Store(), OutboxMailer(), subject_key, max_matches=get_settings(Settings).max_matches
+        )
         return use_case.submit(request, source_site=origin).model_dump()
 
     accepted = QuoteRequestAccepted(

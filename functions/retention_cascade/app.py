@@ -13,7 +13,14 @@ from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.privacy.retention import cascade, is_ttl_deletion
 from jaqe.professionals import records as professionals_records
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, DocumentsSettings, get_settings
+
+
+class Settings(DataSettings, DocumentsSettings):
+    """What retention_cascade reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 # Whose records know what hangs from their items.
@@ -24,7 +31,7 @@ def handle_record(record: DynamoDBRecord) -> None:
     if record.event_name is not DynamoDBRecordEventName.REMOVE or record.dynamodb is None:
         return
     deleted = record.dynamodb.old_image
-    result = cascade(deleted, Store(), DEPENDENTS, S3Objects(), get_settings().documents_bucket)
+    result = cascade(deleted, Store(), DEPENDENTS, S3Objects(), get_settings(Settings).documents_bucket)
     cause = "ttl" if is_ttl_deletion(record.user_identity) else "deletion"
     metrics.add_metric(name="CascadeItemsDeleted", unit="Count", value=result.items_deleted)
     metrics.add_metric(name="CascadeObjectsDeleted", unit="Count", value=result.objects_deleted)

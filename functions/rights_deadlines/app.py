@@ -8,16 +8,22 @@ from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.rights.operations import RightsOperations
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, get_settings
+
+
+class Settings(DataSettings):
+    """What rights_deadlines reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics(capture_cold_start_metric=False)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    ops = RightsOperations(
-        Store(), StepFunctionsWorkflows(get_settings().rights_state_machine_arn), OutboxMailer()
-    )
+    # The check only reads the data table: it starts no execution and sends no email.
+    ops = RightsOperations(Store(), StepFunctionsWorkflows(state_machine_arn=""), OutboxMailer())
     report = ops.deadlines()
     metrics.add_metric(name="RightsRequestsOverdue", unit="Count", value=len(report["overdue"]))
     metrics.add_metric(name="RightsRequestsDueSoon", unit="Count", value=len(report["due_soon"]))

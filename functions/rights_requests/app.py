@@ -13,14 +13,38 @@ from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
 from jaqe.rights.records import RightsRequestRecords
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    ApiSettings,
+    DataSettings,
+    ExportsSettings,
+    IdempotencySettings,
+    LinkSettings,
+    RightsWorkflowSettings,
+    SubjectKeySettings,
+    get_settings,
+)
+
+
+class Settings(
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    SubjectKeySettings,
+    RightsWorkflowSettings,
+    ExportsSettings,
+    LinkSettings,
+):
+    """What rights_requests reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 Token = Annotated[str, Query(min_length=20, max_length=200)]
 
 
 def workflows() -> StepFunctionsWorkflows:
-    return StepFunctionsWorkflows(get_settings().rights_state_machine_arn)
+    return StepFunctionsWorkflows(get_settings(Settings).rights_state_machine_arn)
 
 
 @app.post(
@@ -33,7 +57,7 @@ def post_rights_request(request: Annotated[RightsRequestIn, Body()]) -> Response
             store=Store(),
             workflows=workflows(),
             subject_key=subject_key,
-            public_api_url=get_settings().public_api_url,
+            public_api_url=get_settings(Settings).public_api_url,
         )
         return result.model_dump(mode="json")
 
@@ -68,7 +92,12 @@ def get_export(
     request_id: str, token: Token, format: Annotated[Literal["json", "csv", "summary"], Query()] = "json"
 ) -> Response[Any]:
     body, content_type = read_export(
-        request_id, token, format, store=Store(), objects=S3Objects(), bucket=get_settings().exports_bucket
+        request_id,
+        token,
+        format,
+        store=Store(),
+        objects=S3Objects(),
+        bucket=get_settings(Settings).exports_bucket,
     )
     return Response(
         status_code=200,

@@ -12,13 +12,27 @@ from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
 from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
-from jaqe.settings import get_settings
+from jaqe.settings import (
+    DataSettings,
+    DocumentsSettings,
+    ExportsSettings,
+    LinkSettings,
+    OutboxSettings,
+    get_settings,
+)
+
+
+class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings):
+    """What rights_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 COUNTED = {RightsStep.NEEDS_OPERATOR: "RightsRequestNeedsOperator", RightsStep.CLOSE: "RightsRequestClosed"}
 
 
 def workflow() -> RightsWorkflow:
-    settings = get_settings()
+    settings = get_settings(Settings)
     return RightsWorkflow(
         Collaborators(
             store=Store(),

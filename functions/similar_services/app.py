@@ -7,6 +7,14 @@ from jaqe.marketing.similar_services import send_similar_services
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.store import Store
+from jaqe.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
+
+
+class Settings(DataSettings, OutboxSettings, LinkSettings):
+    """What similar_services reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 
 @logger.inject_lambda_context

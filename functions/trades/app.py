@@ -3,6 +3,14 @@
 from aws_lambda_powertools.event_handler import Response
 from jaqe.platform.api import api_handler, create_app, json_response
 from jaqe.platform.trades import TRADES, Trade
+from jaqe.settings import ApiSettings, get_settings
+
+
+class Settings(ApiSettings):
+    """What trades reads from its environment (the infra construct that creates it sets exactly these)."""
+
+
+get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
@@ -21,9 +23,16 @@ ACCESS_LOG_FORMAT = (
 
 class PublicApi(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, functions: Functions, allowed_origins: list[str]
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        functions: Functions,
+        site_url: str,
+        partner_origins: tuple[str, ...] = (),
     ) -> None:
         super().__init__(scope, construct_id)
+        self.partner_origins = partner_origins
         access_logs = functions.log_group("AccessLogs")
         self.rest_api = apigw.RestApi(
             self,
@@ -42,7 +51,7 @@ class PublicApi(Construct):
                 access_log_format=apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
             ),
             default_cors_preflight_options=apigw.CorsOptions(
-                allow_origins=allowed_origins,
+                allow_origins=[site_url, *partner_origins],
                 allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
                 allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
             ),
@@ -58,26 +67,27 @@ class PublicApi(Construct):
             "AmazonAPIGatewayPushToCloudWatchLogs is the account-level role API Gateway requires for logs.",
         )
 
-    def operator_route(self, method: str, path: str, function: lambda_.IFunction) -> apigw.Method:
-        """A route of the operators' API: IAM-signed requests only (authorised staff, C4-01)."""
-        resource = self.rest_api.root.resource_for_path(path)
-        method_construct = resource.add_method(
-            method,
-            apigw.LambdaIntegration(function),
-            authorization_type=apigw.AuthorizationType.IAM,
-            request_validator=self.request_validator,
+    def serves(self, function: lambda_.Function) -> None:
+        """A function behind this API answers CORS for the partner sites too
+        (PARTNER_ORIGINS, jaqe.settings.ApiSettings; empty when there is none)."""
+        function.add_environment("PARTNER_ORIGINS", ",".join(self.partner_origins))
+
+    def route(self, method: str, path: str, function: lambda_.Function, **options: Any) -> apigw.Method:
+        """Any route (`options` as for `add_method`: authoriser, ...), validated by the stage's validator."""
+        self.serves(function)
+        return self.rest_api.root.resource_for_path(path).add_method(
+            method, apigw.LambdaIntegration(function), request_validator=self.request_validator, **options
         )
+
+    def operator_route(self, method: str, path: str, function: lambda_.Function) -> apigw.Method:
+        """A route of the operators' API: IAM-signed requests only (authorised staff, C4-01)."""
+        method_construct = self.route(method, path, function, authorization_type=apigw.AuthorizationType.IAM)
         acknowledge(method_construct, "COG4", "Operators' API: IAM-authorised (SigV4), not Cognito.")
         return method_construct
 
-    def public_route(self, method: str, path: str, function: lambda_.IFunction) -> apigw.Method:
+    def public_route(self, method: str, path: str, function: lambda_.Function) -> apigw.Method:
         """A route the site's forms call without login (bodies are validated by the function's models)."""
-        resource = self.rest_api.root.resource_for_path(path)
-        method_construct = resource.add_method(
-            method,
-            apigw.LambdaIntegration(function),
-            request_validator=self.request_validator,
-        )
+        method_construct = self.route(method, path, function)
         acknowledge(
             method_construct, "APIG4", "Public form endpoint of the consumer site: anonymous by design."
         )

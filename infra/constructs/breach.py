@@ -1,11 +1,9 @@
 """Breach response (GDPR Art. 33 and 34): the operators' routes, the workflow and its deadline check.
 
-Wired from `MainStack` with one call: `BreachResponse(self, "Breach", main=self)`.
+Wired from `MainStack` with one call: `BreachResponse(self, "Breach", platform)`.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -14,10 +12,8 @@ from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
 from infra.constructs.functions import ITEM_READ_WRITE, allow
+from infra.constructs.platform import Platform
 from infra.constructs.state_machines import alarm_on_failed_executions, asl_state_machine
-
-if TYPE_CHECKING:
-    from infra.main_stack import MainStack
 
 ROUTES = (
     ("POST", "/v1/admin/incidents"),
@@ -30,18 +26,18 @@ ROUTES = (
 
 
 class BreachResponse(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, main: MainStack) -> None:
+    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
-        functions = main.functions
+        functions, storage, monitoring = platform.functions, platform.storage, platform.monitoring
 
         # The workflow's tasks: finding people (indexes), writing batches, telling each person.
         self.workflow_function = functions.create("breach_workflow", timeout_seconds=300)
-        main.allow_data(
+        storage.use_data(
             self.workflow_function,
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
             ("by_segment", "by_subject"),
         )
-        main.mail.allow_sending(self.workflow_function)
+        platform.mail.allow_sending(self.workflow_function)
         self.state_machine = asl_state_machine(
             self,
             "StateMachine",
@@ -56,15 +52,12 @@ class BreachResponse(Construct):
             "admin_incidents",
             environment={"BREACH_STATE_MACHINE_ARN": self.state_machine.state_machine_arn},
         )
-        main.allow_data(
-            admin,
-            ITEM_READ_WRITE,
-        )
+        storage.use_data(admin, ITEM_READ_WRITE)
         allow(
             admin, ["states:StartExecution", "states:SendTaskSuccess"], [self.state_machine.state_machine_arn]
         )
         for method, path in ROUTES:
-            main.api.operator_route(method, path, admin)
+            platform.api.operator_route(method, path, admin)
 
         # Art. 33(1): 72 hours from awareness. Checked hourly; overdue or due within 24 hours alarms.
         events.Rule(
@@ -79,13 +72,13 @@ class BreachResponse(Construct):
                 )
             ],
         )
-        topic = main.monitoring.topic
+        topic = monitoring.topic
         alarm_on_failed_executions(self, self.state_machine, topic, "Breach response")
         for metric_name, description in (
             ("IncidentNotificationsOverdue", "A breach is past its 72-hour CNIL notification deadline."),
             ("IncidentNotificationsDueSoon", "A breach must be notified to the CNIL within 24 hours."),
         ):
-            main.monitoring.alarm(
+            monitoring.alarm(
                 f"{metric_name}Alarm",
                 cloudwatch.Metric(
                     namespace="JAQE",

@@ -23,18 +23,23 @@ DEPS_LAYER = ROOT / ".build" / "deps-layer"
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 # Server logs (C2-04): explicit retention, at most 13 months; one year here.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# Powertools' own configuration (metrics namespace); the service name is the function's folder.
+POWERTOOLS_ENVIRONMENT = {"POWERTOOLS_METRICS_NAMESPACE": "JAQE"}
 
 
 class Functions(Construct):
-    """Builds every function the same way; keeps the list so that tests and monitoring can see them."""
+    """Builds every function the same way; keeps the list so that tests and monitoring can see them.
 
-    def __init__(self, scope: Construct, construct_id: str, *, environment: dict[str, str]) -> None:
+    No environment is shared: the construct that creates a function passes what it reads
+    (`environment=`), and grants add the names of what they grant (`Storage.use_data`, ...).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         if not (DEPS_LAYER / "python").is_dir():
             raise FileNotFoundError(
                 f"{DEPS_LAYER} is missing: run `make layer` (scripts/build-deps-layer.sh) before synthesising."
             )
-        self.environment = environment
         self.log_key = kms.Key(
             self,
             "LogsKey",
@@ -105,7 +110,7 @@ class Functions(Construct):
             memory_size=memory_size,
             tracing=lambda_.Tracing.ACTIVE,
             reserved_concurrent_executions=reserved_concurrency,
-            environment={**self.environment, "POWERTOOLS_SERVICE_NAME": name, **(environment or {})},
+            environment={**POWERTOOLS_ENVIRONMENT, "POWERTOOLS_SERVICE_NAME": name, **(environment or {})},
         )
         acknowledge(
             function,

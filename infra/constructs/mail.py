@@ -27,11 +27,13 @@ class Mail(Construct):
         construct_id: str,
         *,
         mail_domain: str,
+        mail_sender: str,
         storage: Storage,
         monitoring: Monitoring,
     ) -> None:
         super().__init__(scope, construct_id)
         self.storage = storage
+        self.mail_sender = mail_sender
         self.configuration_set = ses.ConfigurationSet(
             self, "ConfigurationSet", reputation_metrics=True, sending_enabled=True
         )
@@ -60,16 +62,12 @@ class Mail(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_SEND_ATTEMPTS),
         )
 
-    def environment(self) -> dict[str, str]:
-        return {
-            "MAIL_QUEUE_URL": self.queue.queue_url,
-            "MAIL_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
-        }
-
     def allow_sending(self, function: lambda_.Function) -> None:
-        """What a function needs to send email: put a message on the outbox queue."""
+        """What a function needs to send email: put a message on the outbox queue
+        (MAIL_QUEUE_URL, jaqe.settings.OutboxSettings)."""
         allow(function, ["sqs:SendMessage"], [self.queue.queue_arn])
         allow_key(function, self.storage.key)
+        function.add_environment("MAIL_QUEUE_URL", self.queue.queue_url)
 
     def add_functions(self, functions: Functions, monitoring: Monitoring) -> None:
         stack = Stack.of(self)
@@ -81,18 +79,22 @@ class Mail(Construct):
             resource="configuration-set",
             resource_name=self.configuration_set.configuration_set_name,
         )
-        sender = functions.create("mail_sender", timeout_seconds=60, reserved_concurrency=5)
+        sender = functions.create(
+            "mail_sender",
+            environment={
+                "MAIL_SENDER": self.mail_sender,
+                "MAIL_CONFIGURATION_SET": self.configuration_set.configuration_set_name,
+            },
+            timeout_seconds=60,
+            reserved_concurrency=5,
+        )
         sender.add_to_role_policy(
             iam.PolicyStatement(
                 actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[identity_arn, configuration_set_arn]
             )
         )
         self._allow_lookup(sender)
-        allow(
-            sender,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [self.storage.idempotency_table.table_arn],
-        )
+        self.storage.use_idempotency(sender)
         allow(
             sender,
             [
@@ -125,6 +127,6 @@ class Mail(Construct):
 
     def _allow_lookup(self, function: lambda_.Function) -> None:
         """Blocked addresses are found by subject key: read the HMAC key and the table."""
-        self.storage.subject_key_secret.grant_read(function)
-        allow_key(function, self.storage.key)
+        self.storage.use_subject_keys(function)
         allow(function, ["dynamodb:GetItem"], [self.storage.table.table_arn])
+        self.storage.name_data_table(function)

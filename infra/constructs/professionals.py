@@ -7,11 +7,8 @@ insurance watch) ends in an encrypted failure queue with an alarm.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -22,11 +19,10 @@ from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.constructs.api import PublicApi
 from infra.constructs.buckets import access_log_bucket
-from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
-from infra.constructs.storage import Storage
+from infra.constructs.platform import Platform
 
 DOCUMENTS_PREFIX = "professionals/"
 TABLE_WRITE = [
@@ -38,37 +34,25 @@ TABLE_WRITE = [
 
 
 class Professionals(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        storage: Storage,
-        functions: Functions,
-        api: PublicApi,
-        allow_mail: Callable[[lambda_.Function], None],
-        site_url: str,
-        alarm: Callable[[str, cloudwatch.Metric, str], None] | None = None,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
-        self.storage = storage
-        self.functions = functions
-        self.api = api
-        self.allow_mail = allow_mail
-        self.alarm = alarm or self._local_alarm
+        self.storage = storage = platform.storage
+        self.functions = platform.functions
+        self.api = platform.api
+        self.allow_mail = platform.mail.allow_sending
+        self.alarm = platform.monitoring.alarm
         self.table_arn = storage.table.table_arn
-        self._buckets(site_url)
+        self._buckets(platform.config.site_url)
         self._user_pool()
         self.failures = self._failure_queue()
-        environment = {
-            "DOCUMENTS_BUCKET": self.documents.bucket_name,
-            "USER_POOL_ID": self.user_pool.user_pool_id,
-        }
-        self._registration(environment)
-        self._pro_app(environment)
-        self._admin(environment)
-        self._document_check(environment)
-        self._insurance_watch(environment)
+        # What the functions read besides the table (jaqe.settings.DocumentsSettings, LoginSettings).
+        documents = {"DOCUMENTS_BUCKET": self.documents.bucket_name}
+        logins = {"USER_POOL_ID": self.user_pool.user_pool_id}
+        self._registration(logins)
+        self._pro_app({**documents, **logins})
+        self._admin({})
+        self._document_check({})
+        self._insurance_watch({})
 
     def allow_document_purge(self, function: lambda_.Function) -> None:
         """For retention (cascade on expiry or erasure, reconciliation): list and delete every version
@@ -167,18 +151,6 @@ class Professionals(Construct):
             identity_source="method.request.header.Authorization",
         )
 
-    def _local_alarm(self, construct_id: str, metric: cloudwatch.Metric, description: str) -> None:
-        """Without the stack's alarm topic (tests of this construct alone): an alarm without action."""
-        metric.create_alarm(
-            self,
-            construct_id,
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=description,
-        )
-
     def _failure_queue(self) -> sqs.Queue:
         queue = sqs.Queue(
             self,
@@ -208,6 +180,7 @@ class Professionals(Construct):
     def _create(self, name: str, environment: dict[str, str], **kwargs: int) -> lambda_.Function:
         function = self.functions.create(name, environment=environment, **kwargs)
         allow_key(function, self.storage.key)
+        self.storage.name_data_table(function)
         return function
 
     def _allow_cognito(self, function: lambda_.Function, actions: list[str]) -> None:
@@ -216,12 +189,9 @@ class Professionals(Construct):
     def _registration(self, environment: dict[str, str]) -> None:
         function = self._create("professionals", environment)
         allow(function, ["dynamodb:GetItem", *TABLE_WRITE], [self.table_arn])
-        allow(
-            function,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [self.storage.idempotency_table.table_arn],
-        )
+        self.storage.use_idempotency(function)
         allow(function, ["secretsmanager:GetSecretValue"], [self.storage.subject_key_secret.secret_arn])
+        function.add_environment("SUBJECT_KEY_SECRET_ARN", self.storage.subject_key_secret.secret_arn)
         self._allow_cognito(function, ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"])
         self.allow_mail(function)
         self.api.public_route("POST", "/v1/professionals", function)
@@ -249,12 +219,12 @@ class Professionals(Construct):
             ("GET", "/v1/pro/me/documents"),
             ("POST", "/v1/pro/me/delist"),
         ):
-            self.api.rest_api.root.resource_for_path(path).add_method(
+            self.api.route(
                 method,
-                apigw.LambdaIntegration(function),
+                path,
+                function,
                 authorization_type=apigw.AuthorizationType.COGNITO,
                 authorizer=self.authorizer,
-                request_validator=self.api.request_validator,
             )
 
     def _admin(self, environment: dict[str, str]) -> None:

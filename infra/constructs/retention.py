@@ -1,4 +1,6 @@
-"""Retention that enforces itself: stream cascades and the daily reconciliation (issue: retention)."""
+"""Retention that enforces itself: stream cascades and the daily reconciliation (issue: retention),
+and the operators' retention report. The cascade and the reconciliation also purge documents:
+`MainStack` hands them to `Professionals.allow_document_purge` (DOCUMENTS_BUCKET)."""
 
 from __future__ import annotations
 
@@ -10,25 +12,15 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
 
-from infra.constructs.api import PublicApi
-from infra.constructs.functions import Functions, allow, allow_key
-from infra.constructs.monitoring import Monitoring
+from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
-from infra.constructs.storage import Storage
+from infra.constructs.platform import Platform
 
 
 class Retention(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        storage: Storage,
-        functions: Functions,
-        monitoring: Monitoring,
-        api: PublicApi,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
         super().__init__(scope, construct_id)
+        storage, functions, monitoring = platform.storage, platform.functions, platform.monitoring
         table = storage.table
         self.cascade = functions.create("retention_cascade", timeout_seconds=60)
         allow(self.cascade, ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:GetItem"], [table.table_arn])
@@ -63,6 +55,7 @@ class Retention(Construct):
         )
         allow(self.reconciliation, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
         for function in (self.cascade, self.reconciliation):
+            storage.name_data_table(function)
             allow(
                 function,
                 ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
@@ -106,4 +99,5 @@ class Retention(Construct):
         allow(self.report, ["dynamodb:GetItem"], [table.table_arn])
         allow(self.report, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
         allow_key(self.report, storage.key)
-        api.operator_route("GET", "/v1/admin/retention-report", self.report)
+        storage.name_data_table(self.report)
+        platform.api.operator_route("GET", "/v1/admin/retention-report", self.report)

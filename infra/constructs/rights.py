@@ -1,13 +1,12 @@
 """Rights requests (policy section 7): the public and operator routes, the Step Functions
 workflow (ASL file shared with the tests), the encrypted exports bucket, deadlines and alarms.
 
-Wired from `MainStack` with one call: `RightsRequests(self, "Rights", main=self)` (pass
-`documents_bucket=` when the professionals' documents bucket lives outside `Storage`).
+Wired from `MainStack` with one call:
+`RightsWorkflowConstruct(self, "Rights", platform, documents_bucket=professionals.documents)`
+(the domain's `jaqe.rights.records.RightsRequests` is the record; this is its infrastructure).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -22,6 +21,7 @@ from infra import names
 from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
 from infra.constructs.nag import acknowledge
+from infra.constructs.platform import Platform
 from infra.constructs.state_machines import (
     STATE_MACHINES,
     alarm_on_failed_executions,
@@ -29,41 +29,41 @@ from infra.constructs.state_machines import (
     logical_id,
 )
 
-if TYPE_CHECKING:
-    from infra.main_stack import MainStack
-
 ASL_FILE = STATE_MACHINES / "rights_request.asl.json"
 EXPORT_DAYS = 7  # exports (access / portability) are short-lived: the link expires, then the object
 
 
-class RightsRequests(Construct):
+class RightsWorkflowConstruct(Construct):
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
+        platform: Platform,
         *,
-        main: MainStack,
-        documents_bucket: s3.IBucket | None = None,
+        documents_bucket: s3.IBucket,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.main = main
-        storage, functions = main.storage, main.functions
+        self.platform = platform
+        storage, functions, mail = platform.storage, platform.functions, platform.mail
         self.exports_bucket = self._exports_bucket()
-        # The professionals' documents (erased and listed by the workflow), when that slice provides them.
-        documents = documents_bucket or getattr(storage, "documents_bucket", None)
+        # The professionals' documents (erased and listed by the workflow).
+        documents = documents_bucket
 
         # -- the workflow's task handler ----------------------------------------------------
-        env = {"EXPORTS_BUCKET": self.exports_bucket.bucket_name}
-        if documents is not None:
-            env["DOCUMENTS_BUCKET"] = documents.bucket_name
+        env = {
+            "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
+            "DOCUMENTS_BUCKET": documents.bucket_name,
+            **platform.links(),
+        }
         self.workflow_function = functions.create("rights_workflow", environment=env, timeout_seconds=60)
+        storage.name_data_table(self.workflow_function)
         table_arn = storage.table.table_arn
         allow(
             self.workflow_function,
             ITEM_READ_WRITE,
             [table_arn, f"{table_arn}/index/by_subject"],
         )
-        buckets = [self.exports_bucket, *([documents] if documents is not None else [])]
+        buckets = [self.exports_bucket, documents]
         allow(
             self.workflow_function,
             ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
@@ -71,18 +71,17 @@ class RightsRequests(Construct):
         )
         allow(self.workflow_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
         allow_key(self.workflow_function, storage.key)
-        main.mail.allow_sending(self.workflow_function)
+        mail.allow_sending(self.workflow_function)
         acknowledge(
             self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
             "Exports are written, read and erased under per-request keys not known in advance.",
         )
-        if documents is not None:
-            acknowledge(
-                self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-                f"IAM5[Resource::<{logical_id(documents)}.Arn>/*]",
-                "Erasure deletes a professional's documents, whose keys are only known from the data table.",
-            )
+        acknowledge(
+            self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            f"IAM5[Resource::<{logical_id(documents)}.Arn>/*]",
+            "Erasure deletes a professional's documents, whose keys are only known from the data table.",
+        )
 
         # -- the state machine ----------------------------------------------------------------
         self.state_machine = self._state_machine()
@@ -100,8 +99,10 @@ class RightsRequests(Construct):
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
                 "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
+                **platform.links(),
             },
         )
+        storage.name_data_table(public)
         allow(
             public,
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
@@ -110,8 +111,8 @@ class RightsRequests(Construct):
         allow(public, ["states:StartExecution"], [main_arn])
         allow(public, ["states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn])
         allow(public, ["s3:GetObject"], [self.exports_bucket.arn_for_objects("exports/*")])
-        main.allow_idempotency(public)
-        main.allow_subject_keys(public)
+        storage.use_idempotency(public)
+        storage.use_subject_keys(public)
         acknowledge(
             public.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/exports/*]",
@@ -123,10 +124,18 @@ class RightsRequests(Construct):
             ("GET", "/v1/rights-requests/{request_id}"),
             ("GET", "/v1/rights-requests/{request_id}/export"),
         ):
-            main.api.public_route(method, path, public)
+            platform.api.public_route(method, path, public)
 
         # -- operators (IAM) ------------------------------------------------------------------
-        admin = functions.create("admin_rights", environment={"RIGHTS_STATE_MACHINE_ARN": main_arn})
+        admin = functions.create(
+            "admin_rights",
+            environment={
+                "RIGHTS_STATE_MACHINE_ARN": main_arn,
+                "DOCUMENTS_BUCKET": documents.bucket_name,  # named in privacy scans, not read
+                **platform.links(),
+            },
+        )
+        storage.name_data_table(admin)
         allow(
             admin,
             ITEM_READ_WRITE,
@@ -135,8 +144,8 @@ class RightsRequests(Construct):
         allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])
         allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
         allow(admin, ["states:DescribeExecution"], [executions_arn])
-        main.allow_subject_keys(admin)
-        main.mail.allow_sending(admin)
+        storage.use_subject_keys(admin)
+        mail.allow_sending(admin)
         acknowledge(
             admin.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:execution:<{logical_id(self.state_machine)}.Name>:*]",
@@ -153,12 +162,13 @@ class RightsRequests(Construct):
             ("POST", "/v1/admin/rights-requests/post-mortem-executions"),
             ("POST", "/v1/admin/privacy-scans"),
         ):
-            self.main.api.operator_route(method, path, admin)
+            platform.api.operator_route(method, path, admin)
 
         # -- deadlines: daily check, alarms ---------------------------------------------------
         deadlines = functions.create("rights_deadlines", timeout_seconds=30)
         allow(deadlines, ["dynamodb:Query"], [table_arn])
         allow_key(deadlines, storage.key)
+        storage.name_data_table(deadlines)
         events.Rule(
             self,
             "DailyDeadlineCheck",
@@ -173,7 +183,7 @@ class RightsRequests(Construct):
             self,
             "ExportsBucket",
             encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.main.storage.key,
+            encryption_key=self.platform.storage.key,
             bucket_key_enabled=True,
             versioned=True,
             enforce_ssl=True,
@@ -196,15 +206,16 @@ class RightsRequests(Construct):
             "StateMachine",
             asl_file=ASL_FILE.name,
             task_function=self.workflow_function,
-            log_key=self.main.functions.log_key,
+            log_key=self.platform.functions.log_key,
             # A fixed name: the inbound-mail stack (another region) starts it by ARN.
             name=names.RIGHTS_STATE_MACHINE,
             comment="Rights requests: record, verify, act by type, notify recipients, answer, close",
         )
 
     def _alarms(self) -> None:
-        action = cw_actions.SnsAction(self.main.monitoring.topic)
-        alarm_on_failed_executions(self, self.state_machine, self.main.monitoring.topic, "Rights requests")
+        topic = self.platform.monitoring.topic
+        action = cw_actions.SnsAction(topic)
+        alarm_on_failed_executions(self, self.state_machine, topic, "Rights requests")
         alarms = []
         for metric_name, description in (
             ("RightsRequestsOverdue", "Rights requests past their due date (Art. 12(3))."),

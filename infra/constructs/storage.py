@@ -1,14 +1,21 @@
-"""Data at rest: the single data table, the idempotency table, the subject-key secret, their KMS key."""
+"""Data at rest: the single data table, the idempotency table, the subject-key secret, their KMS key.
+
+A function is given access with `use_data`, `use_idempotency` or `use_subject_keys`: each grants
+exactly what is needed and sets the environment variable naming the resource (jaqe.settings reads
+it), so a function's environment lists only what it may reach.
+"""
 
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra import names
+from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
 
 
@@ -97,3 +104,32 @@ class Storage(Construct):
             "Rotating the HMAC key would orphan every stored subject key; rotation is a planned re-keying "
             "migration, not an automatic schedule.",
         )
+
+    def name_data_table(self, function: lambda_.Function) -> None:
+        """DATA_TABLE, for a function whose own statements grant it the table (jaqe.settings.DataSettings)."""
+        function.add_environment("DATA_TABLE", self.table.table_name)
+
+    def use_data(self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()) -> None:
+        """Exactly these item actions on the data table, and Query on the named indexes."""
+        table = self.table.table_arn
+        allow(function, actions, [table])
+        if indexes:
+            allow(function, ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes])
+        allow_key(function, self.key)
+        self.name_data_table(function)
+
+    def use_idempotency(self, function: lambda_.Function) -> None:
+        """Powertools idempotency records (jaqe.settings.IdempotencySettings)."""
+        allow(
+            function,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [self.idempotency_table.table_arn],
+        )
+        function.add_environment("IDEMPOTENCY_TABLE", self.idempotency_table.table_name)
+
+    def use_subject_keys(self, function: lambda_.Function) -> None:
+        """Reading the HMAC key, and using the data key (tables and secret share it)
+        (jaqe.settings.SubjectKeySettings)."""
+        self.subject_key_secret.grant_read(function)
+        allow_key(function, self.key)
+        function.add_environment("SUBJECT_KEY_SECRET_ARN", self.subject_key_secret.secret_arn)

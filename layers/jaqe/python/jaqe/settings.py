@@ -1,68 +1,194 @@
-"""Runtime settings, read from the function's environment once per container (lazily)."""
+"""Runtime settings, read from the function's environment and validated (pydantic-settings).
+
+Each class declares exactly the environment variables one capability reads; required ones
+have no default. A function's handler (`functions/<name>/app.py`) composes the classes it uses
+into its own `Settings` and builds it at import, so that a missing variable fails the cold
+start, not a person's request. Domain code reads the piece it needs with
+`get_settings(OutboxSettings)`, built once per container (per class) and then cached;
+`get_settings.cache_clear()` forgets them (tests and the local stack switch environments).
+"""
 
 from __future__ import annotations
 
-import os
-from functools import cache
+from typing import Any, TypeVar, cast
 
-from pydantic import BaseModel
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jaqe.controller import POLICY_VERSION
 from jaqe.regions import require_eu_region
 
 
-class Settings(BaseModel):
-    region: str
-    # Where the data lives; differs from `region` only for the inbound-mail function (SES receives
-    # mail in Ireland, the data is in the main region).
+class RuntimeSettings(BaseSettings):
+    """What every function has: the region it runs in (set by Lambda) and where the data lives."""
+
+    # Errors name the missing variables, never the values found (no ARN or address in logs).
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, hide_input_in_errors=True)
+
+    region: str = Field(validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    # Differs from `region` only for the inbound-mail function (SES receives mail in Ireland,
+    # the data is in the main region).
     data_region: str = ""
+
+    @field_validator("region")
+    @classmethod
+    def _eu_region(cls, value: str) -> str:
+        return require_eu_region(value)
+
+    @model_validator(mode="after")
+    def _data_region(self) -> RuntimeSettings:
+        self.data_region = require_eu_region(self.data_region or self.region)
+        return self
+
+
+class DataSettings(RuntimeSettings):
+    """The single data table (`jaqe.store`)."""
+
     data_table: str
-    idempotency_table: str = ""
-    subject_key_secret: str = ""
-    mail_sender: str = "JAQE <no-reply@jaqe.fr>"
-    public_api_url: str = "https://api.jaqe.fr"
-    site_url: str = "https://jaqe.fr"
-    max_matches: int = 3
-    documents_bucket: str = ""
-    exports_bucket: str = ""
-    rights_state_machine_arn: str = ""
-    breach_state_machine_arn: str = ""
-    mail_queue_url: str = ""
+
+
+class SubjectKeySettings(RuntimeSettings):
+    """The HMAC key of subject keys (`jaqe.subject`): a secret's ARN or name."""
+
+    subject_key_secret_arn: str
+
+
+class IdempotencySettings(RuntimeSettings):
+    """The Powertools idempotency table (public forms, the mail sender)."""
+
+    idempotency_table: str
+
+
+class OutboxSettings(RuntimeSettings):
+    """Sending email: the outbox queue the mail sender drains (`jaqe.mail.OutboxMailer`)."""
+
+    mail_queue_url: str
+
+
+class SenderSettings(RuntimeSettings):
+    """The mail sender's SES identity and configuration set (`jaqe.mail.SesSender`)."""
+
+    mail_sender: str
     mail_configuration_set: str = ""
-    inbound_bucket: str = ""
-    user_pool_id: str = ""
-    partner_origins: tuple[str, ...] = ()
-    policy_version: str = POLICY_VERSION
 
 
-_ENV = {
-    "data_table": "DATA_TABLE",
-    "data_region": "DATA_REGION",
-    "inbound_bucket": "INBOUND_BUCKET",
-    "idempotency_table": "IDEMPOTENCY_TABLE",
-    "subject_key_secret": "SUBJECT_KEY_SECRET_ARN",
-    "mail_sender": "MAIL_SENDER",
-    "public_api_url": "PUBLIC_API_URL",
-    "site_url": "SITE_URL",
-    "max_matches": "MAX_MATCHES",
-    "documents_bucket": "DOCUMENTS_BUCKET",
-    "exports_bucket": "EXPORTS_BUCKET",
-    "rights_state_machine_arn": "RIGHTS_STATE_MACHINE_ARN",
-    "breach_state_machine_arn": "BREACH_STATE_MACHINE_ARN",
-    "mail_queue_url": "MAIL_QUEUE_URL",
-    "mail_configuration_set": "MAIL_CONFIGURATION_SET",
-    "user_pool_id": "USER_POOL_ID",
-}
+class LinkSettings(RuntimeSettings):
+    """Links in emails use the API's public (custom-domain) URL."""
+
+    public_api_url: str
 
 
-@cache
-def get_settings() -> Settings:
-    values: dict[str, object] = {
-        field: os.environ[env] for field, env in _ENV.items() if os.environ.get(env) is not None
-    }
-    origins = os.environ.get("PARTNER_ORIGINS", "")
-    values["partner_origins"] = tuple(o for o in origins.split(",") if o)
-    region = require_eu_region(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
-    settings = Settings.model_validate({"region": region, **values})
-    settings.data_region = require_eu_region(settings.data_region or region)
-    return settings
+class ApiSettings(RuntimeSettings):
+    """Functions behind the REST API: the partner sites' origins answered by CORS (comma-separated,
+    empty when there is no partner)."""
+
+    partner_origins_list: str = Field(validation_alias="PARTNER_ORIGINS")
+
+    @property
+    def partner_origins(self) -> tuple[str, ...]:
+        return tuple(o.strip() for o in self.partner_origins_list.split(",") if o.strip())
+
+
+class SiteSettings(ApiSettings):
+    """The consumer site, where a form's source is recorded (C2-01)."""
+
+    site_url: str
+
+
+class MatchingSettings(RuntimeSettings):
+    """How many professionals a quote request is sent to."""
+
+    max_matches: int = Field(ge=1)
+
+
+class DocumentsSettings(RuntimeSettings):
+    """The professionals' documents bucket."""
+
+    documents_bucket: str
+
+
+class ExportsSettings(RuntimeSettings):
+    """The rights requests' exports bucket (access, portability)."""
+
+    exports_bucket: str
+
+
+class RightsWorkflowSettings(RuntimeSettings):
+    rights_state_machine_arn: str
+
+
+class BreachWorkflowSettings(RuntimeSettings):
+    breach_state_machine_arn: str
+
+
+class InboundSettings(RuntimeSettings):
+    """Where SES stores the raw inbound mail."""
+
+    inbound_bucket: str
+
+
+class LoginSettings(RuntimeSettings):
+    """The professionals' Cognito user pool."""
+
+    user_pool_id: str
+
+
+S = TypeVar("S", bound=RuntimeSettings)
+
+
+class SettingsError(RuntimeError):
+    """The function's environment lacks or garbles a variable it needs (a deployment error)."""
+
+
+def environment_names(cls: type[RuntimeSettings]) -> dict[str, str]:
+    """Field -> the environment variable(s) it is read from (upper case, as the template sets them)."""
+    names = {}
+    for name, field in cls.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            names[name] = " or ".join(str(choice).upper() for choice in alias.choices)
+        else:
+            names[name] = str(alias or name).upper()
+    return names
+
+
+def load(cls: type[S]) -> S:
+    """`cls` from the environment now, or a `SettingsError` naming each missing or invalid variable."""
+    try:
+        return cls()
+    except ValidationError as error:
+        names = environment_names(cls)
+
+        def variable(location: tuple[int | str, ...]) -> str:
+            where = str(location[0]) if location else ""
+            # Errors are located by field name, or by alias for fields read from another name.
+            found = names.get(where) or next(
+                (v for v in names.values() if where.upper() in v.split(" or ")), ""
+            )
+            return found or where.upper() or cls.__name__
+
+        problems = [
+            f"{variable(e['loc'])}: {'missing' if e['type'] == 'missing' else e['msg']}"
+            for e in error.errors()
+        ]
+        raise SettingsError(
+            f"{cls.__name__} cannot be read from the environment: {'; '.join(problems)}"
+        ) from None
+
+
+class _SettingsCache:
+    """`get_settings(cls)`: `cls` built from the environment once, then cached until `cache_clear()`."""
+
+    def __init__(self) -> None:
+        self._built: dict[type[Any], RuntimeSettings] = {}
+
+    def __call__(self, cls: type[S]) -> S:
+        built = self._built.get(cls)
+        if built is None:
+            built = self._built[cls] = load(cls)
+        return cast(S, built)
+
+    def cache_clear(self) -> None:
+        self._built.clear()
+
+
+get_settings = _SettingsCache()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from jaqe.controller import POLICY_VERSION
 from jaqe.marketing.records import subscription_key
 from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
@@ -16,7 +17,7 @@ from jaqe.platform.tokens import Tokens
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-from jaqe.settings import get_settings
+from jaqe.settings import LinkSettings, get_settings
 
 CONFIRMATION_VALIDITY = timedelta(days=7)
 CONFIRM_WORDING = "J'accepte de recevoir la newsletter et les emails promotionnels de JAQE."
@@ -34,7 +35,7 @@ class Newsletter:
         key = self.subject_key(email)
         payload = {"subject_key": key, "email": email, "policy_version": policy_version, "channel": channel}
         token = self.tokens.issue("newsletter_confirm", payload, ttl=CONFIRMATION_VALIDITY, subject_key=key)
-        url = f"{get_settings().public_api_url}/v1/newsletter/confirm?token={token}"
+        url = f"{get_settings(LinkSettings).public_api_url}/v1/newsletter/confirm?token={token}"
         self.mailer.send(newsletter_confirmation(email, url))
         logger.info("newsletter confirmation sent", extra={"subject_key": key})
 
@@ -71,7 +72,7 @@ class Newsletter:
         pk, sk = subscription_key(subject_key)
         removed = self.store.take(pk, sk) is not None
         ConsentLedger(self.store).withdraw(
-            subject_key, PurposeId.NEWSLETTER, channel=channel, policy_version=get_settings().policy_version
+            subject_key, PurposeId.NEWSLETTER, channel=channel, policy_version=POLICY_VERSION
         )
         logger.info("newsletter subscription removed", extra={"subject_key": subject_key, "existed": removed})
         return removed

@@ -7,7 +7,7 @@ from datetime import timedelta
 from jaqe.platform import clock
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.register import PurposeId, purpose
-from jaqe.settings import get_settings
+from jaqe.settings import LinkSettings, get_settings
 
 
 def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -> str:
@@ -23,4 +23,4 @@ def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -
 
 
 def unsubscribe_url(token: str) -> str:
-    return f"{get_settings().public_api_url}/v1/newsletter/unsubscribe?token={token}"
+    return f"{get_settings(LinkSettings).public_api_url}/v1/newsletter/unsubscribe?token={token}"

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from jaqe.controller import SITE_URL
 from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.settings import get_settings
+from jaqe.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://jaqe.fr/problems/"
@@ -86,7 +86,7 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def create_app() -> APIGatewayRestResolver:
-    origins = get_settings().partner_origins
+    origins = get_settings(ApiSettings).partner_origins
     cors = CORSConfig(
         allow_origin=SITE_ORIGIN,
         extra_origins=[o for o in origins if o != SITE_ORIGIN] or None,
@@ -156,7 +156,7 @@ def operator_name(app: APIGatewayRestResolver) -> str:
 
 def source_site(app: APIGatewayRestResolver) -> str:
     """The site a form was posted from (C2-01): an allowed partner origin, else JAQE's own site."""
-    settings = get_settings()
+    settings = get_settings(SiteSettings)
     origin = app.current_event.headers.get("Origin")
     allowed = {SITE_ORIGIN, settings.site_url, *settings.partner_origins}
     return origin if origin in allowed else settings.site_url
@@ -190,7 +190,7 @@ class ProblemDocument(BaseModel):
 def _idempotency_store() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    return DynamoDBPersistenceLayer(table_name=get_settings(IdempotencySettings).idempotency_table)
 
 
 def run_idempotent(

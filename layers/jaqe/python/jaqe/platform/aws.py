@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jaqe.settings import get_settings
+from jaqe.settings import RuntimeSettings, get_settings
 
 
 @cache
@@ -13,14 +13,14 @@ def client(service: str, region: str | None = None) -> Any:
     """A client for the data region (where every table, queue and workflow lives) unless told otherwise."""
     import boto3
 
-    return boto3.client(service, region_name=region or get_settings().data_region)  # type: ignore[call-overload]
+    return boto3.client(service, region_name=region or get_settings(RuntimeSettings).data_region)  # type: ignore[call-overload]
 
 
 @cache
 def table(name: str) -> Any:
     import boto3
 
-    return boto3.resource("dynamodb", region_name=get_settings().data_region).Table(name)
+    return boto3.resource("dynamodb", region_name=get_settings(RuntimeSettings).data_region).Table(name)
 
 
 def reset() -> None:

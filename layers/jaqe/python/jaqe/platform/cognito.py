@@ -9,7 +9,7 @@ from typing import Protocol
 from jaqe.platform import aws
 from jaqe.platform.errors import Conflict
 from jaqe.platform.validation import normalise_email
-from jaqe.settings import get_settings
+from jaqe.settings import LoginSettings, get_settings
 
 
 class Logins(Protocol):
@@ -27,7 +27,7 @@ class CognitoLogins:
 
         try:
             aws.client("cognito-idp").admin_create_user(
-                UserPoolId=get_settings().user_pool_id,
+                UserPoolId=get_settings(LoginSettings).user_pool_id,
                 Username=normalise_email(email),
                 UserAttributes=[
                     {"Name": "email", "Value": normalise_email(email)},
@@ -47,7 +47,7 @@ class CognitoLogins:
 
         try:
             aws.client("cognito-idp").admin_delete_user(
-                UserPoolId=get_settings().user_pool_id, Username=normalise_email(email)
+                UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "UserNotFoundException":

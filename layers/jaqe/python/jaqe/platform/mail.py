@@ -17,7 +17,7 @@ from email.utils import make_msgid
 from typing import Protocol
 
 from jaqe.platform import aws
-from jaqe.settings import get_settings
+from jaqe.settings import OutboxSettings, SenderSettings, get_settings
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 
@@ -59,7 +59,7 @@ class OutboxMailer:
 
     def send(self, email: OutgoingEmail) -> None:
         aws.client("sqs").send_message(
-            QueueUrl=get_settings().mail_queue_url, MessageBody=json.dumps(asdict(email))
+            QueueUrl=get_settings(OutboxSettings).mail_queue_url, MessageBody=json.dumps(asdict(email))
         )
 
 
@@ -69,7 +69,7 @@ def from_queue(body: str) -> OutgoingEmail:
 
 class SesSender:
     def send(self, email: OutgoingEmail) -> None:
-        settings = get_settings()
+        settings = get_settings(SenderSettings)
         extra = (
             {"ConfigurationSetName": settings.mail_configuration_set}
             if settings.mail_configuration_set

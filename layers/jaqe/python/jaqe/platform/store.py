@@ -37,7 +37,7 @@ from botocore.exceptions import ClientError
 
 from jaqe.platform import aws, clock
 from jaqe.platform.errors import Conflict, TemporarilyUnavailable
-from jaqe.settings import get_settings
+from jaqe.settings import DataSettings, get_settings
 
 Item = dict[str, Any]
 
@@ -87,7 +87,7 @@ class Store:
 
     @property
     def table(self) -> Any:
-        return aws.table(self._table_name or get_settings().data_table)
+        return aws.table(self._table_name or get_settings(DataSettings).data_table)
 
     def put_new(self, item: Item) -> None:
         """Write an item that must not exist yet (ids are random: a clash is a bug or a replay)."""

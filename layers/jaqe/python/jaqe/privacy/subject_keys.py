@@ -13,7 +13,7 @@ from functools import cache
 
 from jaqe.platform import aws
 from jaqe.platform.validation import normalise_email
-from jaqe.settings import get_settings
+from jaqe.settings import SubjectKeySettings, get_settings
 
 
 def subject_key_with(secret: bytes, email: str) -> str:
@@ -25,9 +25,9 @@ def _secret() -> bytes:
     # Fetched once per container; rotating the key means re-keying stored items.
     from aws_lambda_powertools.utilities import parameters
 
-    settings = get_settings()
+    settings = get_settings(SubjectKeySettings)
     provider = parameters.SecretsProvider(boto3_client=aws.client("secretsmanager"))
-    value = provider.get(settings.subject_key_secret, max_age=3600)
+    value = provider.get(settings.subject_key_secret_arn, max_age=3600)
     if isinstance(value, str):
         return value.encode()
     if isinstance(value, bytes):

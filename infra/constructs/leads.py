@@ -1,0 +1,38 @@
+"""Leads: the trades list, quote requests (matched and shared with professionals) and the
+operators' exports for commercial partners."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from infra.constructs.platform import Platform
+
+
+class Leads(Construct):
+    def __init__(self, scope: Construct, construct_id: str, platform: Platform) -> None:
+        super().__init__(scope, construct_id)
+        config, api = platform.config, platform.api
+        self.trades = platform.functions.create("trades")
+        api.public_route("GET", "/v1/trades", self.trades)
+
+        self.quotes = platform.form_function(
+            "quote_requests",
+            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            ("by_subject",),
+            # The newsletter box of the form starts the double opt-in: its link needs PUBLIC_API_URL.
+            environment={
+                "SITE_URL": config.site_url,
+                "MAX_MATCHES": str(config.max_matches),
+                **platform.links(),
+            },
+        )
+        api.public_route("POST", "/v1/quote-requests", self.quotes)
+
+        # Operators export the leads who agreed to a commercial partner.
+        self.exports = platform.functions.create("admin_exports", timeout_seconds=120)
+        platform.storage.use_data(
+            self.exports,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            ("by_segment", "by_subject"),
+        )
+        platform.api.operator_route("POST", "/v1/admin/commercial-partners/exports", self.exports)
