@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
-from jaqe.regions import NonEuRegionError
+from jaqe.platform.regions import NonEuRegionError
 
 from infra.config import DeployConfig
 from infra.inbound_stack import InboundMailStack

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 
 from aws_cdk import App
-from jaqe.regions import require_eu_region
+from jaqe.platform.regions import require_eu_region
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_ses_actions as ses_actions
 from constructs import Construct
-from jaqe.regions import require_eu_region
+from jaqe.platform.regions import require_eu_region
 
 from infra import names
 from infra.config import DeployConfig

@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_cdk import Stack
 from constructs import Construct
-from jaqe.regions import require_eu_region
+from jaqe.platform.regions import require_eu_region
 
 from infra.config import DeployConfig
 from infra.constructs.api import PublicApi

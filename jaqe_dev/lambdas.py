@@ -121,7 +121,7 @@ class LocalLambdas:
         return self._modules[logical_id]
 
     def invoke(self, logical_id: str, event: Any, *, background: bool = False) -> Any:
-        from jaqe.settings import get_settings
+        from jaqe.platform.settings import get_settings
 
         spec = self.specs[logical_id]
         values = {
@@ -242,7 +242,7 @@ class LocalLambdas:
 
     def resolver_of(self, logical_id: str) -> Any:
         """The function's Powertools resolver (API functions), loaded with its environment."""
-        from jaqe.settings import get_settings
+        from jaqe.platform.settings import get_settings
 
         with (
             self.lock,

@@ -87,7 +87,7 @@ class LocalStack:
     @contextmanager
     def environment_of(self, service_name: str) -> Iterator[None]:
         """Run domain code directly (tests, seeds) with a function's environment as deployed."""
-        from jaqe.settings import get_settings
+        from jaqe.platform.settings import get_settings
 
         values = {**self.provisioned.environment(self.lambdas.logical_id(service_name)), **LOCAL_ENVIRONMENT}
         with self.lambdas.lock, environment(values):

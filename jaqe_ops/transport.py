@@ -1,7 +1,7 @@
 """Talking to the API: local (`X-Local-Operator`) or deployed (SigV4 with an EU region), and the
 errors an operator sees (one line, exit 2) or the API's refusals (its problem document, exit 1).
 
-boto3/botocore and the domain (`jaqe.regions`) are imported only when a deployed stack is used:
+boto3/botocore and the domain (`jaqe.platform.regions`) are imported only when a deployed stack is used:
 the CLI starts fast against `make dev`.
 """
 
@@ -86,8 +86,8 @@ def aws_session(profile: str | None) -> Any:
 
 
 def check_region(region: str) -> str:
-    """Operators' calls stay in the EU, as the data does (jaqe.regions, policy section 5)."""
-    from jaqe.regions import NonEuRegionError, require_eu_region
+    """Operators' calls stay in the EU, as the data does (jaqe.platform.regions, policy section 5)."""
+    from jaqe.platform.regions import NonEuRegionError, require_eu_region
 
     try:
         return require_eu_region(region)

@@ -1,7 +1,7 @@
 // JAQE site kit: the cookie banner (policy section 6) and the forms, against the /v1 API.
 // One ES module, no dependency, no inline handler: it works under a strict Content-Security-Policy.
 
-// jaqe.controller.POLICY_VERSION: a change asks every visitor again (tests/unit/test_site_kit.py checks it).
+// jaqe.platform.controller.POLICY_VERSION: a change asks every visitor again (tests/unit/test_site_kit.py checks it).
 const POLICY_VERSION = "2023-09";
 // Where the API lives: `<meta name="jaqe-api" content="https://api.jaqe.fr">`, else this origin.
 const API = document.querySelector('meta[name="jaqe-api"]')?.content ?? "";

@@ -7,8 +7,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.leads.model import PartnerExport, PartnerExportRequest
 from jaqe.leads.partners import export_for_partner
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
 from jaqe.platform.store import Store
-from jaqe.settings import ApiSettings, DataSettings, get_settings
 
 
 class Settings(ApiSettings, DataSettings):

@@ -11,9 +11,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.breach.incidents import Incidents, cnil_form_text
 from jaqe.breach.model import INCIDENT_ID, CnilSubmission, Incident, IncidentDecision
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.settings import ApiSettings, BreachWorkflowSettings, DataSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
-from jaqe.settings import ApiSettings, BreachWorkflowSettings, DataSettings, get_settings
 
 
 class Settings(ApiSettings, DataSettings, BreachWorkflowSettings):

@@ -7,10 +7,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
+from jaqe.platform.settings import ApiSettings, DataSettings, OutboxSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals.model import RejectionIn, Status
-from jaqe.settings import ApiSettings, DataSettings, OutboxSettings, get_settings
 
 
 class Settings(ApiSettings, DataSettings, OutboxSettings):

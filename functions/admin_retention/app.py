@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.retention_report import (
     DEFAULT_DAYS,
@@ -13,7 +14,6 @@ from jaqe.privacy.retention_report import (
     MAX_LOOKBACK_DAYS,
     retention_report,
 )
-from jaqe.settings import ApiSettings, DataSettings, get_settings
 
 
 class Settings(ApiSettings, DataSettings):

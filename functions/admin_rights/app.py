@@ -6,6 +6,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.platform.mail import OutboxMailer
+from jaqe.platform.settings import (
+    ApiSettings,
+    DataSettings,
+    DocumentsSettings,
+    LinkSettings,
+    OutboxSettings,
+    RightsWorkflowSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.model import PrivacyScanRequest
@@ -19,16 +29,6 @@ from jaqe.rights.model import (
     ReviewDecision,
 )
 from jaqe.rights.operations import RightsOperations
-from jaqe.settings import (
-    ApiSettings,
-    DataSettings,
-    DocumentsSettings,
-    LinkSettings,
-    OutboxSettings,
-    RightsWorkflowSettings,
-    SubjectKeySettings,
-    get_settings,
-)
 
 
 class Settings(

@@ -11,8 +11,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.breach.workflow import BreachStep, BreachTask, BreachWorkflow
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, OutboxSettings, get_settings
 from jaqe.platform.store import Store
-from jaqe.settings import DataSettings, OutboxSettings, get_settings
 
 
 class Settings(DataSettings, OutboxSettings):

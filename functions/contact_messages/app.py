@@ -9,9 +9,7 @@ from jaqe.inbound.model import ContactMessageAccepted, ContactMessageIn
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
-from jaqe.platform.store import Store
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import (
+from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     IdempotencySettings,
@@ -19,6 +17,8 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 
 class Settings(ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings):

@@ -9,9 +9,9 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.professionals import documents
-from jaqe.settings import DataSettings, get_settings
 
 
 class Settings(DataSettings):

@@ -8,10 +8,7 @@ from jaqe.inbound.routing import EmailIntake, Verdicts
 from jaqe.platform import aws
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.store import Store
-from jaqe.platform.workflows import StepFunctionsWorkflows
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import (
+from jaqe.platform.settings import (
     DataSettings,
     InboundSettings,
     LinkSettings,
@@ -20,6 +17,9 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.subject_keys import subject_key
 
 
 class Settings(

@@ -3,9 +3,9 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, OutboxSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.professionals.insurance import unlist_expired_insurance
-from jaqe.settings import DataSettings, OutboxSettings, get_settings
 
 
 class Settings(DataSettings, OutboxSettings):

@@ -5,9 +5,9 @@ from typing import Any
 
 from jaqe.inbound.bounces import Bounces, undeliverable
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, SubjectKeySettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import DataSettings, SubjectKeySettings, get_settings
 
 
 class Settings(DataSettings, SubjectKeySettings):

@@ -17,9 +17,15 @@ from aws_lambda_powertools.utilities.idempotency import (
 from jaqe.inbound.bounces import Bounces
 from jaqe.platform.mail import SesSender, from_queue
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import (
+    DataSettings,
+    IdempotencySettings,
+    SenderSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import DataSettings, IdempotencySettings, SenderSettings, SubjectKeySettings, get_settings
 
 
 class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSettings):

@@ -11,9 +11,7 @@ from jaqe.marketing.similar_services import unsubscribe
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.errors import InvalidInput
 from jaqe.platform.mail import OutboxMailer
-from jaqe.platform.store import Store
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import (
+from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     IdempotencySettings,
@@ -22,6 +20,8 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 
 class Settings(

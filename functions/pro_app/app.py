@@ -15,11 +15,7 @@ from jaqe.platform.errors import Forbidden
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
-from jaqe.platform.store import Store
-from jaqe.professionals import accounts as professionals
-from jaqe.professionals import documents
-from jaqe.professionals.model import DocumentIn, ProfilePatch
-from jaqe.settings import (
+from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     DocumentsSettings,
@@ -27,6 +23,10 @@ from jaqe.settings import (
     OutboxSettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.professionals import accounts as professionals
+from jaqe.professionals import documents
+from jaqe.professionals.model import DocumentIn, ProfilePatch
 
 
 class Settings(ApiSettings, DataSettings, OutboxSettings, DocumentsSettings, LoginSettings):

@@ -8,11 +8,7 @@ from jaqe.platform.api import api_handler, create_app, json_response, run_idempo
 from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
-from jaqe.platform.store import Store
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.professionals.accounts import register_professional
-from jaqe.professionals.model import ProfessionalIn, RegistrationAccepted
-from jaqe.settings import (
+from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     IdempotencySettings,
@@ -21,6 +17,10 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
+from jaqe.professionals.accounts import register_professional
+from jaqe.professionals.model import ProfessionalIn, RegistrationAccepted
 
 
 class Settings(

@@ -9,9 +9,7 @@ from jaqe.leads.quotes import QuoteRequests
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent, source_site
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
-from jaqe.platform.store import Store
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.settings import (
+from jaqe.platform.settings import (
     DataSettings,
     IdempotencySettings,
     LinkSettings,
@@ -21,6 +19,8 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.privacy.subject_keys import subject_key
 
 
 class Settings(

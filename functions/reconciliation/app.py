@@ -4,10 +4,10 @@ from typing import Any
 
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, DocumentsSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.retention import reconcile
 from jaqe.professionals.records import profile_exists
-from jaqe.settings import DataSettings, DocumentsSettings, get_settings
 
 
 class Settings(DataSettings, DocumentsSettings):

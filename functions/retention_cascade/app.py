@@ -10,10 +10,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from jaqe.leads import records as leads_records
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, DocumentsSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.retention import cascade, is_ttl_deletion
 from jaqe.professionals import records as professionals_records
-from jaqe.settings import DataSettings, DocumentsSettings, get_settings
 
 
 class Settings(DataSettings, DocumentsSettings):

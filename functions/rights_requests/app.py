@@ -7,13 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
-from jaqe.platform.store import Store
-from jaqe.platform.workflows import StepFunctionsWorkflows
-from jaqe.privacy.subject_keys import subject_key
-from jaqe.rights.intake import read_export, submit_rights_request, verify
-from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
-from jaqe.rights.records import RightsRequestRecords
-from jaqe.settings import (
+from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     ExportsSettings,
@@ -23,6 +17,12 @@ from jaqe.settings import (
     SubjectKeySettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.subject_keys import subject_key
+from jaqe.rights.intake import read_export, submit_rights_request, verify
+from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
+from jaqe.rights.records import RightsRequestRecords
 
 
 class Settings(

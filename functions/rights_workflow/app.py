@@ -10,9 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.store import Store
-from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
-from jaqe.settings import (
+from jaqe.platform.settings import (
     DataSettings,
     DocumentsSettings,
     ExportsSettings,
@@ -20,6 +18,8 @@ from jaqe.settings import (
     OutboxSettings,
     get_settings,
 )
+from jaqe.platform.store import Store
+from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
 
 
 class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings):

@@ -6,8 +6,8 @@ from jaqe.marketing.model import SimilarServicesMailing
 from jaqe.marketing.similar_services import send_similar_services
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
 from jaqe.platform.store import Store
-from jaqe.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
 
 
 class Settings(DataSettings, OutboxSettings, LinkSettings):

@@ -2,8 +2,8 @@
 
 from aws_lambda_powertools.event_handler import Response
 from jaqe.platform.api import api_handler, create_app, json_response
+from jaqe.platform.settings import ApiSettings, get_settings
 from jaqe.platform.trades import TRADES, Trade
-from jaqe.settings import ApiSettings, get_settings
 
 
 class Settings(ApiSettings):

@@ -69,7 +69,7 @@ class PublicApi(Construct):
 
     def serves(self, function: lambda_.Function) -> None:
         """A function behind this API answers CORS for the partner sites too
-        (PARTNER_ORIGINS, jaqe.settings.ApiSettings; empty when there is none)."""
+        (PARTNER_ORIGINS, jaqe.platform.settings.ApiSettings; empty when there is none)."""
         function.add_environment("PARTNER_ORIGINS", ",".join(self.partner_origins))
 
     def route(self, method: str, path: str, function: lambda_.Function, **options: Any) -> apigw.Method:

@@ -64,7 +64,7 @@ class Mail(Construct):
 
     def allow_sending(self, function: lambda_.Function) -> None:
         """What a function needs to send email: put a message on the outbox queue
-        (MAIL_QUEUE_URL, jaqe.settings.OutboxSettings)."""
+        (MAIL_QUEUE_URL, jaqe.platform.settings.OutboxSettings)."""
         allow(function, ["sqs:SendMessage"], [self.queue.queue_arn])
         allow_key(function, self.storage.key)
         function.add_environment("MAIL_QUEUE_URL", self.queue.queue_url)

@@ -30,7 +30,7 @@ class Platform:
     monitoring: Monitoring
 
     def links(self) -> dict[str, str]:
-        """PUBLIC_API_URL (jaqe.settings.LinkSettings): links in emails use the API's public
+        """PUBLIC_API_URL (jaqe.platform.settings.LinkSettings): links in emails use the API's public
         (custom-domain) URL; the stage URL would make every function depend on the deployment
         that depends on them."""
         return {"PUBLIC_API_URL": self.config.public_api_url}

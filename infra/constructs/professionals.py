@@ -45,7 +45,7 @@ class Professionals(Construct):
         self._buckets(platform.config.site_url)
         self._user_pool()
         self.failures = self._failure_queue()
-        # What the functions read besides the table (jaqe.settings.DocumentsSettings, LoginSettings).
+        # What the functions read besides the table (jaqe.platform.settings.DocumentsSettings, LoginSettings).
         documents = {"DOCUMENTS_BUCKET": self.documents.bucket_name}
         logins = {"USER_POOL_ID": self.user_pool.user_pool_id}
         self._registration(logins)

@@ -1,7 +1,7 @@
 """Data at rest: the single data table, the idempotency table, the subject-key secret, their KMS key.
 
 A function is given access with `use_data`, `use_idempotency` or `use_subject_keys`: each grants
-exactly what is needed and sets the environment variable naming the resource (jaqe.settings reads
+exactly what is needed and sets the environment variable naming the resource (jaqe.platform.settings reads
 it), so a function's environment lists only what it may reach.
 """
 
@@ -106,7 +106,7 @@ class Storage(Construct):
         )
 
     def name_data_table(self, function: lambda_.Function) -> None:
-        """DATA_TABLE, for a function whose own statements grant it the table (jaqe.settings.DataSettings)."""
+        """DATA_TABLE, for a function whose own statements grant it the table (jaqe.platform.settings.DataSettings)."""
         function.add_environment("DATA_TABLE", self.table.table_name)
 
     def use_data(self, function: lambda_.Function, actions: list[str], indexes: tuple[str, ...] = ()) -> None:
@@ -119,7 +119,7 @@ class Storage(Construct):
         self.name_data_table(function)
 
     def use_idempotency(self, function: lambda_.Function) -> None:
-        """Powertools idempotency records (jaqe.settings.IdempotencySettings)."""
+        """Powertools idempotency records (jaqe.platform.settings.IdempotencySettings)."""
         allow(
             function,
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
@@ -129,7 +129,7 @@ class Storage(Construct):
 
     def use_subject_keys(self, function: lambda_.Function) -> None:
         """Reading the HMAC key, and using the data key (tables and secret share it)
-        (jaqe.settings.SubjectKeySettings)."""
+        (jaqe.platform.settings.SubjectKeySettings)."""
         self.subject_key_secret.grant_read(function)
         allow_key(function, self.key)
         function.add_environment("SUBJECT_KEY_SECRET_ARN", self.subject_key_secret.secret_arn)

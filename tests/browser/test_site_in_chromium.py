@@ -8,7 +8,7 @@ import urllib.request
 import uuid
 
 import pytest
-from jaqe.controller import POLICY_VERSION
+from jaqe.platform.controller import POLICY_VERSION
 from playwright.sync_api import Response, expect
 
 from tests.browser.conftest import Site

@@ -14,9 +14,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from jaqe import aws, settings
-from jaqe.regions import NonEuRegionError
-from jaqe.settings import RuntimeSettings, SettingsError, environment_names, get_settings
+from jaqe.platform import aws, settings
+from jaqe.platform.regions import NonEuRegionError
+from jaqe.platform.settings import RuntimeSettings, SettingsError, environment_names, get_settings
 
 from infra.app import INBOUND_STACK, MAIN_STACK, ROOT
 
@@ -117,7 +117,7 @@ def test_a_missing_required_variable_fails_the_cold_start_naming_it(cdk_out, col
 
 
 def test_an_invalid_value_fails_naming_the_variable(monkeypatch):
-    from jaqe.settings import MatchingSettings
+    from jaqe.platform.settings import MatchingSettings
 
     monkeypatch.setenv("MAX_MATCHES", "many")
     get_settings.cache_clear()
@@ -128,7 +128,7 @@ def test_an_invalid_value_fails_naming_the_variable(monkeypatch):
 
 
 def test_settings_are_cached_until_cleared(monkeypatch):
-    from jaqe.settings import LinkSettings
+    from jaqe.platform.settings import LinkSettings
 
     monkeypatch.setenv("PUBLIC_API_URL", "https://api.one")
     get_settings.cache_clear()

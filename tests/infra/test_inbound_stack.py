@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from jaqe.regions import NonEuRegionError
+from jaqe.platform.regions import NonEuRegionError
 
 from infra.app import build_app
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
-from jaqe.regions import NonEuRegionError
+from jaqe.platform.regions import NonEuRegionError
 
 from infra.app import ROOT, build_app
 

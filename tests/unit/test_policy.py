@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from jaqe import controller
+from jaqe.platform import controller
 from jaqe.privacy import policy, register
 from jaqe.privacy.register import PURPOSES, RECIPIENTS, PurposeId, RecipientKind
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from jaqe import controller
+from jaqe.platform import controller
 
 from scripts import build_site
 from scripts.build_site import LAYOUT, WEB, build, stale

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from jaqe import controller
 from jaqe.leads import quotes
 from jaqe.marketing import cookies, newsletter
+from jaqe.platform import controller
 from jaqe.privacy import policy
 
 WEB = Path(__file__).resolve().parents[2] / "web"

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from jaqe.platform.regions import NonEuRegionError, require_eu_region
 from jaqe.privacy.subject_keys import subject_key_with
-from jaqe.regions import NonEuRegionError, require_eu_region
 
 SECRET = b"k" * 32
 

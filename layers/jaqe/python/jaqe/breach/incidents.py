@@ -15,8 +15,8 @@ from typing import Any
 
 from jaqe.breach.model import CnilSubmission, Incident, IncidentDecision
 from jaqe.breach.records import IncidentRecords
-from jaqe.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, CONTROLLER_RCS
 from jaqe.platform import clock
+from jaqe.platform.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, CONTROLLER_RCS
 from jaqe.platform.errors import Conflict, InvalidInput
 from jaqe.platform.ids import new_id
 from jaqe.platform.store import Store, plain

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from jaqe.controller import POLICY_VERSION
 from jaqe.marketing.records import subscription_key
 from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
 from jaqe.platform import clock
+from jaqe.platform.controller import POLICY_VERSION
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
+from jaqe.platform.settings import LinkSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.platform.templates import newsletter_confirmation, newsletter_welcome
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-from jaqe.settings import LinkSettings, get_settings
 
 CONFIRMATION_VALIDITY = timedelta(days=7)
 CONFIRM_WORDING = "J'accepte de recevoir la newsletter et les emails promotionnels de JAQE."

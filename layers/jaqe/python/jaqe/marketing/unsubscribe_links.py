@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from jaqe.platform import clock
+from jaqe.platform.settings import LinkSettings, get_settings
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.register import PurposeId, purpose
-from jaqe.settings import LinkSettings, get_settings
 
 
 def unsubscribe_token(tokens: Tokens, subject_key: str, purpose_id: PurposeId) -> str:

@@ -15,10 +15,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
-from jaqe.controller import SITE_URL
+from jaqe.platform.controller import SITE_URL
 from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
+from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://jaqe.fr/problems/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from jaqe.settings import RuntimeSettings, get_settings
+from jaqe.platform.settings import RuntimeSettings, get_settings
 
 
 @cache

@@ -8,8 +8,8 @@ from typing import Protocol
 
 from jaqe.platform import aws
 from jaqe.platform.errors import Conflict
+from jaqe.platform.settings import LoginSettings, get_settings
 from jaqe.platform.validation import normalise_email
-from jaqe.settings import LoginSettings, get_settings
 
 
 class Logins(Protocol):

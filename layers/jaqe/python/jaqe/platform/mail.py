@@ -17,7 +17,7 @@ from email.utils import make_msgid
 from typing import Protocol
 
 from jaqe.platform import aws
-from jaqe.settings import OutboxSettings, SenderSettings, get_settings
+from jaqe.platform.settings import OutboxSettings, SenderSettings, get_settings
 
 LINK = re.compile(r"https?://[^\s<>\"']+")
 

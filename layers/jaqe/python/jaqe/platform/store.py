@@ -37,7 +37,7 @@ from botocore.exceptions import ClientError
 
 from jaqe.platform import aws, clock
 from jaqe.platform.errors import Conflict, TemporarilyUnavailable
-from jaqe.settings import DataSettings, get_settings
+from jaqe.platform.settings import DataSettings, get_settings
 
 Item = dict[str, Any]
 

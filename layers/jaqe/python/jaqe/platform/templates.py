@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jaqe.controller import EMAIL_FOOTER_FR
+from jaqe.platform.controller import EMAIL_FOOTER_FR
 from jaqe.platform.mail import OutgoingEmail
 
 
@@ -204,7 +204,7 @@ def professional_delisted(to: str, company_name: str, archive_until: str) -> Out
 
 
 def _rights_controller_line() -> str:
-    from jaqe.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, CONTROLLER_RCS
+    from jaqe.platform.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, CONTROLLER_RCS
 
     return (
         f"Responsable du traitement : {CONTROLLER_NAME} SARL, {CONTROLLER_RCS}, {CONTROLLER_ADDRESS} "
@@ -213,7 +213,7 @@ def _rights_controller_line() -> str:
 
 
 def _cnil_line() -> str:
-    from jaqe.controller import CNIL_ADDRESS, CNIL_NAME
+    from jaqe.platform.controller import CNIL_ADDRESS, CNIL_NAME
 
     return (
         "Si vous estimez que votre demande n'a pas été satisfaite, vous pouvez introduire une réclamation "

@@ -2,7 +2,7 @@
 
 What the site publishes (`web/politique-de-confidentialite.html`, written by `make site`) and
 what the code does come from the same data: `jaqe.privacy.register` (purposes, legal bases, retention,
-recipients) and `jaqe.controller` (who we are, how to reach us, the CNIL). Commitments:
+recipients) and `jaqe.platform.controller` (who we are, how to reach us, the CNIL). Commitments:
 C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
     python -m jaqe.privacy.policy html     # the page's title and content; `make site` adds the site's layout
@@ -17,7 +17,7 @@ import io
 import sys
 from html import escape
 
-from jaqe import controller
+from jaqe.platform import controller
 from jaqe.privacy.register import (
     PURPOSES,
     RECIPIENTS,

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from functools import cache
 
 from jaqe.platform import aws
+from jaqe.platform.settings import SubjectKeySettings, get_settings
 from jaqe.platform.validation import normalise_email
-from jaqe.settings import SubjectKeySettings, get_settings
 
 
 def subject_key_with(secret: bytes, email: str) -> str:

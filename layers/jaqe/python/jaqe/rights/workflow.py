@@ -19,15 +19,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jaqe.controller import (
+from jaqe.leads.records import lead_id_of
+from jaqe.platform import clock, templates
+from jaqe.platform.controller import (
     CONTROLLER_ADDRESS,
     CONTROLLER_EMAIL,
     CONTROLLER_NAME,
     CONTROLLER_RCS,
     POLICY_VERSION,
 )
-from jaqe.leads.records import lead_id_of
-from jaqe.platform import clock, templates
 from jaqe.platform.errors import DomainError
 from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.mail import Mailer

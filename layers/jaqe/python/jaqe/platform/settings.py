@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jaqe.regions import require_eu_region
+from jaqe.platform.regions import require_eu_region
 
 
 class RuntimeSettings(BaseSettings):
