@@ -170,6 +170,13 @@ RECIPIENTS: dict[str, Recipient] = {
     )
 }
 
+# Every cookie, technical or not: 13 months at most from its placement (policy section 3).
+COOKIE_RETENTION = Retention(
+    Anchor.COOKIE_PLACEMENT,
+    Period(months=13),
+    False,
+    "treize (13) mois au maximum à compter du placement initial du cookie",
+)
 _CORE_PROCESSORS = ("jaqe_staff", "hosting", "crm", "email_routing")
 
 
@@ -318,12 +325,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 "données de navigation (pages visitées, temps passé sur chaque page, positionnement de la souris)",
             ),
             (LegalBasis.CONSENT,),
-            Retention(
-                Anchor.COOKIE_PLACEMENT,
-                Period(months=13),
-                False,
-                "treize (13) mois au maximum à compter du placement initial du cookie",
-            ),
+            COOKIE_RETENTION,
             ("hosting", "google", "meta", "microsoft", "hubspot", "cloudflare"),
             is_cookie=True,
         ),
@@ -333,12 +335,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             "Afficher de la publicité ciblée.",
             ("profil utilisateur basé sur votre historique de navigation",),
             (LegalBasis.CONSENT,),
-            Retention(
-                Anchor.COOKIE_PLACEMENT,
-                Period(months=13),
-                False,
-                "treize (13) mois au maximum à compter du placement initial du cookie",
-            ),
+            COOKIE_RETENTION,
             ("hosting", "google", "meta", "microsoft"),
             is_cookie=True,
         ),
@@ -360,12 +357,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             "consentement ; jamais utilisés à des fins de suivi.",
             ("préférences d'affichage", "choix en matière de cookies"),
             (LegalBasis.LEGITIMATE_INTEREST,),
-            Retention(
-                Anchor.COOKIE_PLACEMENT,
-                Period(months=13),
-                False,
-                "treize (13) mois au maximum à compter du placement initial du cookie",
-            ),
+            COOKIE_RETENTION,
             ("hosting",),
             is_cookie=True,
         ),
