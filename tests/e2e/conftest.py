@@ -118,13 +118,13 @@ def start_server(port: int) -> subprocess.Popen[str]:
     )
 
 
-def follow_log(process: subprocess.Popen[str], printed: list[str]) -> None:
-    """Keep what the server prints in this worker's SERVER_LOG file (its banner first); reading
-    also keeps a full pipe from blocking the server."""
+def follow_log(process: subprocess.Popen[str]) -> None:
+    """Once the server has printed its banner (the demo logins: help for a developer, not a log
+    line), keep what it logs in this worker's SERVER_LOG file; reading also keeps a full pipe
+    from blocking the server."""
 
     def follow() -> None:
         with SERVER_LOG.open("a", encoding="utf-8") as log:
-            log.writelines(printed)
             for line in process.stdout or []:
                 log.write(line)
                 log.flush()
@@ -143,7 +143,7 @@ def running_server() -> Iterator[tuple[Client, list[str]]]:
         printed.append(line)
         if "Stop with Ctrl-C" in line:
             break
-    follow_log(process, printed)
+    follow_log(process)
     try:
         yield Client(f"http://127.0.0.1:{port}", process), printed
     finally:
