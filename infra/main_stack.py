@@ -111,6 +111,8 @@ class MainStack(Stack):
         self.rights = RightsWorkflowConstruct(
             self, "Rights", platform, documents_bucket=self.professionals.documents
         )
+        # An erasure deletes a professional's login too (the data inventory's professional_logins).
+        self.professionals.allow_login_erasure(self.rights.workflow_function)
         self.breach = BreachResponse(self, "Breach", platform)
         self._dashboard()
 

@@ -7,6 +7,7 @@ validated as a `RightsTask`. Returns the new state (Lambda tasks use `OutputPath
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
@@ -15,6 +16,7 @@ from jaqe.platform.settings import (
     DocumentsSettings,
     ExportsSettings,
     LinkSettings,
+    LoginSettings,
     OutboxSettings,
     get_settings,
 )
@@ -22,7 +24,7 @@ from jaqe.platform.store import Store
 from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
 
 
-class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings):
+class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings, LoginSettings):
     """What rights_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
@@ -40,6 +42,7 @@ def workflow() -> RightsWorkflow:
             objects=S3Objects(),
             public_api_url=settings.public_api_url,
             exports_bucket=settings.exports_bucket,
+            logins=CognitoLogins(),
             documents_bucket=settings.documents_bucket,
         )
     )

@@ -20,6 +20,7 @@ from constructs import Construct
 from infra import names
 from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 from infra.constructs.state_machines import (
@@ -179,7 +180,7 @@ class RightsWorkflowConstruct(Construct):
 
     def _exports_bucket(self) -> s3.Bucket:
         access_logs = access_log_bucket(self, "ExportsAccessLogs", of="the exports bucket")
-        return s3.Bucket(
+        bucket = s3.Bucket(
             self,
             "ExportsBucket",
             encryption=s3.BucketEncryption.KMS,
@@ -199,6 +200,8 @@ class RightsWorkflowConstruct(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
+        inventoried(bucket, "exports")
+        return bucket
 
     def _state_machine(self) -> sfn.StateMachine:
         return asl_state_machine(
@@ -207,6 +210,7 @@ class RightsWorkflowConstruct(Construct):
             asl_file=ASL_FILE.name,
             task_function=self.workflow_function,
             log_key=self.platform.functions.log_key,
+            inventory="rights_executions",
             # A fixed name: the inbound-mail stack (another region) starts it by ARN.
             name=names.RIGHTS_STATE_MACHINE,
             comment="Rights requests: record, verify, act by type, notify recipients, answer, close",

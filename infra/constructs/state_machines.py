@@ -14,6 +14,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct, IConstruct
 
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 STATE_MACHINES = Path(__file__).resolve().parents[1] / "statemachines"
@@ -32,10 +33,11 @@ def asl_state_machine(
     task_function: lambda_.IFunction,
     log_key: kms.IKey,
     comment: str,
+    inventory: str,
     name: str | None = None,
 ) -> sfn.StateMachine:
     """A Standard state machine whose Lambda tasks all go to `task_function` (`${WorkflowFunctionArn}`);
-    logs without execution data (it may hold an address), X-Ray on."""
+    logs without execution data, X-Ray on. `inventory`: its executions' entry in the data inventory."""
     log_group = logs.LogGroup(
         scope,
         f"{construct_id}Logs",
@@ -54,6 +56,8 @@ def asl_state_machine(
         tracing_enabled=True,
         comment=comment,
     )
+    inventoried(machine, inventory)
+    inventoried(log_group, "function_logs")
     task_function.grant_invoke(machine)
     policy = machine.role.node.find_child("DefaultPolicy")
     acknowledge(

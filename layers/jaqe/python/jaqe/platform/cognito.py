@@ -17,6 +17,8 @@ class Logins(Protocol):
 
     def delete(self, email: str) -> None: ...
 
+    def exists(self, email: str) -> bool: ...
+
 
 class CognitoLogins:
     """The professionals' user pool. Cognito's own invitation is suppressed: we send ours (French,
@@ -52,6 +54,19 @@ class CognitoLogins:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
                 raise
+
+    def exists(self, email: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            aws.client("cognito-idp").admin_get_user(
+                UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                return False
+            raise
+        return True
 
 
 def temporary_password() -> str:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jaqe.leads.records import lead_id_of
 from jaqe.platform import clock, templates
+from jaqe.platform.cognito import Logins
 from jaqe.platform.controller import (
     CONTROLLER_ADDRESS,
     CONTROLLER_EMAIL,
@@ -35,6 +36,7 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
@@ -49,8 +51,8 @@ from jaqe.rights.records import (
     post_mortem_key,
 )
 
-# What an erasure leaves: the request records (subject key only) and the suppression entry.
-ERASURE_KEEPS = {"rights_request", "suppression"}
+# What an erasure leaves (subject key only): from the data inventory.
+ERASURE_KEEPS = erasure_keeps()
 # Technical attributes left out of exports (keys, indexes, expiry mirrors).
 _TECHNICAL = {
     "pk",
@@ -148,6 +150,7 @@ class Collaborators:
     objects: ObjectStore
     public_api_url: str
     exports_bucket: str
+    logins: Logins
     documents_bucket: str = ""
 
     @property
@@ -227,6 +230,7 @@ class RightsWorkflow:
             subject_key,
             buckets=self.deps.buckets,
             objects=self.deps.objects,
+            logins=self.deps.logins,
             include_expired=include_expired,
         )
 
@@ -294,6 +298,10 @@ class RightsWorkflow:
             if obj.exists and not _archived(obj.key, archived_pks, scan):
                 self.deps.objects.delete(obj.bucket, obj.key)
                 erased[f"s3:{obj.store}"] = erased.get(f"s3:{obj.store}", 0) + 1
+        for login in scan.logins:  # a login serves the person, not the listing archive: it goes
+            if login.exists:
+                self.deps.logins.delete(login.username)
+                erased["professional_login"] = erased.get("professional_login", 0) + 1
         for item in scan.items:
             kind = str(item.get("item_type", "unknown"))
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
@@ -306,8 +314,11 @@ class RightsWorkflow:
         proof = self.locate(subject_key)
         left = {str(i.get("item_type")) for i in proof.items if i["pk"] not in archived_pks} - ERASURE_KEEPS
         left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
-        if left or left_objects:
-            raise ErasureIncomplete(f"still held after erasure: {sorted(left)} objects={len(left_objects)}")
+        left_logins = [login for login in proof.logins if login.exists]
+        if left or left_objects or left_logins:
+            raise ErasureIncomplete(
+                f"still held after erasure: {sorted(left)} objects={len(left_objects)} logins={len(left_logins)}"
+            )
         kept = [
             {
                 "item_type": "professional",
@@ -663,19 +674,15 @@ def answer_paragraphs(
         ], False
     if kind is RequestType.ERASURE:
         erased = outcome.get("erased", {})
+        remains = what_remains_after_erasure(archived_profile=bool(outcome.get("kept")))
         paragraphs = [
             f"Nous avons effacé {sum(erased.values())} élément(s) vous concernant"
             + (f" ({', '.join(f'{k} : {v}' for k, v in sorted(erased.items()))})." if erased else "."),
-            "Les professionnels qui avaient reçu vos données ont été invités à les effacer. Une vérification "
-            "complète de nos bases après l'effacement confirme qu'il n'en reste rien, à l'exception de la trace "
-            "de vos demandes et d'une liste d'opposition, qui ne contiennent qu'un identifiant pseudonymisé "
-            "(pour qu'aucun envoi ne vous atteigne à nouveau).",
+            "Les destinataires qui avaient reçu vos données ont été invités à les effacer. Une vérification "
+            "complète de nos bases, de nos fichiers et des comptes de connexion après l'effacement confirme "
+            "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
+            + "\n".join(f"- {line} ;" for line in remains),
         ]
-        for kept in outcome.get("kept", []):
-            paragraphs.append(
-                "Nous conservons l'archive de votre fiche de professionnel déréférencé, car nous y sommes tenus : "
-                f"elle est conservée {kept['retention']}."
-            )
         return paragraphs, not erased
     if kind is RequestType.RESTRICTION:
         return [
