@@ -45,21 +45,17 @@ class CognitoLogins:
             raise
 
     def delete(self, email: str) -> None:
-        from botocore.exceptions import ClientError
-
-        try:
-            aws.client("cognito-idp").admin_delete_user(
-                UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
-                raise
+        self._on_user("admin_delete_user", email)
 
     def exists(self, email: str) -> bool:
+        return self._on_user("admin_get_user", email)
+
+    def _on_user(self, operation: str, email: str) -> bool:
+        """One admin call on the user named by `email`; False when there is no such user."""
         from botocore.exceptions import ClientError
 
         try:
-            aws.client("cognito-idp").admin_get_user(
+            getattr(aws.client("cognito-idp"), operation)(
                 UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
             )
         except ClientError as error:
