@@ -68,6 +68,7 @@ INBOUND_METRICS = (
     "Inbound_unsubscribe",
     "Inbound_contact",
     "Inbound_dropped",
+    "InboundRawMailNotDeleted",
 )
 
 
@@ -112,7 +113,7 @@ class MainStack(Stack):
             self, "Rights", platform, documents_bucket=self.professionals.documents
         )
         # An erasure deletes a professional's login too (the data inventory's professional_logins).
-        self.professionals.allow_login_erasure(self.rights.workflow_function)
+        self.professionals.allow_login_erasure(self.rights.actions_function)
         self.breach = BreachResponse(self, "Breach", platform)
         self._dashboard()
 
