@@ -192,6 +192,11 @@ class Professionals(Construct):
         function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)
         self._allow_cognito(function, ["cognito-idp:AdminGetUser", "cognito-idp:AdminDeleteUser"])
 
+    def allow_login_lookup(self, function: lambda_.Function) -> None:
+        """For privacy scans: whether a professional's login exists (nothing else of the pool)."""
+        function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)
+        self._allow_cognito(function, ["cognito-idp:AdminGetUser"])
+
     def _allow_cognito(self, function: lambda_.Function, actions: list[str]) -> None:
         allow(function, actions, [self.user_pool.user_pool_arn])
 

@@ -137,7 +137,7 @@ class RightsWorkflowConstruct(Construct):
             platform.api.public_route(method, path, public)
 
         # -- operators (IAM) ------------------------------------------------------------------
-        admin = functions.create(
+        self.admin_function = admin = functions.create(
             "admin_rights",
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,

@@ -71,6 +71,20 @@ class SubjectScan:
                 grouped[obj.purpose].append({"store": obj.store, "item_type": obj.item_type, "key": obj.key})
         return dict(grouped)
 
+    def by_inventory(self) -> list[dict[str, Any]]:
+        """Every store of the data inventory: how this person is reached there, and what was found
+        (reachable stores), or why nothing personal can be there (the others)."""
+        counts = self.by_store()
+        return [
+            {
+                "store": entry.id,
+                "kind": entry.kind.value,
+                "reach": entry.reach.value,
+                **({"held": counts.get(entry.id, 0)} if entry.reachable else {"holds": entry.holds}),
+            }
+            for entry in INVENTORY.values()
+        ]
+
     def item_types(self) -> list[str]:
         return sorted({str(i.get("item_type", "unknown")) for i in self.items})
 
