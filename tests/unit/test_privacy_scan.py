@@ -55,3 +55,19 @@ def test_items_and_objects_are_listed_by_store_and_purpose_from_one_query():
     } in by_purpose["professional_listing"]
     assert scan.summary()["by_item_type"]["s3:documents"] == 1
     assert "contact_message" not in scan.item_types()
+
+
+def test_c7_04_every_format_of_an_export_is_held_and_found_not_only_the_json():
+    export = item(
+        "RIGHTS#r",
+        "EXPORT",
+        "rights_export",
+        "rights_requests",
+        s3_key="exports/r/a.json",
+        s3_keys={"json": "exports/r/a.json", "summary": "exports/r/b.txt"},
+    )
+    objects = FakeObjects({("exp", "exports/r/a.json"), ("exp", "exports/r/b.txt")})
+
+    scan = scan_subject(FakeStore([export]), "k1", buckets={"exports": "exp"}, objects=objects)  # type: ignore[arg-type]
+
+    assert sorted(o.key for o in scan.objects if o.exists) == ["exports/r/a.json", "exports/r/b.txt"]
