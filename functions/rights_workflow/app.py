@@ -7,7 +7,6 @@ validated as a `RightsTask`. Returns the new state (Lambda tasks use `OutputPath
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import (
@@ -16,13 +15,17 @@ from jaqe.platform.settings import (
     ExportsSettings,
     LinkSettings,
     OutboxSettings,
+    SubjectKeySettings,
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.rights.workflow import Collaborators, RightsStep, RightsTask, RightsWorkflow
 
 
-class Settings(DataSettings, OutboxSettings, ExportsSettings, DocumentsSettings, LinkSettings):
+class Settings(
+    DataSettings, OutboxSettings, SubjectKeySettings, ExportsSettings, DocumentsSettings, LinkSettings
+):
     """What rights_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
