@@ -26,11 +26,14 @@ from jaqe.privacy.register import PurposeId
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.privacy.subject_keys import subject_key
 
-# Mail sent to promote JAQE: refused to a suppressed address (with an unsubscribe link or not).
-MARKETING_PURPOSES = frozenset({PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS})
+# Purposes whose every mail promotes JAQE, with an unsubscribe link or not.
+MARKETING_PURPOSES = frozenset({PurposeId.SIMILAR_SERVICES_EMAILS})
 
 
 def is_marketing(email: OutgoingEmail) -> bool:
+    """Marketing mail carries a one-click unsubscribe link (the newsletter, similar services), or
+    serves a marketing-only purpose. The newsletter's double opt-in link, like every answer to what
+    the person asked, is transactional."""
     return email.unsubscribe_url is not None or PurposeId(email.purpose) in MARKETING_PURPOSES
 
 
