@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda_destinations as destinations
@@ -25,6 +26,7 @@ from infra import names
 from infra.config import DeployConfig
 from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.inventory import inventoried
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.nag import acknowledge
 
@@ -60,6 +62,7 @@ class InboundMailStack(Stack):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
+        inventoried(self.raw_mail, "raw_mail")
         monitoring = Monitoring(self, "InboundMonitoring", key=key, alarm_email=config.alarm_email)
         functions = Functions(self, "InboundFunctions")
         # The main region's resources by name (no cross-region references), and this region's bucket.
@@ -79,13 +82,19 @@ class InboundMailStack(Stack):
             timeout_seconds=60,
             reserved_concurrency=10,
         )
-        allow(intake, ["s3:GetObject"], [self.raw_mail.arn_for_objects(f"{RAW_MAIL_PREFIX}*")])
+        # Read, then delete with every version once the intake is done (data inventory: raw_mail).
+        allow(
+            intake,
+            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.raw_mail.arn_for_objects(f"{RAW_MAIL_PREFIX}*")],
+        )
+        allow(intake, ["s3:ListBucketVersions"], [self.raw_mail.bucket_arn])
         allow_key(intake, key)
         self._allow_main_region(intake, main)
         intake.configure_async_invoke(
             retry_attempts=2,
             on_failure=destinations.SqsDestination(
-                monitoring.dead_letter_queue("InboundDlq", "inbound emails")
+                monitoring.dead_letter_queue("InboundDlq", "inbound emails", store="inbound_dlq")
             ),
         )
         policy = intake.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
@@ -105,6 +114,17 @@ class InboundMailStack(Stack):
             "InboundErrors",
             intake.metric_errors(period=Duration.minutes(5)),
             "Inbound mail intake failed: a rights request may be waiting unseen.",
+        )
+        monitoring.alarm(
+            "InboundRawMailNotDeleted",
+            cloudwatch.Metric(
+                namespace="JAQE",
+                metric_name="InboundRawMailNotDeleted",
+                dimensions_map={"service": "inbound_mail"},
+                statistic="Sum",
+                period=Duration.minutes(5),
+            ),
+            "A raw inbound message outlived its intake: delete it with every version (data inventory).",
         )
         domain = config.mail_domain
         ses.ReceiptRuleSet(

@@ -68,6 +68,7 @@ INBOUND_METRICS = (
     "Inbound_unsubscribe",
     "Inbound_contact",
     "Inbound_dropped",
+    "InboundRawMailNotDeleted",
 )
 
 
@@ -111,6 +112,9 @@ class MainStack(Stack):
         self.rights = RightsWorkflowConstruct(
             self, "Rights", platform, documents_bucket=self.professionals.documents
         )
+        # An erasure deletes a professional's login too (the data inventory's professional_logins).
+        self.professionals.allow_login_erasure(self.rights.actions_function)
+        self.professionals.allow_login_lookup(self.rights.admin_function)
         self.breach = BreachResponse(self, "Breach", platform)
         self._dashboard()
 

@@ -3,7 +3,8 @@
 Resources come from the synthesised template (run `make synth` first; `make dev` does).
 Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
 `GET|POST /_local/clock` (time travel: `{"advance_days": N}`), `GET /_local/progress` (what
-workflows, streams and queues have done so far: tests wait on it). The site kit (`web/`) is served
+workflows, streams and queues have done so far: tests wait on it), `GET /_local/aws` (the local
+AWS endpoint: point boto3 or the AWS CLI at it to look into every table, bucket and queue). The site kit (`web/`) is served
 at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
 """
 
@@ -70,6 +71,11 @@ def start_moto() -> Any:
     return server
 
 
+def aws_endpoint() -> dict[str, str]:
+    """Where the local AWS services answer (moto server), for boto3 / `aws --endpoint-url`."""
+    return {"endpoint_url": os.environ["AWS_ENDPOINT_URL"], "region": REGION}
+
+
 class LocalHandler(BaseHTTPRequestHandler):
     stack: Any = None
     server_version = "jaqe-local"
@@ -102,6 +108,8 @@ class LocalHandler(BaseHTTPRequestHandler):
 
         if path == "/_local/outbox" and self.command == "GET":
             self._json(200, self.stack.outbox())
+        elif path == "/_local/aws" and self.command == "GET":
+            self._json(200, aws_endpoint())
         elif path == "/_local/inbound-email" and self.command == "POST":
             # A raw MIME message (Content-Type: message/rfc822), through the same path as SES receipt.
             self._json(200, self.stack.receive_email((body or "").encode()))
@@ -190,6 +198,11 @@ def main(argv: list[str] | None = None) -> None:
         seed(LocalHandler.stack)
         print(login_help(base))
         print(f"JAQE local site and API on {base}  (emails sent: {base}/_local/outbox)")
+        endpoint = aws_endpoint()["endpoint_url"]
+        print(
+            f"Local AWS services at {endpoint} (region {REGION}, any credentials): "
+            f"aws --endpoint-url {endpoint} dynamodb scan --table-name jaqe-data"
+        )
         print("Stop with Ctrl-C.", flush=True)
         http.serve_forever()
     except KeyboardInterrupt:

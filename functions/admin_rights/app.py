@@ -5,11 +5,13 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
     DocumentsSettings,
     LinkSettings,
+    LoginSettings,
     OutboxSettings,
     RightsWorkflowSettings,
     SubjectKeySettings,
@@ -39,6 +41,7 @@ class Settings(
     RightsWorkflowSettings,
     DocumentsSettings,
     LinkSettings,
+    LoginSettings,
 ):
     """What admin_rights reads from its environment (the infra construct that creates it sets exactly these)."""
 
@@ -60,8 +63,18 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
     settings = get_settings(Settings)
-    scan = scan_subject(Store(), key, buckets={"documents": settings.documents_bucket})
-    return json_response(200, {"subject_key": key, **scan.summary(), "by_purpose": scan.by_purpose()})
+    scan = scan_subject(
+        Store(), key, buckets={"documents": settings.documents_bucket}, logins=CognitoLogins()
+    )
+    return json_response(
+        200,
+        {
+            "subject_key": key,
+            **scan.summary(),
+            "by_purpose": scan.by_purpose(),
+            "inventory": scan.by_inventory(),
+        },
+    )
 
 
 @app.get("/v1/admin/rights-requests")

@@ -1,4 +1,9 @@
-"""SES receipt (Lambda action after the S3 action): read the raw MIME, then intake it."""
+"""SES receipt (Lambda action after the S3 action): read the raw MIME, intake it, then delete it.
+
+Once the intake has stored what the request or message needs (under the sender's subject key),
+the raw message goes with every version: it is in no subject's reach, so it must not outlive its
+use (data inventory: `raw_mail`). A failed intake leaves it for the retry (30 days at most).
+"""
 
 from typing import Any
 
@@ -6,6 +11,7 @@ from jaqe.inbound.parsing import parse
 from jaqe.inbound.rights_requests import WorkflowRightsIntake
 from jaqe.inbound.routing import EmailIntake, Verdicts
 from jaqe.platform import aws
+from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import (
     DataSettings,
@@ -41,6 +47,17 @@ def raw_message(message_id: str) -> bytes:
     )
 
 
+def delete_raw_message(message_id: str) -> None:
+    """Every version of the raw message. A failure is counted and alarmed, not retried: the intake
+    is done, and a retry would file the request twice (the bucket's lifecycle still removes it)."""
+    settings = get_settings(Settings)
+    try:
+        S3Objects(settings.region).delete(settings.inbound_bucket, f"{RAW_MAIL_PREFIX}{message_id}")
+    except Exception:
+        logger.exception("raw inbound message not deleted", extra={"message_id": message_id})
+        metrics.add_metric(name="InboundRawMailNotDeleted", unit="Count", value=1)
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 @tracer.capture_lambda_handler
@@ -56,6 +73,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
                 extra={"message_id": mail["messageId"], "verdicts": verdicts.__dict__},
             )
             outcomes.append("dropped")
+            delete_raw_message(mail["messageId"])
             continue
         settings = get_settings(Settings)
         rights = WorkflowRightsIntake(
@@ -70,4 +88,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
         )
         metrics.add_metric(name=f"Inbound_{outcome.kind}", unit="Count", value=1)
         outcomes.append(outcome.kind)
+        delete_raw_message(mail["messageId"])
     return {"outcomes": outcomes}

@@ -42,8 +42,9 @@ class BreachResponse(Construct):
             self,
             "StateMachine",
             asl_file="breach_response.asl.json",
-            task_function=self.workflow_function,
+            task_functions={"WorkflowFunctionArn": self.workflow_function},
             log_key=functions.log_key,
+            inventory="breach_executions",
             comment="Breach response: people concerned, CNIL draft (72 h), decision, Art. 34 notices",
         )
 

@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 
@@ -25,5 +26,6 @@ def access_log_bucket(scope: Construct, construct_id: str, *, of: str, days: int
         ],
         removal_policy=RemovalPolicy.RETAIN,
     )
+    inventoried(bucket, "s3_access_logs")
     acknowledge(bucket, "S1", f"This bucket receives the access logs of {of}; logging it would loop.")
     return bucket

@@ -16,6 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,13 +71,15 @@ class Functions(Construct):
         self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
     def log_group(self, construct_id: str) -> logs.LogGroup:
-        return logs.LogGroup(
+        group = logs.LogGroup(
             self,
             construct_id,
             retention=LOG_RETENTION,
             encryption_key=self.log_key,
             removal_policy=RemovalPolicy.DESTROY,
         )
+        inventoried(group, "function_logs")
+        return group
 
     def create(
         self,

@@ -14,6 +14,7 @@ from constructs import Construct
 
 from infra import names
 from infra.constructs.functions import Functions, allow
+from infra.constructs.inventory import inventoried
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
 
@@ -49,7 +50,7 @@ class Mail(Construct):
             destination=ses.EventDestination.sns_topic(self.feedback_topic),
             events=[ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
         )
-        self.dlq = monitoring.dead_letter_queue("MailDlq", "outgoing emails")
+        self.dlq = monitoring.dead_letter_queue("MailDlq", "outgoing emails", store="mail_dlq")
         self.queue = sqs.Queue(
             self,
             "Outbox",
@@ -61,6 +62,7 @@ class Mail(Construct):
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dlq, max_receive_count=MAX_SEND_ATTEMPTS),
         )
+        inventoried(self.queue, "mail_outbox")
 
     def allow_sending(self, function: lambda_.Function) -> None:
         """What a function needs to send email (jaqe.privacy.outbox.OutboxMailer): store the message
@@ -121,7 +123,9 @@ class Mail(Construct):
         self.feedback_topic.add_subscription(
             subscriptions.LambdaSubscription(
                 feedback,
-                dead_letter_queue=monitoring.dead_letter_queue("FeedbackDlq", "bounce notifications"),
+                dead_letter_queue=monitoring.dead_letter_queue(
+                    "FeedbackDlq", "bounce notifications", store="feedback_dlq"
+                ),
             )
         )
         for function in (sender, feedback):

@@ -25,6 +25,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 PERIOD = Duration.minutes(5)
@@ -75,8 +76,9 @@ class Monitoring(Construct):
         alarm.add_alarm_action(actions.SnsAction(self.topic))
         self.alarms.append(alarm)
 
-    def dead_letter_queue(self, construct_id: str, what: str) -> sqs.Queue:
-        """A DLQ for one async path, encrypted, TLS-only, kept 14 days, alarmed as soon as it holds a message."""
+    def dead_letter_queue(self, construct_id: str, what: str, store: str = "ids_dlq") -> sqs.Queue:
+        """A DLQ for one async path, encrypted, TLS-only, kept 14 days, alarmed as soon as it holds a message.
+        `store`: what its messages hold, as the data inventory names it."""
         queue = sqs.Queue(
             self,
             construct_id,
@@ -85,6 +87,7 @@ class Monitoring(Construct):
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        inventoried(queue, store)
         acknowledge(queue, "SQS3", f"This queue is the dead-letter queue of {what}.")
         self.alarm(
             f"{construct_id}Depth",

@@ -21,6 +21,7 @@ from constructs import Construct
 
 from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import allow, allow_key
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 
@@ -45,6 +46,9 @@ class Professionals(Construct):
         self._buckets(platform.config.site_url)
         self._user_pool()
         self.failures = self._failure_queue()
+        inventoried(self.documents, "documents")
+        inventoried(self.user_pool, "professional_logins")
+        inventoried(self.failures, "ids_dlq")
         # What the functions read besides the table (jaqe.platform.settings.DocumentsSettings, LoginSettings).
         documents = {"DOCUMENTS_BUCKET": self.documents.bucket_name}
         logins = {"USER_POOL_ID": self.user_pool.user_pool_id}
@@ -182,6 +186,16 @@ class Professionals(Construct):
         allow_key(function, self.storage.key)
         self.storage.name_data_table(function)
         return function
+
+    def allow_login_erasure(self, function: lambda_.Function) -> None:
+        """For the rights workflow: find and delete a professional's login (erasure)."""
+        function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)
+        self._allow_cognito(function, ["cognito-idp:AdminGetUser", "cognito-idp:AdminDeleteUser"])
+
+    def allow_login_lookup(self, function: lambda_.Function) -> None:
+        """For privacy scans: whether a professional's login exists (nothing else of the pool)."""
+        function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)
+        self._allow_cognito(function, ["cognito-idp:AdminGetUser"])
 
     def _allow_cognito(self, function: lambda_.Function, actions: list[str]) -> None:
         allow(function, actions, [self.user_pool.user_pool_arn])

@@ -20,6 +20,7 @@ from constructs import Construct
 from infra import names
 from infra.constructs.buckets import access_log_bucket
 from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 from infra.constructs.state_machines import (
@@ -49,36 +50,45 @@ class RightsWorkflowConstruct(Construct):
         # The professionals' documents (erased and listed by the workflow).
         documents = documents_bucket
 
-        # -- the workflow's task handler ----------------------------------------------------
-        env = {
-            "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
-            "DOCUMENTS_BUCKET": documents.bucket_name,
-            **platform.links(),
-        }
-        self.workflow_function = functions.create("rights_workflow", environment=env, timeout_seconds=60)
-        storage.name_data_table(self.workflow_function)
+        # -- the workflow's task handlers: two roles, each with only what its steps need ---------
         table_arn = storage.table.table_arn
-        allow(
-            self.workflow_function,
-            ITEM_READ_WRITE,
-            [table_arn, f"{table_arn}/index/by_subject"],
+        # The conversation (record, verification, review, notices, answer, close): the request's
+        # items and the mail queue; no subject index, no bucket, no login.
+        self.workflow_function = functions.create(
+            "rights_workflow", environment=platform.links(), timeout_seconds=60
         )
+        storage.name_data_table(self.workflow_function)
+        allow(self.workflow_function, ITEM_READ_WRITE, [table_arn])
+        allow_key(self.workflow_function, storage.key)
+        mail.allow_sending(self.workflow_function)
+        # The acts (access, portability, rectification, erasure, ...): everything held about the
+        # person through the subject index, the buckets and the logins; it sends no mail.
+        self.actions_function = functions.create(
+            "rights_actions",
+            environment={
+                "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
+                "DOCUMENTS_BUCKET": documents.bucket_name,
+                **platform.links(),
+            },
+            timeout_seconds=60,
+        )
+        storage.name_data_table(self.actions_function)
+        allow(self.actions_function, ITEM_READ_WRITE, [table_arn, f"{table_arn}/index/by_subject"])
         buckets = [self.exports_bucket, documents]
         allow(
-            self.workflow_function,
+            self.actions_function,
             ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
             [b.arn_for_objects("*") for b in buckets],
         )
-        allow(self.workflow_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
-        allow_key(self.workflow_function, storage.key)
-        mail.allow_sending(self.workflow_function)
+        allow(self.actions_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
+        allow_key(self.actions_function, storage.key)
         acknowledge(
-            self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            self.actions_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
             "Exports are written, read and erased under per-request keys not known in advance.",
         )
         acknowledge(
-            self.workflow_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            self.actions_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
             f"IAM5[Resource::<{logical_id(documents)}.Arn>/*]",
             "Erasure deletes a professional's documents, whose keys are only known from the data table.",
         )
@@ -127,7 +137,7 @@ class RightsWorkflowConstruct(Construct):
             platform.api.public_route(method, path, public)
 
         # -- operators (IAM) ------------------------------------------------------------------
-        admin = functions.create(
+        self.admin_function = admin = functions.create(
             "admin_rights",
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
@@ -179,7 +189,7 @@ class RightsWorkflowConstruct(Construct):
 
     def _exports_bucket(self) -> s3.Bucket:
         access_logs = access_log_bucket(self, "ExportsAccessLogs", of="the exports bucket")
-        return s3.Bucket(
+        bucket = s3.Bucket(
             self,
             "ExportsBucket",
             encryption=s3.BucketEncryption.KMS,
@@ -199,14 +209,20 @@ class RightsWorkflowConstruct(Construct):
             ],
             removal_policy=RemovalPolicy.RETAIN,
         )
+        inventoried(bucket, "exports")
+        return bucket
 
     def _state_machine(self) -> sfn.StateMachine:
         return asl_state_machine(
             self,
             "StateMachine",
             asl_file=ASL_FILE.name,
-            task_function=self.workflow_function,
+            task_functions={
+                "WorkflowFunctionArn": self.workflow_function,
+                "ActionsFunctionArn": self.actions_function,
+            },
             log_key=self.platform.functions.log_key,
+            inventory="rights_executions",
             # A fixed name: the inbound-mail stack (another region) starts it by ARN.
             name=names.RIGHTS_STATE_MACHINE,
             comment="Rights requests: record, verify, act by type, notify recipients, answer, close",

@@ -14,6 +14,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct, IConstruct
 
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 STATE_MACHINES = Path(__file__).resolve().parents[1] / "statemachines"
@@ -29,13 +30,15 @@ def asl_state_machine(
     construct_id: str,
     *,
     asl_file: str,
-    task_function: lambda_.IFunction,
+    task_functions: dict[str, lambda_.IFunction],
     log_key: kms.IKey,
     comment: str,
+    inventory: str,
     name: str | None = None,
 ) -> sfn.StateMachine:
-    """A Standard state machine whose Lambda tasks all go to `task_function` (`${WorkflowFunctionArn}`);
-    logs without execution data (it may hold an address), X-Ray on."""
+    """A Standard state machine whose Lambda tasks go to `task_functions` (each substitution name, such
+    as `WorkflowFunctionArn`, to the function whose ARN replaces `${name}` in the ASL); logs without
+    execution data, X-Ray on. `inventory`: its executions' entry in the data inventory."""
     log_group = logs.LogGroup(
         scope,
         f"{construct_id}Logs",
@@ -49,23 +52,26 @@ def asl_state_machine(
         state_machine_name=name,
         state_machine_type=sfn.StateMachineType.STANDARD,
         definition_body=sfn.DefinitionBody.from_file(str(STATE_MACHINES / asl_file)),
-        definition_substitutions={"WorkflowFunctionArn": task_function.function_arn},
+        definition_substitutions={name: f.function_arn for name, f in task_functions.items()},
         logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
         tracing_enabled=True,
         comment=comment,
     )
-    task_function.grant_invoke(machine)
+    inventoried(machine, inventory)
+    inventoried(log_group, "function_logs")
     policy = machine.role.node.find_child("DefaultPolicy")
     acknowledge(
         policy,
         "IAM5[Resource::*]",
         "Log delivery (logs:*LogDelivery, DescribeLogGroups) and X-Ray accept no resource scoping.",
     )
-    acknowledge(
-        policy,
-        f"IAM5[Resource::<{logical_id(task_function)}.Arn>:*]",
-        "CDK's grant_invoke covers the task function's versions and aliases (one function).",
-    )
+    for task_function in task_functions.values():
+        task_function.grant_invoke(machine)
+        acknowledge(
+            policy,
+            f"IAM5[Resource::<{logical_id(task_function)}.Arn>:*]",
+            "CDK's grant_invoke covers the task function's versions and aliases (one function).",
+        )
     return machine
 
 

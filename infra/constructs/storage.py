@@ -16,6 +16,7 @@ from constructs import Construct
 
 from infra import names
 from infra.constructs.functions import allow, allow_key
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 
@@ -47,6 +48,7 @@ class Storage(Construct):
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        inventoried(self.table, "data_table")
         # Locating everything about one person is one Query on this index (DESIGN: data model).
         self.table.add_global_secondary_index(
             index_name="by_subject",
@@ -87,6 +89,7 @@ class Storage(Construct):
             time_to_live_attribute="expiration",
             removal_policy=RemovalPolicy.DESTROY,
         )
+        inventoried(self.idempotency_table, "idempotency_table")
         self.subject_key_secret = secretsmanager.Secret(
             self,
             "SubjectKeySecret",

@@ -4,6 +4,7 @@ bucket and the operators' routes (asserted on the synthesised template, one synt
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -57,7 +58,8 @@ def test_each_deployed_state_machine_is_its_asl_file_with_its_substitutions(
     assert machine["StateMachineType"] == "STANDARD"
     deployed = (cdk_out / f"asset.{machine['DefinitionS3Location']['Key']}").read_text()
     assert json.loads(deployed) == json.loads((STATE_MACHINES / asl_file).read_text())
-    assert set(machine["DefinitionSubstitutions"]) == {"WorkflowFunctionArn"}
+    used = set(re.findall(r"\$\{(\w+)\}", deployed))
+    assert set(machine["DefinitionSubstitutions"]) == used and "WorkflowFunctionArn" in used
     assert machine["TracingConfiguration"] == {"Enabled": True}
     logging = machine["LoggingConfiguration"]
     assert logging["Level"] == "ALL" and logging["IncludeExecutionData"] is False  # no email in logs
@@ -143,7 +145,13 @@ def _role_statements(template: dict[str, Any], service: str) -> list[dict[str, A
 
 
 def test_rights_functions_have_explicit_actions_only(template):
-    for service in ("rights_requests", "rights_workflow", "admin_rights", "rights_deadlines"):
+    for service in (
+        "rights_requests",
+        "rights_workflow",
+        "rights_actions",
+        "admin_rights",
+        "rights_deadlines",
+    ):
         for statement in _role_statements(template, service):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             assert not [a for a in actions if a.endswith("*")], (service, actions)
@@ -155,3 +163,27 @@ def test_rights_functions_have_explicit_actions_only(template):
     assert (
         "dynamodb:Query" not in public and "s3:DeleteObject" not in public and "dynamodb:Scan" not in public
     )
+
+
+def _granted(template: dict[str, Any], service: str) -> set[tuple[str, str]]:
+    """(action, resource as JSON) pairs of the service's role."""
+    return {
+        (action, json.dumps(resource))
+        for s in _role_statements(template, service)
+        for action in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+        for resource in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+    }
+
+
+def test_the_workflow_steps_run_in_two_roles_each_with_only_what_its_steps_need(template):
+    """#16: the conversation (verification, answer, notices) cannot reach a person's data through
+    the subject index, the buckets or the logins; the acts (erasure, exports) cannot send mail."""
+    conversation = _granted(template, "rights_workflow")
+    actions = _granted(template, "rights_actions")
+    reach = ("s3:", "cognito-idp:")
+    assert not [a for a, _ in conversation if a.startswith(reach)]
+    assert not [r for _, r in conversation if "by_subject" in r]
+    assert not [a for a, _ in actions if a.startswith("sqs:")]
+    assert any("by_subject" in r for _, r in actions)
+    assert {"s3:DeleteObjectVersion", "cognito-idp:AdminDeleteUser"} <= {a for a, _ in actions}
+    assert "sqs:SendMessage" in {a for a, _ in conversation}

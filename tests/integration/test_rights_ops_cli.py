@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from jaqe.platform import clock
+from jaqe.privacy.inventory import INVENTORY
 
 from jaqe_ops.cli import main
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
@@ -63,6 +64,12 @@ def test_c7_04_privacy_scan_lists_what_is_held_by_store_and_purpose_without_the_
     assert scan["by_store"]["data_table"] >= 5
     assert {"quote_matching", "contact_requests", "newsletter"} <= set(scan["by_purpose"])
     assert PERSON["phone"] not in json.dumps(scan) and PERSON["email"] not in json.dumps(scan)
+    # Every store of the data inventory, with how the person is reached there (C7-04).
+    stores = {entry["store"]: entry for entry in scan["inventory"]}
+    assert set(stores) == set(INVENTORY)
+    assert stores["data_table"]["held"] >= 5 and stores["documents"]["held"] == 1
+    assert stores["professional_logins"]["held"] == 0  # the seeded profile has no login
+    assert stores["mail_outbox"]["reach"] == "ids_only" and "held" not in stores["mail_outbox"]
 
 
 def test_c7_03_deny_with_wait_follows_the_workflow_to_its_end(rights, capsys):  # noqa: F811

@@ -61,6 +61,7 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
 def test_c3_04_a_professional_can_only_accept_a_lead_disclosed_to_them(rights):
     local = rights.local
     listed_professional(local, "p1")
+    listed_professional(local, "p2", trades=("electricite",))  # a live account that received nothing
     lead_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
 
     other = local.api.request(

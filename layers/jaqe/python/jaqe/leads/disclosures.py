@@ -9,6 +9,7 @@ from jaqe.platform import clock
 from jaqe.platform.cursors import encode_cursor, read_cursor
 from jaqe.platform.errors import Forbidden, NotFound
 from jaqe.platform.store import Store, plain, query_professional_index
+from jaqe.professionals.records import live_profile
 
 _CURSOR_KEYS = {"pk", "sk", "pro_id", "disclosed_at"}
 
@@ -21,7 +22,8 @@ def _decode_cursor(cursor: str, pro_id: str) -> dict[str, Any]:
 
 
 def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> dict[str, Any]:
-    """The leads disclosed to this professional only, newest first."""
+    """The leads disclosed to this professional only, newest first, while the account lives."""
+    live_profile(store, pro_id)
     start = _decode_cursor(cursor, pro_id) if cursor else None
     items, last = query_professional_index(store, pro_id, limit=limit, start_key=start)
     leads = []
@@ -42,6 +44,7 @@ def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> 
 def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
     """The professional's quote was accepted (C3-04): the disclosure says so; from then on this partner
     keeps the data for as long as the service needs, as the policy tells the consumer."""
+    live_profile(store, pro_id)
     key = disclosure_key(lead_id, pro_id)
     if store.get(*key) is None:
         raise NotFound("Aucune demande de devis de ce numéro ne vous a été transmise.")

@@ -17,6 +17,8 @@ class Logins(Protocol):
 
     def delete(self, email: str) -> None: ...
 
+    def exists(self, email: str) -> bool: ...
+
 
 class CognitoLogins:
     """The professionals' user pool. Cognito's own invitation is suppressed: we send ours (French,
@@ -43,15 +45,24 @@ class CognitoLogins:
             raise
 
     def delete(self, email: str) -> None:
+        self._on_user("admin_delete_user", email)
+
+    def exists(self, email: str) -> bool:
+        return self._on_user("admin_get_user", email)
+
+    def _on_user(self, operation: str, email: str) -> bool:
+        """One admin call on the user named by `email`; False when there is no such user."""
         from botocore.exceptions import ClientError
 
         try:
-            aws.client("cognito-idp").admin_delete_user(
+            getattr(aws.client("cognito-idp"), operation)(
                 UserPoolId=get_settings(LoginSettings).user_pool_id, Username=normalise_email(email)
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "UserNotFoundException":
-                raise
+            if error.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                return False
+            raise
+        return True
 
 
 def temporary_password() -> str:

@@ -39,11 +39,15 @@ def _missing(error: Exception) -> bool:
 
 
 class S3Objects:
-    """S3 adapter: collaborators get one injected (tests pass a fake with the same methods)."""
+    """S3 adapter: collaborators get one injected (tests pass a fake with the same methods).
+    `region`: a bucket outside the data region (the raw inbound mail's)."""
+
+    def __init__(self, region: str | None = None) -> None:
+        self.region = region
 
     @property
     def _s3(self) -> Any:
-        return aws.client("s3")
+        return aws.client("s3", self.region)
 
     def put(self, bucket: str, key: str, body: bytes, content_type: str) -> None:
         self._s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)

@@ -18,6 +18,7 @@ import sys
 from html import escape
 
 from jaqe.platform import controller
+from jaqe.privacy.inventory import store, where_for
 from jaqe.privacy.register import (
     PURPOSES,
     RECIPIENTS,
@@ -240,6 +241,7 @@ ART30_COLUMNS = (
     "durée de conservation",
     "destinataires",
     "transferts hors UE",
+    "lieux de conservation",
 )
 
 
@@ -259,6 +261,8 @@ def art30_rows() -> list[tuple[str, ...]]:
                 p.retention.text_fr,
                 " ; ".join(r.name_fr for r in recipients),
                 " ; ".join(transfers) or "aucun",
+                " ; ".join(f"{place} ({store(place).kind.value})" for place in where_for(p.id))
+                or "navigateur de la personne (cookies)",
             )
         )
     return rows

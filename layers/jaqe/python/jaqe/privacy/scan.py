@@ -1,8 +1,11 @@
 """Everything held about one subject key, by store and purpose: the basis of access and of erasure proof.
 
-One Query on the subject index (`Store.by_subject`, never a table scan) finds the table items; the
-S3 objects are those the items point at (`s3_key`): professional documents in the documents
-bucket, access / portability exports in the exports bucket. Each object is checked in S3.
+It walks the stores the data inventory (`jaqe.privacy.inventory`) marks as reachable: one Query on
+the subject index (`Store.by_subject`, never a table scan) finds the table items; the S3 objects
+are those the items point at (`s3_key`), in the bucket the inventory names for their item type;
+a professional's login is the one named by the profile's address. Each is checked where it lives.
+The other stores hold ids and subject keys only, or nothing reachable by person (the inventory
+says which and for how long).
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from jaqe.platform.cognito import Logins
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.store import Item, Store
+from jaqe.privacy.inventory import INVENTORY, Reach, bucket_of
 
 DATA_TABLE = "data_table"
-# Which bucket an item's `s3_key` lives in, by item type.
-OBJECT_BUCKETS = {"professional_document": "documents", "rights_export": "exports"}
+LOGINS = "professional_logins"
 
 
 @dataclass(frozen=True)
@@ -29,15 +33,26 @@ class HeldObject:
     exists: bool
 
 
+@dataclass(frozen=True)
+class HeldLogin:
+    """A professional's login (its username is the profile's address)."""
+
+    username: str
+    profile_pk: str
+    exists: bool
+
+
 @dataclass
 class SubjectScan:
     subject_key: str
     items: list[Item] = field(default_factory=list)
     objects: list[HeldObject] = field(default_factory=list)
+    logins: list[HeldLogin] = field(default_factory=list)
 
     def by_store(self) -> dict[str, int]:
         counts: Counter[str] = Counter({DATA_TABLE: len(self.items)} if self.items else {})
         counts.update(o.store for o in self.objects if o.exists)
+        counts.update(LOGINS for login in self.logins if login.exists)
         return dict(counts)
 
     def by_purpose(self) -> dict[str, list[dict[str, Any]]]:
@@ -56,6 +71,20 @@ class SubjectScan:
                 grouped[obj.purpose].append({"store": obj.store, "item_type": obj.item_type, "key": obj.key})
         return dict(grouped)
 
+    def by_inventory(self) -> list[dict[str, Any]]:
+        """Every store of the data inventory: how this person is reached there, and what was found
+        (reachable stores), or why nothing personal can be there (the others)."""
+        counts = self.by_store()
+        return [
+            {
+                "store": entry.id,
+                "kind": entry.kind.value,
+                "reach": entry.reach.value,
+                **({"held": counts.get(entry.id, 0)} if entry.reachable else {"holds": entry.holds}),
+            }
+            for entry in INVENTORY.values()
+        ]
+
     def item_types(self) -> list[str]:
         return sorted({str(i.get("item_type", "unknown")) for i in self.items})
 
@@ -63,6 +92,7 @@ class SubjectScan:
         """Non-personal proof: counts per store and per purpose / item type."""
         per_type: Counter[str] = Counter(str(i.get("item_type", "unknown")) for i in self.items)
         per_type.update(f"s3:{o.store}" for o in self.objects if o.exists)
+        per_type.update(f"login:{LOGINS}" for login in self.logins if login.exists)
         return {"by_store": self.by_store(), "by_item_type": dict(per_type)}
 
 
@@ -72,27 +102,27 @@ def scan_subject(
     *,
     buckets: dict[str, str],
     objects: ObjectStore | None = None,
+    logins: Logins | None = None,
     include_expired: bool = True,
 ) -> SubjectScan:
-    """Every item and S3 object held about `subject_key` (expired ones too: TTL lags by days)."""
-    scan = SubjectScan(subject_key, store.by_subject(subject_key, include_expired=include_expired))
+    """Every item, S3 object and login held about `subject_key`, store by store as the inventory
+    lists them (expired items too: TTL lags by days). Without `objects` / `logins`, what the items
+    point at is reported as present (the scan then only reads the table)."""
+    scan = SubjectScan(subject_key)
+    for entry in INVENTORY.values():
+        if entry.reach is Reach.SUBJECT_INDEX:
+            scan.items += store.by_subject(subject_key, include_expired=include_expired)
     for item in scan.items:
-        key = item.get("s3_key")
-        store_name = OBJECT_BUCKETS.get(str(item.get("item_type")))
-        if not key or not store_name:
-            continue
-        bucket = str(item.get("s3_bucket") or buckets.get(store_name) or "")
-        if not bucket:
-            continue
-        exists = objects.exists(bucket, str(key)) if objects else True
-        scan.objects.append(
-            HeldObject(
-                store_name,
-                bucket,
-                str(key),
-                str(item.get("purpose", "unknown")),
-                str(item["item_type"]),
-                exists,
-            )
-        )
+        item_type = str(item.get("item_type"))
+        store_id = bucket_of(item_type)
+        bucket = str(item.get("s3_bucket") or buckets.get(store_id or "") or "")
+        if store_id and bucket and item.get("s3_key"):
+            key = str(item["s3_key"])
+            exists = objects.exists(bucket, key) if objects else True
+            purpose = str(item.get("purpose", "unknown"))
+            scan.objects.append(HeldObject(store_id, bucket, key, purpose, item_type, exists))
+        username = (item.get("contact") or {}).get("email") if item_type == "professional" else None
+        if username:
+            exists = logins.exists(str(username)) if logins else True
+            scan.logins.append(HeldLogin(str(username), str(item["pk"]), exists))
     return scan

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from jaqe.platform import clock
-from jaqe.platform.errors import NotFound
+from jaqe.platform.errors import Forbidden, NotFound
 from jaqe.platform.objects import DOCUMENTS_PREFIX
 from jaqe.platform.store import Item, Store, expiry_fields, transact_actions
 from jaqe.platform.validation import departement_of
@@ -178,6 +178,18 @@ def load_profile(store: Store, pro_id: str) -> Item:
     profile = store.get(profile_pk(pro_id), PROFILE_SK)
     if profile is None or profile.get("item_type") != "professional":
         raise NotFound("Aucun professionnel ne correspond à cet identifiant.")
+    return profile
+
+
+LIVE_STATUSES = {Status.PENDING_REVIEW.value, Status.APPROVED.value}
+
+
+def live_profile(store: Store, pro_id: str) -> Item:
+    """The profile while the account lives (pending review or approved). Leads and the app are
+    served only to it: an erased, delisted or rejected professional's session gets nothing."""
+    profile = store.get(profile_pk(pro_id), PROFILE_SK)
+    if profile is None or profile.get("status") not in LIVE_STATUSES:
+        raise Forbidden("Ce compte professionnel n'est plus actif.")
     return profile
 
 

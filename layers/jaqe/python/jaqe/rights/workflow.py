@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jaqe.leads.records import lead_id_of
 from jaqe.platform import clock, templates
+from jaqe.platform.cognito import Logins
 from jaqe.platform.controller import (
     CONTROLLER_ADDRESS,
     CONTROLLER_EMAIL,
@@ -35,6 +36,7 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
@@ -49,8 +51,8 @@ from jaqe.rights.records import (
     post_mortem_key,
 )
 
-# What an erasure leaves: the request records (subject key only) and the suppression entry.
-ERASURE_KEEPS = {"rights_request", "suppression"}
+# What an erasure leaves (subject key only): from the data inventory.
+ERASURE_KEEPS = erasure_keeps()
 # Technical attributes left out of exports (keys, indexes, expiry mirrors).
 _TECHNICAL = {
     "pk",
@@ -99,6 +101,11 @@ class RightsStep(StrEnum):
     CLOSE = "close"
     NEEDS_OPERATOR = "needs_operator"
 
+    @property
+    def is_action(self) -> bool:
+        """Run by the actions function (`rights_actions`), the others by `rights_workflow`."""
+        return self.value.startswith("act_")
+
 
 class RightsState(BaseModel):
     """The execution state, checked at each task's entry. Keys this code does not read (the
@@ -141,18 +148,59 @@ class ErasureIncomplete(DomainError):
     title = "Effacement incomplet"
 
 
+class WrongFunction(RuntimeError):
+    """A step reached the function whose role does not grant what it needs."""
+
+
 @dataclass
-class Collaborators:
-    store: Store
-    mailer: Mailer
+class PersonalStores:
+    """What the action steps reach besides the table: the buckets and the professionals' logins."""
+
     objects: ObjectStore
-    public_api_url: str
+    logins: Logins
     exports_bucket: str
-    documents_bucket: str = ""
+    documents_bucket: str
 
     @property
     def buckets(self) -> dict[str, str]:
         return {"documents": self.documents_bucket, "exports": self.exports_bucket}
+
+
+@dataclass
+class Collaborators:
+    """What the steps use. Two functions run them, each with its own role (least privilege): the
+    conversation function (verification, answer, notices) has the mailer; the actions function
+    (`act_*`: reading, exporting and erasing everything held about a person) has the buckets and
+    the logins, and sends no mail."""
+
+    store: Store
+    public_api_url: str
+    mailer: Mailer | None = None
+    stores: PersonalStores | None = None
+
+    @property
+    def mail(self) -> Mailer:
+        if self.mailer is None:
+            raise WrongFunction("this step sends mail: it runs in rights_workflow")
+        return self.mailer
+
+    @property
+    def reach(self) -> PersonalStores:
+        if self.stores is None:
+            raise WrongFunction("this step acts on the person's data: it runs in rights_actions")
+        return self.stores
+
+
+def task_for(event: dict[str, Any], *, actions: bool) -> RightsTask:
+    """The validated task, refused when its step belongs to the other function (each role grants
+    only what its own steps need: a misrouted step fails instead of running half-allowed)."""
+    task = RightsTask.model_validate(event)
+    if task.step.is_action is not actions:
+        raise WrongFunction(f"step {task.step.value} does not run in this function")
+    logger.append_keys(
+        request_id=task.state.request_id, step=task.step.value, subject_key=task.state.subject_key
+    )
+    return task
 
 
 class RightsWorkflow:
@@ -205,7 +253,7 @@ class RightsWorkflow:
         token = self.requests.issue_verification(request_id, task_token)
         link = f"{self.deps.public_api_url}/v1/rights-requests/verify?token={token}"
         label = state.type.label_fr
-        self.deps.mailer.send(
+        self.deps.mail.send(
             templates.rights_verification(state.email, request_id, label, link, VERIFICATION_TTL.days)
         )
         self.requests.log(request_id, "verification_sent")
@@ -225,8 +273,9 @@ class RightsWorkflow:
         return scan_subject(
             self.store,
             subject_key,
-            buckets=self.deps.buckets,
-            objects=self.deps.objects,
+            buckets=self.deps.reach.buckets,
+            objects=self.deps.reach.objects,
+            logins=self.deps.reach.logins,
             include_expired=include_expired,
         )
 
@@ -292,8 +341,12 @@ class RightsWorkflow:
         recipients = []
         for obj in scan.objects:
             if obj.exists and not _archived(obj.key, archived_pks, scan):
-                self.deps.objects.delete(obj.bucket, obj.key)
+                self.deps.reach.objects.delete(obj.bucket, obj.key)
                 erased[f"s3:{obj.store}"] = erased.get(f"s3:{obj.store}", 0) + 1
+        for login in scan.logins:  # a login serves the person, not the listing archive: it goes
+            if login.exists:
+                self.deps.reach.logins.delete(login.username)
+                erased["professional_login"] = erased.get("professional_login", 0) + 1
         for item in scan.items:
             kind = str(item.get("item_type", "unknown"))
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
@@ -306,8 +359,11 @@ class RightsWorkflow:
         proof = self.locate(subject_key)
         left = {str(i.get("item_type")) for i in proof.items if i["pk"] not in archived_pks} - ERASURE_KEEPS
         left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
-        if left or left_objects:
-            raise ErasureIncomplete(f"still held after erasure: {sorted(left)} objects={len(left_objects)}")
+        left_logins = [login for login in proof.logins if login.exists]
+        if left or left_objects or left_logins:
+            raise ErasureIncomplete(
+                f"still held after erasure: {sorted(left)} objects={len(left_objects)} logins={len(left_logins)}"
+            )
         kept = [
             {
                 "item_type": "professional",
@@ -411,7 +467,7 @@ class RightsWorkflow:
             if not email:
                 self.requests.log(state.request_id, "recipient_unreachable", pro_id=recipient["pro_id"])
                 continue
-            self.deps.mailer.send(
+            self.deps.mail.send(
                 templates.rights_recipient_notice(
                     email,
                     recipient["kind"],
@@ -428,7 +484,7 @@ class RightsWorkflow:
         kind = state.type
         paragraphs, no_action = answer_paragraphs(kind, state.outcome or {}, self._directives_text(state))
         to = state.answer_to or state.email
-        self.deps.mailer.send(
+        self.deps.mail.send(
             templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
         self.requests.log(state.request_id, "answered", no_action=no_action)
@@ -489,7 +545,9 @@ class RightsWorkflow:
         types = {"json": "application/json", "csv": "text/csv", "summary": "text/plain"}
         for fmt, body in parts.items():
             key = f"exports/{request_id}/{new_token()[:16]}.{fmt if fmt != 'summary' else 'txt'}"
-            self.deps.objects.put(self.deps.exports_bucket, key, body, types[fmt] + "; charset=utf-8")
+            self.deps.reach.objects.put(
+                self.deps.reach.exports_bucket, key, body, types[fmt] + "; charset=utf-8"
+            )
             keys[fmt] = key
         expires = clock.now() + EXPORT_TTL
         self.store.put(export_item(request_id, state.subject_key, token_digest(token), keys, expires))
@@ -667,19 +725,15 @@ def answer_paragraphs(
         ], False
     if kind is RequestType.ERASURE:
         erased = outcome.get("erased", {})
+        remains = what_remains_after_erasure(archived_profile=bool(outcome.get("kept")))
         paragraphs = [
             f"Nous avons effacé {sum(erased.values())} élément(s) vous concernant"
             + (f" ({', '.join(f'{k} : {v}' for k, v in sorted(erased.items()))})." if erased else "."),
-            "Les professionnels qui avaient reçu vos données ont été invités à les effacer. Une vérification "
-            "complète de nos bases après l'effacement confirme qu'il n'en reste rien, à l'exception de la trace "
-            "de vos demandes et d'une liste d'opposition, qui ne contiennent qu'un identifiant pseudonymisé "
-            "(pour qu'aucun envoi ne vous atteigne à nouveau).",
+            "Les destinataires qui avaient reçu vos données ont été invités à les effacer. Une vérification "
+            "complète de nos bases, de nos fichiers et des comptes de connexion après l'effacement confirme "
+            "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
+            + "\n".join(f"- {line} ;" for line in remains),
         ]
-        for kept in outcome.get("kept", []):
-            paragraphs.append(
-                "Nous conservons l'archive de votre fiche de professionnel déréférencé, car nous y sommes tenus : "
-                f"elle est conservée {kept['retention']}."
-            )
         return paragraphs, not erased
     if kind is RequestType.RESTRICTION:
         return [
