@@ -171,6 +171,11 @@ def test_the_outbox_queue_names_the_stored_message_and_holds_no_address_or_text(
     [sent] = local.outbox()
     assert sent["to"] == [CONTACT["email"]]
     assert stored_mail(local) == []  # deleted once sent
+    # The sender's idempotency record is keyed on the SQS message id and holds the outcome only.
+    idempotency = boto3.resource("dynamodb").Table(local.provisioned.table_name("IdempotencyTable"))
+    records = json.dumps(idempotency.scan()["Items"], default=str).lower()
+    assert "sent" in records
+    assert CONTACT["email"].lower() not in records and "camille" not in records
 
 
 def test_c7_04_a_lead_email_parked_in_the_dead_letter_queue_sends_nothing_after_the_erasure(rights):  # noqa: F811
