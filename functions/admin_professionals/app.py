@@ -5,15 +5,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
-from jaqe.platform.settings import ApiSettings, DataSettings, OutboxSettings, get_settings
+from jaqe.platform.settings import ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, get_settings
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals.model import RejectionIn, Status
 
 
-class Settings(ApiSettings, DataSettings, OutboxSettings):
+class Settings(ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings):
     """What admin_professionals reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

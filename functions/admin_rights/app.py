@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.platform.cognito import CognitoLogins
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
@@ -21,6 +20,7 @@ from jaqe.platform.settings import (
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.model import PrivacyScanRequest
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.model import (

@@ -9,13 +9,13 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.breach.workflow import BreachStep, BreachTask, BreachWorkflow
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.settings import DataSettings, OutboxSettings, get_settings
+from jaqe.platform.settings import DataSettings, OutboxSettings, SubjectKeySettings, get_settings
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 
 
-class Settings(DataSettings, OutboxSettings):
+class Settings(DataSettings, OutboxSettings, SubjectKeySettings):
     """What breach_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -7,7 +7,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.inbound.contact import submit_contact_message
 from jaqe.inbound.model import ContactMessageAccepted, ContactMessageIn
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
     ApiSettings,
@@ -18,6 +17,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
 

@@ -8,11 +8,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.marketing.cookies import current_choice, record_choice
 from jaqe.marketing.model import CookieConsentIn, CookieConsentOut
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
-from jaqe.platform.settings import ApiSettings, DataSettings, IdempotencySettings, get_settings
+from jaqe.platform.settings import (
+    ApiSettings,
+    DataSettings,
+    IdempotencySettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 
 
-class Settings(ApiSettings, DataSettings, IdempotencySettings):
+class Settings(ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings):
     """What cookie_consents reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -11,7 +11,6 @@ from jaqe.inbound.parsing import parse
 from jaqe.inbound.rights_requests import WorkflowRightsIntake
 from jaqe.inbound.routing import EmailIntake, Verdicts
 from jaqe.platform import aws
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import (
@@ -25,6 +24,7 @@ from jaqe.platform.settings import (
 )
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
 

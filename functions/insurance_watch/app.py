@@ -1,14 +1,14 @@
 """Daily (EventBridge schedule): professionals whose insurance has ended leave the listing and are told."""
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.settings import DataSettings, OutboxSettings, get_settings
+from jaqe.platform.settings import DataSettings, OutboxSettings, SubjectKeySettings, get_settings
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.professionals.insurance import unlist_expired_insurance
 
 
-class Settings(DataSettings, OutboxSettings):
+class Settings(DataSettings, OutboxSettings, SubjectKeySettings):
     """What insurance_watch reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -1,7 +1,10 @@
-"""Mail queue consumer: sends each queued email through SES, once, unless the address is blocked.
+"""Mail queue consumer: each queue message names a stored email (`{"mail_id"}`); it is sent once
+through SES unless the address is blocked (or suppressed, for marketing mail), then deleted.
 
-A failure leaves the message in the queue (partial batch failure): SQS retries it, then
-moves it to the dead-letter queue, which raises an alarm.
+A message whose stored email is gone (erased with the person it is about, expired, already
+sent) is done: nothing is sent, nothing fails. A failure leaves the message in the queue
+(partial batch failure): SQS retries it, then moves it to the dead-letter queue, which raises an
+alarm; what the DLQ holds is the id only.
 """
 
 from functools import cache
@@ -15,7 +18,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from jaqe.inbound.bounces import Bounces
-from jaqe.platform.mail import SesSender, from_queue
+from jaqe.platform.mail import SesSender, mail_id_of
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import (
     DataSettings,
@@ -25,7 +28,14 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
-from jaqe.privacy.subject_keys import subject_key
+from jaqe.privacy.outbox import OutboxDelivery, Outcome
+
+METRICS = {
+    Outcome.SENT: "MailSent",
+    Outcome.BLOCKED: "MailSkippedBlockedAddress",
+    Outcome.SUPPRESSED: "MailSkippedSuppressedAddress",
+    Outcome.GONE: "MailSkippedMessageGone",
+}
 
 
 class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSettings):
@@ -35,21 +45,27 @@ class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSett
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 processor = BatchProcessor(event_type=EventType.SQS)
-# A message delivered twice (at-least-once queues) is sent once.
+# A message delivered twice (at-least-once queues) is sent once. The record is keyed on the SQS
+# message id and holds the outcome only ("sent", "gone", ...): no personal data.
 once = IdempotencyConfig(event_key_jmespath="messageId", expires_after_seconds=24 * 3600)
 
 
 def send(message: dict[str, Any]) -> str:
-    email = from_queue(message["body"])
-    if Bounces(Store()).is_blocked(subject_key(email.to)):
-        metrics.add_metric(name="MailSkippedBlockedAddress", unit="Count", value=1)
-        return "blocked"
-    SesSender().send(email)
-    metrics.add_metric(name="MailSent", unit="Count", value=1)
+    mail_id = mail_id_of(message["body"])
+    store = Store()
+    delivery = OutboxDelivery(store, SesSender(), Bounces(store).is_blocked).deliver(mail_id)
+    metrics.add_metric(name=METRICS[delivery.outcome], unit="Count", value=1)
     logger.info(
-        "mail sent", extra={"template": email.tags.get("template"), "message_id": message["messageId"]}
+        "mail handled",
+        extra={
+            "outcome": delivery.outcome.value,
+            "template": delivery.template,
+            "purpose": delivery.purpose,
+            "mail_id": mail_id,
+            "message_id": message["messageId"],
+        },
     )
-    return "sent"
+    return delivery.outcome.value
 
 
 @cache

@@ -10,7 +10,6 @@ from jaqe.marketing.newsletter import Newsletter
 from jaqe.marketing.similar_services import unsubscribe
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.errors import InvalidInput
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
@@ -21,6 +20,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
 

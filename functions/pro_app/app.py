@@ -12,7 +12,6 @@ from jaqe.leads import disclosures
 from jaqe.platform.api import api_handler, create_app, json_response
 from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.errors import Forbidden
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
@@ -21,15 +20,19 @@ from jaqe.platform.settings import (
     DocumentsSettings,
     LoginSettings,
     OutboxSettings,
+    SubjectKeySettings,
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals import documents
 from jaqe.professionals.model import DocumentIn, ProfilePatch
 
 
-class Settings(ApiSettings, DataSettings, OutboxSettings, DocumentsSettings, LoginSettings):
+class Settings(
+    ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, DocumentsSettings, LoginSettings
+):
     """What pro_app reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -7,7 +7,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.quotes import QuoteRequests
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent, source_site
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
     DataSettings,
@@ -20,6 +19,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
 

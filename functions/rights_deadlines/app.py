@@ -3,11 +3,11 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import DataSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.rights.operations import RightsOperations
 
 

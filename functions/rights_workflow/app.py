@@ -8,14 +8,20 @@ validated as a `RightsTask`. Returns the new state (Lambda tasks use `OutputPath
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
+from jaqe.platform.settings import (
+    DataSettings,
+    LinkSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.rights.workflow import Collaborators, RightsStep, RightsWorkflow, task_for
 
 
-class Settings(DataSettings, OutboxSettings, LinkSettings):
+class Settings(DataSettings, OutboxSettings, SubjectKeySettings, LinkSettings):
     """What rights_workflow reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -4,13 +4,19 @@ from typing import Any
 
 from jaqe.marketing.model import SimilarServicesMailing
 from jaqe.marketing.similar_services import send_similar_services
-from jaqe.platform.mail import OutboxMailer
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.settings import DataSettings, LinkSettings, OutboxSettings, get_settings
+from jaqe.platform.settings import (
+    DataSettings,
+    LinkSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
+from jaqe.privacy.outbox import OutboxMailer
 
 
-class Settings(DataSettings, OutboxSettings, LinkSettings):
+class Settings(DataSettings, OutboxSettings, SubjectKeySettings, LinkSettings):
     """What similar_services reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

@@ -13,7 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import names
-from infra.constructs.functions import Functions, allow, allow_key
+from infra.constructs.functions import Functions, allow
 from infra.constructs.inventory import inventoried
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.storage import Storage
@@ -65,10 +65,14 @@ class Mail(Construct):
         inventoried(self.queue, "mail_outbox")
 
     def allow_sending(self, function: lambda_.Function) -> None:
-        """What a function needs to send email: put a message on the outbox queue
-        (MAIL_QUEUE_URL, jaqe.platform.settings.OutboxSettings)."""
+        """What a function needs to send email (jaqe.privacy.outbox.OutboxMailer): store the message
+        in the data table under the subject key of the person it is about (PutItem, the HMAC key:
+        DataSettings, SubjectKeySettings) and put its id on the outbox queue (MAIL_QUEUE_URL,
+        jaqe.platform.settings.OutboxSettings)."""
         allow(function, ["sqs:SendMessage"], [self.queue.queue_arn])
-        allow_key(function, self.storage.key)
+        allow(function, ["dynamodb:PutItem"], [self.storage.table.table_arn])
+        self.storage.use_subject_keys(function)
+        self.storage.name_data_table(function)
         function.add_environment("MAIL_QUEUE_URL", self.queue.queue_url)
 
     def add_functions(self, functions: Functions, monitoring: Monitoring) -> None:
@@ -96,6 +100,8 @@ class Mail(Construct):
             )
         )
         self._allow_lookup(sender)
+        # The stored message (jaqe.privacy.outbox): read by id, deleted once sent or refused.
+        allow(sender, ["dynamodb:DeleteItem"], [self.storage.table.table_arn])
         self.storage.use_idempotency(sender)
         allow(
             sender,

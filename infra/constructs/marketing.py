@@ -24,6 +24,7 @@ class Marketing(Construct):
         self.cookies = platform.functions.create("cookie_consents")
         storage.use_data(self.cookies, ["dynamodb:PutItem", "dynamodb:GetItem"])
         storage.use_idempotency(self.cookies)
+        storage.use_subject_keys(self.cookies)  # the idempotency payload fingerprint is keyed with it
         api.public_route("POST", "/v1/cookie-consents", self.cookies)
         api.public_route("GET", "/v1/cookie-consents/{visitor_id}", self.cookies)
 

@@ -14,7 +14,7 @@ import pytest
 from jaqe.breach.workflow import BreachWorkflow
 from jaqe.platform import clock
 from jaqe.platform.errors import TemporarilyUnavailable
-from jaqe.platform.mail import OutboxMailer
+from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
+from jaqe.marketing.model import SubscriptionIn
 from jaqe.platform import clock
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.subject_flags import Subjects
@@ -196,3 +199,32 @@ def test_c3_08_c7_07_similar_services_reach_past_requesters_except_objectors_and
     )
     assert response.json() == {"status": "unsubscribed", "purpose": "similar_services_emails"}
     assert local.lambdas.invoke_by_name("similar_services", {"trade": "plomberie"})["sent"] == 0
+
+
+def test_c7_04_idempotency_records_hold_no_reversible_hash_of_the_payload(local):
+    """Issue 17: the idempotency record validates a reuse of the key on an HMAC of the payload under
+    the subject-key secret, never on the unsalted MD5 that a list of addresses would reverse (an
+    erased person's address must not be recoverable from it). Same key, same payload: the first
+    answer; same key, another payload: 422."""
+    body = json.loads(load_event("newsletter/post_subscription.json")["body"])
+    headers = {"Idempotency-Key": "newsletter-retry-1"}
+    post = lambda json_body: local.api.request(  # noqa: E731
+        "POST", "/v1/newsletter/subscriptions", json_body=json_body, headers=headers
+    )
+
+    first, retried = post(body), post(body)
+    other = post({**body, "email": "autre.personne@example.fr"})
+
+    assert first.status == retried.status == 202 and retried.json() == first.json()
+    assert other.status == 422
+    assert len([e for e in local.outbox() if "Confirmez" in e["subject"]]) == 1
+    table = boto3.resource("dynamodb").Table(local.provisioned.table_name("IdempotencyTable"))
+    records = json.dumps(table.scan()["Items"], default=str)
+    payload = SubscriptionIn.model_validate(body).model_dump()
+    for data in (payload, body):
+        canonical = json.dumps(data, sort_keys=True).encode()
+        unkeyed = (hashlib.md5(canonical), hashlib.sha1(canonical), hashlib.sha256(canonical))  # noqa: S324
+        for digest in unkeyed:
+            assert digest.hexdigest() not in records
+    assert SUBSCRIBER not in records and "abonne" not in records
+    assert '"validation"' in records  # a reuse is validated, on the keyed fingerprint

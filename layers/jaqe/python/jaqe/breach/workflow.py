@@ -181,7 +181,11 @@ class BreachWorkflow:
                         continue
                     self.mailer.send(
                         breach_notice(
-                            address, incident.nature, incident.likely_consequences, incident.measures_taken
+                            address,
+                            incident.nature,
+                            incident.likely_consequences,
+                            incident.measures_taken,
+                            about=person["subject_key"],
                         )
                     )
                     notified.append(person["subject_key"])

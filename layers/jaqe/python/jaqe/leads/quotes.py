@@ -152,7 +152,9 @@ class QuoteRequests:
             self._disclose(key, lead_id, candidate, shared, position)
             lead_view = {**{k: str(v) for k, v in shared.items()}, "trade_label": TRADES[data.project.trade]}
             self.mailer.send(
-                lead_for_professional(profile["contact"]["email"], candidate.company_name, lead_view)
+                lead_for_professional(
+                    profile["contact"]["email"], candidate.company_name, lead_view, about=key
+                )
             )
             companies.append(candidate.company_name)
         return companies

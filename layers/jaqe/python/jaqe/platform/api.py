@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from jaqe.platform.controller import SITE_URL
 from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
+from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
 
@@ -193,6 +194,14 @@ def _idempotency_store() -> Any:
     return DynamoDBPersistenceLayer(table_name=get_settings(IdempotencySettings).idempotency_table)
 
 
+def payload_fingerprint(payload: dict[str, Any], key: bytes) -> str:
+    """What the idempotency record keeps of a request's payload: an HMAC of its canonical JSON under
+    the subject-key secret. Powertools would store an unsalted MD5 of the payload itself, which a
+    list of addresses reverses; this digest reveals nothing without the key."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return keyed_digest(key, canonical.encode())
+
+
 def run_idempotent(
     app: APIGatewayRestResolver,
     operation: str,
@@ -201,7 +210,9 @@ def run_idempotent(
 ) -> dict[str, Any]:
     """Run `use_case` once per `Idempotency-Key`: a retry with the same key returns the first answer.
 
-    Reusing a key with a different payload is refused (422) rather than silently ignored.
+    Reusing a key with a different payload is refused (422) rather than silently ignored. The
+    record holds the key's hash, the answer and a keyed fingerprint of the payload, never the
+    payload or an unkeyed hash of it.
     """
     key = app.current_event.headers.get(IDEMPOTENCY_HEADER)  # case-insensitive in Powertools v3
     if not key:
@@ -230,7 +241,7 @@ def run_idempotent(
         data_keyword_argument="request", persistence_store=_idempotency_store(), config=config
     )(run)
     try:
-        return guarded(request={"key": key, "payload": payload})
+        return guarded(request={"key": key, "payload": payload_fingerprint(payload, secret())})
     except IdempotencyValidationError as error:
         raise InvalidInput("Cette clé d'idempotence a déjà servi pour une autre requête.") from error
     except IdempotencyAlreadyInProgressError as error:

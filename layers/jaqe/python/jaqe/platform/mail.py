@@ -1,8 +1,10 @@
-"""Outgoing email: MIME building, the outbox queue and the SES sender.
+"""Outgoing email: the message, MIME building, the outbox queue's message and the SES sender.
 
-Use cases hand emails to `OutboxMailer`, which queues them (SQS, retries, DLQ): a stored
-lead keeps its confirmation even if SES fails at that moment. The `mail_sender` function
-sends them with `SesSender`, skipping addresses that hard-bounced or complained.
+Use cases hand emails to a `Mailer`; in the functions it is `jaqe.privacy.outbox.OutboxMailer`,
+which stores the message in the data table (under the subject key of the person it is about,
+with its purpose and a short expiry) and queues its id only (SQS, retries, DLQ): a stored lead
+keeps its confirmation even if SES fails at that moment, and no queue ever holds an address or
+a text. The `mail_sender` function loads the message by id and sends it with `SesSender`.
 Every message is French, has a plain-text part and the controller footer. Marketing mail
 carries one-click unsubscribe headers (RFC 8058); transactional mail does not.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Protocol
@@ -30,6 +32,11 @@ class OutgoingEmail:
     # One-click unsubscribe URL; set only on marketing mail.
     unsubscribe_url: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    # The register purpose the mail serves (a `jaqe.privacy.register.PurposeId` value).
+    purpose: str = field(kw_only=True)
+    # The subject key of the person the mail is about, when it is not the recipient (a lead sent
+    # to a professional is about the consumer); None: the recipient's own subject key.
+    about: str | None = field(default=None, kw_only=True)
 
     @property
     def links(self) -> list[str]:
@@ -54,17 +61,19 @@ class Mailer(Protocol):
     def send(self, email: OutgoingEmail) -> None: ...
 
 
-class OutboxMailer:
-    """Queues the email for the mail sender; the only mail permission a function needs is to send to the queue."""
-
-    def send(self, email: OutgoingEmail) -> None:
-        aws.client("sqs").send_message(
-            QueueUrl=get_settings(OutboxSettings).mail_queue_url, MessageBody=json.dumps(asdict(email))
-        )
+def queue_mail(mail_id: str) -> None:
+    """Put a stored message's id on the outbox queue: the body names the message, nothing else."""
+    aws.client("sqs").send_message(
+        QueueUrl=get_settings(OutboxSettings).mail_queue_url, MessageBody=json.dumps({"mail_id": mail_id})
+    )
 
 
-def from_queue(body: str) -> OutgoingEmail:
-    return OutgoingEmail(**json.loads(body))
+def mail_id_of(body: str) -> str:
+    """The stored message an outbox queue message names."""
+    mail_id = json.loads(body).get("mail_id")
+    if not isinstance(mail_id, str) or not mail_id:
+        raise ValueError("an outbox message names its stored message by `mail_id`")
+    return mail_id
 
 
 class SesSender:

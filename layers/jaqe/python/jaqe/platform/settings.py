@@ -53,19 +53,22 @@ class SubjectKeySettings(RuntimeSettings):
 
 
 class IdempotencySettings(RuntimeSettings):
-    """The Powertools idempotency table (public forms, the mail sender)."""
+    """The Powertools idempotency table (public forms, the mail sender). The forms' payload
+    fingerprints are keyed with the subject-key secret: those functions also read `SubjectKeySettings`."""
 
     idempotency_table: str
 
 
 class OutboxSettings(RuntimeSettings):
-    """Sending email: the outbox queue the mail sender drains (`jaqe.mail.OutboxMailer`)."""
+    """Sending email: the outbox queue the mail sender drains (`jaqe.privacy.outbox.OutboxMailer`).
+    The message itself is stored in the data table under a subject key: a sending function also
+    reads `DataSettings` and `SubjectKeySettings`."""
 
     mail_queue_url: str
 
 
 class SenderSettings(RuntimeSettings):
-    """The mail sender's SES identity and configuration set (`jaqe.mail.SesSender`)."""
+    """The mail sender's SES identity and configuration set (`jaqe.platform.mail.SesSender`)."""
 
     mail_sender: str
     mail_configuration_set: str = ""

@@ -1,4 +1,8 @@
-"""Every outgoing email's wording, in French, in one place. Each ends with the controller footer."""
+"""Every outgoing email's wording, in French, in one place. Each ends with the controller footer.
+
+Each names the register purpose it serves (a `jaqe.privacy.register.PurposeId` value: this layer
+cannot import the register, tests/unit/test_mail_outbox.py checks them) and, when the mail is about
+someone other than its recipient, that person's subject key (`about`)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ def contact_acknowledgement(to: str, message_id: str) -> OutgoingEmail:
             "(un an au plus après votre dernier message).",
         ),
         tags={"template": "contact_acknowledgement"},
+        purpose="contact_requests",
     )
 
 
@@ -44,6 +49,7 @@ def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
             "ne sera enregistrée.",
         ),
         tags={"template": "newsletter_confirmation"},
+        purpose="newsletter",
     )
 
 
@@ -57,6 +63,7 @@ def newsletter_welcome(to: str, unsubscribe_url: str) -> OutgoingEmail:
         ),
         unsubscribe_url=unsubscribe_url,
         tags={"template": "newsletter_welcome"},
+        purpose="newsletter",
     )
 
 
@@ -83,10 +90,12 @@ def quote_confirmation(to: str, request_id: str, trade_label: str, companies: li
             RIGHTS_HOWTO,
         ),
         tags={"template": "quote_confirmation"},
+        purpose="quote_matching",
     )
 
 
-def lead_for_professional(to: str, company: str, lead: dict[str, str]) -> OutgoingEmail:
+def lead_for_professional(to: str, company: str, lead: dict[str, str], *, about: str) -> OutgoingEmail:
+    """`about`: the consumer's subject key (the mail carries their contact details)."""
     return OutgoingEmail(
         to=to,
         subject=f"Nouvelle demande de devis : {lead['trade_label']} à {lead['city']}",
@@ -98,6 +107,8 @@ def lead_for_professional(to: str, company: str, lead: dict[str, str]) -> Outgoi
             "(conditions générales de service JAQE). Retrouvez vos demandes dans votre application JAQE Pro.",
         ),
         tags={"template": "lead_for_professional"},
+        purpose="quote_matching",
+        about=about,
     )
 
 
@@ -113,6 +124,7 @@ def similar_services(to: str, trade_label: str, unsubscribe_url: str) -> Outgoin
         ),
         unsubscribe_url=unsubscribe_url,
         tags={"template": "similar_services"},
+        purpose="similar_services_emails",
     )
 
 
@@ -138,6 +150,7 @@ def professional_invitation(
             "de votre déréférencement.",
         ),
         tags={"template": "professional_invitation"},
+        purpose="professional_listing",
     )
 
 
@@ -153,6 +166,7 @@ def professional_approved(to: str, company_name: str, listed: bool) -> OutgoingE
         subject="Votre dossier JAQE est validé",
         text=_body(f"Le dossier de {company_name} a été validé par notre équipe.", listing),
         tags={"template": "professional_approved"},
+        purpose="professional_listing",
     )
 
 
@@ -169,6 +183,7 @@ def professional_rejected(to: str, company_name: str, reason: str | None) -> Out
         subject="Votre dossier JAQE n'a pas été validé",
         text=_body(*paragraphs),
         tags={"template": "professional_rejected"},
+        purpose="professional_listing",
     )
 
 
@@ -183,6 +198,7 @@ def professional_insurance_expired(to: str, company_name: str, valid_until: str)
             "dès qu'elle aura été acceptée.",
         ),
         tags={"template": "professional_insurance_expired"},
+        purpose="professional_listing",
     )
 
 
@@ -197,6 +213,7 @@ def professional_delisted(to: str, company_name: str, archive_until: str) -> Out
             "supprimées.",
         ),
         tags={"template": "professional_delisted"},
+        purpose="professional_listing",
     )
 
 
@@ -235,6 +252,7 @@ def rights_verification(
             _rights_controller_line(),
         ),
         tags={"template": "rights_verification"},
+        purpose="rights_requests",
     )
 
 
@@ -252,6 +270,7 @@ def rights_answer(
             _rights_controller_line(),
         ),
         tags={"template": "rights_answer"},
+        purpose="rights_requests",
     )
 
 
@@ -268,6 +287,7 @@ def rights_extension(to: str, request_id: str, type_label: str, due_at: str, rea
             _rights_controller_line(),
         ),
         tags={"template": "rights_extension"},
+        purpose="rights_requests",
     )
 
 
@@ -283,13 +303,15 @@ def rights_restriction_lifted(to: str, request_id: str, reason: str) -> Outgoing
             _rights_controller_line(),
         ),
         tags={"template": "rights_restriction_lifted"},
+        purpose="rights_requests",
     )
 
 
 def rights_recipient_notice(
-    to: str, kind: str, lead_id: str, corrected: dict[str, str] | None = None
+    to: str, kind: str, lead_id: str, corrected: dict[str, str] | None = None, *, about: str
 ) -> OutgoingEmail:
-    """Art. 19: a professional who received a lead is told of its erasure, rectification or restriction."""
+    """Art. 19: a professional who received a lead is told of its erasure, rectification or restriction.
+    `about`: the subject key of the person who exercised the right."""
     what = {
         "erasure": (
             "La personne concernée a exercé son droit à l'effacement. Supprimez de vos systèmes toutes les "
@@ -314,10 +336,13 @@ def rights_recipient_notice(
             "Ces données vous ont été transmises dans le cadre de notre contrat et de la politique de confidentialité de JAQE.",
         ),
         tags={"template": f"rights_recipient_{kind}"},
+        purpose="rights_requests",
+        about=about,
     )
 
 
-def breach_notice(to: str, nature: str, consequences: str, measures: str) -> OutgoingEmail:
+def breach_notice(to: str, nature: str, consequences: str, measures: str, *, about: str) -> OutgoingEmail:
+    """`about`: the subject key of the person concerned, as the incident's batch holds it."""
     return OutgoingEmail(
         to=to,
         subject="Information importante concernant la sécurité de vos données",
@@ -331,4 +356,6 @@ def breach_notice(to: str, nature: str, consequences: str, measures: str) -> Out
             "à la CNIL.",
         ),
         tags={"template": "breach_notice"},
+        purpose="incident_records",
+        about=about,
     )

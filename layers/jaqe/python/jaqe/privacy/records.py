@@ -4,9 +4,17 @@ SUBJECT#<subject_key>       CONSENT#<purpose>#<at>#<id>  consent event (append-o
 SUBJECT#<subject_key>       FLAGS                        restriction / objections
 SUBJECT#<subject_key>       POST_MORTEM                  post-mortem directives (`jaqe.rights`)
 SUPPRESSION#<subject_key>   SUPPRESSION                  suppression entry (subject key only)
+MAIL#<mail_id>              MESSAGE                      an outgoing email until it is sent (`jaqe.privacy.outbox`)
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from jaqe.platform import clock
+from jaqe.platform.store import Item, expiry_fields
+from jaqe.privacy.register import PurposeId
 
 FLAGS_SK = "FLAGS"
 CONSENT = "CONSENT#"
@@ -22,3 +30,29 @@ def consent_sk(purpose: str, at: str, event_id: str) -> str:
 
 def suppression_key(subject_key: str) -> tuple[str, str]:
     return f"SUPPRESSION#{subject_key}", "SUPPRESSION"
+
+
+# An unsent message outlives the mail dead-letter queue's 14 days by one: a redrive within the
+# DLQ's retention still finds it, and nothing of it is left once the queue has forgotten the id.
+OUTGOING_MAIL_RETENTION = timedelta(days=15)
+
+
+def mail_key(mail_id: str) -> tuple[str, str]:
+    return f"MAIL#{mail_id}", "MESSAGE"
+
+
+def outgoing_mail_item(mail_id: str, message: dict[str, Any], about: str, purpose_id: PurposeId) -> Item:
+    """An outgoing email as stored until sent: under the subject key of the person it is about (so
+    that `by_subject` reaches it and an erasure deletes it), with its purpose and a short expiry."""
+    pk, sk = mail_key(mail_id)
+    return {
+        "pk": pk,
+        "sk": sk,
+        "item_type": "outgoing_mail",
+        "mail_id": mail_id,
+        "message": message,
+        "subject_key": about,
+        "purpose": purpose_id.value,
+        "created_at": clock.now().isoformat(),
+        **expiry_fields(clock.epoch(clock.now() + OUTGOING_MAIL_RETENTION)),
+    }

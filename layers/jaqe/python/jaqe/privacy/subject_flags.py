@@ -39,12 +39,14 @@ class Subjects:
 
     def status(self, subject_key: str) -> SubjectStatus:
         flags = self.store.get(subject_pk(subject_key), FLAGS_SK) or {}
-        suppressed = self.store.get(*suppression_key(subject_key)) is not None
         return SubjectStatus(
             restricted=bool(flags.get("restricted")),
             objections=frozenset(PurposeId(p) for p in flags.get("objections", ())),
-            suppressed=suppressed,
+            suppressed=self.is_suppressed(subject_key),
         )
+
+    def is_suppressed(self, subject_key: str) -> bool:
+        return self.store.get(*suppression_key(subject_key)) is not None
 
     def _flags(self, subject_key: str) -> Item:
         existing = self.store.get(subject_pk(subject_key), FLAGS_SK)

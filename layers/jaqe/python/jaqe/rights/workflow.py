@@ -469,7 +469,11 @@ class RightsWorkflow:
                 continue
             self.deps.mail.send(
                 templates.rights_recipient_notice(
-                    email, recipient["kind"], recipient["lead_id"], recipient.get("fields")
+                    email,
+                    recipient["kind"],
+                    recipient["lead_id"],
+                    recipient.get("fields"),
+                    about=state.subject_key,
                 )
             )
             sent += 1

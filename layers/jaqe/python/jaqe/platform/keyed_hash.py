@@ -1,0 +1,38 @@
+"""The HMAC key held in Secrets Manager (SUBJECT_KEY_SECRET_ARN), and digests keyed with it.
+
+Subject keys (`jaqe.privacy.subject_keys`) and idempotency fingerprints (`jaqe.platform.api`) are
+HMAC-SHA256 under this key: without it a digest reveals nothing, even to someone who holds a list
+of candidate addresses (an unkeyed hash of an address can be reversed by trying the list).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import cache
+
+from jaqe.platform import aws
+from jaqe.platform.settings import SubjectKeySettings, get_settings
+
+
+@cache
+def secret() -> bytes:
+    # Fetched once per container; rotating the key means re-keying stored items.
+    from aws_lambda_powertools.utilities import parameters
+
+    settings = get_settings(SubjectKeySettings)
+    provider = parameters.SecretsProvider(boto3_client=aws.client("secretsmanager"))
+    value = provider.get(settings.subject_key_secret_arn, max_age=3600)
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, bytes):
+        return value
+    raise TypeError("the subject-key secret must be a string")
+
+
+def forget_secret() -> None:
+    secret.cache_clear()
+
+
+def keyed_digest(key: bytes, data: bytes) -> str:
+    return hmac.new(key, data, hashlib.sha256).hexdigest()

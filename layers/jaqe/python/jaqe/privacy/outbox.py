@@ -1,0 +1,121 @@
+"""Outgoing mail held where the subject index reaches it: stored by id, queued by id, sent by id.
+
+`OutboxMailer.send` stores the message (`MAIL#<id>` / `MESSAGE`, `jaqe.privacy.records`) under the
+subject key of the person it is about, with the purpose it serves and a 15-day expiry, then
+queues `{"mail_id": ...}`: no queue or dead-letter queue ever holds an address or a text, and an
+erasure (which deletes everything under the subject key) deletes the unsent message too.
+
+`OutboxDelivery.deliver` is the mail sender's use case: it loads the message, refuses it to a
+bounced or complained address (any mail) or to a suppressed address (marketing mail only: the
+answer to a person's own rights request still reaches them), sends the rest and deletes the
+stored message. A message whose stored body is gone (erased, expired, already sent) is done:
+a redrive after an erasure sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from jaqe.platform.ids import new_id
+from jaqe.platform.mail import Mailer, OutgoingEmail, queue_mail
+from jaqe.platform.store import Item, Store
+from jaqe.privacy.records import mail_key, outgoing_mail_item
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.subject_flags import Subjects
+from jaqe.privacy.subject_keys import subject_key
+
+# Purposes whose every mail promotes JAQE, with an unsubscribe link or not.
+MARKETING_PURPOSES = frozenset({PurposeId.SIMILAR_SERVICES_EMAILS})
+
+
+def is_marketing(email: OutgoingEmail) -> bool:
+    """Marketing mail carries a one-click unsubscribe link (the newsletter, similar services), or
+    serves a marketing-only purpose. The newsletter's double opt-in link, like every answer to what
+    the person asked, is transactional."""
+    return email.unsubscribe_url is not None or PurposeId(email.purpose) in MARKETING_PURPOSES
+
+
+class OutboxMailer:
+    """The functions' `Mailer`: the message is stored, its id queued for the mail sender."""
+
+    def __init__(self, store: Store | None = None, key_of: Callable[[str], str] = subject_key) -> None:
+        self._store = store
+        self.key_of = key_of
+
+    @property
+    def store(self) -> Store:
+        # Made on first send: functions that may send build their collaborators up front.
+        if self._store is None:
+            self._store = Store()
+        return self._store
+
+    def send(self, email: OutgoingEmail) -> None:
+        """Store, then queue the id (a message queued before it is stored would be dropped as gone)."""
+        mail_id = new_id("mail")
+        about = email.about or self.key_of(email.to)
+        self.store.put_new(outgoing_mail_item(mail_id, asdict(email), about, PurposeId(email.purpose)))
+        queue_mail(mail_id)
+
+
+def email_of(item: Item) -> OutgoingEmail:
+    message = dict(item["message"])
+    message["tags"] = dict(message.get("tags") or {})
+    return OutgoingEmail(**message)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    GONE = "gone"  # the stored message is no more (erased, expired, already sent): nothing to send
+    BLOCKED = "blocked"  # the address hard-bounced or complained
+    SUPPRESSED = "suppressed"  # marketing mail to an address on the suppression list
+
+
+def decide(email: OutgoingEmail, *, bounced: bool, suppressed: bool) -> Outcome:
+    """Whether a stored message goes out: bounces stop every mail, suppression stops marketing only."""
+    if bounced:
+        return Outcome.BLOCKED
+    if suppressed and is_marketing(email):
+        return Outcome.SUPPRESSED
+    return Outcome.SENT
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: Outcome
+    template: str | None = None
+    purpose: str | None = None
+
+
+class OutboxDelivery:
+    """The mail sender's use case, on an injected store, transport (SES) and bounce lookup."""
+
+    def __init__(
+        self,
+        store: Store,
+        transport: Mailer,
+        is_bounced: Callable[[str], bool],
+        key_of: Callable[[str], str] = subject_key,
+    ) -> None:
+        self.store = store
+        self.transport = transport
+        self.is_bounced = is_bounced
+        self.key_of = key_of
+
+    def deliver(self, mail_id: str) -> Delivery:
+        item = self.store.get(*mail_key(mail_id))
+        if item is None:
+            return Delivery(Outcome.GONE)
+        email = email_of(item)
+        recipient = self.key_of(email.to)
+        outcome = decide(
+            email,
+            bounced=self.is_bounced(recipient),
+            suppressed=Subjects(self.store).is_suppressed(recipient),
+        )
+        if outcome is Outcome.SENT:
+            self.transport.send(email)
+        # Sent or refused for good: the message is not kept (a failed send raises before this).
+        self.store.delete(*mail_key(mail_id))
+        return Delivery(outcome, email.tags.get("template"), email.purpose)
