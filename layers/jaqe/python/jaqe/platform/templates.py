@@ -332,3 +332,44 @@ def breach_notice(to: str, nature: str, consequences: str, measures: str) -> Out
         ),
         tags={"template": "breach_notice"},
     )
+
+
+def rights_partner_notice(
+    to: str,
+    kind: str,
+    export_id: str,
+    person: str,
+    fields: list[str],
+    corrected: dict[str, str] | None = None,
+) -> OutgoingEmail:
+    """Art. 19: a commercial partner who received a person in an export is told of their erasure,
+    rectification or restriction. `person` is the person's reference in that export (or, for an
+    export made before references, the address the partner received)."""
+    what = {
+        "erasure": (
+            "La personne concernée a exercé son droit à l'effacement. Supprimez de vos systèmes toutes les "
+            "données la concernant que vous avez reçues dans cet export."
+        ),
+        "rectification": "La personne concernée a fait rectifier ses données. Mettez à jour vos dossiers.",
+        "restriction": (
+            "La personne concernée a demandé la limitation du traitement de ses données : conservez-les "
+            "sans les utiliser jusqu'à nouvel avis."
+        ),
+    }[kind]
+    lines = [f"Export {export_id}, personne {person} (article 19 du RGPD).", what]
+    if corrected:
+        lines.append(
+            "Données rectifiées :\n" + "\n".join(f"- {k} : {v}" for k, v in sorted(corrected.items()))
+        )
+    elif fields:
+        lines.append(f"Données concernées : {', '.join(fields)}.")
+    return OutgoingEmail(
+        to=to,
+        subject=f"Données d'un export partenaire : {'effacement' if kind == 'erasure' else kind}",
+        text=_body(
+            *lines,
+            "Ces données vous ont été transmises avec le consentement de la personne, dans le cadre de "
+            "notre contrat et de la politique de confidentialité de JAQE.",
+        ),
+        tags={"template": f"rights_partner_{kind}"},
+    )
