@@ -76,6 +76,8 @@ def test_c7_01_to_c7_08_no_execution_input_output_or_history_event_holds_the_add
         "Alex Martin",
     ]
     assert leaks(rights, names, personal) == []
+    # The erasure took the earlier requests' contact items, and its own once answered.
+    assert not [i for i in rights.scan() if i.get("item_type") == "rights_request_contact"]
     # ... and yet each step found what it needed: the designated person got the post-mortem answer,
     # the professionals the corrected values (C4-06), the person every other answer.
     assert rights.wait_for_email(DESIGNATED, "Réponse à votre demande")
@@ -176,3 +178,33 @@ def test_c7_05_operators_lift_resume_show_and_extend_after_120_days_from_the_con
     )
     assert extended.status == 200, extended.body
     assert rights.wait_for_email(PERSON["email"], "délai prolongé")
+
+
+def test_an_execution_started_before_contact_items_goes_on_and_stops_carrying_the_address(rights):
+    """Deploy safety: an in-flight execution whose input still holds `email` and `params` has its
+    contact item written by its next step, and the states after it no longer carry the address."""
+    import json
+
+    request_id = rights.submit({"type": "objection", "email": PERSON["email"]}).json()["request_id"]
+    rights.wait_for_status(request_id, "awaiting_verification")
+    rights.table.delete_item(Key={"pk": f"RIGHTS#{request_id}", "sk": "CONTACT"})  # as before the deploy
+    legacy = {
+        "request_id": request_id,
+        "type": "objection",
+        "email": PERSON["email"],
+        "subject_key": rights.subject_key(PERSON["email"]),
+        "channel": "web",
+        "params": {"purposes": ["similar_services_emails"]},
+        "verified": True,
+    }
+    rights.sfn.start_execution(
+        stateMachineArn=rights.machine_arn, name=f"{request_id}-legacy", input=json.dumps(legacy)
+    )
+
+    assert rights.wait(f"{request_id}-legacy")["status"] == "SUCCEEDED", rights.states(f"{request_id}-legacy")
+    assert rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
+    contact = rights.table.get_item(Key={"pk": f"RIGHTS#{request_id}", "sk": "CONTACT"})["Item"]
+    assert contact["params"] == {"purposes": ["similar_services_emails"]}
+    events = rights.execution_texts(f"{request_id}-legacy")
+    exited = [text for where, text in events if "StateExited" in where]
+    assert exited and all(PERSON["email"] not in text for text in exited)

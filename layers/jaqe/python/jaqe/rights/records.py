@@ -189,6 +189,11 @@ class RightsRequestRecords:
             {k: v for k, v in item.items() if k in RequestContact.model_fields}
         )
 
+    def adopt_contact(self, request_id: str, subject_key: str, contact: RequestContact) -> None:
+        """The contact item of a request made before contact items (its execution carried the address)."""
+        received = datetime.fromisoformat(self.get(request_id)["received_at"])
+        self.store.put(contact_item(request_id, subject_key, contact, received))
+
     def has_contact(self, request_id: str) -> bool:
         return self.store.get(request_pk(request_id), CONTACT_SK, include_expired=True) is not None
 

@@ -42,7 +42,7 @@ from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
-from jaqe.rights.model import RequestStatus, RequestType, RightsInput
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
@@ -81,6 +81,8 @@ _NOT_PROVIDED = {
     CONTACT_ITEM_TYPE,
 }
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
+# What executions started before issue 17 carried in their state (now in the contact item).
+LEGACY_PERSONAL = ("email", "params", "answer_to")
 
 
 class RightsStep(StrEnum):
@@ -145,8 +147,8 @@ class RightsState(RightsInput):
     error: dict[str, Any] | None = None
 
     def dump(self) -> dict[str, Any]:
-        """The state as it came in (only the keys it had), for the next task."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        """The state as it came in (only the keys it had, less a pre-issue-17 address), for the next task."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude=set(LEGACY_PERSONAL))
 
 
 class RightsTask(BaseModel):
@@ -188,7 +190,20 @@ class RightsWorkflow:
 
     def run(self, task: RightsTask) -> dict[str, Any]:
         """One task: the step's handler, from the table below."""
+        self._adopt_legacy_contact(task.state)
         return self.handlers()[task.step](task)
+
+    def _adopt_legacy_contact(self, state: RightsState) -> None:
+        """An execution started before contact items still carries the address in its state: its
+        next step writes the contact item from it (and `dump` stops passing it on), so it goes on."""
+        legacy = state.model_extra or {}
+        if "email" in legacy and not self.requests.has_contact(state.request_id):
+            contact = RequestContact(
+                email=str(legacy["email"]),
+                params=dict(legacy.get("params") or {}),
+                answer_to=legacy.get("answer_to"),
+            )
+            self.requests.adopt_contact(state.request_id, state.subject_key, contact)
 
     def handlers(self) -> dict[RightsStep, Callable[[RightsTask], dict[str, Any]]]:
         return {
