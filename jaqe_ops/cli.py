@@ -15,6 +15,9 @@
     jaqe-ops professionals list [--status pending_review]
     jaqe-ops professionals approve pro_...
     jaqe-ops professionals reject pro_... --reason "..."
+    jaqe-ops partners add "Assureur Habitat SA" --email dpo@assureur.example
+    jaqe-ops partners list
+    jaqe-ops partners tasks
     jaqe-ops incident declare --file incident.json --wait
     jaqe-ops incident decide inc_... --high-risk --reason "..." --wait
     jaqe-ops incident cnil-draft inc_... [--output notification.md]
@@ -24,7 +27,7 @@ Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-
 Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
 signed with SigV4 using that AWS profile's credentials (the admin routes use IAM authorisation).
 
-The commands live by group: `rights`, `retention`, `incidents`, `professionals` (click commands
+The commands live by group: `rights`, `retention`, `incidents`, `professionals`, `partners` (click commands
 taking the run's `Ops`, see `jaqe_ops.context`); HTTP and SigV4 in `transport`, tables and progress
 in `output`. `main(argv, transport)` stays testable with any transport
 `(method, path, body) -> (status, parsed JSON)`.
@@ -39,7 +42,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from jaqe_ops import incidents, professionals, retention, rights
+from jaqe_ops import incidents, partners, professionals, retention, rights
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
 from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
 
@@ -49,7 +52,7 @@ from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
     cls=OpsGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="JAQE operators' tool: rights requests (GDPR Art. 12-22), breaches (Art. 33-34), retention "
-    "report, Art. 30 record, professionals' approval. Against `make dev` by default, or a deployed "
+    "report, Art. 30 record, professionals' approval, commercial partners. Against `make dev` by default, or a deployed "
     "stack with --api, --profile and an EU --region.",
 )
 @click.option(
@@ -83,7 +86,13 @@ def jaqe_ops(
     ops.connect(api, operator, profile, region, progress)
 
 
-for _command in (*rights.COMMANDS, *retention.COMMANDS, incidents.incident, professionals.professionals):
+for _command in (
+    *rights.COMMANDS,
+    *retention.COMMANDS,
+    incidents.incident,
+    professionals.professionals,
+    partners.partners,
+):
     jaqe_ops.add_command(_command)
 
 

@@ -36,3 +36,7 @@ class Leads(Construct):
             ("by_segment", "by_subject"),
         )
         platform.api.operator_route("POST", "/v1/admin/commercial-partners/exports", self.exports)
+        # The partners directory (Art. 19 notices' contacts) and the notices left to operators.
+        platform.api.operator_route("POST", "/v1/admin/commercial-partners", self.exports)
+        platform.api.operator_route("GET", "/v1/admin/commercial-partners", self.exports)
+        platform.api.operator_route("GET", "/v1/admin/commercial-partners/tasks", self.exports)

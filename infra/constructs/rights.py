@@ -8,7 +8,7 @@ Wired from `MainStack` with one call:
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
@@ -96,12 +96,6 @@ class RightsWorkflowConstruct(Construct):
         # -- the state machine ----------------------------------------------------------------
         self.state_machine = self._state_machine()
         main_arn = self.state_machine.state_machine_arn
-        executions_arn = Stack.of(self).format_arn(
-            service="states",
-            resource="execution",
-            resource_name=f"{self.state_machine.state_machine_name}:*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
 
         # -- the public API -------------------------------------------------------------------
         public = functions.create(
@@ -153,14 +147,8 @@ class RightsWorkflowConstruct(Construct):
         )
         allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])
         allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
-        allow(admin, ["states:DescribeExecution"], [executions_arn])
         storage.use_subject_keys(admin)
         mail.allow_sending(admin)
-        acknowledge(
-            admin.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-            f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:execution:<{logical_id(self.state_machine)}.Name>:*]",
-            "Reading the input of this state machine's executions (the address to write to); executions are named per request.",
-        )
         for method, path in (
             ("GET", "/v1/admin/rights-requests"),
             ("GET", "/v1/admin/rights-requests/deadlines"),

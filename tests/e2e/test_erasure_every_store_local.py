@@ -10,12 +10,19 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.types import TypeSerializer
+from jaqe.platform import templates
+from jaqe.privacy.records import outgoing_mail_item
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.subject_keys import subject_key_with
 
+from infra import names
 from tests.e2e.conftest import Client, running_server
 from tests.e2e.test_rights_local_stack import local_path
 from tests.waiting import Stalled
@@ -26,6 +33,7 @@ PHONE = "06 11 22 33 44"
 PROJECT_WORD = "Zanzibarite"
 PERSONAL = [EMAIL, FIRST, LAST, "611223344", "11 22 33 44", PROJECT_WORD]
 OPERATOR = {"X-Local-Operator": "dana"}
+PARTNER_CONTACT = "rgpd@assureur-partenaire.example"
 REGIONS = ("eu-west-3", "eu-west-1")  # the main stack's and the inbound stack's
 
 
@@ -123,6 +131,12 @@ def enter_through_every_channel(client: Client) -> None:
         "terms_version": "2026-09",
     }
     assert client.call("POST", "/v1/professionals", registration)[0] == 201
+    partner = {"name": "Assureur Partenaire", "email": PARTNER_CONTACT}
+    assert client.call("POST", "/v1/admin/commercial-partners", partner, OPERATOR)[0] == 201
+    status, export = client.call(
+        "POST", "/v1/admin/commercial-partners/exports", {"partner": "Assureur Partenaire"}, OPERATOR
+    )
+    assert status == 201 and EMAIL in [row["email"] for row in export["rows"]]
     # A rights request by email (access): verified from the link, it leaves an export behind.
     access = raw_email(
         "privacy@jaqe.fr", "Accès à mes données", "Je demande l'accès à mes données personnelles."
@@ -131,6 +145,61 @@ def enter_through_every_channel(client: Client) -> None:
     assert status == 200 and handled["outcomes"] == ["rights_request"]
     assert follow(client, "Confirmez votre demande", "/verify?", 0) == 200
     client.wait_until(lambda: emails_to(client, EMAIL, "Réponse à votre demande"), "the access answer")
+
+
+PARKED_TO = "devis@parked-pro.example.fr"
+
+
+def queue_url(client: Client, name_part: str) -> str:
+    [url] = [u for u in aws(client, "sqs", REGIONS[0]).list_queues()["QueueUrls"] if name_part in u]
+    return str(url)
+
+
+def park_a_lead_email_in_the_mail_dlq(client: Client) -> None:
+    """A lead email about the person that failed five times, as SQS leaves it: its id in the mail
+    dead-letter queue, its stored message (under the person's subject key) still there."""
+    secret = aws(client, "secretsmanager", REGIONS[0]).get_secret_value(SecretId=names.SUBJECT_KEY_SECRET)
+    about = subject_key_with(secret["SecretString"].encode(), EMAIL)
+    lead = {
+        "trade_label": "Plomberie",
+        "city": "Montpellier",
+        "postcode": "34000",
+        "description": PROJECT_WORD,
+        "timeframe": "Dans le mois",
+        "first_name": FIRST,
+        "last_name": LAST,
+        "phone": PHONE,
+        "email": EMAIL,
+    }
+    email = templates.lead_for_professional(PARKED_TO, "Entreprise parquée", lead, about=about)
+    item = outgoing_mail_item("mail_parked", asdict(email), about, PurposeId.QUOTE_MATCHING)
+    aws(client, "dynamodb", REGIONS[0]).put_item(
+        TableName=names.DATA_TABLE, Item=TypeSerializer().serialize(item)["M"]
+    )
+    sqs = aws(client, "sqs", REGIONS[0])
+    sqs.send_message(
+        QueueUrl=queue_url(client, "MailDlq"), MessageBody=json.dumps({"mail_id": "mail_parked"})
+    )
+
+
+def redrive_the_mail_dlq(client: Client) -> int:
+    """What an operator's redrive does: every message of the mail DLQ back to the outbox queue."""
+    sqs, dlq = aws(client, "sqs", REGIONS[0]), queue_url(client, "MailDlq")
+    moved = 0
+    while messages := sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            sqs.send_message(QueueUrl=queue_url(client, names.MAIL_OUTBOX_QUEUE), MessageBody=message["Body"])
+            sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
+            moved += 1
+    return moved
+
+
+def outbox_drained(client: Client) -> bool:
+    attributes = aws(client, "sqs", REGIONS[0]).get_queue_attributes(
+        QueueUrl=queue_url(client, names.MAIL_OUTBOX_QUEUE),
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
 
 
 def everything_in_aws(client: Client) -> list[tuple[str, str]]:
@@ -187,6 +256,7 @@ def leaks(client: Client) -> list[tuple[str, str]]:
 def test_c7_04_after_an_erasure_no_store_holds_anything_of_the_person(server):
     client = server
     enter_through_every_channel(client)
+    park_a_lead_email_in_the_mail_dlq(client)
     assert leaks(client), "the person's data should be somewhere before the erasure (the search works)"
 
     status, erasure = client.call("POST", "/v1/rights-requests", {"type": "erasure", "email": EMAIL})
@@ -198,8 +268,20 @@ def test_c7_04_after_an_erasure_no_store_holds_anything_of_the_person(server):
         "the erasure answer",
     )[0]
     assert "trente-cinq jours" in answer["text"] and "liste d'opposition" in answer["text"]
+    # Art. 19: the partner the export reached is told, at its directory contact, without the data.
+    [notice] = client.wait_until(
+        lambda: emails_to(client, PARTNER_CONTACT, ""), "the notice to the commercial partner"
+    )
+    assert EMAIL not in notice["text"] and LAST not in notice["text"]
     # The notices to the recipients and the answer are sent, each stored email deleted once sent.
     with contextlib.suppress(Stalled):
         client.wait_until(lambda: not leaks(client), "every store to hold nothing of the person")
     found = leaks(client)
     assert found == [], "\n".join(f"{value!r} in {where}" for where, value in found)
+
+    # The lead email parked in the dead-letter queue: its id is all the queue holds, and a redrive
+    # after the erasure sends nothing (its stored message went with the erasure).
+    assert redrive_the_mail_dlq(client) == 1
+    client.wait_until(lambda: outbox_drained(client), "the redriven message to be handled")
+    assert emails_to(client, PARKED_TO, "Nouvelle demande") == []
+    assert leaks(client) == []

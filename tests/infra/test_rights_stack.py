@@ -187,3 +187,5 @@ def test_the_workflow_steps_run_in_two_roles_each_with_only_what_its_steps_need(
     assert any("by_subject" in r for _, r in actions)
     assert {"s3:DeleteObjectVersion", "cognito-idp:AdminDeleteUser"} <= {a for a, _ in actions}
     assert "sqs:SendMessage" in {a for a, _ in conversation}
+    # Nothing reads an execution's input back: it holds ids only (issue 17).
+    assert "states:DescribeExecution" not in {a for a, _ in _granted(template, "admin_rights")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import boto3
+
 from jaqe_dev.stack import LocalStack
 from tests.conftest import EVENTS
 from tests.integration.seeds import all_items
@@ -38,6 +40,17 @@ def test_c7_09_an_erasure_asked_by_email_starts_the_workflow_with_verification_t
     verification = wait_for_email(local, "camille.exemple@example.fr")
     assert "/v1/rights-requests/verify?token=" in verification["text"]
     assert "camille" not in str(request).lower()  # the record holds the subject key only
+    # The sender's address and what the email said are in the request's contact item (issue 17),
+    # not in the workflow's input, which AWS keeps 90 days.
+    [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
+    assert contact["email"] == "camille.exemple@example.fr" and contact["params"]["details"]
+    assert contact["subject_key"] == request["subject_key"] and contact["purpose"] == "rights_requests"
+    sfn = boto3.client("stepfunctions")
+    [logical] = [m for m in local.stack.of_type("AWS::StepFunctions::StateMachine") if m.startswith("Rights")]
+    machine = local.provisioned.names[logical]
+    [execution] = sfn.list_executions(stateMachineArn=machine)["executions"]
+    started = sfn.describe_execution(executionArn=execution["executionArn"])["input"]
+    assert "camille" not in started.lower() and contact["params"]["details"][:20] not in started
 
 
 def test_c7_09_an_access_request_in_english_is_recognised(local):
@@ -58,6 +71,10 @@ def test_an_unclear_request_goes_to_triage_with_its_clock_running(local):
     assert request["status"] == "awaiting_operator"
     assert request["history"][-1]["step"] == "to_triage"
     assert request["due_at"] > request["received_at"]
+    # Operators triage from the contact item: the sender's address and the message (issue 17).
+    [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
+    assert contact["request_id"] == request["request_id"] and "@" in contact["email"]
+    assert contact["params"]["details"] and contact["subject_key"] == request["subject_key"]
 
 
 def test_a_clear_request_needing_fields_an_email_cannot_give_goes_to_triage(local):

@@ -60,3 +60,34 @@ def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
     routes = SynthesizedStack(cdk_out).routes()
     admin = [r for r in routes if r.path.startswith("/v1/admin/")]
     assert admin and all(r.authorization == "AWS_IAM" for r in admin)
+
+
+def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_known(local, capsys):
+    from jaqe_ops.cli import main
+    from tests.integration.test_rights_ops_cli import local_transport, printed
+
+    quote(local, "yes@example.fr", True)
+    local.api.request("POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR)
+    transport = local_transport(local)
+    capsys.readouterr()
+
+    assert main(["partners", "add", "Mutuelle Verte", "--email", "rgpd@mutuelle.example"], transport) == 0
+    assert printed(capsys)["contact_email"] == "rgpd@mutuelle.example"
+    assert main(["partners", "add", "assureur habitat sa", "--email", "dpo@assureur.example"], transport) == 0
+    assert printed(capsys)["name"] == "Assureur Habitat SA"  # the name as the export wrote it
+    assert main(["partners", "list", "--json"], transport) == 0
+    listed = {p["name"]: p["contact_email"] for p in printed(capsys)["partners"]}
+    assert listed == {
+        "Assureur Habitat SA": "dpo@assureur.example",
+        "Mutuelle Verte": "rgpd@mutuelle.example",
+    }
+    assert main(["partners", "list"], transport) == 0
+    assert "2 partner(s)" in capsys.readouterr().out
+
+
+def test_c4_01_the_partners_directory_routes_are_operators_only(local):
+    assert local.api.request("GET", "/v1/admin/commercial-partners").status == 403
+    added = local.api.request(
+        "POST", "/v1/admin/commercial-partners", json_body={"name": "X", "email": "x@example.fr"}
+    )
+    assert added.status == 403

@@ -27,6 +27,7 @@ EVERY_COMMAND = [
     "art30-export",
     "professionals",
     "incident",
+    "partners",
 ]
 
 

@@ -82,6 +82,18 @@ class Rights:
         ]
         return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
 
+    def execution_texts(self, name: str) -> list[tuple[str, str]]:
+        """What AWS keeps 90 days and cannot delete: the execution's input, output and every history
+        event, as text (where, text)."""
+        arn = self.execution_arn(name)
+        described = self.sfn.describe_execution(executionArn=arn)
+        texts = [
+            (f"{name}:input", described.get("input", "")),
+            (f"{name}:output", described.get("output", "")),
+        ]
+        history = self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        return texts + [(f"{name}:event{e['id']}:{e['type']}", json.dumps(e, default=str)) for e in history]
+
     def transitions(self, name: str) -> int:
         return len(self.states(name))
 

@@ -80,6 +80,8 @@ def test_c7_04_erasure_leaves_only_the_request_record_and_suppression_and_tells_
         (where, value) for where, text in everything_stored(rights) for value in personal if value in text
     ]
     assert leaks == []
+    # Nor in what Step Functions keeps 90 days: the execution's input, output and history.
+    assert [where for where, text in rights.execution_texts(request_id) if PERSON["email"] in text] == []
     about_person = [i for i in rights.scan() if i.get("subject_key") == key or key in i.get("pk", "")]
     assert {i["item_type"] for i in about_person} == {"rights_request", "suppression"}
     record = rights.record(request_id)
@@ -338,7 +340,8 @@ def test_c7_02_an_unknown_person_gets_an_access_answer_with_no_personal_data(rig
     assert execution["status"] == "SUCCEEDED"
     answer = rights.wait_for_email(UNKNOWN, "Réponse à votre demande")
     document = rights.get(next(lnk for lnk in answer["links"] if "format=json" in lnk)).json()
-    assert {d["item_type"] for d in document["data"]} == {"rights_request"}
+    # Only this request: its record and its contact item (the address the person gave to ask).
+    assert {d["item_type"] for d in document["data"]} == {"rights_request", "rights_request_contact"}
 
 
 def test_the_verification_link_is_single_use_and_the_status_link_shows_no_personal_data(rights):

@@ -18,7 +18,7 @@ from jaqe.platform.ids import new_id
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
 from jaqe.rights.intake import submit_rights_request
-from jaqe.rights.model import RequestStatus, RequestType, RightsRequestIn
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsRequestIn
 from jaqe.rights.records import RightsRequestRecords
 
 
@@ -65,7 +65,10 @@ class WorkflowRightsIntake:
             else RequestType.ACCESS
         )
         requests = RightsRequestRecords(self.store)
-        requests.create(request_id, guessed, self.subject_key(email))
+        # The sender's address and the details go to the request's contact item: operators read them
+        # there to triage; the record holds the subject key only.
+        contact = RequestContact(email=email, params={"details": details[:5000]} if details else {})
+        requests.create(request_id, guessed, self.subject_key(email), contact, channel="email")
         requests.transition(
             request_id,
             RequestStatus.AWAITING_OPERATOR,

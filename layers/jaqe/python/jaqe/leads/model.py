@@ -1,4 +1,5 @@
-"""The leads API models: the quote request (project, contact, consents) and partner exports."""
+"""The leads API models: the quote request (project, contact, consents), partner exports and the
+partners directory."""
 
 from __future__ import annotations
 
@@ -28,6 +29,35 @@ class PartnerExport(BaseModel):
     export_id: str
     count: int
     rows: list[dict[str, str]]
+
+
+class PartnerIn(BaseModel):
+    """A commercial partner of the directory and the contact its Art. 19 notices go to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    email: Email
+
+
+class Partner(BaseModel):
+    partner_id: str
+    name: str
+    contact_email: str | None = None
+    added_at: str | None = None
+
+
+class PartnerTask(BaseModel):
+    """A notice to a partner with no contact in the directory: an operator carries it (ids only)."""
+
+    request_id: str
+    partner: str
+    partner_id: str
+    notice: str
+    export_id: str
+    person_reference: str | None = None
+    fields: list[str] = []
+    created_at: str
 
 
 class Project(BaseModel):

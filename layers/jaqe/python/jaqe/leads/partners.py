@@ -2,7 +2,11 @@
 
 An operator exports the people whose current choice for `commercial_partners` is granted,
 and only them; each person exported is recorded as a disclosure (who received what,
-when, under which consent), so access requests list the partner and erasure notices reach it.
+when, under which consent, and the person's reference in that export), so access requests list
+the partner and erasure, restriction and rectification notices reach it (Art. 19).
+
+The partners directory holds one entry per partner named in an export: its name and the contact
+that Art. 19 notices go to. A notice for a partner without a contact becomes an operator's task.
 """
 
 from __future__ import annotations
@@ -10,7 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jaqe.leads.records import partner_disclosure, partner_export
+from jaqe.leads.records import (
+    PARTNER,
+    PARTNER_TASKS,
+    PARTNERS,
+    partner_disclosure,
+    partner_entry,
+    partner_export,
+    partner_key,
+    partner_task,
+)
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.store import SEGMENT_INDEX, Item, Store
@@ -51,7 +64,8 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
         contact = latest_contact(store, key)
         if contact is None or not subjects.status(key).may_be_matched:
             continue  # data gone, or restricted / suppressed: never shared
-        export.rows.append({f: contact[f] for f in EXPORTED_FIELDS})
+        reference = new_id("ref")  # how the partner and we name this person in this export (Art. 19)
+        export.rows.append({"reference": reference, **{f: contact[f] for f in EXPORTED_FIELDS}})
         disclosures.append(
             partner_disclosure(
                 export.export_id,
@@ -61,6 +75,7 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
                     "company_name": partner,
                     "disclosed_at": now,
                     "fields": list(EXPORTED_FIELDS),
+                    "reference": reference,
                     "legal_basis": {
                         "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
                         "consent": "commercial_partners",
@@ -71,6 +86,7 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
         )
     for item in disclosures:
         store.put_new(item)
+    PartnerDirectory(store).known(partner)
     store.put_new(
         partner_export(
             export.export_id,
@@ -84,3 +100,46 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
         )
     )
     return export
+
+
+class PartnerDirectory:
+    """The commercial partners that exports name, and whom Art. 19 notices reach."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, name: str, email: str, operator: str) -> Item:
+        """Add a partner or set its contact (the name is kept as first written)."""
+        current = self.store.get(*partner_key(name))
+        entry = partner_entry(
+            str(current["name"]) if current else name,
+            {
+                "contact_email": email,
+                "added_at": (current or {}).get("added_at", clock.now().isoformat()),
+                "updated_by": operator,
+                "updated_at": clock.now().isoformat(),
+            },
+        )
+        self.store.put(entry)
+        return entry
+
+    def known(self, name: str) -> None:
+        """An export named this partner: it is in the directory, with no contact until an operator adds one."""
+        if self.store.get(*partner_key(name)) is None:
+            self.store.put(partner_entry(name, {"added_at": clock.now().isoformat()}))
+
+    def entries(self) -> list[Item]:
+        return self.store.query(PARTNERS, PARTNER)
+
+    def contact_of(self, name: str) -> str | None:
+        entry = self.store.get(*partner_key(name))
+        return str(entry["contact_email"]) if entry and entry.get("contact_email") else None
+
+    def open_task(self, request_id: str, partner: str, **fields: Any) -> Item:
+        """A notice no contact could carry: an operator tells the partner (ids and references only)."""
+        task = partner_task(clock.now().isoformat(), request_id, partner, fields)
+        self.store.put(task)
+        return task
+
+    def tasks(self) -> list[Item]:
+        return self.store.query(PARTNER_TASKS)

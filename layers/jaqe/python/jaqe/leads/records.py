@@ -3,15 +3,20 @@
 LEAD#<id>      LEAD                  quote request (project + contact), segment `<trade>#<month>`
 LEAD#<id>      DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
 EXPORT#<id>    EXPORT                a commercial-partner export (no personal data)
-EXPORT#<id>    DISCLOSURE#<subject>  what that export shared about one person
+EXPORT#<id>    DISCLOSURE#<subject>  what that export shared about one person (and its reference in the export)
+PARTNERS       PARTNER#<slug>        a commercial partner of the directory: name, contact email (Art. 19)
+PARTNER_TASKS  <at>#<request>#<slug> a notice an operator must carry to a partner without a contact
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from jaqe.platform.store import Item, Store
-from jaqe.privacy.retention import Dependents
+from jaqe.privacy.register import PurposeId
+from jaqe.privacy.retention import Dependents, retention_fields
 
 DISCLOSURE = "DISCLOSURE#"
 
@@ -54,8 +59,83 @@ def partner_disclosure(export_id: str, subject_key: str, fields: dict[str, Any])
     }
 
 
+def export_id_of(disclosure: Item) -> str:
+    return str(disclosure["pk"]).removeprefix("EXPORT#")
+
+
+@dataclass(frozen=True)
+class DisclosedTo:
+    """Who received a disclosure, whatever its kind: ids only, for an Art. 19 notice."""
+
+    kind: str  # "professional" | "commercial_partner"
+    recipient_id: str  # the professional's id, or the partner's name as the export named it
+    reference: str  # the lead, or the export
+    person_reference: str | None = None  # the person's reference in a partner export
+    fields: tuple[str, ...] = ()  # the fields received
+
+
+PROFESSIONAL, COMMERCIAL_PARTNER = "professional", "commercial_partner"
+
+
+def disclosed_to(disclosure: Item) -> DisclosedTo:
+    fields = tuple(str(f) for f in disclosure.get("fields", []))
+    if str(disclosure["pk"]).startswith("EXPORT#"):
+        return DisclosedTo(
+            COMMERCIAL_PARTNER,
+            str(disclosure["company_name"]),
+            export_id_of(disclosure),
+            disclosure.get("reference"),
+            fields,
+        )
+    return DisclosedTo(PROFESSIONAL, str(disclosure["pro_id"]), lead_id_of(disclosure), None, fields)
+
+
 def partner_export(export_id: str, fields: dict[str, Any]) -> Item:
     return {"pk": export_pk(export_id), "sk": "EXPORT", "item_type": "partner_export", **fields}
+
+
+PARTNERS, PARTNER = "PARTNERS", "PARTNER#"
+PARTNER_TASKS = "PARTNER_TASKS"
+
+
+def partner_slug(name: str) -> str:
+    """The directory's key for a partner name: case, accents aside, spaces and punctuation ignored."""
+    import unicodedata
+
+    plain_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"[^a-z0-9]+", "-", plain_name).strip("-") or "partner"
+
+
+def partner_key(name: str) -> tuple[str, str]:
+    """One partition for the whole directory: it is small, and listed in one Query."""
+    return PARTNERS, f"{PARTNER}{partner_slug(name)}"
+
+
+def partner_entry(name: str, fields: dict[str, Any]) -> Item:
+    pk, sk = partner_key(name)
+    return {
+        "pk": pk,
+        "sk": sk,
+        "item_type": "commercial_partner",
+        "partner_id": partner_slug(name),
+        "name": name,
+        **fields,
+    }
+
+
+def partner_task(at: str, request_id: str, partner: str, fields: dict[str, Any]) -> Item:
+    """An Art. 19 notice no directory contact could carry: an operator's task (ids only)."""
+    return {
+        "pk": PARTNER_TASKS,
+        "sk": f"{at}#{request_id}#{partner_slug(partner)}",
+        "item_type": "partner_notice_task",
+        "request_id": request_id,
+        "partner": partner,
+        "partner_id": partner_slug(partner),
+        "created_at": at,
+        **fields,
+        **retention_fields(PurposeId.RIGHTS_REQUESTS, None),
+    }
 
 
 def dependents(deleted: Item, store: Store) -> Dependents:

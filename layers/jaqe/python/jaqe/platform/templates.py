@@ -307,32 +307,44 @@ def rights_restriction_lifted(to: str, request_id: str, reason: str) -> Outgoing
     )
 
 
+_ART19_ASKS = {
+    "erasure": "La personne concernée a exercé son droit à l'effacement. Supprimez de vos systèmes toutes les "
+    "données la concernant que vous avez reçues {where}.",
+    "rectification": "La personne concernée a fait rectifier ses données. Mettez à jour vos dossiers.",
+    "restriction": "La personne concernée a demandé la limitation du traitement de ses données : "
+    "conservez-les sans les utiliser jusqu'à nouvel avis.",
+}
+
+
+def _art19_lines(heading: str, kind: str, where: str, corrected: dict[str, str] | None) -> list[str]:
+    """What a recipient is told of a person's erasure, rectification or restriction (Art. 19)."""
+    lines = [f"{heading} (article 19 du RGPD).", _ART19_ASKS[kind].format(where=where)]
+    if corrected:
+        lines.append(
+            "Données rectifiées :\n" + "\n".join(f"- {k} : {v}" for k, v in sorted(corrected.items()))
+        )
+    return lines
+
+
+def _art19_subject(kind: str) -> str:
+    return "effacement" if kind == "erasure" else kind
+
+
 def rights_recipient_notice(
     to: str, kind: str, lead_id: str, corrected: dict[str, str] | None = None, *, about: str
 ) -> OutgoingEmail:
     """Art. 19: a professional who received a lead is told of its erasure, rectification or restriction.
     `about`: the subject key of the person who exercised the right."""
-    what = {
-        "erasure": (
-            "La personne concernée a exercé son droit à l'effacement. Supprimez de vos systèmes toutes les "
-            "données de cette demande de devis que vous avez reçues par notre intermédiaire."
-        ),
-        "rectification": "La personne concernée a fait rectifier ses données. Mettez à jour vos dossiers.",
-        "restriction": (
-            "La personne concernée a demandé la limitation du traitement de ses données : conservez-les "
-            "sans les utiliser jusqu'à nouvel avis."
-        ),
-    }[kind]
-    lines = [f"Demande de devis {lead_id} (article 19 du RGPD).", what]
-    if corrected:
-        lines.append(
-            "Données rectifiées :\n" + "\n".join(f"- {k} : {v}" for k, v in sorted(corrected.items()))
-        )
     return OutgoingEmail(
         to=to,
-        subject=f"Données d'une demande de devis : {'effacement' if kind == 'erasure' else kind}",
+        subject=f"Données d'une demande de devis : {_art19_subject(kind)}",
         text=_body(
-            *lines,
+            *_art19_lines(
+                f"Demande de devis {lead_id}",
+                kind,
+                "par notre intermédiaire pour cette demande de devis",
+                corrected,
+            ),
             "Ces données vous ont été transmises dans le cadre de notre contrat et de la politique de confidentialité de JAQE.",
         ),
         tags={"template": f"rights_recipient_{kind}"},
@@ -357,5 +369,35 @@ def breach_notice(to: str, nature: str, consequences: str, measures: str, *, abo
         ),
         tags={"template": "breach_notice"},
         purpose="incident_records",
+        about=about,
+    )
+
+
+def rights_partner_notice(
+    to: str,
+    kind: str,
+    export_id: str,
+    person: str,
+    fields: list[str],
+    corrected: dict[str, str] | None = None,
+    *,
+    about: str,
+) -> OutgoingEmail:
+    """Art. 19: a commercial partner who received a person in an export is told of their erasure,
+    rectification or restriction. `person` is the person's reference in that export (or, for an
+    export made before references, the address the partner received); `about`: their subject key."""
+    lines = _art19_lines(f"Export {export_id}, personne {person}", kind, "dans cet export", corrected)
+    if fields and not corrected:
+        lines.append(f"Données concernées : {', '.join(fields)}.")
+    return OutgoingEmail(
+        to=to,
+        subject=f"Données d'un export partenaire : {_art19_subject(kind)}",
+        text=_body(
+            *lines,
+            "Ces données vous ont été transmises avec le consentement de la personne, dans le cadre de "
+            "notre contrat et de la politique de confidentialité de JAQE.",
+        ),
+        tags={"template": f"rights_partner_{kind}"},
+        purpose="rights_requests",
         about=about,
     )

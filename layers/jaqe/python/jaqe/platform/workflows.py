@@ -1,4 +1,7 @@
-"""Starting and resuming Step Functions executions (rights requests, breach response)."""
+"""Starting and resuming Step Functions executions (rights requests, breach response).
+
+An execution's input and history hold ids only: AWS keeps them 90 days after the end and cannot
+delete them, so nothing reads personal data back from an execution (there is no `input_of`)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ class Workflows(Protocol):
     def start(self, name: str, payload: dict[str, Any]) -> str: ...
     def succeed(self, task_token: str, output: dict[str, Any]) -> None: ...
     def fail(self, task_token: str, error: str, cause: str) -> None: ...
-    def input_of(self, execution_arn: str) -> dict[str, Any]: ...
 
 
 class StepFunctionsWorkflows:
@@ -30,7 +32,3 @@ class StepFunctionsWorkflows:
 
     def fail(self, task_token: str, error: str, cause: str) -> None:
         aws.client("stepfunctions").send_task_failure(taskToken=task_token, error=error, cause=cause)
-
-    def input_of(self, execution_arn: str) -> dict[str, Any]:
-        described = aws.client("stepfunctions").describe_execution(executionArn=execution_arn)
-        return dict(json.loads(described["input"]))

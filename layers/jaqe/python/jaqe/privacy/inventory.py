@@ -64,6 +64,7 @@ class AfterErasure(StrEnum):
     DELETED = "deleted"
     KEPT = "kept"  # subject key only, kept for its own legal purpose
     ARCHIVED = "archived"  # a delisted professional's profile: the listing archive rule applies
+    NO_SUBJECT = "no_subject"  # no subject key: ids, or a company's own contact; nothing of a person
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,33 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily(
             "partner_export", (PurposeId.COMMERCIAL_PARTNERS,), "export à un partenaire (compte, date)"
         ),
-        ItemFamily("rights_request_index", (), "index des demandes par échéance (identifiants)"),
-        ItemFamily("rights_review", (), "jeton d'attente d'une décision d'opérateur"),
+        ItemFamily(
+            "rights_request_index",
+            (),
+            "index des demandes par échéance (identifiants)",
+            AfterErasure.NO_SUBJECT,
+        ),
+        ItemFamily(
+            "rights_review", (), "jeton d'attente d'une décision d'opérateur", AfterErasure.NO_SUBJECT
+        ),
+        ItemFamily(
+            "rights_recipient_notice",
+            (PurposeId.RIGHTS_REQUESTS,),
+            "avis de l'article 19 envoyé à un destinataire (identifiants)",
+            AfterErasure.NO_SUBJECT,
+        ),
+        ItemFamily(
+            "partner_notice_task",
+            (PurposeId.RIGHTS_REQUESTS,),
+            "avis à un partenaire sans contact, laissé à un opérateur (identifiants)",
+            AfterErasure.NO_SUBJECT,
+        ),
+        ItemFamily(
+            "commercial_partner",
+            (PurposeId.COMMERCIAL_PARTNERS,),
+            "annuaire des partenaires commerciaux : nom, adresse de contact de l'entreprise",
+            AfterErasure.NO_SUBJECT,
+        ),
         ItemFamily("incident", (PurposeId.INCIDENT_RECORDS,), "description d'une violation de données"),
         ItemFamily("incident_batch", (PurposeId.INCIDENT_RECORDS,), "personnes à informer (clés seules)"),
         ItemFamily("incident_deadline", (PurposeId.INCIDENT_RECORDS,), "échéance de notification"),

@@ -114,13 +114,13 @@ def scan_subject(
             scan.items += store.by_subject(subject_key, include_expired=include_expired)
     for item in scan.items:
         item_type = str(item.get("item_type"))
-        store_id = bucket_of(item_type)
-        bucket = str(item.get("s3_bucket") or buckets.get(store_id or "") or "")
+        store_id = bucket_of(item_type) or ""
+        bucket = str(item.get("s3_bucket") or buckets.get(store_id) or "") if store_id else ""
         # An export has one object per format (`s3_keys`); a document one (`s3_key`).
         keys = {str(k) for k in (item.get("s3_keys") or {}).values()} | (
             {str(item["s3_key"])} if item.get("s3_key") else set()
         )
-        for key in sorted(keys) if store_id and bucket else ():
+        for key in sorted(keys) if bucket else ():
             exists = objects.exists(bucket, key) if objects else True
             purpose = str(item.get("purpose", "unknown"))
             scan.objects.append(HeldObject(store_id, bucket, key, purpose, item_type, exists))

@@ -16,7 +16,7 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
-from jaqe.rights.model import RequestStatus, RightsRequestAccepted, RightsRequestIn
+from jaqe.rights.model import RequestStatus, RightsInput, RightsRequestAccepted, RightsRequestIn
 from jaqe.rights.records import RightsRequestRecords, request_pk
 
 
@@ -36,22 +36,14 @@ def submit_rights_request(
     request_id = new_id("rr")
     key = subject_key(data.email)
     requests = RightsRequestRecords(store)
-    record, token = requests.create(request_id, data.type, key)
-    payload = {
-        "request_id": request_id,
-        "type": data.type.value,
-        "email": data.email,
-        "subject_key": key,
-        "channel": channel,
-        "params": data.params(),
-        "verified": False,
-    }
+    record, token = requests.create(request_id, data.type, key, data.contact(), channel)
+    # The execution's input holds ids only: the address and the type's fields are in the contact item.
+    payload = RightsInput(request_id=request_id, type=data.type, subject_key=key, channel=channel)
     try:
-        workflows.start(request_id, payload)
+        workflows.start(request_id, payload.model_dump(mode="json"))
     except Exception as error:  # nothing half-written: the person can simply retry
         logger.exception("rights workflow did not start", extra={"request_id": request_id})
-        store.delete(record["index_pk"], record["index_sk"])
-        store.delete(record["pk"], record["sk"])
+        requests.discard(record)
         raise TemporarilyUnavailable("Votre demande n'a pas pu être enregistrée, réessayez.") from error
     logger.info(
         "rights request received",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -128,9 +128,40 @@ class RightsRequestIn(BaseModel):
             )
         return self
 
-    def params(self) -> dict[str, object]:
-        """The type's own fields, as they travel in the workflow input (never stored on the record)."""
+    def params(self) -> dict[str, Any]:
+        """The type's own fields, kept in the request's contact item (never on the record, never in the
+        workflow's input)."""
         return self.model_dump(mode="json", exclude={"type", "email"}, exclude_none=True)
+
+    def contact(self) -> RequestContact:
+        return RequestContact(email=self.email, params=self.params())
+
+
+class RequestContact(BaseModel):
+    """What a request holds that is personal: the requester's address, the type's fields (details,
+    purposes, corrections, directives) and, for a post-mortem execution, the designated person who
+    receives the answer. Stored in the request's contact item only (`jaqe.rights.records`)."""
+
+    email: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    answer_to: str | None = None
+
+    @property
+    def reply_to(self) -> str:
+        return self.answer_to or self.email
+
+
+class RightsInput(BaseModel):
+    """The rights workflow's input: ids and non-personal fields only (AWS keeps an execution's input
+    and history 90 days and cannot delete them); steps read the contact item by request id."""
+
+    model_config = ConfigDict(extra="allow")
+
+    request_id: str
+    type: RequestType
+    subject_key: str
+    channel: str = "web"
+    verified: bool = False
 
 
 class RightsRequestAccepted(BaseModel):

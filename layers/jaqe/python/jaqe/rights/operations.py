@@ -13,7 +13,7 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, plain
 from jaqe.platform.workflows import Workflows
 from jaqe.privacy.subject_flags import Subjects
-from jaqe.rights.model import RequestStatus, RequestType
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
 from jaqe.rights.records import RightsRequestRecords, post_mortem_key, request_pk
 
 ANSWER_DUE_SOON = timedelta(days=7)
@@ -63,9 +63,10 @@ class RightsOperations:
             "extension_months": int(record.get("extension_months", 0)),
             "history": plain(record.get("history", [])),
             # What the person asked (corrections, purposes, directives, details), for the operator's
-            # decision: read from the execution input, never stored on the record.
-            "asked": self.workflows.input_of(str(record["execution_arn"])).get("params", {})
-            if record.get("execution_arn")
+            # decision: read from the request's contact item (never from the execution, which AWS
+            # keeps 90 days only; gone once an erasure has been answered).
+            "asked": self.requests.contact(request_id).params
+            if self.requests.has_contact(request_id)
             else {},
         }
 
@@ -77,7 +78,7 @@ class RightsOperations:
 
     def extend(self, request_id: str, *, months: int, reason: str, operator: str) -> dict[str, Any]:
         record = self.requests.get(request_id)
-        email = self._email_of(record)
+        email = self.requests.contact(request_id).email
         updated = self.requests.extend(request_id, months, reason, operator)
         label = RequestType(record["request_type"]).label_fr
         self.mailer.send(templates.rights_extension(email, request_id, label, updated["due_at"], reason))
@@ -89,7 +90,9 @@ class RightsOperations:
         if record["request_type"] != RequestType.RESTRICTION.value or not record.get("restriction_active"):
             raise Conflict("Cette demande n'a pas de limitation en cours.")
         # Art. 18(3): the person is told before the restriction is lifted.
-        self.mailer.send(templates.rights_restriction_lifted(self._email_of(record), request_id, reason))
+        self.mailer.send(
+            templates.rights_restriction_lifted(self.requests.contact(request_id).email, request_id, reason)
+        )
         Subjects(self.store).lift_restriction(record["subject_key"])
         self.requests.set_fields(request_id, restriction_active=False)
         self.requests.log(request_id, "restriction_lifted", reason=reason, operator=operator)
@@ -99,10 +102,16 @@ class RightsOperations:
         record = self.requests.get(request_id)
         if record["status"] != RequestStatus.NEEDS_OPERATOR.value:
             raise Conflict("Seule une demande en attente d'opérateur peut être relancée.")
-        payload = {**self.workflows.input_of(record["execution_arn"]), "verified": True}
+        payload = RightsInput(
+            request_id=request_id,
+            type=RequestType(record["request_type"]),
+            subject_key=record["subject_key"],
+            channel=record.get("channel", "web"),
+            verified=True,
+        )
         attempt = sum(1 for h in record.get("history", []) if h.get("step") == "resumed") + 1
         self.requests.log(request_id, "resumed", operator=operator, attempt=attempt)
-        return self.workflows.start(f"{request_id}-r{attempt}", payload)
+        return self.workflows.start(f"{request_id}-r{attempt}", payload.model_dump(mode="json"))
 
     def execute_post_mortem(
         self, email: str, *, operator: str, subject_key: Callable[[str], str], public_api_url: str
@@ -127,30 +136,20 @@ class RightsOperations:
         }
         if directives.get("on_death") == "erase":
             request_id = new_id("rr")
-            self.requests.create(request_id, RequestType.ERASURE, key)
+            contact = RequestContact(email=email, answer_to=designated or email)
+            self.requests.create(request_id, RequestType.ERASURE, key, contact, channel="post_mortem")
             self.requests.log(request_id, "post_mortem_execution", operator=operator)
-            self.workflows.start(
-                request_id,
-                {
-                    "request_id": request_id,
-                    "type": RequestType.ERASURE.value,
-                    "email": email,
-                    "subject_key": key,
-                    "channel": "post_mortem",
-                    "params": {},
-                    "verified": True,
-                    "answer_to": designated or email,
-                },
+            payload = RightsInput(
+                request_id=request_id,
+                type=RequestType.ERASURE,
+                subject_key=key,
+                channel="post_mortem",
+                verified=True,
             )
+            self.workflows.start(request_id, payload.model_dump(mode="json"))
             result["erasure_request_id"] = request_id
         logger.info("post-mortem directives executed", extra={"subject_key": key, "operator": operator})
         return result
-
-    def _email_of(self, record: Item) -> str:
-        arn = record.get("execution_arn")
-        if not arn:
-            raise Conflict("La demande n'a pas encore d'exécution : adresse inconnue.")
-        return str(self.workflows.input_of(str(arn))["email"])
 
 
 __all__ = ["RightsOperations", "request_pk"]

@@ -1,7 +1,14 @@
-"""The rights-request record, its history, its index by due date and its single-use tokens.
+"""The rights-request record, its history, its index by due date, its contact and its single-use tokens.
 
-The record holds the subject key only: the email travels in the workflow input, where it is
-needed to send, and nowhere in the table. Every step appends to `history`.
+RIGHTS#<id>  REQUEST    the record: subject key, type, status, due dates, history (no contact data)
+RIGHTS#<id>  CONTACT    the requester's address, the type's fields and who receives the answer:
+                        under the subject key (rights-requests purpose), read by a step when it needs
+                        them; an erasure deletes it right after its answer has been sent
+RIGHTS#<id>  NOTICE#... one Art. 19 notice to a recipient (kind, id, reference: no personal data)
+RIGHTS#<id>  EXPORT | REVIEW
+
+The workflow's input and state carry the request id and the subject key only (AWS keeps an
+execution's input and history 90 days and cannot delete them). Every step appends to `history`.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ from jaqe.privacy.periods import add_months
 from jaqe.privacy.records import subject_pk
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-from jaqe.rights.model import RequestStatus, RequestType, RightsRequestStatus
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsRequestStatus
 
 VERIFICATION_TTL = timedelta(days=7)
 EXPORT_TTL = timedelta(days=7)
 REQUEST_SK = "REQUEST"
+CONTACT_SK = "CONTACT"
+CONTACT_ITEM_TYPE = "rights_request_contact"
+NOTICE = "NOTICE#"
 MAX_EXTENSION_MONTHS = 2
 
 
@@ -75,6 +85,44 @@ def export_item(
     }
 
 
+def contact_item(request_id: str, subject_key: str, contact: RequestContact, received: datetime) -> Item:
+    """The request's one item holding personal data: under the subject key, rights-requests purpose."""
+    return {
+        "pk": request_pk(request_id),
+        "sk": CONTACT_SK,
+        "item_type": CONTACT_ITEM_TYPE,
+        "request_id": request_id,
+        **contact.model_dump(mode="json", exclude_none=True),
+        **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key, received),
+    }
+
+
+def is_contact_of(item: Item, request_id: str) -> bool:
+    """This request's contact item (an erasure keeps it until its answer has been sent)."""
+    return item.get("item_type") == CONTACT_ITEM_TYPE and item.get("request_id") == request_id
+
+
+def notice_item(
+    request_id: str, recipient_kind: str, recipient_id: str, reference: str, **fields: Any
+) -> Item:
+    """An Art. 19 notice, recorded under the request: who was told (ids only), and how."""
+    record = {"recipient_kind": recipient_kind, "recipient_id": recipient_id, "reference": reference}
+    return {
+        "pk": request_pk(request_id),
+        "sk": f"{NOTICE}{recipient_kind}#{recipient_id}#{reference}",
+        "item_type": "rights_recipient_notice",
+        "request_id": request_id,
+        **record,
+        **fields,
+        "at": clock.now().isoformat(),
+        **retention_fields(PurposeId.RIGHTS_REQUESTS, None),
+    }
+
+
+class ContactGone(Conflict):
+    """The request's contact item is gone (erased with the person's data): nothing to send to."""
+
+
 def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str, str]:
     return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
 
@@ -89,8 +137,16 @@ class RightsRequestRecords:
         self.store = store
 
     # -- the record -------------------------------------------------------------------------
-    def create(self, request_id: str, request_type: RequestType, subject_key: str) -> tuple[Item, str]:
-        """Write the record and its index entry; returns the record and the status-link token."""
+    def create(
+        self,
+        request_id: str,
+        request_type: RequestType,
+        subject_key: str,
+        contact: RequestContact,
+        channel: str = "web",
+    ) -> tuple[Item, str]:
+        """Write the record, its contact item and its index entry (one transaction); returns the record
+        and the status-link token."""
         received = clock.now()
         status_token = new_token()
         due_at = due_date(received).isoformat()
@@ -100,6 +156,7 @@ class RightsRequestRecords:
             "item_type": "rights_request",
             "request_id": request_id,
             "request_type": request_type.value,
+            "channel": channel,
             "status": RequestStatus.RECEIVED.value,
             "received_at": received.isoformat(),
             "due_at": due_at,
@@ -111,8 +168,46 @@ class RightsRequestRecords:
         }
         index_pk, index_sk = _index_key(RequestStatus.RECEIVED, due_at, request_id)
         record.update(index_pk=index_pk, index_sk=index_sk)
-        self.store.transact([record, self._index_item(record)])
+        self.store.transact(
+            [record, self._index_item(record), contact_item(request_id, subject_key, contact, received)]
+        )
         return record, status_token
+
+    def discard(self, record: Item) -> None:
+        """Undo `create` (the workflow did not start): nothing half-written."""
+        self.store.delete(record["index_pk"], record["index_sk"])
+        self.store.delete(record["pk"], CONTACT_SK)
+        self.store.delete(record["pk"], record["sk"])
+
+    # -- the contact item -------------------------------------------------------------------
+    def contact(self, request_id: str) -> RequestContact:
+        """The requester's address and the type's fields, read at the moment a step needs them."""
+        item = self.store.get(request_pk(request_id), CONTACT_SK, include_expired=True)
+        if item is None:
+            raise ContactGone("L'adresse de cette demande a été effacée.")
+        return RequestContact.model_validate(
+            {k: v for k, v in item.items() if k in RequestContact.model_fields}
+        )
+
+    def adopt_contact(self, request_id: str, subject_key: str, contact: RequestContact) -> None:
+        """The contact item of a request made before contact items (its execution carried the address)."""
+        received = datetime.fromisoformat(self.get(request_id)["received_at"])
+        self.store.put(contact_item(request_id, subject_key, contact, received))
+
+    def has_contact(self, request_id: str) -> bool:
+        return self.store.get(request_pk(request_id), CONTACT_SK, include_expired=True) is not None
+
+    def forget_contact(self, request_id: str) -> None:
+        self.store.delete(request_pk(request_id), CONTACT_SK)
+
+    # -- Art. 19 notices --------------------------------------------------------------------
+    def record_notice(
+        self, request_id: str, recipient_kind: str, recipient_id: str, reference: str, **fields: Any
+    ) -> None:
+        self.store.put(notice_item(request_id, recipient_kind, recipient_id, reference, **fields))
+
+    def notices(self, request_id: str) -> list[Item]:
+        return self.store.query(request_pk(request_id), NOTICE)
 
     def _index_item(self, record: Item) -> Item:
         return {

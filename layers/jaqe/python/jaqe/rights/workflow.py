@@ -2,9 +2,11 @@
 
 Each task of infra/statemachines/rights_request.asl.json names its step (`RightsStep`); `RightsWorkflow.run`
 validates the task (its state is a `RightsState`), finds the step's handler in one explicit table
-and returns the new state (the workflow input plus what earlier steps added). The state holds the email (needed to send); the record holds the
-subject key only. Outcomes put in the state carry no personal data except where the person
-asked for it (rectified values), so that history lines stay clean.
+and returns the new state (the workflow input plus what earlier steps added). The state holds
+ids, the subject key and non-personal outcomes only: AWS keeps an execution's input and every
+history event 90 days and cannot delete them. A step that needs the requester's address or the
+type's fields (corrections, purposes, directives) reads the request's contact item
+(`RightsRequestRecords.contact`) at that moment; an erasure deletes it once its answer is sent.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jaqe.leads.records import lead_id_of
+from jaqe.leads.partners import PartnerDirectory
+from jaqe.leads.records import COMMERCIAL_PARTNER, PROFESSIONAL, disclosed_to
 from jaqe.platform import clock, templates
 from jaqe.platform.cognito import Logins
 from jaqe.platform.controller import (
@@ -41,12 +44,14 @@ from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
-from jaqe.rights.model import RequestStatus, RequestType
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
 from jaqe.rights.records import (
+    CONTACT_ITEM_TYPE,
     EXPORT_TTL,
     VERIFICATION_TTL,
     RightsRequestRecords,
     export_item,
+    is_contact_of,
     post_mortem_directives,
     post_mortem_key,
 )
@@ -75,8 +80,11 @@ _NOT_PROVIDED = {
     "rights_export",
     "rights_review",
     "rights_request_index",
+    CONTACT_ITEM_TYPE,
 }
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
+# What executions started before issue 17 carried in their state (now in the contact item).
+LEGACY_PERSONAL = ("email", "params", "answer_to")
 
 
 class RightsStep(StrEnum):
@@ -107,28 +115,47 @@ class RightsStep(StrEnum):
         return self.value.startswith("act_")
 
 
-class RightsState(BaseModel):
-    """The execution state, checked at each task's entry. Keys this code does not read (the
-    state machine's own `verification`, say) are carried through unchanged."""
+class Recipient(BaseModel):
+    """Someone a disclosure reached, to be told of an erasure, restriction or rectification
+    (Art. 19): ids and field names only; the corrected values are read from the contact item."""
 
-    model_config = ConfigDict(extra="allow")
+    kind: Literal["professional", "commercial_partner"]
+    recipient_id: str
+    reference: str
+    person_reference: str | None = None
+    notice: Literal["erasure", "rectification", "restriction"]
+    fields: list[str] = Field(default_factory=list)
 
-    request_id: str
-    type: RequestType
-    email: str
-    subject_key: str
-    channel: str = "web"
-    params: dict[str, Any] = Field(default_factory=dict)
-    verified: bool = False
-    answer_to: str | None = None
+
+def recipient(disclosure: Item, notice: str, fields: list[str] | None = None) -> dict[str, Any]:
+    """The recipient of any disclosure of the ledger, a professional (lead) or a commercial partner
+    (export), as the next state carries it."""
+    to = disclosed_to(disclosure)
+    return Recipient.model_validate(
+        {
+            "kind": to.kind,
+            "recipient_id": to.recipient_id,
+            "reference": to.reference,
+            "person_reference": to.person_reference,
+            "notice": notice,
+            "fields": fields or [],
+        }
+    ).model_dump(mode="json")
+
+
+class RightsState(RightsInput):
+    """The execution state, checked at each task's entry: the input (ids, subject key, type, channel)
+    and non-personal outcomes. Keys this code does not read (the state machine's own
+    `verification`, say) are carried through unchanged."""
+
     outcome: dict[str, Any] | None = None
-    recipients: list[dict[str, Any]] | None = None
+    recipients: list[Recipient] | None = None
     review: dict[str, Any] | None = None
     error: dict[str, Any] | None = None
 
     def dump(self) -> dict[str, Any]:
-        """The state as it came in (only the keys it had), for the next task."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        """The state as it came in (only the keys it had, less a pre-issue-17 address), for the next task."""
+        return self.model_dump(mode="json", exclude_unset=True, exclude=set(LEGACY_PERSONAL))
 
 
 class RightsTask(BaseModel):
@@ -211,7 +238,20 @@ class RightsWorkflow:
 
     def run(self, task: RightsTask) -> dict[str, Any]:
         """One task: the step's handler, from the table below."""
+        self._adopt_legacy_contact(task.state)
         return self.handlers()[task.step](task)
+
+    def _adopt_legacy_contact(self, state: RightsState) -> None:
+        """An execution started before contact items still carries the address in its state: its
+        next step writes the contact item from it (and `dump` stops passing it on), so it goes on."""
+        legacy = state.model_extra or {}
+        if "email" in legacy and not self.requests.has_contact(state.request_id):
+            contact = RequestContact(
+                email=str(legacy["email"]),
+                params=dict(legacy.get("params") or {}),
+                answer_to=legacy.get("answer_to"),
+            )
+            self.requests.adopt_contact(state.request_id, state.subject_key, contact)
 
     def handlers(self) -> dict[RightsStep, Callable[[RightsTask], dict[str, Any]]]:
         return {
@@ -253,8 +293,9 @@ class RightsWorkflow:
         token = self.requests.issue_verification(request_id, task_token)
         link = f"{self.deps.public_api_url}/v1/rights-requests/verify?token={token}"
         label = state.type.label_fr
+        email = self.requests.contact(request_id).email
         self.deps.mail.send(
-            templates.rights_verification(state.email, request_id, label, link, VERIFICATION_TTL.days)
+            templates.rights_verification(email, request_id, label, link, VERIFICATION_TTL.days)
         )
         self.requests.log(request_id, "verification_sent")
         return {}
@@ -302,24 +343,24 @@ class RightsWorkflow:
         return {**state.dump(), "outcome": {"links": links, "items": len(rows)}}
 
     def act_rectification(self, state: RightsState) -> dict[str, Any]:
-        corrections = {k: v for k, v in state.params["corrections"].items() if k in CORRECTABLE and v}
+        corrections = _corrections(self.requests.contact(state.request_id).params)
         updated: dict[str, int] = {}
         recipients = []
         for item in self.locate(state.subject_key).items:
+            if item.get("item_type") == "disclosure" and disclosed_to(item).kind == COMMERCIAL_PARTNER:
+                # A partner export's record names the fields sent, not their values: the partner is
+                # told the corrections of the fields it received (C4-06).
+                received = sorted(set(corrections) & set(disclosed_to(item).fields))
+                if received:
+                    recipients.append(recipient(item, "rectification", received))
+                continue
             changed = _apply_corrections(item, corrections)
             if not changed:
                 continue
             self.store.put(item)
             updated[item["item_type"]] = updated.get(item["item_type"], 0) + 1
             if item.get("item_type") == "disclosure":
-                recipients.append(
-                    {
-                        "pro_id": item["pro_id"],
-                        "lead_id": lead_id_of(item),
-                        "kind": "rectification",
-                        "fields": {k: corrections[k] for k in changed},
-                    }
-                )
+                recipients.append(recipient(item, "rectification", [k for k in changed if k in corrections]))
         self.requests.log(state.request_id, "rectified", fields=sorted(corrections), updated=updated)
         return {
             **state.dump(),
@@ -349,15 +390,19 @@ class RightsWorkflow:
                 erased["professional_login"] = erased.get("professional_login", 0) + 1
         for item in scan.items:
             kind = str(item.get("item_type", "unknown"))
-            if kind in ERASURE_KEEPS or item["pk"] in archived_pks:
-                continue
+            if kind in ERASURE_KEEPS or item["pk"] in archived_pks or is_contact_of(item, state.request_id):
+                continue  # this request's contact: its answer needs it (`answer` deletes it once sent)
             if kind == "disclosure":
-                recipients.append({"pro_id": item["pro_id"], "lead_id": lead_id_of(item), "kind": "erasure"})
+                recipients.append(recipient(item, "erasure"))
             self.store.delete(item["pk"], item["sk"])
             erased[kind] = erased.get(kind, 0) + 1
         Subjects(self.store).suppress(subject_key, reason="erasure")
         proof = self.locate(subject_key)
-        left = {str(i.get("item_type")) for i in proof.items if i["pk"] not in archived_pks} - ERASURE_KEEPS
+        left = {
+            str(i.get("item_type"))
+            for i in proof.items
+            if i["pk"] not in archived_pks and not is_contact_of(i, state.request_id)
+        } - ERASURE_KEEPS
         left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
         left_logins = [login for login in proof.logins if login.exists]
         if left or left_objects or left_logins:
@@ -383,7 +428,7 @@ class RightsWorkflow:
         subject_key = state.subject_key
         Subjects(self.store).restrict(subject_key, reason=f"rights request {state.request_id}")
         recipients = [
-            {"pro_id": i["pro_id"], "lead_id": lead_id_of(i), "kind": "restriction"}
+            recipient(i, "restriction")
             for i in self.locate(subject_key, include_expired=False).items
             if i.get("item_type") == "disclosure"
         ]
@@ -392,7 +437,8 @@ class RightsWorkflow:
         return {**state.dump(), "outcome": {"restricted": True}, "recipients": recipients}
 
     def act_objection(self, state: RightsState) -> dict[str, Any]:
-        asked = [PurposeId(p) for p in state.params.get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
+        params = self.requests.contact(state.request_id).params
+        asked = [PurposeId(p) for p in params.get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
         applies = [p for p in asked if purpose(p).objection_applies]
         refused = [p for p in asked if not purpose(p).objection_applies]
         if applies:
@@ -412,7 +458,7 @@ class RightsWorkflow:
         subject_key = state.subject_key
         ledger = ConsentLedger(self.store)
         withdrawn = []
-        for purpose_id in (PurposeId(p) for p in state.params["purposes"]):
+        for purpose_id in (PurposeId(p) for p in self.requests.contact(state.request_id).params["purposes"]):
             ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
             withdrawn.append(purpose_id.value)
         stopped = 0
@@ -429,7 +475,7 @@ class RightsWorkflow:
 
     def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
-        directives = state.params["directives"]
+        directives = self.requests.contact(state.request_id).params["directives"]
         action = directives.get("action", "set")
         pk, sk = post_mortem_key(subject_key)
         found = self.store.get(pk, sk) is not None
@@ -460,34 +506,102 @@ class RightsWorkflow:
 
     # -- Art. 19, answer, close -------------------------------------------------------------
     def notify_recipients(self, state: RightsState) -> dict[str, Any]:
-        sent = 0
-        for recipient in state.recipients or []:
-            profile = self.store.get(profile_pk(recipient["pro_id"]), PROFILE_SK)
+        """Art. 19: every recipient of a disclosure is told, whatever its kind; each notice is recorded
+        under the request (ids only). A partner without a directory contact becomes an operator's task."""
+        told = {PROFESSIONAL: 0, COMMERCIAL_PARTNER: 0, "operator_task": 0, "unreachable": 0}
+        corrected = (
+            _corrections(self.requests.contact(state.request_id).params)
+            if any(r.fields for r in state.recipients or [])
+            else {}
+        )
+        for to in state.recipients or []:
+            values = {f: corrected[f] for f in to.fields if f in corrected} or None
+            outcome = self._notify(state, to, values)
+            told[outcome] += 1
+            self.requests.record_notice(
+                state.request_id,
+                to.kind,
+                to.recipient_id,
+                to.reference,
+                notice=to.notice,
+                fields=to.fields,
+                outcome="sent" if outcome in (PROFESSIONAL, COMMERCIAL_PARTNER) else outcome,
+            )
+        sent = told[PROFESSIONAL] + told[COMMERCIAL_PARTNER]
+        self.requests.log(
+            state.request_id,
+            "recipients_notified",
+            count=sent,
+            professionals=told[PROFESSIONAL],
+            commercial_partners=told[COMMERCIAL_PARTNER],
+            operator_tasks=told["operator_task"],
+            unreachable=told["unreachable"],
+        )
+        pending = told["operator_task"] + told["unreachable"]  # told by an operator instead
+        return {k: v for k, v in state.dump().items() if k != "recipients"} | {
+            "recipients_notified": sent,
+            "recipients_pending": pending,
+        }
+
+    def _notify(self, state: RightsState, to: Recipient, corrected: dict[str, str] | None) -> str:
+        """Send one notice; what became of it: its recipient kind (sent), operator_task or unreachable."""
+        if to.kind == PROFESSIONAL:
+            profile = self.store.get(profile_pk(to.recipient_id), PROFILE_SK)
             email = ((profile or {}).get("contact") or {}).get("email")
             if not email:
-                self.requests.log(state.request_id, "recipient_unreachable", pro_id=recipient["pro_id"])
-                continue
+                self.requests.log(state.request_id, "recipient_unreachable", pro_id=to.recipient_id)
+                return "unreachable"
             self.deps.mail.send(
                 templates.rights_recipient_notice(
-                    email,
-                    recipient["kind"],
-                    recipient["lead_id"],
-                    recipient.get("fields"),
-                    about=state.subject_key,
+                    email, to.notice, to.reference, corrected, about=state.subject_key
                 )
             )
-            sent += 1
-        self.requests.log(state.request_id, "recipients_notified", count=sent)
-        return {k: v for k, v in state.dump().items() if k != "recipients"} | {"recipients_notified": sent}
+            return PROFESSIONAL
+        directory = PartnerDirectory(self.store)
+        contact = directory.contact_of(to.recipient_id)
+        if not contact:
+            directory.open_task(
+                state.request_id,
+                to.recipient_id,
+                notice=to.notice,
+                export_id=to.reference,
+                person_reference=to.person_reference,
+                fields=to.fields,
+            )
+            logger.warning(
+                "partner notice left to an operator",
+                extra={"request_id": state.request_id, "export_id": to.reference},
+            )
+            return "operator_task"
+        # An export made before references: the partner knows the person by the address it received.
+        person = to.person_reference or self.requests.contact(state.request_id).email
+        self.deps.mail.send(
+            templates.rights_partner_notice(
+                contact,
+                to.notice,
+                to.reference,
+                person,
+                sorted(to.fields),
+                corrected,
+                about=state.subject_key,
+            )
+        )
+        return COMMERCIAL_PARTNER
 
     def answer(self, state: RightsState) -> dict[str, Any]:
         kind = state.type
-        paragraphs, no_action = answer_paragraphs(kind, state.outcome or {}, self._directives_text(state))
-        to = state.answer_to or state.email
+        pending = int((state.model_extra or {}).get("recipients_pending", 0))
+        outcome = {**(state.outcome or {}), "recipients_pending": pending}
+        paragraphs, no_action = answer_paragraphs(kind, outcome, self._directives_text(state))
+        to = self.requests.contact(state.request_id).reply_to
         self.deps.mail.send(
             templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
-        self.requests.log(state.request_id, "answered", no_action=no_action)
+        erased = kind is RequestType.ERASURE and not (state.outcome or {}).get("refused")
+        if erased:
+            # The address was kept for this answer only: now sent, it goes too (the record keeps none).
+            self.requests.forget_contact(state.request_id)
+        self.requests.log(state.request_id, "answered", no_action=no_action, contact_erased=erased)
         return state.dump()
 
     def close(self, state: RightsState) -> dict[str, Any]:
@@ -553,6 +667,10 @@ class RightsWorkflow:
         self.store.put(export_item(request_id, state.subject_key, token_digest(token), keys, expires))
         base = f"{self.deps.public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
         return {fmt: f"{base}&format={fmt}" for fmt in keys} | {"expires_at": expires.isoformat()}
+
+
+def _corrections(params: dict[str, Any]) -> dict[str, str]:
+    return {k: v for k, v in (params.get("corrections") or {}).items() if k in CORRECTABLE and v}
 
 
 def _archived(key: str, archived_pks: set[str], scan: SubjectScan) -> bool:
@@ -691,6 +809,18 @@ def _summary_text(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _recipients_told(outcome: dict[str, Any], told: str) -> str:
+    """Art. 19 as it happened: notices sent, and those an operator still carries (no email contact)."""
+    pending = int(outcome.get("recipients_pending", 0))
+    sentence = f"Les destinataires qui avaient reçu vos données ont été {told}"
+    if not pending:
+        return sentence + "."
+    return (
+        f"{sentence} ; {pending} d'entre eux, que nous ne pouvons joindre par email, le seront "
+        "directement par notre équipe."
+    )
+
+
 def answer_paragraphs(
     kind: RequestType, outcome: dict[str, Any], directives: str | None = None
 ) -> tuple[list[str], bool]:
@@ -721,7 +851,8 @@ def answer_paragraphs(
         if not done:
             return [f"Nous n'avons trouvé aucune donnée à rectifier ({fields})."], True
         return [
-            f"Vos données ont été rectifiées ({fields}) dans {done} enregistrement(s). Les professionnels qui les avaient reçues en ont été informés."
+            f"Vos données ont été rectifiées ({fields}) dans {done} enregistrement(s). "
+            + _recipients_told(outcome, "informés de la rectification")
         ], False
     if kind is RequestType.ERASURE:
         erased = outcome.get("erased", {})
@@ -729,8 +860,8 @@ def answer_paragraphs(
         paragraphs = [
             f"Nous avons effacé {sum(erased.values())} élément(s) vous concernant"
             + (f" ({', '.join(f'{k} : {v}' for k, v in sorted(erased.items()))})." if erased else "."),
-            "Les destinataires qui avaient reçu vos données ont été invités à les effacer. Une vérification "
-            "complète de nos bases, de nos fichiers et des comptes de connexion après l'effacement confirme "
+            _recipients_told(outcome, "invités à les effacer")
+            + " Une vérification complète de nos bases, de nos fichiers et des comptes de connexion après l'effacement confirme "
             "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
             + "\n".join(f"- {line} ;" for line in remains),
         ]
@@ -738,8 +869,8 @@ def answer_paragraphs(
     if kind is RequestType.RESTRICTION:
         return [
             "Le traitement de vos données est limité : elles ne sont plus utilisées pour des mises en relation, "
-            "des partages ni des envois commerciaux. Nous vous informerons avant de lever cette limitation. Les "
-            "professionnels qui avaient reçu vos données en ont été informés."
+            "des partages ni des envois commerciaux. Nous vous informerons avant de lever cette limitation. "
+            + _recipients_told(outcome, "informés de cette limitation")
         ], False
     if kind is RequestType.OBJECTION:
         paragraphs = []
