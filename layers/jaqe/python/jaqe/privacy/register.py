@@ -379,9 +379,15 @@ PURPOSES: dict[PurposeId, Purpose] = {
         Purpose(
             PurposeId.RIGHTS_REQUESTS,
             "Gestion des demandes d'exercice des droits",
-            "Traiter vos demandes d'exercice de droits et pouvoir prouver qu'elles ont été traitées "
-            "(la trace ne contient que votre identifiant pseudonymisé).",
-            ("identifiant pseudonymisé", "type et historique de la demande"),
+            "Traiter vos demandes d'exercice de droits et pouvoir prouver qu'elles ont été traitées. "
+            "La trace de la demande ne contient que votre identifiant pseudonymisé ; l'adresse à laquelle "
+            "vous répondre et les précisions de la demande sont gardées à part, et effacées dès la réponse "
+            "à une demande d'effacement.",
+            (
+                "identifiant pseudonymisé",
+                "type et historique de la demande",
+                "adresse de réponse et précisions de la demande",
+            ),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(
                 Anchor.RECEIPT,
