@@ -282,6 +282,9 @@ def test_c7_04_after_an_erasure_no_store_holds_anything_of_the_person(server):
     # The lead email parked in the dead-letter queue: its id is all the queue holds, and a redrive
     # after the erasure sends nothing (its stored message went with the erasure).
     assert redrive_the_mail_dlq(client) == 1
+    # The local stack delivers queue messages after each invocation (jaqe_dev/lambdas.py `settle`),
+    # where AWS polls: any request makes it deliver the redriven one.
+    assert client.call("GET", "/v1/trades")[0] == 200
     client.wait_until(lambda: outbox_drained(client), "the redriven message to be handled")
     assert emails_to(client, PARKED_TO, "Nouvelle demande") == []
     assert leaks(client) == []
