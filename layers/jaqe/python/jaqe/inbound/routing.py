@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from jaqe.inbound.contact import submit_contact_message
 from jaqe.inbound.model import ContactMessageIn
 from jaqe.inbound.parsing import Classification, ParsedEmail, classify
+from jaqe.inbound.rights_requests import WorkflowRightsIntake
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
@@ -49,23 +50,6 @@ class Verdicts:
         return "FAIL" in (self.spam, self.virus)
 
 
-class RightsIntake(Protocol):
-    """The rights-request workflow, as email intake starts it."""
-
-    def submit(
-        self, kind: str, email: str, details: str, received_at: str, evidence: dict[str, Any]
-    ) -> str: ...
-
-    def triage(
-        self,
-        email: str,
-        details: str,
-        received_at: str,
-        classification: Classification,
-        evidence: dict[str, Any],
-    ) -> str: ...
-
-
 @dataclass(frozen=True)
 class IntakeOutcome:
     kind: str  # rights_request | triage | unsubscribe | contact | dropped
@@ -78,7 +62,7 @@ class EmailIntake:
     store: Store
     mailer: Mailer
     subject_key: Callable[[str], str]
-    rights: RightsIntake
+    rights: WorkflowRightsIntake  # the rights workflow, as email intake starts it
 
     def process(
         self, email: ParsedEmail, verdicts: Verdicts, received_at: str, message_id: str
