@@ -85,6 +85,7 @@ class LocalLambdas:
         self._owners = {logical_id: p for p in stacks for logical_id in p.stack.functions()}
         self.specs = {logical_id: spec for p in stacks for logical_id, spec in p.stack.functions().items()}
         self.queue_mappings = [mapping for p in stacks for mapping in p.queue_mappings]
+        self.stream_filters = {name: f for p in stacks for name, f in p.stream_filters.items()}
         self._modules: dict[str, ModuleType] = {}
         self.lock = threading.RLock()
         self._depth = 0
@@ -275,13 +276,28 @@ def _invoke_in_process(function: Any, event: Any = None) -> tuple[str, bool, str
         if lambdas is None:
             raise StackClosed(f"{function.function_name} belongs to no local stack")
         if _is_stream_batch(payload):
-            lambdas._queue_stream(function.function_name, payload)
+            # Lambda applies the mapping's filters before invoking (moto does not): a record no
+            # pattern matches never reaches the function.
+            patterns = lambdas.stream_filters.get(function.function_name) or []
+            records = [r for r in payload["Records"] if not patterns or any(matches(p, r) for p in patterns)]
+            if records:
+                lambdas._queue_stream(function.function_name, {**payload, "Records": records})
             return "{}", False, ""
         result = lambdas.invoke(function.function_name, payload, background=True)
     except Exception as error:  # reported to the caller as a Lambda function error
         body = {"errorType": type(error).__name__, "errorMessage": str(error)}
         return json.dumps(body), True, ""
     return json.dumps(result, default=str), False, ""
+
+
+def matches(pattern: dict[str, Any], value: Any) -> bool:
+    """Lambda event filtering, as far as the stacks use it: lists of allowed values, nested in objects."""
+    if not isinstance(value, dict):
+        return False
+    return all(
+        matches(rule, value.get(key)) if isinstance(rule, dict) else value.get(key) in rule
+        for key, rule in pattern.items()
+    )
 
 
 def _is_stream_batch(payload: Any) -> bool:

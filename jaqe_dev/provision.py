@@ -30,6 +30,8 @@ class Provisioned:
     arns: dict[str, str] = field(default_factory=dict)
     # (function, queue ARN, batch size) of each SQS event source, polled in-process.
     queue_mappings: list[tuple[str, str, int]] = field(default_factory=list)
+    # Stream mappings' filter patterns by function (Lambda event filtering), applied by jaqe_dev.lambdas.
+    stream_filters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, str | int | float | bool):
@@ -178,9 +180,12 @@ def _event_source_mappings(stack: SynthesizedStack, session: boto3.Session, done
                 (done.resolve(props["FunctionName"]), source, int(props.get("BatchSize", 10)))
             )
             continue
+        function_name = done.resolve(props["FunctionName"])
+        patterns = (props.get("FilterCriteria") or {}).get("Filters", [])
+        done.stream_filters[function_name] = [json.loads(p["Pattern"]) for p in patterns]
         lambda_client.create_event_source_mapping(
             EventSourceArn=source,
-            FunctionName=done.resolve(props["FunctionName"]),
+            FunctionName=function_name,
             StartingPosition=props.get("StartingPosition", "TRIM_HORIZON"),
             BatchSize=int(props.get("BatchSize", 100)),
         )

@@ -11,6 +11,8 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from constructs import Construct
+from jaqe.leads.records import CASCADING as LEAD_CASCADING
+from jaqe.professionals.records import CASCADING as PROFESSIONAL_CASCADING
 
 from infra.constructs.functions import allow, allow_key
 from infra.constructs.nag import acknowledge
@@ -43,7 +45,22 @@ class Retention(Construct):
                 retry_attempts=3,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(monitoring.dead_letter_queue("CascadeDlq", "retention cascades")),
-                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("REMOVE")})],
+                # Only the removals something hangs from: every other write (an email stored then
+                # deleted, a token, a consent) never invokes the cascade.
+                filters=[
+                    lambda_.FilterCriteria.filter(
+                        {
+                            "eventName": lambda_.FilterRule.is_equal("REMOVE"),
+                            "dynamodb": {
+                                "OldImage": {
+                                    "item_type": {
+                                        "S": lambda_.FilterRule.or_(*LEAD_CASCADING, *PROFESSIONAL_CASCADING)
+                                    }
+                                }
+                            },
+                        }
+                    )
+                ],
             )
         )
 

@@ -138,6 +138,10 @@ def partner_task(at: str, request_id: str, partner: str, fields: dict[str, Any])
     }
 
 
+# The item types `dependents` acts on (the cascade's stream filter lets only their removal through).
+CASCADING = ("lead",)
+
+
 def dependents(deleted: Item, store: Store) -> Dependents:
     """A lead's disclosures go with it."""
     if deleted.get("item_type") != "lead":

@@ -295,6 +295,10 @@ def document_outcome(owner: Item, doc: Item, status: str, fields: dict[str, Any]
     }
 
 
+# The item types `dependents` acts on (the cascade's stream filter lets only their removal through).
+CASCADING = ("professional", "professional_document")
+
+
 def dependents(deleted: Item, store: Store) -> Dependents:
     """A professional's documents, archive, listing entries and files go with the profile; a
     document's file with the document."""
