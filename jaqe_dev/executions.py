@@ -84,3 +84,23 @@ def guard_unstarted_executions() -> None:
         return [e for e in started if execution_status is None or e.exec_status == execution_status]
 
     StepFunctionsParserBackend._get_executions = started_executions  # type: ignore[method-assign]
+
+
+def validate_each_definition_once() -> None:
+    """moto parses a state machine's ASL (ANTLR, about 0.3 s) to validate it at every
+    `create_state_machine`; every local stack creates the same two. A definition found valid once
+    is valid again: it is parsed once per process (an invalid one still raises every time)."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    validate = StepFunctionsParserBackend._validate_definition
+    if getattr(validate, "once", False):
+        return
+    valid: set[str] = set()
+
+    def validate_once(definition: str) -> None:
+        if definition not in valid:
+            validate(definition)
+            valid.add(definition)
+
+    validate_once.once = True  # type: ignore[attr-defined]
+    StepFunctionsParserBackend._validate_definition = staticmethod(validate_once)  # type: ignore[method-assign]

@@ -60,8 +60,24 @@ class Provisioned:
         return next(name for logical, name in self.names.items() if suffix_hint in logical)
 
 
+class ProvisioningSession(boto3.Session):
+    """A session that makes one client per service (a client costs ~35 ms to make; provisioning the
+    two stacks asks for 22). Only for provisioning, inside one moto context."""
+
+    def __init__(self) -> None:
+        super().__init__(region_name=REGION)
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return super().client(service_name, *args, **kwargs)  # type: ignore[call-overload]
+        if service_name not in self._clients:
+            self._clients[service_name] = super().client(service_name)  # type: ignore[call-overload]
+        return self._clients[service_name]
+
+
 def provision(stack: SynthesizedStack, session: boto3.Session | None = None) -> Provisioned:
-    session = session or boto3.Session(region_name=REGION)
+    session = session or ProvisioningSession()
     done = Provisioned(stack)
     _tables(stack, session, done)
     _secrets(stack, session, done)

@@ -14,7 +14,7 @@ from jaqe_dev import clients, executions
 from jaqe_dev.apigw import LocalApi
 from jaqe_dev.lambdas import LOCAL_ENVIRONMENT, LocalLambdas, environment
 from jaqe_dev.outbox import sent_emails
-from jaqe_dev.provision import REGION, Provisioned, provision
+from jaqe_dev.provision import REGION, Provisioned, ProvisioningSession, provision
 from jaqe_dev.template import CDK_OUT, INBOUND_STACK, SynthesizedStack
 
 # Step Functions executions run the real ASL in moto's interpreter.
@@ -37,7 +37,8 @@ class LocalStack:
     def __init__(self, outdir: Path = CDK_OUT) -> None:
         forget_cached_state()
         self.stack = SynthesizedStack(outdir)
-        session = boto3.Session(region_name=REGION)
+        session = ProvisioningSession()
+        executions.validate_each_definition_once()
         self.provisioned: Provisioned = provision(self.stack, session)
         # The inbound-mail stack (another region when deployed) is provisioned beside the main one.
         self.inbound = provision(SynthesizedStack(outdir, INBOUND_STACK), session)
