@@ -97,8 +97,8 @@ class InboundMailStack(Stack):
                 monitoring.dead_letter_queue("InboundDlq", "inbound emails", store="inbound_dlq")
             ),
         )
-        policy = intake.role.node.find_child("DefaultPolicy")  # type: ignore[union-attr]
-        raw_mail_id = self.get_logical_id(self.raw_mail.node.default_child)  # type: ignore[arg-type]
+        policy = intake.role.node.find_child("DefaultPolicy")
+        raw_mail_id = self.get_logical_id(self.raw_mail.node.default_child)
         acknowledge(
             policy,
             f"IAM5[Resource::<{raw_mail_id}.Arn>/{RAW_MAIL_PREFIX}*]",

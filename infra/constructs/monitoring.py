@@ -160,7 +160,7 @@ class FlowsDashboard(Construct):
         )
 
         def graph(title: str, width: int = 8, **kwargs: object) -> cloudwatch.GraphWidget:
-            return cloudwatch.GraphWidget(title=title, width=width, height=6, left=[], **kwargs)  # type: ignore[arg-type]
+            return cloudwatch.GraphWidget(title=title, width=width, height=6, left=[], **kwargs)
 
         self.api_requests = graph("API requests")
         self.api_errors = graph("API 4xx and 5xx")

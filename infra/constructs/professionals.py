@@ -69,7 +69,7 @@ class Professionals(Construct):
             [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
         )
         acknowledge(
-            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
             "Purging the documents of professionals whose data expired: any key under the prefix.",
         )
@@ -179,7 +179,7 @@ class Professionals(Construct):
     def _logical_id(construct: Construct) -> str:
         """How cdk-nag names a resource in a finding id (stable across refactors of this file)."""
         stack = Stack.of(construct)
-        return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
+        return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))
 
     def _create(self, name: str, environment: dict[str, str], **kwargs: int) -> lambda_.Function:
         function = self.functions.create(name, environment=environment, **kwargs)
@@ -219,7 +219,7 @@ class Professionals(Construct):
         self._allow_cognito(function, ["cognito-idp:AdminDeleteUser"])
         self.allow_mail(function)
         acknowledge(
-            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
             "Uploads go to professionals/<pro_id>/<doc_id>: keys are created per document; the "
             "presigned POST policy narrows each upload to one key.",
@@ -260,7 +260,7 @@ class Professionals(Construct):
             [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
         )
         acknowledge(
-            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
             "Checks any uploaded document: objects are created per document under this prefix.",
         )

@@ -84,7 +84,7 @@ class Retention(Construct):
                 f"{function.node.id} failed: retention may be late.",
             )
         invoker = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
-        function_id = Stack.of(self).get_logical_id(self.reconciliation.node.default_child)  # type: ignore[arg-type]
+        function_id = Stack.of(self).get_logical_id(self.reconciliation.node.default_child)
         self.schedule = scheduler.Schedule(
             self,
             "DailyReconciliation",

@@ -83,12 +83,12 @@ class RightsWorkflowConstruct(Construct):
         allow(self.actions_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
         allow_key(self.actions_function, storage.key)
         acknowledge(
-            self.actions_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            self.actions_function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
             "Exports are written, read and erased under per-request keys not known in advance.",
         )
         acknowledge(
-            self.actions_function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            self.actions_function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(documents)}.Arn>/*]",
             "Erasure deletes a professional's documents, whose keys are only known from the data table.",
         )
@@ -118,7 +118,7 @@ class RightsWorkflowConstruct(Construct):
         storage.use_idempotency(public)
         storage.use_subject_keys(public)
         acknowledge(
-            public.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            public.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/exports/*]",
             "The export link reads one per-request object whose key is only known from the data table.",
         )

@@ -22,7 +22,7 @@ STATE_MACHINES = Path(__file__).resolve().parents[1] / "statemachines"
 
 def logical_id(construct: IConstruct) -> str:
     stack = Stack.of(construct)
-    return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))  # type: ignore[arg-type]
+    return str(stack.resolve(stack.get_logical_id(construct.node.default_child)))
 
 
 def asl_state_machine(
