@@ -11,8 +11,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	@$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -m pip install -q --upgrade pip uv 2>&1 | grep -v '^WARNING: Location' || true
+	@# uv installs the same requirements as pip, in ~10 s instead of ~70 (CI's budget is 10 minutes).
+	@$(PY) -m uv pip install -q --python $(PY) -e '.[dev]'
 	@$(PY) -c "import aws_cdk, moto, aws_lambda_powertools, pytest" # fails loudly if the install did not
 	@touch $@
 
