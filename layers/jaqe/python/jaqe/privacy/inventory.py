@@ -54,6 +54,8 @@ class DataStore:
     after_erasure_fr: str | None = None
     # ITEM_POINTER: the item types whose `s3_key` names an object of this store.
     item_types: tuple[str, ...] = ()
+    # Purposes whose data it holds other than through the table's item families (the Art. 30 "where").
+    serves: tuple[PurposeId, ...] = ()
 
     @property
     def reachable(self) -> bool:
@@ -246,13 +248,6 @@ INVENTORY: dict[str, DataStore] = {
             Reach.WINDOW,
         ),
         DataStore(
-            "s3_access_logs",
-            StoreKind.BUCKET,
-            "S3 server access logs: object keys (ids), requesters, source addresses of uploads",
-            "12 months (30 days for the raw-mail bucket's)",
-            Reach.PSEUDONYMOUS,
-        ),
-        DataStore(
             "mail_outbox",
             StoreKind.QUEUE,
             "ids of stored outgoing emails (never an address or a text)",
@@ -307,6 +302,7 @@ INVENTORY: dict[str, DataStore] = {
             "professionals' logins: address, professional id, password hash (Cognito)",
             "while the account lives; deleted with the professional's erasure or delisting",
             Reach.PROFILE_LOGIN,
+            serves=(PurposeId.PROFESSIONAL_LISTING,),
         ),
         DataStore(
             "function_logs",
@@ -315,6 +311,15 @@ INVENTORY: dict[str, DataStore] = {
             "12 months",
             Reach.PSEUDONYMOUS,
             _LOGS_KEPT,
+            serves=(PurposeId.SERVER_LOGS,),
+        ),
+        DataStore(
+            "s3_access_logs",
+            StoreKind.BUCKET,
+            "S3 server access logs: object keys (ids), requesters, source addresses of uploads",
+            "12 months (30 days for the raw-mail bucket's)",
+            Reach.PSEUDONYMOUS,
+            serves=(PurposeId.SERVER_LOGS,),
         ),
     )
 }
@@ -356,14 +361,12 @@ def what_remains_after_erasure(archived_profile: bool = False) -> list[str]:
 
 
 def where_for(purpose_id: PurposeId) -> list[str]:
-    """The Art. 30 "where": the stores holding this purpose's data (table families, pointed buckets)."""
+    """The Art. 30 "where": the stores holding this purpose's data (table families, the buckets they
+    point at, the stores that serve it directly, and the backups of the table)."""
     types = {f.item_type for f in ITEM_FAMILIES.values() if purpose_id in f.purposes}
     places = ["data_table"] if types else []
     places += [s.id for s in reachable_buckets() if types & set(s.item_types)]
-    if purpose_id is PurposeId.PROFESSIONAL_LISTING:
-        places.append("professional_logins")
-    if purpose_id is PurposeId.SERVER_LOGS:
-        places += ["function_logs", "s3_access_logs"]
+    places += [s.id for s in INVENTORY.values() if purpose_id in s.serves]
     if types:
         places.append("point_in_time_recovery")
     return places
