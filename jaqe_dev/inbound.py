@@ -9,12 +9,15 @@ from typing import Any
 from jaqe.platform import clock
 
 
-def receipt_event(raw: bytes, message_id: str, *, spam: str = "PASS", virus: str = "PASS") -> dict[str, Any]:
+def receipt_event(
+    raw: bytes, message_id: str, *, spam: str = "PASS", virus: str = "PASS", authenticated: bool = True
+) -> dict[str, Any]:
+    """`authenticated=False`: SPF, DKIM and DMARC do not pass (anyone may have written that From)."""
     message = message_from_bytes(raw, policy=policy.default)
     _, sender = parseaddr(str(message.get("From", "")))
     recipients = [parseaddr(str(message.get("To", "support@jaqe.fr")))[1]]
     now = clock.now().isoformat()
-    verdict = {"status": "PASS"}
+    verdict = {"status": "PASS" if authenticated else "FAIL"}
     return {
         "Records": [
             {

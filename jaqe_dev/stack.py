@@ -69,7 +69,9 @@ class LocalStack:
     def data_table(self) -> str:
         return self.provisioned.table_name("DataTable")
 
-    def receive_email(self, raw: bytes, *, spam: str = "PASS", virus: str = "PASS") -> dict[str, Any]:
+    def receive_email(
+        self, raw: bytes, *, spam: str = "PASS", virus: str = "PASS", authenticated: bool = True
+    ) -> dict[str, Any]:
         """What SES does for support@ / privacy@: store the raw MIME, then invoke the intake function."""
         from jaqe_dev.inbound import receipt_event
 
@@ -79,7 +81,7 @@ class LocalStack:
             Bucket=bucket, Key=f"inbound/{message_id}", Body=raw
         )
         return self.lambdas.invoke_by_name(
-            "inbound_mail", receipt_event(raw, message_id, spam=spam, virus=virus)
+            "inbound_mail", receipt_event(raw, message_id, spam=spam, virus=virus, authenticated=authenticated)
         )
 
     def outbox(self) -> list[dict[str, Any]]:

@@ -3,6 +3,9 @@
     jaqe-ops list --status awaiting_operator
     jaqe-ops deadlines
     jaqe-ops show rr_...
+    jaqe-ops register --channel post --received-on 2026-11-30 --type erasure --email person@example.fr
+    jaqe-ops qualify rr_... --type rectification --correct phone=0612345678
+    jaqe-ops close rr_... --reason "Question sur un devis" --answer "..."
     jaqe-ops approve rr_... --reason "Justificatif vérifié" [--wait]
     jaqe-ops deny rr_... --reason "..."
     jaqe-ops extend rr_... --months 2 --reason "..."

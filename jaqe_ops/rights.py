@@ -1,5 +1,6 @@
-"""Rights requests (GDPR Art. 12-22): list, deadlines, show, the operator's decisions, extension,
-lift of a restriction, resume, post-mortem directives, and the privacy scan of one email."""
+"""Rights requests (GDPR Art. 12-22): list, deadlines, show, register (post, phone), qualify or close
+(email), the operator's decisions, extension, lift of a restriction, resume, post-mortem
+directives, and the privacy scan of one email."""
 
 from __future__ import annotations
 
@@ -84,6 +85,99 @@ def show(ops: Ops, request_id: str) -> int:
     return 0
 
 
+def request_types() -> Sequence[str]:
+    from jaqe.rights.model import RequestType
+
+    return [kind.value for kind in RequestType]
+
+
+def _type_fields(command: Any) -> Any:
+    """The options that make a request's type and fields, as `POST /v1/rights-requests` takes them."""
+    options = [
+        click.option("--type", "request_type", type=DomainChoice(request_types), required=True),
+        click.option("--details", help="what the person wrote or said, in their words"),
+        click.option(
+            "--purpose",
+            "purposes",
+            multiple=True,
+            help="withdraw_consent / objection: a purpose of the register (repeat for several)",
+        ),
+        click.option(
+            "--correct",
+            "corrections",
+            multiple=True,
+            metavar="FIELD=VALUE",
+            help="rectification: first_name, last_name, phone or company_name (repeat)",
+        ),
+        click.option("--instructions", help="post_mortem_directives: the directives"),
+        click.option("--on-death", type=click.Choice(["erase", "keep", "communicate"]), default="erase"),
+        click.option("--designated-name", help="post_mortem_directives: the designated person"),
+        click.option("--designated-email"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def type_body(
+    request_type: str,
+    details: str | None,
+    purposes: Sequence[str],
+    corrections: Sequence[str],
+    instructions: str | None,
+    on_death: str,
+    designated_name: str | None,
+    designated_email: str | None,
+) -> dict[str, Any]:
+    """The type and the fields it needs; the API validates them (and says what is missing)."""
+    body: dict[str, Any] = {"type": request_type}
+    if details:
+        body["details"] = details
+    if purposes:
+        body["purposes"] = list(purposes)
+    if corrections:
+        pairs = [c.partition("=") for c in corrections]
+        if any(not sep for _, sep, _ in pairs):
+            raise click.BadParameter("FIELD=VALUE", param_hint="--correct")
+        body["corrections"] = {field: value for field, _, value in pairs}
+    if instructions or request_type == "post_mortem_directives":
+        body["directives"] = {"on_death": on_death, "instructions": instructions}
+        if designated_name or designated_email:
+            body["directives"]["designated_person"] = {"name": designated_name, "email": designated_email}
+    return body
+
+
+@click.command(cls=OpsCommand, help="register a request received by post or told on the phone")
+@click.option("--channel", type=click.Choice(["post", "phone"]), required=True)
+@click.option("--received-on", required=True, metavar="YYYY-MM-DD", help="the deadline runs from this day")
+@click.option("--email", required=True, help="the person's email (verification and answer go there)")
+@_type_fields
+@pass_ops
+def register(ops: Ops, channel: str, received_on: str, email: str, **fields: Any) -> int:
+    body = {**type_body(**fields), "email": email, "channel": channel, "received_on": received_on}
+    ops.emit(ops.call("POST", ADMIN, body))
+    return 0
+
+
+@click.command(cls=OpsCommand, help="give a request received by email its type and fields")
+@request_id_argument
+@_type_fields
+@pass_ops
+def qualify(ops: Ops, request_id: str, **fields: Any) -> int:
+    ops.emit(_act(ops, request_id, "/qualify", type_body(**fields)))
+    return 0
+
+
+@click.command(cls=OpsCommand, help="close a request that is not a rights request, emailing the answer")
+@request_id_argument
+@click.option("--reason", required=True, help="why it is not a rights request (kept in the history)")
+@click.option("--answer", required=True, help="the answer emailed to the person")
+@pass_ops
+def close(ops: Ops, request_id: str, reason: str, answer: str) -> int:
+    ops.emit(_act(ops, request_id, "/close", {"reason": reason, "answer": answer}))
+    return 0
+
+
 def _decision(decision: str, help_text: str) -> click.Command:
     @click.command(decision, cls=OpsCommand, help=help_text)
     @request_id_argument
@@ -145,6 +239,9 @@ COMMANDS = (
     list_requests,
     deadlines,
     show,
+    register,
+    qualify,
+    close,
     _decision("approve", "approve the manual step of a rights request"),
     _decision("deny", "deny it, with the reason"),
     extend,

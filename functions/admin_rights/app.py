@@ -1,4 +1,5 @@
-"""Operators' rights-request routes (IAM-authorised): list, decide, extend, lift, resume, post-mortem."""
+"""Operators' rights-request routes (IAM-authorised): list, register (post, phone), qualify, close,
+decide, extend, lift, resume, post-mortem."""
 
 from typing import Annotated, Any
 
@@ -24,11 +25,14 @@ from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.model import (
+    Closure,
     DeadlineExtension,
+    PostalOrPhoneRequest,
     PostMortemExecution,
     RequestStatus,
     RestrictionLift,
     ReviewDecision,
+    RightsRequestFields,
 )
 from jaqe.rights.operations import RightsOperations
 
@@ -52,8 +56,13 @@ app = create_app()
 
 
 def operations() -> RightsOperations:
+    settings = get_settings(Settings)
     return RightsOperations(
-        Store(), StepFunctionsWorkflows(get_settings(Settings).rights_state_machine_arn), OutboxMailer()
+        Store(),
+        StepFunctionsWorkflows(settings.rights_state_machine_arn),
+        OutboxMailer(),
+        subject_key=subject_key,
+        public_api_url=settings.public_api_url,
     )
 
 
@@ -86,6 +95,34 @@ def list_requests(
     return json_response(
         200, {"requests": operations().list_requests(status=status, due_within_days=due_within_days)}
     )
+
+
+@app.post(
+    "/v1/admin/rights-requests",
+    responses={202: {"description": "Registered; the person is sent the acknowledgement and verification"}},
+)
+def register(body: Annotated[PostalOrPhoneRequest, Body()]) -> Response[Any]:
+    """A request received by post or told on the phone; its deadline runs from `received_on`."""
+    accepted = operations().register(body, operator=operator_name(app))
+    return json_response(
+        202, {"request_id": accepted.request_id, "status": accepted.status.value, "due_at": accepted.due_at}
+    )
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/qualify")
+def qualify(request_id: str, body: Annotated[RightsRequestFields, Body()]) -> Response[Any]:
+    """The type and its fields of a request received by email (as `POST /v1/rights-requests` takes them)."""
+    operations().qualify(request_id, body, operator=operator_name(app))
+    return json_response(202, {"request_id": request_id, "type": body.type.value, "status": "qualified"})
+
+
+@app.post("/v1/admin/rights-requests/<request_id>/close")
+def close(request_id: str, body: Annotated[Closure, Body()]) -> Response[Any]:
+    """Not a rights request after all: `answer` is emailed to the person and the request closes."""
+    result = operations().close(
+        request_id, reason=body.reason, answer=body.answer, operator=operator_name(app)
+    )
+    return json_response(200, result)
 
 
 @app.get("/v1/admin/rights-requests/deadlines")

@@ -84,7 +84,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
         )
         intake = EmailIntake(Store(), OutboxMailer(), subject_key, rights)
         outcome = intake.process(
-            parse(raw_message(mail["messageId"])), verdicts, mail["timestamp"], mail["messageId"]
+            parse(raw_message(mail["messageId"])),
+            verdicts,
+            mail["timestamp"],
+            mail["messageId"],
+            envelope_sender=str(mail.get("source") or ""),
         )
         metrics.add_metric(name=f"Inbound_{outcome.kind}", unit="Count", value=1)
         outcomes.append(outcome.kind)

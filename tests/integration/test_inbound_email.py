@@ -65,22 +65,24 @@ def test_a_spam_verdict_failure_creates_nothing(local):
     assert local.outbox() == []
 
 
-def test_an_unclear_request_goes_to_triage_with_its_clock_running(local):
+def test_c7_09_an_unclear_request_is_acknowledged_at_once_and_kept_for_an_operator_to_qualify(local):
     assert local.receive_email(raw("fr_unclear")) == {"outcomes": ["triage"]}
     [request] = requests_of(local)
-    assert request["status"] == "awaiting_operator"
-    assert request["history"][-1]["step"] == "to_triage"
+    assert request["needs_qualification"] is True and request["channel"] == "email"
     assert request["due_at"] > request["received_at"]
-    # Operators triage from the contact item: the sender's address and the message (issue 17).
+    # Acknowledged right away: the verification email goes to the sender (the workflow runs).
+    acknowledgement = wait_for_email(local, "noa@example.fr")
+    assert "/v1/rights-requests/verify?token=" in acknowledgement["text"]
+    # Operators qualify from the contact item: the sender's address and the message (issue 17).
     [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
     assert contact["request_id"] == request["request_id"] and "@" in contact["email"]
     assert contact["params"]["details"] and contact["subject_key"] == request["subject_key"]
 
 
-def test_a_clear_request_needing_fields_an_email_cannot_give_goes_to_triage(local):
-    assert local.receive_email(raw("fr_rectification_multipart")) == {"outcomes": ["rights_request"]}
+def test_a_clear_request_needing_fields_an_email_cannot_give_waits_for_qualification(local):
+    assert local.receive_email(raw("fr_rectification_multipart")) == {"outcomes": ["triage"]}
     [request] = requests_of(local)
-    assert request["status"] == "awaiting_operator" and request["request_type"] == "rectification"
+    assert request["request_type"] == "rectification" and request["needs_qualification"] is True
 
 
 def test_a_message_not_about_data_rights_becomes_a_contact_message(local):
@@ -89,16 +91,46 @@ def test_a_message_not_about_data_rights_becomes_a_contact_message(local):
     assert message["channel"] == "email"
 
 
-def test_an_unsubscribe_email_removes_the_newsletter_subscription(local):
-    subscription = {"email": "lou@example.fr", "policy_version": "2023-09"}
+def subscribe(local: LocalStack, email: str) -> None:
+    subscription = {"email": email, "policy_version": "2023-09"}
     local.api.request("POST", "/v1/newsletter/subscriptions", json_body=subscription)
     link = local.outbox()[0]["links"][0]
-    local.api.request("GET", link.split("jaqe.fr", 1)[1])
-    assert [i for i in all_items(local) if i.get("item_type") == "newsletter_subscription"]
+    local.api.request(
+        "POST", link.split("jaqe.fr", 1)[1].split("?")[0], json_body={"token": link.split("token=")[1]}
+    )
+    assert newsletter_subscriptions(local)
+
+
+def newsletter_subscriptions(local: LocalStack) -> list[dict]:
+    return [i for i in all_items(local) if i.get("item_type") == "newsletter_subscription"]
+
+
+def test_c3_09_an_unsubscribe_email_from_an_authenticated_sender_removes_the_subscription(local):
+    subscribe(local, "lou@example.fr")
 
     assert local.receive_email(raw("fr_unsubscribe")) == {"outcomes": ["unsubscribe"]}
 
-    assert not [i for i in all_items(local) if i.get("item_type") == "newsletter_subscription"]
+    assert not newsletter_subscriptions(local)
+
+
+def test_c3_09_an_unsubscribe_email_nobody_vouches_for_sends_a_link_instead(local):
+    """Anyone can write lou@'s address in From: without SPF/DKIM and DMARC, the address confirms."""
+    subscribe(local, "lou@example.fr")
+
+    assert local.receive_email(raw("fr_unsubscribe"), authenticated=False) == {
+        "outcomes": ["unsubscribe_link"]
+    }
+
+    assert newsletter_subscriptions(local)  # nothing changed yet
+    link = wait_in(
+        local,
+        lambda: [e for e in local.outbox() if "Confirmez votre désinscription" in e["subject"]],
+        "the unsubscribe link",
+    )[0]["links"][0]
+    token = link.split("token=")[1]
+    answer = local.api.request("POST", "/v1/newsletter/unsubscribe", json_body={"token": token})
+    assert answer.status == 200, answer.body
+    assert not newsletter_subscriptions(local)
 
 
 def test_sample_receipt_events_are_well_formed():

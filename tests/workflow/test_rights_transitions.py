@@ -18,12 +18,13 @@ BODIES = {
     "objection": {},
     "post_mortem_directives": {"directives": {"on_death": "keep", "instructions": "Conserver."}},
 }
-# Record, AlreadyVerified, AwaitVerification, Verified, ByType, <act>, NotifyRecipients, AnswerPerson, Close, Done
-EXPECTED_STATES = 10
+# Record, AlreadyVerified, AwaitVerification, Verified, Route, RouteChoice, ByType, <act>, NotifyRecipients,
+# AnswerPerson, Close, Done
+EXPECTED_STATES = 12
 
 
 @pytest.mark.parametrize("request_type", sorted(BODIES))
-def test_each_automatic_type_takes_ten_states_from_record_to_done(rights, request_type, capsys, caplog):
+def test_each_automatic_type_takes_twelve_states_from_record_to_done(rights, request_type, capsys, caplog):
     caplog.set_level(logging.INFO)
     seed_professionals(rights)
     seed_person(rights)
@@ -35,7 +36,15 @@ def test_each_automatic_type_takes_ten_states_from_record_to_done(rights, reques
     assert execution["status"] == "SUCCEEDED", rights.states(request_id)
     states = rights.states(request_id)
     assert len(states) == EXPECTED_STATES, states
-    assert states[:5] == ["Record", "AlreadyVerified", "AwaitVerification", "Verified", "ByType"]
+    assert states[:7] == [
+        "Record",
+        "AlreadyVerified",
+        "AwaitVerification",
+        "Verified",
+        "Route",
+        "RouteChoice",
+        "ByType",
+    ]
     assert states[-4:] == ["NotifyRecipients", "AnswerPerson", "Close", "Done"]
     logged = capsys.readouterr().out + caplog.text
     assert "rights workflow step done" in logged
@@ -52,5 +61,5 @@ def test_a_rectification_adds_the_operator_review_states(rights):
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     states = rights.states(request_id)
-    assert states[5:8] == ["AwaitOperatorReview", "ReviewDecision", "Rectification"]
+    assert states[7:10] == ["AwaitOperatorReview", "ReviewDecision", "Rectification"]
     assert len(states) == EXPECTED_STATES + 2

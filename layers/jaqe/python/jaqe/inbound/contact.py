@@ -23,7 +23,10 @@ def submit_contact_message(
     mailer: Mailer,
     subject_key: Callable[[str], str],
     channel: str = "web",
+    unreadable: tuple[str, ...] = (),
 ) -> ContactMessageAccepted:
+    """Store the message and acknowledge it; an emailed one part of which could not be read (its
+    date, a charset...) is flagged for an operator (`unreadable`)."""
     message_id = new_id("msg")
     key = subject_key(data.email)
     pk, sk = contact_message_key(message_id)
@@ -35,6 +38,7 @@ def submit_contact_message(
         "channel": channel,
         "received_at": clock.now().isoformat(),
         **data.model_dump(exclude_none=True),
+        **({"unreadable": list(unreadable), "needs_operator": True} if unreadable else {}),
         **retention_fields(PurposeId.CONTACT_REQUESTS, key),
     }
     store.put_new(item)

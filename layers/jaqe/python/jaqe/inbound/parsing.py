@@ -156,6 +156,7 @@ class ParsedEmail:
     received_at: str | None
     attachments: list[Attachment] = field(default_factory=list)
     language: str = "fr"
+    problems: tuple[str, ...] = ()  # what could not be read (the date, a charset, the sender...)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """What happens to an email received at support@ / privacy@ (after parsing and classification).
 
 - spam or virus verdict FAIL: dropped and counted, nothing created;
-- a clear rights request: the same workflow as the web form, verification sent to the sender;
-- an unclear one: a request "to triage" for operators, its legal clock running from receipt;
-- an unsubscribe: the newsletter subscription is removed;
-- anything else: a contact message.
+- a rights request, clear or not: the same workflow as the web form, started at once, so the sender
+  is acknowledged (status link, verification link) and the deadline runs from receipt; an unclear
+  or incomplete one, or one whose message could not be fully read, waits for an operator to qualify it;
+- an unsubscribe: the newsletter subscription is removed if the sender is authenticated (SPF or
+  DKIM, and DMARC, pass); otherwise the address is sent a link that unsubscribes it;
+- anything else: a contact message (flagged when part of it could not be read).
 SPF / DKIM / DMARC verdicts are kept with what is created, as evidence.
 """
 
@@ -14,14 +16,21 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from jaqe.inbound.contact import submit_contact_message
 from jaqe.inbound.model import ContactMessageIn
 from jaqe.inbound.parsing import Classification, ParsedEmail, classify
-from jaqe.inbound.rights_requests import WorkflowRightsIntake
+from jaqe.inbound.rights_requests import EmailedRequest, WorkflowRightsIntake
 from jaqe.marketing.newsletter import Newsletter
+from jaqe.marketing.unsubscribe_links import unsubscribe_token, unsubscribe_url
+from jaqe.platform import templates
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
+from jaqe.platform.tokens import Tokens
+from jaqe.platform.validation import Email
+from jaqe.privacy.register import PurposeId
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,15 @@ class Verdicts:
     def rejected(self) -> bool:
         return "FAIL" in (self.spam, self.virus)
 
+    @property
+    def authenticated(self) -> bool:
+        """The sender's domain vouches for the From address (DMARC passes on an aligned SPF or DKIM)."""
+        return self.dmarc == "PASS" and "PASS" in (self.spf, self.dkim)
+
 
 @dataclass(frozen=True)
 class IntakeOutcome:
-    kind: str  # rights_request | triage | unsubscribe | contact | dropped
+    kind: str  # rights_request | triage | unsubscribe | unsubscribe_link | contact | dropped
     reference: str = ""
     classification: Classification | None = None
 
@@ -65,10 +79,20 @@ class EmailIntake:
     rights: WorkflowRightsIntake  # the rights workflow, as email intake starts it
 
     def process(
-        self, email: ParsedEmail, verdicts: Verdicts, received_at: str, message_id: str
+        self,
+        email: ParsedEmail,
+        verdicts: Verdicts,
+        received_at: str,
+        message_id: str,
+        envelope_sender: str = "",
     ) -> IntakeOutcome:
-        if verdicts.rejected or not email.sender:
+        if verdicts.rejected:
             return IntakeOutcome("dropped")
+        # No readable From: the envelope sender SES received it from is who can be answered.
+        sender = email.sender or valid_address(envelope_sender)
+        if not sender:
+            return IntakeOutcome("dropped")
+        unreadable = email.problems if email.sender else (*email.problems, "from")
         # What travels with the request: channel, message id, verdicts, attachment types; no address or text.
         evidence = {
             "channel": "email",
@@ -82,8 +106,8 @@ class EmailIntake:
         if found.kind == "contact":
             accepted = submit_contact_message(
                 ContactMessageIn(
-                    name=email.sender.split("@")[0][:100] or "inconnu",
-                    email=email.sender,
+                    name=sender.split("@")[0][:100] or "inconnu",
+                    email=sender,
                     subject=email.subject[:200] or "(sans objet)",
                     message=email.body[:5000] or "(message vide)",
                 ),
@@ -91,27 +115,46 @@ class EmailIntake:
                 mailer=self.mailer,
                 subject_key=self.subject_key,
                 channel="email",
+                unreadable=unreadable,
             )
             outcome = IntakeOutcome("contact", accepted.message_id, found)
         elif found.kind == "unsubscribe" and found.is_clear:
-            Newsletter(self.store, self.mailer, self.subject_key).remove(
-                self.subject_key(email.sender), channel="email"
-            )
-            outcome = IntakeOutcome("unsubscribe", "", found)
-        elif found.is_clear:
-            reference = self.rights.submit(found.kind, email.sender, details, received_at, evidence)
-            outcome = IntakeOutcome("rights_request", reference, found)
+            outcome = IntakeOutcome(self._unsubscribe(sender, verdicts), "", found)
         else:
-            reference = self.rights.triage(email.sender, details, received_at, found, evidence)
-            outcome = IntakeOutcome("triage", reference, found)
+            request = EmailedRequest(sender, details, found, unreadable)
+            reference, to_qualify = self.rights.submit(request, received_at, evidence)
+            outcome = IntakeOutcome("triage" if to_qualify else "rights_request", reference, found)
         logger.info(
             "inbound email handled",
             extra={
                 "outcome": outcome.kind,
                 "classified_as": found.kind,
                 "confidence": found.confidence,
-                "subject_key": self.subject_key(email.sender),
+                "unreadable": list(unreadable),
+                "subject_key": self.subject_key(sender),
                 "message_id": message_id,
             },
         )
         return outcome
+
+    def _unsubscribe(self, sender: str, verdicts: Verdicts) -> str:
+        """Anyone can put any address in From: only an authenticated sender is unsubscribed by the
+        message itself; otherwise the address gets a link whose page unsubscribes it."""
+        key = self.subject_key(sender)
+        if verdicts.authenticated:
+            Newsletter(self.store, self.mailer, self.subject_key).remove(key, channel="email")
+            return "unsubscribe"
+        token = unsubscribe_token(Tokens(self.store), key, PurposeId.NEWSLETTER)
+        self.mailer.send(templates.unsubscribe_by_link(sender, unsubscribe_url(token)))
+        return "unsubscribe_link"
+
+
+def valid_address(address: str) -> str:
+    """The address if it is one we can write to, else ""."""
+    try:
+        return _EMAIL.validate_python(address.strip().lower())
+    except ValidationError:
+        return ""
+
+
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)

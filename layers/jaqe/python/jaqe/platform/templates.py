@@ -401,3 +401,36 @@ def rights_partner_notice(
         purpose="rights_requests",
         about=about,
     )
+
+
+def unsubscribe_by_link(to: str, unsubscribe_url: str) -> OutgoingEmail:
+    """An unsubscribe asked by an email whose sender could not be authenticated: the address itself
+    confirms, through the link."""
+    return OutgoingEmail(
+        to=to,
+        subject="Confirmez votre désinscription de la newsletter JAQE",
+        text=_body(
+            "Nous avons reçu par email une demande de désinscription de la newsletter pour cette adresse.",
+            "Pour la confirmer, ouvrez ce lien puis validez : vous ne recevrez plus la newsletter ni nos "
+            f"offres.\n{unsubscribe_url}",
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne change.",
+        ),
+        tags={"template": "unsubscribe_by_link"},
+        purpose="newsletter",
+    )
+
+
+def rights_closed(to: str, request_id: str, answer: str) -> OutgoingEmail:
+    """An operator's answer to a message first taken for a rights request, which it closes."""
+    return OutgoingEmail(
+        to=to,
+        subject="Réponse à votre message",
+        text=_body(
+            answer,
+            f"Nous avions enregistré votre message comme une demande d'exercice de vos droits (référence "
+            f"{request_id}) : elle est close. {RIGHTS_HOWTO}",
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_closed"},
+        purpose="rights_requests",
+    )

@@ -154,6 +154,11 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily(
             "rights_export", (PurposeId.RIGHTS_REQUESTS,), "export d'accès ou de portabilité (7 jours)"
         ),
+        ItemFamily(
+            "rights_request_open",
+            (PurposeId.RIGHTS_REQUESTS,),
+            "votre demande en cours de chaque type (identifiant), pour joindre à elle une demande identique",
+        ),
         ItemFamily("post_mortem_directives", (PurposeId.RIGHTS_REQUESTS,), "directives post mortem"),
         ItemFamily("outgoing_mail", _MAILING_PURPOSES, "email en attente d'envoi (supprimé à l'envoi)"),
         ItemFamily(

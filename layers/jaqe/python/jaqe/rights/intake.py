@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from datetime import datetime
 
 from jaqe.platform import clock
 from jaqe.platform.errors import Gone, NotFound, TemporarilyUnavailable
@@ -16,7 +17,14 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
-from jaqe.rights.model import RequestStatus, RightsInput, RightsRequestAccepted, RightsRequestIn
+from jaqe.rights.model import (
+    RequestContact,
+    RequestStatus,
+    RequestType,
+    RightsInput,
+    RightsRequestAccepted,
+    RightsRequestIn,
+)
 from jaqe.rights.records import RightsRequestRecords, request_pk
 
 
@@ -32,13 +40,48 @@ def submit_rights_request(
     subject_key: Callable[[str], str],
     public_api_url: str,
     channel: str = "web",
+    received_at: datetime | None = None,
 ) -> RightsRequestAccepted:
+    """A complete request (web form, or registered by an operator): type, fields and address."""
+    return open_rights_request(
+        data.type,
+        data.contact(),
+        store=store,
+        workflows=workflows,
+        subject_key=subject_key,
+        public_api_url=public_api_url,
+        channel=channel,
+        received_at=received_at,
+    )
+
+
+def open_rights_request(
+    request_type: RequestType,
+    contact: RequestContact,
+    *,
+    store: Store,
+    workflows: Workflows,
+    subject_key: Callable[[str], str],
+    public_api_url: str,
+    channel: str,
+    received_at: datetime | None = None,
+    needs_qualification: bool = False,
+) -> RightsRequestAccepted:
+    """Record the request and start its workflow (which acknowledges it and asks for verification)."""
     request_id = new_id("rr")
-    key = subject_key(data.email)
+    key = subject_key(contact.email)
     requests = RightsRequestRecords(store)
-    record, token = requests.create(request_id, data.type, key, data.contact(), channel)
+    record, token = requests.create(
+        request_id,
+        request_type,
+        key,
+        contact,
+        channel,
+        received_at=received_at,
+        needs_qualification=needs_qualification,
+    )
     # The execution's input holds ids only: the address and the type's fields are in the contact item.
-    payload = RightsInput(request_id=request_id, type=data.type, subject_key=key, channel=channel)
+    payload = RightsInput(request_id=request_id, type=request_type, subject_key=key, channel=channel)
     try:
         workflows.start(request_id, payload.model_dump(mode="json"))
     except Exception as error:  # nothing half-written: the person can simply retry
@@ -47,7 +90,7 @@ def submit_rights_request(
         raise TemporarilyUnavailable("Votre demande n'a pas pu être enregistrée, réessayez.") from error
     logger.info(
         "rights request received",
-        extra={"request_id": request_id, "type": data.type.value, "subject_key": key},
+        extra={"request_id": request_id, "type": request_type.value, "subject_key": key, "channel": channel},
     )
     return RightsRequestAccepted(
         request_id=request_id,

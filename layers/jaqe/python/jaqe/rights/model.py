@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jaqe.platform import clock
 from jaqe.platform.validation import Email, FrenchPhone, LongText, Name
 from jaqe.privacy.register import PurposeId, purpose
 
@@ -44,13 +46,20 @@ class RequestStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     AWAITING_OPERATOR = "awaiting_operator"
     NEEDS_OPERATOR = "needs_operator"
+    LINKED = "linked"  # joined to an earlier open request of the same type: answered with it
     COMPLETED = "completed"
     REFUSED = "refused"
     UNVERIFIED = "unverified"
+    CLOSED = "closed"  # not a rights request after all: an operator answered and closed it
 
     @property
     def is_open(self) -> bool:
-        return self not in (RequestStatus.COMPLETED, RequestStatus.REFUSED, RequestStatus.UNVERIFIED)
+        return self not in (
+            RequestStatus.COMPLETED,
+            RequestStatus.REFUSED,
+            RequestStatus.UNVERIFIED,
+            RequestStatus.CLOSED,
+        )
 
 
 class Corrections(BaseModel):
@@ -98,11 +107,13 @@ class Directives(BaseModel):
 ConsentPurpose = Annotated[PurposeId, Field(description="a purpose of the register")]
 
 
-class RightsRequestIn(BaseModel):
+class RightsRequestFields(BaseModel):
+    """A request's type and that type's own fields: what an operator gives to qualify a request
+    received by email (`POST /v1/admin/rights-requests/{id}/qualify`)."""
+
     model_config = ConfigDict(extra="forbid")
 
     type: RequestType
-    email: Email
     details: LongText | None = None
     # withdraw_consent: consent purposes; objection: any purposes (explained when it does not apply).
     purposes: list[ConsentPurpose] | None = Field(default=None, max_length=20)
@@ -110,7 +121,7 @@ class RightsRequestIn(BaseModel):
     directives: Directives | None = None
 
     @model_validator(mode="after")
-    def _type_fields(self) -> RightsRequestIn:
+    def _type_fields(self) -> RightsRequestFields:
         kind = self.type
         if self.purposes is not None and kind not in (RequestType.WITHDRAW_CONSENT, RequestType.OBJECTION):
             raise ValueError("« purposes » ne concerne que le retrait du consentement et l'opposition")
@@ -132,6 +143,12 @@ class RightsRequestIn(BaseModel):
         """The type's own fields, kept in the request's contact item (never on the record, never in the
         workflow's input)."""
         return self.model_dump(mode="json", exclude={"type", "email"}, exclude_none=True)
+
+
+class RightsRequestIn(RightsRequestFields):
+    """`POST /v1/rights-requests`: the type, its fields and the requester's address."""
+
+    email: Email
 
     def contact(self) -> RequestContact:
         return RequestContact(email=self.email, params=self.params())
@@ -203,6 +220,32 @@ class DeadlineExtension(BaseModel):
 class RestrictionLift(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: LongText
+
+
+class PostalOrPhoneRequest(RightsRequestIn):
+    """A request received by post or told on the phone, registered by an operator: its deadline runs
+    from the day it was received."""
+
+    channel: Literal["post", "phone"]
+    received_on: date
+
+    @model_validator(mode="after")
+    def _received_in_the_past(self) -> PostalOrPhoneRequest:
+        if self.received_on > clock.now().date():
+            raise ValueError("la date de réception (received_on) ne peut pas être dans le futur")
+        return self
+
+    def received_at(self) -> datetime:
+        """The start of the receipt day: a date with no hour never makes the answer later than due."""
+        return datetime.combine(self.received_on, time(0), tzinfo=UTC)
+
+
+class Closure(BaseModel):
+    """An operator closes a request that is not a rights request after all; `answer` is emailed."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: LongText
+    answer: LongText
 
 
 class PostMortemExecution(BaseModel):

@@ -1,4 +1,5 @@
-"""What operators do (admin API and `jaqe-ops`): list, decide a manual step, extend, lift, resume, execute directives."""
+"""What operators do (admin API and `jaqe-ops`): list, register a request received by post or phone,
+qualify or close one received by email, decide a manual step, extend, lift, resume, execute directives."""
 
 from __future__ import annotations
 
@@ -13,20 +14,40 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, plain
 from jaqe.platform.workflows import Workflows
 from jaqe.privacy.subject_flags import Subjects
-from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
-from jaqe.rights.records import RightsRequestRecords, post_mortem_key, request_pk
+from jaqe.rights.intake import submit_rights_request
+from jaqe.rights.model import (
+    PostalOrPhoneRequest,
+    RequestContact,
+    RequestStatus,
+    RequestType,
+    RightsInput,
+    RightsRequestAccepted,
+    RightsRequestFields,
+)
+from jaqe.rights.records import QUALIFICATION, RightsRequestRecords, post_mortem_key, request_pk
 
 ANSWER_DUE_SOON = timedelta(days=7)
 
 
 def summary(entry: Item) -> dict[str, Any]:
     return {
-        k: entry[k] for k in ("request_id", "request_type", "status", "received_at", "due_at") if k in entry
+        k: entry[k]
+        for k in ("request_id", "request_type", "status", "received_at", "due_at", "needs_qualification")
+        if k in entry
     }
 
 
 class RightsOperations:
-    def __init__(self, store: Store, workflows: Workflows, mailer: Mailer) -> None:
+    def __init__(
+        self,
+        store: Store,
+        workflows: Workflows,
+        mailer: Mailer,
+        subject_key: Callable[[str], str] | None = None,
+        public_api_url: str = "",
+    ) -> None:
+        self.subject_key = subject_key
+        self.public_api_url = public_api_url
         self.store = store
         self.requests = RightsRequestRecords(store)
         self.workflows = workflows
@@ -60,6 +81,9 @@ class RightsOperations:
         return {
             **summary(record),
             "original_due_at": record.get("original_due_at"),
+            "channel": record.get("channel", "web"),
+            "linked_to": record.get("linked_to"),
+            "linked_requests": plain(record.get("linked_requests", [])),
             "extension_months": int(record.get("extension_months", 0)),
             "history": plain(record.get("history", [])),
             # What the person asked (corrections, purposes, directives, details), for the operator's
@@ -69,6 +93,45 @@ class RightsOperations:
             if self.requests.has_contact(request_id)
             else {},
         }
+
+    def register(self, data: PostalOrPhoneRequest, *, operator: str) -> RightsRequestAccepted:
+        """A request received by post or told on the phone: the same workflow as the web form (the
+        person verifies the address given), its deadline running from the day it was received."""
+        if self.subject_key is None:
+            raise TypeError("registering a request needs the subject key")
+        accepted = submit_rights_request(
+            data,
+            store=self.store,
+            workflows=self.workflows,
+            subject_key=self.subject_key,
+            public_api_url=self.public_api_url,
+            channel=data.channel,
+            received_at=data.received_at(),
+        )
+        self.requests.log(
+            accepted.request_id, "registered_by_operator", channel=data.channel, operator=operator
+        )
+        return accepted
+
+    def qualify(self, request_id: str, fields: RightsRequestFields, *, operator: str) -> None:
+        """Give an emailed request its type and fields; the workflow goes on (if the person has
+        verified the address; else it goes on once they do) and the first due date stays."""
+        self.requests.qualify(request_id, fields.type, fields.params(), operator)
+        task_token = self.requests.take_waiting(request_id, QUALIFICATION)
+        if task_token is not None:
+            self.workflows.succeed(task_token, {"qualified_by": operator})
+
+    def close(self, request_id: str, *, reason: str, answer: str, operator: str) -> dict[str, Any]:
+        """Not a rights request after all: the person gets the operator's answer, the request closes
+        and its workflow stops."""
+        record = self.requests.get(request_id)
+        contact = self.requests.contact(request_id)
+        closed = self.requests.close_by_operator(request_id, reason, operator)
+        if record.get("execution_arn"):
+            self.workflows.stop(record["execution_arn"], "ClosedByOperator")
+        self.mailer.send(templates.rights_closed(contact.reply_to, request_id, answer))
+        self.requests.log(request_id, "answered", by="operator")
+        return summary(closed)
 
     def decide(self, request_id: str, *, approve: bool, reason: str, operator: str) -> None:
         self.requests.get(request_id)  # an unknown id is a 404, not "no decision awaited" (409)

@@ -37,6 +37,17 @@ CONTACT_SK = "CONTACT"
 CONTACT_ITEM_TYPE = "rights_request_contact"
 NOTICE = "NOTICE#"
 MAX_EXTENSION_MONTHS = 2
+REVIEW = "REVIEW"  # the workflow waits for an operator's decision
+QUALIFICATION = "QUALIFICATION"  # ... for an operator to give the type and fields of an emailed request
+OPEN_ITEM_TYPE = "rights_request_open"
+# An operator may close a request that waits (not one being carried out).
+CLOSABLE = {
+    RequestStatus.RECEIVED,
+    RequestStatus.AWAITING_VERIFICATION,
+    RequestStatus.AWAITING_OPERATOR,
+    RequestStatus.NEEDS_OPERATOR,
+    RequestStatus.LINKED,
+}
 
 
 def due_date(received_at: datetime, extension_months: int = 0) -> datetime:
@@ -123,6 +134,11 @@ class ContactGone(Conflict):
     """The request's contact item is gone (erased with the person's data): nothing to send to."""
 
 
+def _open_key(subject_key: str, request_type: str) -> tuple[str, str]:
+    """The person's open request of one type (ids only, under the subject key)."""
+    return subject_pk(subject_key), f"RIGHTS_OPEN#{request_type}"
+
+
 def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str, str]:
     return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
 
@@ -144,10 +160,14 @@ class RightsRequestRecords:
         subject_key: str,
         contact: RequestContact,
         channel: str = "web",
+        *,
+        received_at: datetime | None = None,
+        needs_qualification: bool = False,
     ) -> tuple[Item, str]:
         """Write the record, its contact item and its index entry (one transaction); returns the record
-        and the status-link token."""
-        received = clock.now()
+        and the status-link token. The deadline runs from `received_at` (a letter's receipt day),
+        else from now. A request to qualify waits for an operator to give its type and fields."""
+        received = received_at or clock.now()
         status_token = new_token()
         due_at = due_date(received).isoformat()
         record: Item = {
@@ -163,7 +183,8 @@ class RightsRequestRecords:
             "original_due_at": due_at,
             "extension_months": 0,
             "status_token_digest": token_digest(status_token),
-            "history": [history_entry("received", type=request_type.value)],
+            "history": [history_entry("received", type=request_type.value, channel=channel)],
+            **({"needs_qualification": True} if needs_qualification else {}),
             **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key, received),
         }
         index_pk, index_sk = _index_key(RequestStatus.RECEIVED, due_at, request_id)
@@ -326,11 +347,14 @@ class RightsRequestRecords:
         with Tokens(self.store).redeeming("rights_verification", token) as (payload, live):
             yield payload["request_id"], payload["task_token"], live
 
-    def park_for_operator(self, request_id: str, task_token: str, reason: str) -> None:
+    def park_for_operator(
+        self, request_id: str, task_token: str, reason: str, waiting_for: str = REVIEW
+    ) -> None:
+        """The workflow waits for an operator: a decision (REVIEW) or a qualification (QUALIFICATION)."""
         self.store.put(
             {
                 "pk": request_pk(request_id),
-                "sk": "REVIEW",
+                "sk": waiting_for,
                 "item_type": "rights_review",
                 "request_id": request_id,
                 "task_token": task_token,
@@ -342,9 +366,105 @@ class RightsRequestRecords:
         )
         self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
 
-    def take_review(self, request_id: str) -> str:
-        item = self.store.get(request_pk(request_id), "REVIEW")
-        if item is None:
+    def take_review(self, request_id: str, waiting_for: str = REVIEW) -> str:
+        task_token = self.take_waiting(request_id, waiting_for)
+        if task_token is None:
             raise Conflict("Cette demande n'attend pas de décision d'un opérateur.")
-        self.store.delete(request_pk(request_id), "REVIEW")
-        return str(item["task_token"])
+        return task_token
+
+    def take_waiting(self, request_id: str, waiting_for: str) -> str | None:
+        """The task token the workflow parked for an operator, if it waits (taken: answered once)."""
+        item = self.store.take(request_pk(request_id), waiting_for)
+        return str(item["task_token"]) if item else None
+
+    # -- qualification, closing by an operator ----------------------------------------------
+    def qualify(
+        self, request_id: str, request_type: RequestType, params: dict[str, Any], operator: str
+    ) -> Item:
+        """An operator gives the type and its fields to a request received by email; its due date stays."""
+        record = self.get(request_id)
+        if not record.get("needs_qualification"):
+            raise Conflict("Cette demande est déjà qualifiée.")
+        if not RequestStatus(record["status"]).is_open:
+            raise Conflict("La demande est close.")
+        contact = self.contact(request_id)
+        received = datetime.fromisoformat(record["received_at"])
+        merged = RequestContact(
+            email=contact.email, params={**contact.params, **params}, answer_to=contact.answer_to
+        )
+        self.store.put(contact_item(request_id, record["subject_key"], merged, received))
+        return self._rewrite(
+            record,
+            {"request_type": request_type.value, "needs_qualification": None},
+            history_entry("qualified", type=request_type.value, operator=operator),
+        )
+
+    def close_by_operator(self, request_id: str, reason: str, operator: str) -> Item:
+        record = self.get(request_id)
+        if RequestStatus(record["status"]) not in CLOSABLE:
+            raise Conflict(
+                "Seule une demande en attente (vérification, opérateur, liée) peut être close ainsi."
+            )
+        for waiting_for in (REVIEW, QUALIFICATION):
+            self.store.delete(request_pk(request_id), waiting_for)
+        self.release_open(record)
+        return self._rewrite(
+            record,
+            {"status": RequestStatus.CLOSED.value, "closed_at": clock.now().isoformat()},
+            history_entry(
+                "closed_by_operator", status=RequestStatus.CLOSED.value, reason=reason, operator=operator
+            ),
+        )
+
+    # -- one open request per person and type (duplicates are linked to it) -----------------
+    def claim_open(self, request_id: str) -> str | None:
+        """Make this request the person's open one of its type; None, or the id of an earlier open
+        request of the same type, to which this one is then linked (answered with it)."""
+        record = self.get(request_id)
+        pk, sk = _open_key(record["subject_key"], record["request_type"])
+        marker = {
+            "pk": pk,
+            "sk": sk,
+            "item_type": OPEN_ITEM_TYPE,
+            "request_id": request_id,
+            **retention_fields(PurposeId.RIGHTS_REQUESTS, record["subject_key"]),
+        }
+        held = self.store.get(pk, sk, include_expired=True)
+        if held is None:
+            try:
+                self.store.put_new(marker)
+            except Conflict:  # another request of the same type claimed it just now
+                return self.claim_open(request_id)
+        elif held["request_id"] != request_id:
+            first = self.store.get(request_pk(held["request_id"]), REQUEST_SK)
+            if first and RequestStatus(first["status"]).is_open:
+                self._link(record, first)
+                return str(first["request_id"])
+            self.store.put(marker)  # left by a request that closed without releasing it
+        return None
+
+    def release_open(self, record: Item) -> None:
+        pk, sk = _open_key(record["subject_key"], record["request_type"])
+        held = self.store.get(pk, sk, include_expired=True)
+        if held and held["request_id"] == record["request_id"]:
+            self.store.delete(pk, sk)
+
+    def _link(self, record: Item, first: Item) -> None:
+        self._rewrite(
+            record,
+            {"status": RequestStatus.LINKED.value, "linked_to": first["request_id"]},
+            history_entry("linked", status=RequestStatus.LINKED.value, first=first["request_id"]),
+        )
+        self.store.update(first["pk"], REQUEST_SK, append={"linked_requests": [record["request_id"]]})
+
+    def close_linked(self, first: Item) -> None:
+        """The requests linked to `first` are answered with it: they close as it closes."""
+        status = RequestStatus(first["status"])
+        for linked_id in first.get("linked_requests", []):
+            linked = self.get(linked_id)
+            if linked["status"] == RequestStatus.LINKED.value:
+                self._rewrite(
+                    linked,
+                    {"status": status.value, "closed_at": clock.now().isoformat()},
+                    history_entry("answered_with", status=status.value, first=first["request_id"]),
+                )

@@ -48,6 +48,7 @@ from jaqe.rights.model import RequestContact, RequestStatus, RequestType, Rights
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
+    QUALIFICATION,
     VERIFICATION_TTL,
     RightsRequestRecords,
     export_item,
@@ -93,6 +94,8 @@ class RightsStep(StrEnum):
     RECORD = "record"
     SEND_VERIFICATION = "send_verification"
     VERIFIED = "verified"
+    ROUTE = "route"
+    REQUEST_QUALIFICATION = "request_qualification"
     CLOSE_UNVERIFIED = "close_unverified"
     ACT_ACCESS = "act_access"
     ACT_PORTABILITY = "act_portability"
@@ -173,6 +176,10 @@ class ErasureIncomplete(DomainError):
     status = 500
     type_slug = "erasure-incomplete"
     title = "Effacement incomplet"
+
+
+class AlreadyQualified(Exception):
+    """Qualified by an operator before the workflow asked for it: route again (caught by the ASL)."""
 
 
 class WrongFunction(RuntimeError):
@@ -258,6 +265,10 @@ class RightsWorkflow:
             RightsStep.RECORD: lambda task: self.record(task.state, task.execution),
             RightsStep.SEND_VERIFICATION: lambda task: self.send_verification(task.state, task.task_token),
             RightsStep.VERIFIED: lambda task: self.verified(task.state),
+            RightsStep.ROUTE: lambda task: self.route(task.state),
+            RightsStep.REQUEST_QUALIFICATION: lambda task: self.request_qualification(
+                task.state, task.task_token
+            ),
             RightsStep.CLOSE_UNVERIFIED: lambda task: self.close_unverified(task.state),
             RightsStep.ACT_ACCESS: lambda task: self.act_access(task.state),
             RightsStep.ACT_PORTABILITY: lambda task: self.act_portability(task.state),
@@ -303,6 +314,32 @@ class RightsWorkflow:
     def verified(self, state: RightsState) -> dict[str, Any]:
         self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "verified")
         return state.dump()
+
+    def route(self, state: RightsState) -> dict[str, Any]:
+        """Where a verified request goes: to an operator to qualify (an emailed request whose type or
+        fields are unclear), joined to the person's open request of the same type (answered with it),
+        or to its type's branch (the type is the record's: an operator may have qualified it)."""
+        record = self.requests.get(state.request_id)
+        if record.get("needs_qualification"):
+            return {**state.dump(), "route": "qualify"}
+        if record["status"] != RequestStatus.IN_PROGRESS.value:
+            self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "in_progress")
+        first = self.requests.claim_open(state.request_id)
+        if first is not None:
+            logger.info("rights request linked", extra={"request_id": state.request_id, "first": first})
+            return {**state.dump(), "route": "linked"}
+        return {**state.dump(), "type": record["request_type"], "route": "act"}
+
+    def request_qualification(self, state: RightsState, task_token: str) -> dict[str, Any]:
+        """A callback step: the task answers when an operator qualifies the request. If that happened
+        between the route and this step, the parked token is taken back and the route runs again."""
+        self.requests.park_for_operator(
+            state.request_id, task_token, reason="to qualify", waiting_for=QUALIFICATION
+        )
+        qualified = not self.requests.get(state.request_id).get("needs_qualification")
+        if qualified and self.requests.take_waiting(state.request_id, QUALIFICATION) is not None:
+            raise AlreadyQualified(state.request_id)
+        return {}
 
     def close_unverified(self, state: RightsState) -> dict[str, Any]:
         error = (state.error or {}).get("Error", "")
@@ -607,7 +644,9 @@ class RightsWorkflow:
     def close(self, state: RightsState) -> dict[str, Any]:
         refused = bool((state.outcome or {}).get("refused"))
         status = RequestStatus.REFUSED if refused else RequestStatus.COMPLETED
-        self.requests.transition(state.request_id, status, "closed")
+        record = self.requests.transition(state.request_id, status, "closed")
+        self.requests.release_open(record)
+        self.requests.close_linked(record)
         return {"request_id": state.request_id, "status": status.value}
 
     def needs_operator(self, state: RightsState) -> dict[str, Any]:
