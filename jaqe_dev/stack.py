@@ -81,7 +81,8 @@ class LocalStack:
             Bucket=bucket, Key=f"inbound/{message_id}", Body=raw
         )
         return self.lambdas.invoke_by_name(
-            "inbound_mail", receipt_event(raw, message_id, spam=spam, virus=virus, authenticated=authenticated)
+            "inbound_mail",
+            receipt_event(raw, message_id, spam=spam, virus=virus, authenticated=authenticated),
         )
 
     def outbox(self) -> list[dict[str, Any]]:

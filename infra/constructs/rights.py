@@ -8,7 +8,7 @@ Wired from `MainStack` with one call:
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
@@ -145,15 +145,9 @@ class RightsWorkflowConstruct(Construct):
             ITEM_READ_WRITE,
             [table_arn],
         )
-        allow(admin, ["states:StartExecution", "states:SendTaskSuccess"], [main_arn])
-        # Closing a request that is not a rights request stops its execution.
-        self.state_machine.grant_execution(admin, "states:StopExecution")
-        machine_name = f'{{"Fn::Select":[6,{{"Fn::Split":[":",{{"Ref":"{logical_id(self.state_machine)}"}}]}}]}}'
-        acknowledge(
-            admin.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::arn:<AWS::Partition>:states:{Stack.of(self).region}:<AWS::AccountId>:"
-            f"execution:{machine_name}:*]",
-            "Closing a request stops its execution: executions are named by request, not known in advance.",
+        # Failure: closing a request ends the wait it is in (verification, qualification, review).
+        allow(
+            admin, ["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn]
         )
         allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
         storage.use_subject_keys(admin)

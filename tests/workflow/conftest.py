@@ -37,6 +37,10 @@ class Rights:
     def get(self, url: str, caller: Caller | None = None) -> ApiResponse:
         return self.local.api.request("GET", url, caller=caller)
 
+    def confirm(self, link: str) -> ApiResponse:
+        """Follow a verification link as a person does: open it, then press the page's button."""
+        return self.get(link)
+
     def admin(
         self, method: str, path: str, body: Any = None, caller: Caller | None = OPERATOR
     ) -> ApiResponse:

@@ -5,7 +5,6 @@ delete them, so nothing reads personal data back from an execution (there is no 
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Any, Protocol
 
@@ -16,7 +15,6 @@ class Workflows(Protocol):
     def start(self, name: str, payload: dict[str, Any]) -> str: ...
     def succeed(self, task_token: str, output: dict[str, Any]) -> None: ...
     def fail(self, task_token: str, error: str, cause: str) -> None: ...
-    def stop(self, execution_arn: str, error: str) -> None: ...
 
 
 class StepFunctionsWorkflows:
@@ -34,9 +32,3 @@ class StepFunctionsWorkflows:
 
     def fail(self, task_token: str, error: str, cause: str) -> None:
         aws.client("stepfunctions").send_task_failure(taskToken=task_token, error=error, cause=cause)
-
-    def stop(self, execution_arn: str, error: str) -> None:
-        """Stop a running execution (one that already ended is left as it is)."""
-        client = aws.client("stepfunctions")
-        with contextlib.suppress(client.exceptions.ExecutionDoesNotExist):
-            client.stop_execution(executionArn=execution_arn, error=error)

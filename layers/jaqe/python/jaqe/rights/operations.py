@@ -123,12 +123,11 @@ class RightsOperations:
 
     def close(self, request_id: str, *, reason: str, answer: str, operator: str) -> dict[str, Any]:
         """Not a rights request after all: the person gets the operator's answer, the request closes
-        and its workflow stops."""
-        record = self.requests.get(request_id)
+        and its workflow ends (the wait it is in fails with ClosedByOperator, which ends it cleanly)."""
         contact = self.requests.contact(request_id)
-        closed = self.requests.close_by_operator(request_id, reason, operator)
-        if record.get("execution_arn"):
-            self.workflows.stop(record["execution_arn"], "ClosedByOperator")
+        closed, waits = self.requests.close_by_operator(request_id, reason, operator)
+        for task_token in waits:
+            self.workflows.fail(task_token, "ClosedByOperator", "closed by an operator")
         self.mailer.send(templates.rights_closed(contact.reply_to, request_id, answer))
         self.requests.log(request_id, "answered", by="operator")
         return summary(closed)

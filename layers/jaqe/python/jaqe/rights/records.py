@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jaqe.platform import clock
-from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.errors import Conflict, Gone, NotFound
 from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.store import Item, Store, expiry_fields
 from jaqe.platform.tokens import Tokens
@@ -37,6 +37,7 @@ CONTACT_SK = "CONTACT"
 CONTACT_ITEM_TYPE = "rights_request_contact"
 NOTICE = "NOTICE#"
 MAX_EXTENSION_MONTHS = 2
+VERIFICATION = "VERIFICATION"  # the workflow waits for the person to follow the verification link
 REVIEW = "REVIEW"  # the workflow waits for an operator's decision
 QUALIFICATION = "QUALIFICATION"  # ... for an operator to give the type and fields of an emailed request
 OPEN_ITEM_TYPE = "rights_request_open"
@@ -241,6 +242,7 @@ class RightsRequestRecords:
             "due_at": record["due_at"],
             "received_at": record["received_at"],
             "purpose": PurposeId.RIGHTS_REQUESTS.value,
+            **({"needs_qualification": True} if record.get("needs_qualification") else {}),
             **expiry_fields(int(record["expires_at"])),
         }
 
@@ -338,6 +340,8 @@ class RightsRequestRecords:
             "task_token": task_token,
             "purpose": PurposeId.RIGHTS_REQUESTS.value,
         }
+        # The wait is also kept under the request, so that an operator closing it can end it.
+        self._park(request_id, task_token, VERIFICATION, VERIFICATION_TTL)
         return Tokens(self.store).issue("rights_verification", payload, ttl=VERIFICATION_TTL)
 
     @contextmanager
@@ -345,12 +349,21 @@ class RightsRequestRecords:
         """(request id, task token, still valid). Single use: one conditional delete, so two clicks
         race safely; the link works again if resuming the workflow fails."""
         with Tokens(self.store).redeeming("rights_verification", token) as (payload, live):
-            yield payload["request_id"], payload["task_token"], live
+            request_id = payload["request_id"]
+            record = self.store.get(request_pk(request_id), REQUEST_SK)
+            if record is None or record["status"] == RequestStatus.CLOSED.value:
+                raise Gone("Cette demande a été close : il n'y a plus rien à confirmer.")
+            yield request_id, payload["task_token"], live
+        self.store.delete(request_pk(request_id), VERIFICATION)
 
     def park_for_operator(
         self, request_id: str, task_token: str, reason: str, waiting_for: str = REVIEW
     ) -> None:
         """The workflow waits for an operator: a decision (REVIEW) or a qualification (QUALIFICATION)."""
+        self._park(request_id, task_token, waiting_for, timedelta(days=90))  # = the task's timeout
+        self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
+
+    def _park(self, request_id: str, task_token: str, waiting_for: str, ttl: timedelta) -> None:
         self.store.put(
             {
                 "pk": request_pk(request_id),
@@ -359,12 +372,9 @@ class RightsRequestRecords:
                 "request_id": request_id,
                 "task_token": task_token,
                 "purpose": PurposeId.RIGHTS_REQUESTS.value,
-                **expiry_fields(
-                    clock.epoch(clock.now() + timedelta(days=90))
-                ),  # = AwaitOperatorReview timeout
+                **expiry_fields(clock.epoch(clock.now() + ttl)),
             }
         )
-        self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
 
     def take_review(self, request_id: str, waiting_for: str = REVIEW) -> str:
         task_token = self.take_waiting(request_id, waiting_for)
@@ -399,22 +409,23 @@ class RightsRequestRecords:
             history_entry("qualified", type=request_type.value, operator=operator),
         )
 
-    def close_by_operator(self, request_id: str, reason: str, operator: str) -> Item:
+    def close_by_operator(self, request_id: str, reason: str, operator: str) -> tuple[Item, list[str]]:
+        """Close a request that waits; (the record, the task tokens of the waits to end)."""
         record = self.get(request_id)
         if RequestStatus(record["status"]) not in CLOSABLE:
             raise Conflict(
                 "Seule une demande en attente (vérification, opérateur, liée) peut être close ainsi."
             )
-        for waiting_for in (REVIEW, QUALIFICATION):
-            self.store.delete(request_pk(request_id), waiting_for)
+        waits = [self.take_waiting(request_id, w) for w in (VERIFICATION, QUALIFICATION, REVIEW)]
         self.release_open(record)
-        return self._rewrite(
+        closed = self._rewrite(
             record,
             {"status": RequestStatus.CLOSED.value, "closed_at": clock.now().isoformat()},
             history_entry(
                 "closed_by_operator", status=RequestStatus.CLOSED.value, reason=reason, operator=operator
             ),
         )
+        return closed, [token for token in waits if token]
 
     # -- one open request per person and type (duplicates are linked to it) -----------------
     def claim_open(self, request_id: str) -> str | None:
