@@ -119,7 +119,7 @@ def test_operator_routes_use_iam_and_public_routes_are_the_four_documented(templ
     ]
     methods = [m for m in methods if m[0] != "OPTIONS"]  # CORS preflight
     admin = [m for m in methods if m[1].startswith("/v1/admin/rights-requests")]
-    assert len(admin) == 8 and all(auth == "AWS_IAM" for _, _, auth in admin)
+    assert len(admin) == 11 and all(auth == "AWS_IAM" for _, _, auth in admin)
     public = sorted((m, p) for m, p, _ in methods if p.startswith("/v1/rights-requests"))
     assert public == [
         ("GET", "/v1/rights-requests/verify"),

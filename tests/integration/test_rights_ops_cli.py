@@ -134,3 +134,35 @@ def test_unknown_ids_and_missing_directives_are_one_line_errors(rights, capsys):
     assert main(["execute-post-mortem", "--email", "nobody@example.fr"], transport) == 2
     err = capsys.readouterr().err
     assert "no post-mortem directives recorded for this email" in err and "nobody@" not in err
+
+
+def test_c7_09_register_a_letter_then_qualify_and_close_emailed_requests_from_the_cli(rights, capsys):  # noqa: F811
+    transport = local_transport(rights.local)
+    received_on = (clock.now() - timedelta(days=3)).date().isoformat()
+
+    code = main(
+        ["register", "--channel", "post", "--received-on", received_on, "--type", "rectification"]
+        + ["--email", PERSON["email"], "--correct", "phone=06 11 22 33 44", "--details", "Lettre du 28"],
+        transport,
+    )
+
+    assert code == 0
+    registered = printed(capsys)
+    assert registered["status"] == "received" and registered["due_at"] > received_on
+    assert main(["show", registered["request_id"]], transport) == 0
+    shown = printed(capsys)
+    assert shown["channel"] == "post" and shown["asked"]["corrections"] == {"phone": "+33611223344"}
+
+    from tests.integration.test_inbound_email import raw
+
+    for _ in range(2):
+        assert rights.local.receive_email(raw("fr_unclear")) == {"outcomes": ["triage"]}
+    assert main(["list"], transport) == 0
+    first, second = [r["request_id"] for r in printed(capsys)["requests"] if r.get("needs_qualification")]
+    assert main(["qualify", first, "--type", "objection", "--purpose", "newsletter"], transport) == 0
+    assert printed(capsys)["status"] == "qualified"
+    assert main(["qualify", second, "--type", "rectification"], transport) == 1  # fields missing: 422
+    refusal = capsys.readouterr()
+    assert "corrections" in refusal.out + refusal.err
+    assert main(["close", second, "--reason", "Question", "--answer", "Voici la réponse."], transport) == 0
+    assert printed(capsys)["status"] == "closed"

@@ -57,6 +57,8 @@ def test_c7_09_a_request_qualified_before_its_verification_goes_straight_to_its_
     request_id = emailed_unclear_request(rights)
     fields = {"type": "withdraw_consent", "purposes": ["newsletter"]}
 
+    extension = {"months": 1, "reason": "Message à préciser avec vous"}
+    assert rights.admin("POST", f"{ADMIN}/{request_id}/extension", extension).status == 200
     assert rights.admin("POST", f"{ADMIN}/{request_id}/qualify", fields).status == 202
     follow(rights, rights.verification_link(UNCLEAR_SENDER))
 

@@ -341,7 +341,12 @@ def test_c7_02_an_unknown_person_gets_an_access_answer_with_no_personal_data(rig
     answer = rights.wait_for_email(UNKNOWN, "Réponse à votre demande")
     document = rights.get(next(lnk for lnk in answer["links"] if "format=json" in lnk)).json()
     # Only this request: its record and its contact item (the address the person gave to ask).
-    assert {d["item_type"] for d in document["data"]} == {"rights_request", "rights_request_contact"}
+    # Only the request itself: its record, its contact item, and the mark that it is open.
+    assert {d["item_type"] for d in document["data"]} == {
+        "rights_request",
+        "rights_request_contact",
+        "rights_request_open",
+    }
 
 
 def test_the_verification_link_is_single_use_and_the_status_link_shows_no_personal_data(rights):
