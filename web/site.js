@@ -165,13 +165,22 @@ function setPath(target, path, value) {
   else parent[last] = value;
 }
 
-// The JSON body, from the controls' names (dotted paths, as the API reports errors).
+// A control that is sent: not disabled, nor inside a disabled (hidden) group.
+const live = (control) => !control.matches(":disabled");
+
+// The JSON body, from the controls' names (dotted paths, as the API reports errors). A live group with
+// `data-object="corrections"` sends its object even when every control in it is empty (the API says what lacks).
 function formBody(form) {
   const body = {};
+  for (const group of form.querySelectorAll("fieldset[data-object]")) {
+    if (live(group)) setPath(body, group.dataset.object, {});
+  }
   for (const control of form.elements) {
-    if (!control.name || control.disabled) continue;
+    if (!control.name || !live(control)) continue;
     const value = control.value.trim();
-    if (control.type === "checkbox" && control.hasAttribute("value")) {
+    if (control.type === "radio") {
+      if (control.checked) setPath(body, control.name, value);
+    } else if (control.type === "checkbox" && control.hasAttribute("value")) {
       setPath(body, control.name, control.checked ? [control.value] : []); // one of a list
     } else if (control.type === "checkbox") {
       setPath(body, control.name, control.checked);
@@ -184,14 +193,55 @@ function formBody(form) {
   return body;
 }
 
-// The control (or the group of checkboxes) an error's dotted path designates: `trades.1` -> `trades`.
-function controlsFor(form, field) {
-  for (let path = field; path; path = path.replace(/\.?[^.]*$/, "")) {
+// Groups shown for some values of a control only (`data-when="type=a b"`); a hidden group is disabled, so
+// its controls are neither sent nor focusable.
+function switchGroups(form) {
+  for (const group of form.querySelectorAll("[data-when]")) {
+    const [name, values] = group.dataset.when.split("=");
+    const shown = values.split(" ").includes(form.elements.namedItem(name)?.value);
+    group.hidden = !shown;
+    group.disabled = !shown;
+  }
+}
+
+// Where an error's dotted path is shown: the live element that answers for it (`data-errors="corrections
+// body"`: a group, or a control), else the live controls of that name (`trades.1` -> `trades`). `body` is an
+// error on the whole request (a rule across fields): the shown group that answers for it, else the control
+// that chooses the groups. `controls` are marked invalid; the message goes at the end of `holder`.
+function targetFor(form, field) {
+  const answering = [...form.querySelectorAll("[data-errors]")].find(
+    (element) => live(element) && element.dataset.errors.split(" ").includes(field),
+  );
+  if (answering instanceof HTMLFieldSetElement) {
+    const controls = [...answering.elements].filter((c) => c.type !== "hidden" && c.localName !== "fieldset");
+    return { holder: answering, controls, answering };
+  }
+  if (answering) {
+    return { holder: answering.closest(".field") ?? answering.parentElement, controls: [answering], answering };
+  }
+  let path = field;
+  if (field === "body") path = form.querySelector("[data-when]")?.dataset.when.split("=")[0] ?? "";
+  for (; path; path = path.replace(/\.?[^.]*$/, "")) {
     const found = form.elements.namedItem(path);
-    if (found) return found instanceof RadioNodeList ? [...found] : [found];
+    const controls = (found instanceof RadioNodeList ? [...found] : found ? [found] : []).filter(live);
+    const holder = controls[0]?.closest("fieldset.group, .field") ?? controls[0]?.parentElement;
+    if (holder) return { holder, controls };
     if (!/\.\d+$/.test(path)) break;
   }
-  return [];
+  return null;
+}
+
+// What the person reads for an error. An element answering for a path (`data-errors`) says it in the page's
+// words (`data-error`): the API's rules across fields are worded for its clients. Elsewhere the API's message,
+// unless it names the API's own fields (« corrections », (purposes), snake_case ids) or is pydantic's English:
+// then the page's wording for that place, or a general one.
+const SPEAKS_API = /[«»]|\([a-z_.]+\)|\b[a-z]+_[a-z_]+\b|\b(?:Input|should|required|permitted)\b/;
+function wording(target, field, message) {
+  const own = target && [target.controls[0], target.holder].map((place) => place.dataset.error).find(Boolean);
+  if (target?.answering && own) return own;
+  const general = field === "body" ? "Vérifiez les informations de votre demande." : "Vérifiez ce champ.";
+  const text = !message || SPEAKS_API.test(message) ? (field !== "body" && own) || general : message;
+  return text[0].toUpperCase() + text.slice(1);
 }
 
 function clearErrors(form) {
@@ -202,16 +252,16 @@ function clearErrors(form) {
   }
 }
 
-function showFieldError(form, controls, message) {
-  const holder = controls[0].closest("fieldset.group, .field") ?? controls[0].parentElement;
+function showFieldError(form, { holder, controls }, text) {
   const error = document.createElement("p");
   error.className = "field-error";
-  error.id = `${form.id}-${controls[0].name.replaceAll(".", "-")}-erreur`;
-  error.textContent = message[0].toUpperCase() + message.slice(1);
+  error.id = `${form.id}-erreur-${form.querySelectorAll(".field-error").length + 1}`;
+  error.textContent = text;
   holder.append(error);
   for (const control of controls) {
     control.setAttribute("aria-invalid", "true");
-    control.setAttribute("aria-describedby", error.id);
+    const described = control.getAttribute("aria-describedby");
+    control.setAttribute("aria-describedby", described ? `${described} ${error.id}` : error.id);
   }
 }
 
@@ -224,9 +274,9 @@ function showStatus(form, kind, message) {
 function showProblem(form, problem) {
   const unplaced = [];
   for (const { field, message } of problem?.errors ?? []) {
-    const controls = controlsFor(form, field);
-    if (controls.length) showFieldError(form, controls, message);
-    else unplaced.push(message);
+    const target = targetFor(form, field);
+    if (target) showFieldError(form, target, wording(target, field, message));
+    else unplaced.push(wording(null, field, message));
   }
   const summary = problem?.errors?.length ? "Merci de corriger les champs signalés." : problem?.detail;
   showStatus(form, "error", [summary ?? "Votre demande n'a pas pu être envoyée.", ...unplaced].join(" "));
@@ -250,6 +300,7 @@ async function submit(form) {
   delete form.dataset.idempotencyKey;
   if (answer.status >= 200 && answer.status < 300) {
     form.reset();
+    switchGroups(form);
     showStatus(form, "success", form.dataset.success);
     form.querySelector(".form-status").focus();
   } else {
@@ -284,6 +335,8 @@ function initForm(form) {
   status.setAttribute("role", "status");
   form.append(status);
   for (const field of form.querySelectorAll("[data-policy-version]")) field.value = POLICY_VERSION;
+  switchGroups(form);
+  form.addEventListener("change", () => switchGroups(form));
   form.addEventListener("input", () => delete form.dataset.idempotencyKey); // new content, new attempt
   form.addEventListener("submit", (event) => {
     event.preventDefault();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,9 +96,9 @@ class Site:
         return self.client.wait_until(found, f"an email to {address}") if wait else found()
 
 
-@pytest.fixture
-def site(browser: Browser, server: Any, request: pytest.FixtureRequest) -> Iterator[Site]:
-    client, _ = server
+@contextmanager
+def visitor(browser: Browser, client: Client) -> Iterator[Site]:
+    """A fresh browser context on the local site; what leaves the machine is recorded and cut."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
     site = Site(client, context.new_page())
 
@@ -111,9 +112,22 @@ def site(browser: Browser, server: Any, request: pytest.FixtureRequest) -> Itera
     context.route("**/*", only_local)
     site.page.on("pageerror", lambda error: site.errors.append(str(error)))
     site.page.on("console", lambda m: "Content Security Policy" in m.text and site.errors.append(m.text))
-    yield site
+    try:
+        yield site
+    finally:
+        context.close()
+
+
+def screenshot_if_failed(site: Site, request: pytest.FixtureRequest) -> None:
     report = getattr(request.node, "report_call", None)
     if report is None or report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         site.page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-    context.close()
+
+
+@pytest.fixture
+def site(browser: Browser, server: Any, request: pytest.FixtureRequest) -> Iterator[Site]:
+    client, _ = server
+    with visitor(browser, client) as site:
+        yield site
+        screenshot_if_failed(site, request)

@@ -1,4 +1,7 @@
-"""The site kit in a real browser: the consent banner (policy section 6) and the forms against the API."""
+"""The site kit in a real browser: the consent banner (policy section 6) and the forms against the API.
+
+The rights page's tests (at the end) share one page: a submission resets the form, so each is quick; they
+live here to share this module's local server (a server start costs more than all of them)."""
 
 from __future__ import annotations
 
@@ -6,12 +9,15 @@ import re
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from jaqe.platform.controller import POLICY_VERSION
-from playwright.sync_api import Response, expect
+from jaqe.privacy.register import PurposeId, purpose
+from playwright.sync_api import Browser, Locator, Page, Response, expect
 
-from tests.browser.conftest import Site
+from tests.browser.conftest import Site, screenshot_if_failed, visitor
 
 pytestmark = pytest.mark.browser
 
@@ -265,3 +271,205 @@ def test_make_dev_serves_only_the_kit_files_and_still_the_api(server):
             urllib.request.urlopen(client.base + outside)  # noqa: S310
     status, trades = client.call("GET", "/v1/trades")
     assert status == 200 and {"id": "plomberie", "label": "Plomberie"} in trades
+
+
+# ---- The rights page: each right sent with the fields POST /v1/rights-requests defines for it, and the
+# API's refusals shown on the fields they concern, in French.
+
+OPERATOR = {"X-Local-Operator": "alice"}
+SENT = "Demande enregistrée"
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Browser, server: Any) -> Iterator[Site]:
+    client, _ = server
+    with visitor(browser, client) as site:
+        site.open("/droits.html")
+        choose(site, "Tout refuser")
+        yield site
+
+
+@pytest.fixture
+def rights(shared_page: Site, request: pytest.FixtureRequest) -> Iterator[Site]:
+    yield shared_page
+    screenshot_if_failed(shared_page, request)
+
+
+def form(page: Page) -> Locator:
+    return page.locator("#droits")
+
+
+def group(page: Page, legend: str) -> Locator:
+    return page.get_by_role("group", name=re.compile(legend))
+
+
+def withdraw(page: Page) -> None:
+    group(page, "retirez votre consentement").get_by_label(purpose(PurposeId.NEWSLETTER).name_fr).check()
+
+
+def rectify(page: Page) -> None:
+    page.get_by_label("Nom exact", exact=True).fill("Durand-Essai")
+    page.get_by_label("Téléphone exact").fill("06 12 34 56 78")
+
+
+def object_to(page: Page) -> None:
+    choices = group(page, "vous vous opposez")
+    choices.get_by_label(purpose(PurposeId.SIMILAR_SERVICES_EMAILS).name_fr).check()
+    choices.get_by_label(purpose(PurposeId.QUOTE_MATCHING).name_fr).check()
+    page.get_by_label("Précisions").fill("Je ne souhaite plus être sollicité.")
+
+
+def direct(page: Page) -> None:
+    page.get_by_label("communiquées à la personne que je désigne").check()
+    page.get_by_label("Vos directives").fill("Transmettre mes demandes de devis à ma fille.")
+    page.get_by_label("Son nom et prénom").fill("Alix Essai")
+    page.get_by_label("Son email").fill("alix.essai@example.org")
+
+
+def details(page: Page) -> None:
+    page.get_by_label("Précisions").fill("Ma demande de devis de mars.")
+
+
+def nothing(page: Page) -> None:
+    return None
+
+
+# type -> what the person fills in, and what the request holds then (`asked`, as operators see it).
+CASES: dict[str, tuple[Callable[[Page], None], dict[str, Any]]] = {
+    "withdraw_consent": (withdraw, {"purposes": ["newsletter"]}),
+    "access": (nothing, {}),
+    "rectification": (rectify, {"corrections": {"last_name": "Durand-Essai", "phone": "+33612345678"}}),
+    "erasure": (details, {"details": "Ma demande de devis de mars."}),
+    "restriction": (details, {"details": "Ma demande de devis de mars."}),
+    "portability": (nothing, {}),
+    "objection": (
+        object_to,
+        {
+            "purposes": ["quote_matching", "similar_services_emails"],
+            "details": "Je ne souhaite plus être sollicité.",
+        },
+    ),
+    "post_mortem_directives": (
+        direct,
+        {
+            "directives": {
+                "action": "set",
+                "kind": "specific",
+                "on_death": "communicate",
+                "instructions": "Transmettre mes demandes de devis à ma fille.",
+                "designated_person": {"name": "Alix Essai", "email": "alix.essai@example.org"},
+            }
+        },
+    ),
+}
+
+
+def ask_for(page: Page, kind: str, email: str) -> None:
+    """A blank form (whatever the previous test left in it), then this right and this address."""
+    form(page).evaluate("form => form.reset()")
+    page.get_by_label("Votre demande").select_option(kind)
+    page.get_by_label("Email utilisé avec JAQE").fill(email)
+
+
+def send(page: Page) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """Click send: the status of the answer, its body, and the JSON the page posted."""
+    with page.expect_response(lambda r: r.url.endswith("/v1/rights-requests")) as answer:
+        page.get_by_role("button", name="Envoyer ma demande").click()
+    return answer.value.status, answer.value.json(), answer.value.request.post_data_json
+
+
+@pytest.mark.parametrize("kind", CASES)
+def test_c7_01_c7_02_c7_03_c7_04_c7_05_c7_06_c7_07_c7_08_each_right_is_sent_from_the_page_with_its_fields(
+    rights, kind
+):
+    page = rights.page
+    fill, asked = CASES[kind]
+    email = an_email()
+    ask_for(page, kind, email)
+    fill(page)
+
+    status, accepted, posted = send(page)
+
+    assert status == 202, accepted
+    assert posted["type"] == kind and posted["email"] == email
+    assert set(posted) == {"type", "email", *asked}  # the other types' fields are not sent
+    expect(page.get_by_label("Votre demande")).to_have_value("")  # the form is reset after a success
+    expect(form(page).get_by_role("status")).to_contain_text(SENT)
+    status, request = rights.client.call(
+        "GET", f"/v1/admin/rights-requests/{accepted['request_id']}", headers=OPERATOR
+    )
+    assert status == 200 and request["request_type"] == kind
+    assert request["asked"] == asked
+    assert rights.errors == []
+
+
+def error_of(control: Locator) -> str:
+    """The text of the error the control is described by (and marked invalid for)."""
+    expect(control).to_have_attribute("aria-invalid", "true")
+    ids = control.get_attribute("aria-describedby") or ""
+    return " ".join(control.page.locator(f"#{i}").inner_text() for i in ids.split())
+
+
+def refused(page: Page) -> list[str]:
+    """Send, expecting a 422: the API's error paths (what the page has to place)."""
+    status, problem, _ = send(page)
+    assert status == 422, problem
+    return [error["field"] for error in problem["errors"]]
+
+
+def test_c7_01_c7_03_c7_08_the_apis_refusals_are_shown_on_their_fields_in_french(rights):
+    page = rights.page
+    api_words = re.compile(r"«|purposes|corrections|directives \(|instructions\)|Input should|body")
+
+    def shown() -> str:
+        text = form(page).inner_text()
+        assert not api_words.search(text), text
+        return text
+
+    # Withdrawal with no purpose ticked: the API's rule across fields (`body`) lands on the purposes' group.
+    ask_for(page, "withdraw_consent", an_email())
+    assert refused(page) == ["body"]
+    first = group(page, "retirez votre consentement").get_by_role("checkbox").first
+    assert error_of(first) == "Cochez au moins un traitement fondé sur votre consentement."
+    expect(first).to_be_focused()
+    expect(form(page).get_by_role("status")).to_have_text("Merci de corriger les champs signalés.")
+    assert "Cochez au moins un traitement" in shown()
+    assert rights.accessibility_violations() == []
+
+    # A purpose ticked, then another right chosen: the purposes are hidden and not sent.
+    first.check()
+    page.get_by_label("Votre demande").select_option("rectification")
+    expect(group(page, "retirez votre consentement")).to_be_hidden()
+
+    # Rectification with nothing to correct (the group), then with a wrong phone number (its field).
+    status, _, posted = send(page)
+    assert status == 422 and set(posted) == {"type", "email", "corrections"} and posted["corrections"] == {}
+    first_name = page.get_by_label("Prénom exact")
+    assert error_of(first_name) == "Indiquez au moins une donnée à corriger, avec sa valeur exacte."
+    expect(first_name).to_be_focused()
+    shown()
+    page.get_by_label("Téléphone exact").fill("12")
+    assert refused(page) == ["corrections.phone"]
+    phone = page.get_by_label("Téléphone exact")
+    assert error_of(phone) == "Numéro de téléphone français invalide (ex. 06 12 34 56 78)"
+    expect(phone).to_be_focused()
+    assert page.locator("[aria-invalid]").count() == 1
+
+    # Directives without their text, then a designated person without a name nor a valid address.
+    page.get_by_label("Votre demande").select_option("post_mortem_directives")
+    assert refused(page) == ["directives.instructions"]
+    instructions = page.get_by_label("Vos directives")
+    assert error_of(instructions) == "Champ obligatoire"
+    expect(instructions).to_be_focused()
+    instructions.fill("Tout effacer.")
+    page.get_by_label("Son email").fill("pas-une-adresse")
+    assert sorted(refused(page)) == [
+        "directives.designated_person.email",
+        "directives.designated_person.name",
+    ]
+    assert error_of(page.get_by_label("Son email")) == "Adresse email invalide"
+    assert error_of(page.get_by_label("Son nom et prénom")) == "Champ obligatoire"
+    expect(page.get_by_label("Son nom et prénom")).to_be_focused()
+    expect(instructions).not_to_have_attribute("aria-invalid", "true")
+    shown()
+    assert rights.errors == []

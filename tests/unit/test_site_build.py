@@ -3,6 +3,7 @@ up to date with them, and every page with the one head, header and footer of `we
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -62,3 +63,27 @@ def test_the_footer_names_the_controller_as_the_register_does():
 def test_a_source_is_a_title_then_a_main(source):
     with pytest.raises(ValueError, match=r"web/pages/x\.html"):
         build_site.assemble("x.html", source, "web/pages/x.html", LAYOUT.read_text(encoding="utf-8"))
+
+
+def test_the_rights_page_purposes_are_the_registers_with_their_french_names():
+    """Withdrawal offers the purposes that rest on consent, objection those the policy lists: written into
+    the page by the build from the register, never copied into the page's source."""
+    from jaqe.privacy.register import consent_purposes, policy_purposes
+
+    source = (build_site.SOURCES / "droits.html").read_text(encoding="utf-8")
+    assert 'name="purposes"' not in source
+    page = build()["droits.html"]
+
+    def offered(group_id: str) -> list[tuple[str, str]]:
+        group = re.search(rf'<fieldset class="group" id="{group_id}".*?</fieldset>', page, re.S)
+        assert group, group_id
+        boxes = r'<input type="checkbox" name="purposes" value="([a-z_]+)"> <span>(.*?)</span></label>'
+        return [(value, html.unescape(name)) for value, name in re.findall(boxes, group.group(0))]
+
+    assert offered("droits-retrait") == [(p.id.value, p.name_fr) for p in consent_purposes()]
+    assert offered("droits-opposition") == [(p.id.value, p.name_fr) for p in policy_purposes()]
+
+
+def test_an_unknown_purposes_slot_names_its_page():
+    with pytest.raises(ValueError, match=r"web/pages/x\.html: <!--#purposes all -->"):
+        build_site.expand("<!--#purposes all -->\n", "web/pages/x.html")
