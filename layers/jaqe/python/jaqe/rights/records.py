@@ -430,7 +430,7 @@ class RightsRequestRecords:
     # -- one open request per person and type (duplicates are linked to it) -----------------
     def claim_open(self, request_id: str) -> str | None:
         """Make this request the person's open one of its type; None, or the id of an earlier open
-        request of the same type, to which this one is then linked (answered with it)."""
+        request of the same type asking the same, to which this one is then linked (answered with it)."""
         record = self.get(request_id)
         pk, sk = _open_key(record["subject_key"], record["request_type"])
         marker = {
@@ -449,10 +449,23 @@ class RightsRequestRecords:
         elif held["request_id"] != request_id:
             first = self.store.get(request_pk(held["request_id"]), REQUEST_SK)
             if first and RequestStatus(first["status"]).is_open:
-                self._link(record, first)
-                return str(first["request_id"])
+                if self._asks_the_same(first["request_id"], request_id):
+                    self._link(record, first)
+                    return str(first["request_id"])
+                return None  # the same type asking something else (other purposes, corrections): runs too
             self.store.put(marker)  # left by a request that closed without releasing it
         return None
+
+    def _asks_the_same(self, first_id: str, request_id: str) -> bool:
+        """The same fields (purposes, corrections, directives), whatever the free text around them."""
+
+        def asked(rid: str) -> dict[str, Any] | None:
+            if not self.has_contact(rid):
+                return None
+            return {k: v for k, v in self.contact(rid).params.items() if k != "details"}
+
+        first = asked(first_id)
+        return first is not None and first == asked(request_id)
 
     def release_open(self, record: Item) -> None:
         pk, sk = _open_key(record["subject_key"], record["request_type"])
