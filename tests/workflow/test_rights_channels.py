@@ -126,7 +126,7 @@ def test_c7_09_a_request_received_by_post_runs_with_its_deadline_from_the_day_it
     assert rights.admin("POST", ADMIN, body, caller=None).status == 403
 
 
-def test_c7_01_a_second_open_request_of_the_same_type_is_answered_with_the_first(rights):
+def test_a_second_open_request_asking_the_same_is_answered_with_the_first(rights):
     seed_person(rights)
     first = rights.rectification_awaiting_operator(PERSON["email"])
     same = {"type": "rectification", "email": PERSON["email"], "corrections": {"first_name": "Camilla"}}
