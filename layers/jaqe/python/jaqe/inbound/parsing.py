@@ -8,11 +8,14 @@ message. Parsing uses the standard library only; attachments are noted, never pr
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.header import decode_header
+from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr, parsedate_to_datetime
 from html.parser import HTMLParser
 from typing import cast
@@ -156,6 +159,8 @@ class ParsedEmail:
     received_at: str | None
     attachments: list[Attachment] = field(default_factory=list)
     language: str = "fr"
+    # What could not be read (see `parse`): the message is kept all the same, flagged for an operator.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,30 +223,172 @@ def new_content(body: str) -> str:
     return "\n".join(kept).strip()
 
 
-def parse(raw: bytes) -> ParsedEmail:
-    message = cast(EmailMessage, message_from_bytes(raw, policy=policy.default))
-    _, sender = parseaddr(str(message.get("Reply-To") or message.get("From") or ""))
+# Limits: what is read of a body (text), and of its encoded part before decoding (bytes).
+MAX_BODY_CHARS = 200_000
+_MAX_PART_BYTES = {"text/plain": 4 * MAX_BODY_CHARS, "text/html": 2_000_000}
+_MAX_HEADER_CHARS = 2_000
+_BASE64_CHARS = re.compile(rb"[A-Za-z0-9+/]")
+
+
+def _clean(text: str) -> tuple[str, bool]:
+    """Text that any store or JSON accepts: bytes the email package kept as surrogates are read as
+    UTF-8, else as Windows-1252; NULs go. The flag says the text was not valid UTF-8."""
+    text = text.replace("\x00", "")
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text, False
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # lone surrogates that stand for no byte
+        return text.encode("utf-8", "replace").decode("utf-8"), True
+    try:
+        return raw.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), True
+
+
+def _decode(payload: bytes, charset: str | None, problems: list[str]) -> str:
+    """A text part's bytes as text: its declared charset, else UTF-8, else Windows-1252 (the usual
+    mislabelling); an unknown charset and bytes that do not fit it are noted, never raised."""
+    name = (charset or "utf-8").strip().strip("\"'").lower()
+    try:
+        if codecs.lookup(name).name in ("ascii", "us-ascii"):
+            name = "utf-8"  # 8-bit bytes in a part said to be ASCII are UTF-8 more often than not
+        return payload.decode(name)
+    except LookupError:
+        problems.append("charset")
+    except UnicodeDecodeError:
+        problems.append("undecodable_bytes")
+    except Exception:  # a codec that is not a text encoding, or one that fails on its own
+        problems.append("charset")
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("cp1252", errors="replace")
+
+
+def _header(message: EmailMessage, name: str, problems: list[str]) -> str:
+    """A header as text (encoded words decoded), "" if absent; never raises. Raw 8-bit headers are
+    read as UTF-8 (RFC 6532), else as Windows-1252 (old clients), which is noted."""
+    raw = next((str(v) for k, v in message.raw_items() if k.lower() == name.lower()), None)
+    if raw is None:
+        return ""
+    if any("\ud800" <= c <= "\udfff" for c in raw):
+        text, guessed = _clean(raw)
+        if guessed:
+            problems.append("charset")
+    else:
+        try:
+            text = str(message.get(name))
+        except Exception:  # the email package's header parser has raised on some malformed headers
+            text = _decode_words(raw, problems)
+    text = " ".join(text.split())[:_MAX_HEADER_CHARS].replace("\x00", "")
+    if "\ufffd" in text:
+        problems.append("undecodable_bytes")
+    return text
+
+
+def _decode_words(raw: str, problems: list[str]) -> str:
+    parts = []
+    try:
+        for chunk, charset in decode_header(raw):
+            parts.append(chunk if isinstance(chunk, str) else _decode(chunk, charset, problems))
+    except Exception:
+        return raw
+    return "".join(parts)
+
+
+def _address(value: str) -> str:
+    _, address = parseaddr(value)
+    address = address.strip().lower()
+    return address if "@" in address.strip("@") and not any(c.isspace() for c in address) else ""
+
+
+def _payload(part: MIMEPart) -> bytes:
+    """A part's decoded bytes (quoted-printable, base64 even broken, 8bit): what Python can recover."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _body_text(message: EmailMessage, problems: list[str]) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
-    text = ""
-    if part is not None:
-        content = part.get_content()
-        text = html_to_text(content) if part.get_content_type() == "text/html" else content
-    attachments = [
-        Attachment(
-            a.get_filename() or "(sans nom)", a.get_content_type(), len(a.get_payload(decode=True) or b"")
-        )
-        for a in message.iter_attachments()
-    ]
-    date = message.get("Date")
-    received_at = parsedate_to_datetime(str(date)).isoformat() if date else None
+    if part is None:
+        return ""
+    content_type = part.get_content_type()
+    payload = _payload(part)
+    limit = _MAX_PART_BYTES.get(content_type, _MAX_PART_BYTES["text/plain"])
+    truncated = len(payload) > limit
+    text = _decode(payload[:limit], part.get_content_charset(), problems)
+    if content_type == "text/html":
+        text = html_to_text(text)
+    if truncated or len(text) > MAX_BODY_CHARS:
+        problems.append("body_truncated")
+    return text[:MAX_BODY_CHARS]
+
+
+def _attachment_size(part: MIMEPart) -> int:
+    """Decoded size without decoding: base64 is 3 bytes per 4 characters (broken base64 included)."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return 0
+    if part.get("Content-Transfer-Encoding", "").strip().lower() == "base64":
+        return len(_BASE64_CHARS.findall(payload.encode("ascii", "replace"))) * 3 // 4
+    return len(_payload(part))
+
+
+def _attachments(message: EmailMessage, problems: list[str]) -> list[Attachment]:
+    found = []
+    try:
+        for part in message.iter_attachments():
+            try:
+                name = _clean(part.get_filename() or "")[0] or "(sans nom)"
+            except Exception:
+                name = "(sans nom)"
+            found.append(Attachment(name[:255], part.get_content_type(), _attachment_size(part)))
+    except Exception:
+        problems.append("attachments")
+    return found
+
+
+def _date(message: EmailMessage, problems: list[str]) -> str | None:
+    raw = next((str(v) for k, v in message.raw_items() if k.lower() == "date"), "")
+    try:
+        moment = parsedate_to_datetime(raw.strip())
+    except Exception:  # absent, not a date at all, or out of range
+        problems.append("date")
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def parse(raw: bytes) -> ParsedEmail:
+    """What could be read of any bytes: never raises. `problems` lists what could not be, for operators:
+    date, from, charset, undecodable_bytes, body_truncated, body, attachments, unparsable."""
+    problems: list[str] = []
+    try:
+        message = cast(EmailMessage, message_from_bytes(raw, policy=policy.default))
+    except Exception:  # not seen with the standard parser, but the intake must keep the message
+        text = _decode(raw[: _MAX_PART_BYTES["text/plain"]], None, problems)
+        body = new_content(_clean(text)[0][:MAX_BODY_CHARS])
+        return ParsedEmail("", "", body, None, [], guess_language(body), ("unparsable", *problems))
+    sender = next(filter(None, (_address(_header(message, h, problems)) for h in ("Reply-To", "From"))), "")
+    if not sender:
+        problems.append("from")  # routing falls back on SES's envelope sender
+    subject = _header(message, "Subject", problems)
+    try:
+        text, unreadable = _clean(_body_text(message, problems))
+        if unreadable:
+            problems.append("undecodable_bytes")
+    except Exception:
+        text = ""
+        problems.append("body")
     body = new_content(text)
     return ParsedEmail(
-        sender=sender.strip().lower(),
-        subject=str(message.get("Subject") or "").strip(),
+        sender=sender,
+        subject=subject,
         body=body,
-        received_at=received_at,
-        attachments=attachments,
-        language=guess_language(f"{message.get('Subject', '')} {body}"),
+        received_at=_date(message, problems),
+        attachments=_attachments(message, problems),
+        language=guess_language(f"{subject} {body}"),
+        problems=tuple(dict.fromkeys(problems)),
     )
 
 
