@@ -23,124 +23,285 @@ from typing import cast
 # A request is acted on automatically at or above this confidence; below, operators triage it.
 CLEAR_CONFIDENCE = 0.7
 
-# Phrases per type, already without accents and in lower case; weights say how decisive they are.
-RIGHTS_PHRASES: dict[str, tuple[tuple[str, float], ...]] = {
-    "erasure": (
-        ("supprimer", 0.6),
-        ("suppression", 0.6),
-        ("effacer", 0.7),
-        ("effacement", 0.8),
-        ("droit a l'oubli", 0.9),
-        ("delete", 0.6),
-        ("erase", 0.8),
-        ("erasure", 0.9),
-        ("right to be forgotten", 0.9),
-        ("remove my data", 0.9),
-        ("remove all my", 0.8),
-        ("supprimez", 0.7),
-        ("effacez", 0.8),
-        ("fermer mon compte", 0.6),
-    ),
-    "access": (
-        ("acces a mes donnees", 0.9),
-        ("copie de mes donnees", 0.9),
-        ("droit d'acces", 0.9),
-        ("quelles donnees", 0.7),
-        ("copy of my personal data", 0.9),
-        ("copy of my data", 0.9),
-        ("access to my data", 0.9),
-        ("access my personal data", 0.9),
-        ("what data you hold", 0.8),
-        ("what personal data", 0.8),
-        ("subject access request", 0.9),
-        ("acceder a mes donnees", 0.9),
-        ("communiquer mes donnees", 0.8),
-        ("donnees que vous detenez", 0.8),
-    ),
-    "rectification": (
-        ("rectifier", 0.8),
-        ("rectification", 0.9),
-        ("corriger", 0.7),
-        ("correction", 0.6),
-        ("modifier mon", 0.6),
-        ("rectify", 0.9),
-        ("correct my", 0.8),
-        ("update my", 0.6),
-        ("mettre a jour mon", 0.6),
-        ("inexact", 0.6),
-        ("inaccurate", 0.7),
-        ("erreur dans mon", 0.6),
-        ("mistake in my", 0.6),
-    ),
-    "restriction": (
-        ("limiter le traitement", 0.9),
-        ("limitation du traitement", 0.9),
-        ("limiter", 0.6),
-        ("limitation", 0.6),
-        ("restrict", 0.8),
-        ("restriction of processing", 0.9),
-        ("geler", 0.5),
-    ),
-    "portability": (
-        ("portabilite", 0.9),
-        ("portability", 0.9),
-        ("format structure", 0.7),
-        ("machine-readable", 0.8),
-        ("transferer mes donnees", 0.8),
-        ("transfer my data", 0.8),
-        ("export de mes donnees", 0.8),
-    ),
-    "objection": (
-        ("je m'oppose", 0.9),
-        ("opposition", 0.8),
-        ("m'opposer", 0.9),
-        ("i object", 0.9),
-        ("object to", 0.8),
-        ("objection", 0.8),
-        ("ne plus recevoir", 0.6),
-        ("stop processing", 0.7),
-        ("stop using my", 0.7),
-    ),
-    "withdraw_consent": (
-        ("retirer mon consentement", 0.9),
-        ("retrait de mon consentement", 0.9),
-        ("retire mon consentement", 0.9),
-        ("withdraw my consent", 0.9),
-        ("withdraw consent", 0.9),
-        ("revoke my consent", 0.9),
-        ("revoquer mon consentement", 0.9),
-    ),
-    "post_mortem_directives": (
-        ("directives apres deces", 0.9),
-        ("directives post mortem", 0.9),
-        ("post-mortem", 0.8),
-        ("apres mon deces", 0.9),
-        ("after my death", 0.9),
-        ("in the event of my death", 0.9),
-        ("deces", 0.5),
-        ("death", 0.5),
-    ),
-    "unsubscribe": (
-        ("desinscrire", 0.9),
-        ("desinscription", 0.9),
-        ("desabonner", 0.9),
-        ("desabonnement", 0.9),
-        ("unsubscribe", 0.9),
-        ("newsletter", 0.3),
-        ("ne plus recevoir la newsletter", 0.9),
-        ("remove me from your mailing list", 0.9),
-    ),
+# Classification: rules over the sender's own words, folded (lower case, no accents). Verbs are written
+# as stems, so that every inflection matches (supprimer, supprimez, supprimiez, supprimé...), with the
+# usual typos (suprimer, donées). A rule names what it asks for, usually a verb and its object a few
+# words away: "supprimer" alone says nothing (a quote request, a photo, a review can be deleted too).
+# `~` is a gap of up to three words; {DATA}, {ACCOUNT}, {FIELD}, {MINE} are the word classes below.
+_WORDS = {
+    "DATA": r"(?:(?:donn?ees?|donnes|infos?|informations?|coordonn?e+s|renseignements?|dossier|data|details"
+    r"|personal information|information)(?! (?:de|du|d') ?(?:facturation|paiement|connexion)))",
+    "ACCOUNT": r"(?:compte|profil|account|profile)",
+    "FIELD": r"(?:adresse(?! (?:de|du|des) (?:chantier|travaux|intervention))|e-?mail|mail|courriel|nom|prenom|numero|telephone|tel|portable|date de naissance"
+    r"|civilite|coordonnees|name|surname|first name|address|phone|number|date of birth)",
+    "MINE": r"(?:(?:mon|ma|mes|my) |m')",
 }
+_GAP = r"\W+(?:[\w'-]+\W+){0,3}?"
+
+
+def _rule(pattern: str) -> re.Pattern[str]:
+    for name, words in _WORDS.items():
+        pattern = pattern.replace("{" + name + "}", words)
+    return re.compile(r"(?<![\w])" + pattern.replace(" ~ ", _GAP).replace(" ", r"\W+") + r"(?![\w])")
+
+
+_ERASE = (
+    r"(?:supp?rim\w*|suppression|effac\w*|enlev\w*|retir\w*|detrui\w*|destruction|delet\w*|eras\w*|remov\w*"
+    r"|wipe|get rid of)"
+)
+_TO_ME = r"(?:me |m')(?:communiquer|communiquez|transmettre|transmettez|envoyer|envoyez|adresser|adressez|faire parvenir|fournir|fournissez)"
+
+# (kind, weight, pattern); a weight of 0.7 or more makes a request clear on its own.
+RULES: tuple[tuple[str, float, str], ...] = (
+    (
+        "erasure",
+        0.95,
+        r"(?:droit (?:a l'oubli|a l'effacement|de suppression|d'effacement)|right to (?:be forgotten|erasure))",
+    ),
+    ("erasure", 0.8, r"(?:effacement|erasure)"),
+    ("erasure", 0.8, _ERASE + r" ~ (?:{DATA}|{ACCOUNT}|tout|toutes?|everything)"),
+    (
+        "erasure",
+        0.8,
+        r"(?:{DATA}|{ACCOUNT}) ~ (?:(?:soit|soient|etre|be|been|get) )?(?:supp?rim\w*|effac\w*|deleted|erased|removed)",
+    ),
+    ("erasure", 0.8, r"(?:supp?rim\w*|effac\w*|ray\w*|enlev\w*)-(?:moi|les|la|le)"),
+    (
+        "erasure",
+        0.8,
+        r"(?:supp?rim\w*|effac\w*|ray\w*|enlev\w*|retir\w*|delet\w*|eras\w*|remov\w*) ~ (?:de|from) (?:vos|votre|your) (?:fichiers?|bases?|base de donnees|database|records|files|systems?)",
+    ),
+    (
+        "erasure",
+        0.8,
+        r"(?:ne|n') ?\w* ?plus (?:figurer|apparaitre|etre (?:inscrit\w*|enregistre\w*|reference\w*)) ~ (?:base|fichiers?|site|plateforme|annuaire)",
+    ),
+    ("erasure", 0.8, r"desinscri\w* (?:du|de la|de votre) (?:site|plateforme|service)"),
+    ("erasure", 0.6, r"(?:fermer|fermez|cloturer|cloturez|close|closing) ~ {ACCOUNT}"),
+    ("access", 0.95, r"(?:droit d'acces|right of access|subject access|(?:data )?access request)"),
+    ("access", 0.8, r"(?:copie|copy) ~ {DATA}"),
+    ("access", 0.8, r"(?:acces|acceder|access) ~ {DATA}"),
+    (
+        "access",
+        0.8,
+        r"(?:quel|quels|quelle|quelles|what|which) (?:personal )?{DATA}(?!\W+(?:dois|doit|faut|faudra|faudrait|devez|devrais|do i|should|must|are needed|is needed))",
+    ),
+    (
+        "access",
+        0.75,
+        r"(?:obtenir|recevoir|consulter|connaitre|voir|see|know|obtain|view) ~ {MINE}(?:\w+ )?{DATA}",
+    ),
+    (
+        "access",
+        0.75,
+        r"(?:obtenir|recevoir|consulter|connaitre|voir|see|know|obtain|view) ~ {DATA} ~ (?:me concernant|sur moi|a mon sujet|about me|on me|personnel\w*|stocke\w*|collecte\w*|detenue?s?|enregistre\w*|held|stored|collected)",
+    ),
+    ("access", 0.75, _TO_ME + r" ~ {DATA}"),
+    ("access", 0.75, r"(?:send|give|provide) me ~ {DATA}"),
+    ("rectification", 0.95, r"(?:droit de rectification|right to rectification|rectification)"),
+    ("rectification", 0.8, r"rectifi\w*"),
+    (
+        "rectification",
+        0.75,
+        r"(?:corrig\w*|correct\w*|modifi\w*|mettre a jour|mettez a jour|update\w*|chang\w*|fix\w*|amend\w*) ~ {MINE}(?:\w+ )?(?:{FIELD}|{DATA})",
+    ),
+    (
+        "rectification",
+        0.75,
+        r"(?:erreur|faute|error|mistake|typo) (?:\w+ ){0,2}?(?:dans|sur|in|on) {MINE}(?:\w+ )?{FIELD}",
+    ),
+    (
+        "rectification",
+        0.75,
+        r"{MINE}(?:\w+ )?{FIELD} ~ (?:a change|ont change|has changed|have changed|changed)",
+    ),
+    (
+        "rectification",
+        0.75,
+        r"(?:mal (?:orthographie\w*|ecrit\w*|saisi\w*|renseigne\w*)|misspel\w*|faute (?:dans|a) {MINE}{FIELD})",
+    ),
+    (
+        "rectification",
+        0.75,
+        r"{MINE}{FIELD} ~ (?:errone\w*|inexact\w*|faux|fausse|incorrect\w*|wrong|inaccurate|outdated|(?:n'est|ne sont|is|are) (?:plus|no longer) (?:le bon|la bonne|a jour|valide|correct\w*|exact\w*|valid|up to date))",
+    ),
+    (
+        "rectification",
+        0.75,
+        r"(?:inverse\w*|interverti\w*|confondu\w*|swapped|mixed up) ~ {MINE}(?:\w+ )?{FIELD}",
+    ),
+    (
+        "restriction",
+        0.95,
+        r"(?:droit a la limitation|right to restrict\w*|restriction of (?:the )?processing|limitation (?:du|de|des) traitements?)",
+    ),
+    ("restriction", 0.85, r"(?:limit\w*|restrict\w*) ~ (?:traitement|processing|utilisation|use|usage)"),
+    (
+        "restriction",
+        0.75,
+        r"(?:gel\w*|bloqu\w*|freez\w*|suspend\w*) ~ (?:{DATA}|traitement|utilisation|processing)",
+    ),
+    (
+        "restriction",
+        0.75,
+        r"(?:traitement|utilisation|processing) ~ (?:suspendu\w*|gele\w*|bloque\w*|suspended|frozen|limite\w*|restricted)",
+    ),
+    (
+        "restriction",
+        0.75,
+        r"(?:ne plus|cess\w*|arret\w*|suspend\w*|stop) ~ (?:utiliser|traiter|using|processing) ~ (?:le temps|pendant|tant que|jusqu'a|until|while)",
+    ),
+    ("portability", 0.95, r"(?:portabilite|portability)"),
+    (
+        "portability",
+        0.8,
+        r"(?:format (?:structure|ouvert|lisible|csv|json|xml)|lisible par (?:une )?machine|machine[- ]readable)",
+    ),
+    ("portability", 0.75, r"{DATA} ~ (?:en|in) (?:csv|json|xml)"),
+    (
+        "portability",
+        0.75,
+        r"(?:recuper\w*|export\w*|transfer\w*|importer|emporter|move|take) ~ {DATA}\W+(?:[\w'-]+\W+){0,6}?(?:concurrent|ailleurs|autre (?:service|site|plateforme|prestataire)|another (?:service|provider|platform|company))",
+    ),
+    (
+        "portability",
+        0.7,
+        r"(?:transfer\w*|transmettre|transmettez|export\w*) ~ (?:{DATA}|demandes|tout) ~ (?:a|vers|to) (?:la societe|un autre|une autre|another|[a-z]+ (?:pro|sas|sarl))",
+    ),
+    (
+        "objection",
+        0.95,
+        r"(?:droit d'opposition|right to object|je m'oppose|m'opposer|i object|object to|objecting to)",
+    ),
+    ("objection", 0.8, r"opposition ~ (?:traitement|utilisation|{DATA}|prospection|profilage)"),
+    (
+        "objection",
+        0.8,
+        r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'appeler|me contacter|me solliciter|me demarcher|me relancer|calling me|contacting me|texting me)",
+    ),
+    ("objection", 0.8, r"(?:do not|don't) (?:contact|call|text) me"),
+    (
+        "objection",
+        0.8,
+        r"(?:ne|n') ?(?:\w+ )?plus (?:etre |me |m')?(?:contact\w*|appel\w*|demarch\w*|sollicit\w*|relanc\w*|derang\w*)",
+    ),
+    (
+        "objection",
+        0.8,
+        r"(?:ne|n') ?\w* ?plus (?:que vous )?(?:recevoir|avoir|m'envoy\w*|m'adress\w*) ~ (?:appels?|sms|textos?|offres|sollicitations|propositions|publicites?|prospection|demarchage)",
+    ),
+    (
+        "objection",
+        0.8,
+        r"(?:refuse|do not want|don't want) ~ {DATA} ~ (?:transmis\w*|utilis\w*|communique\w*|partage\w*|vendu\w*|cede\w*|shared|sold|used|passed)",
+    ),
+    (
+        "objection",
+        0.8,
+        r"(?:plus|pas) que (?:{MINE})?{DATA} ~ (?:utilis\w*|traite\w*|exploit\w*|transmis\w*|servent|serve|vendu\w*|partage\w*)",
+    ),
+    (
+        "objection",
+        0.8,
+        r"(?:cess\w*|arret\w*|stop\w*) ~ (?:utilis\w*|using|use|traitement|processing|exploitation) ~ {DATA}(?! ~ (?:le temps|pendant|tant que|jusqu'a|until|while))",
+    ),
+    (
+        "withdraw_consent",
+        0.95,
+        r"(?:retir\w*|retrait|revoqu\w*|revocation|annul\w*|withdraw\w*|revok\w*|cancel\w*) ~ (?:consentement|consent)",
+    ),
+    (
+        "withdraw_consent",
+        0.8,
+        r"(?:retir\w*|retrait|revoqu\w*|withdraw\w*|revok\w*) ~ (?:accord|autorisation|permission)",
+    ),
+    (
+        "withdraw_consent",
+        0.85,
+        r"(?:ne consens plus|no longer consent|reviens sur mon (?:consentement|accord)|retire mon accord)",
+    ),
+    (
+        "post_mortem_directives",
+        0.95,
+        r"(?:directives? ~ (?:deces|mort|post[- ]?mortem)|post[- ]?mortem|article 85)",
+    ),
+    (
+        "post_mortem_directives",
+        0.85,
+        r"(?:(?:apres|after) (?:mon|ma|my) (?:deces|mort|death|disparition)|(?:en cas de|in the event of|upon|on) (?:mon |my )?(?:deces|death)|when i (?:die|pass away)|if i die|a ma mort|(?:quand|lorsque|si) je (?:serai mort\w*|mourrai|meurs|decede\w*))",
+    ),
+    (
+        "unsubscribe",
+        0.9,
+        r"(?:desinscri\w*|desinscriv\w*|desabonn\w*|unsubscrib\w*|opt[- ]?out)"
+        r"(?!\W+(?:du|de\W+la|de\W+l'|de\W+votre)\W*(?:site|plateforme|service|application|appli))",
+    ),
+    (
+        "unsubscribe",
+        0.85,
+        r"(?:ne|n') ?\w* ?plus recevoir ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?|messages)",
+    ),
+    (
+        "unsubscribe",
+        0.85,
+        r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'envoyer|sending me) ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?)",
+    ),
+    ("unsubscribe", 0.9, r"(?:take|remove) me (?:off|from) ~ (?:list|mailing)"),
+    ("unsubscribe", 0.85, r"retir\w* ~ (?:liste|mailing|listes? de diffusion)"),
+)
+# Descriptions ("the data you hold about me") that are a request for access only when nothing else is
+# asked: "delete all the information you have on me" is an erasure.
+SUPPORT_RULES: tuple[tuple[str, float, str], ...] = (
+    (
+        "access",
+        0.75,
+        r"{DATA} ~ (?:que vous|you) (?:\w+ )?(?:detenez|avez|possedez|conservez|gardez|traitez|hold|have|keep|process|store)",
+    ),
+    (
+        "access",
+        0.75,
+        r"(?:avez|detenez|possedez|conservez|gardez|enregistre|savez|have|hold|keep|know) ~ (?:sur moi|a mon sujet|me concernant|about me|on me)",
+    ),
+)
+# The rights the GDPR numbers: an article cited names the request.
+ARTICLES = {
+    "15": "access",
+    "16": "rectification",
+    "17": "erasure",
+    "18": "restriction",
+    "20": "portability",
+    "21": "objection",
+}
+_ARTICLE = re.compile(r"\b(?:article|art\.?) ?(\d{2})\b")
+_COMPILED = tuple((kind, weight, _rule(pattern)) for kind, weight, pattern in RULES)
+_SUPPORT = tuple((kind, weight, _rule(pattern)) for kind, weight, pattern in SUPPORT_RULES)
+_NEGATED = re.compile(r"(?:\bne|\bn')\s*(?:\w+\s+)?$")
+_NEGATION_END = re.compile(r"^\W*\w+\W+(?:\w+\W+)?(?:pas|jamais)\b")
+# Boilerplate that is nobody's request: legal disclaimers and mailing footers.
+# Words between a verb and its object that change nothing: "supprimer définitivement l'ensemble de mes données".
+_FILLER = re.compile(
+    r"\b(?:definitivement|immediatement|rapidement|completement|entierement|totalement|egalement|aussi|bien"
+    r"|svp|stp|s'il vous plait|please|pls|plz|also|kindly|l'ensemble (?:de |des |d')|la totalite (?:de |des |d')"
+    r"|toutes? les |tous les |toutes |tous |all (?:of )?(?:the )?)"
+)
+_BOILERPLATE = re.compile(
+    r"(ce (message|courriel|mail|e-mail) (et (toutes )?(les|ses) pieces jointes )?(est|sont) (strictement )?confidenti"
+    r"|si vous (avez recu|n'etes pas (le|la) destinataire)|this (e-?mail|message) and any (attachments|files)"
+    r"|if you (are not|have received this)|pour vous (desinscrire|desabonner)|pour ne plus recevoir (nos|ces)"
+    r"|to unsubscribe|cliquez ici|click here)"
+)
+
 # Words that say the message is about personal data at all; they raise confidence a little.
-DATA_WORDS = ("donnees", "data", "rgpd", "gdpr", "personnelles", "personal", "cnil", "informations")
+DATA_WORDS = re.compile(r"\b(donn?e+s|data|rgpd|gdpr|personnelles|personal|cnil|informations)\b")
 
 _QUOTE_HEADERS = re.compile(
     r"^(le .{3,120} a ecrit ?:|on .{3,120} wrote:|-{2,} ?(original message|message d'origine|forwarded message|"
     r"message transfere) ?-{2,}|de ?: .+|from: .+|envoye ?: .+|sent: .+)$"
 )
 _SIGNATURE_START = re.compile(
-    r"^(-- ?|cordialement,?|bien cordialement,?|best regards,?|regards,?|kind regards,?|"
-    r"envoye de mon (iphone|ipad|android)|sent from my (iphone|ipad|phone))$"
+    r"^(-- ?|_{5,}|(bien )?cordialement[,.]?|bien a vous[,.]?|salutations( distinguees)?[,.]?|"
+    r"merci( d'avance| beaucoup)?[,.!]*|best( regards)?,?|regards,?|kind regards,?|thanks,?|thank you[,.!]*|"
+    r"envoye (de|depuis) mon (iphone|ipad|android|smartphone|mobile)|sent from (my (iphone|ipad|phone)|outlook)).*$"
 )
 
 
@@ -399,22 +560,61 @@ def guess_language(text: str) -> str:
     return "en" if english > french else "fr"
 
 
+def own_words(body: str) -> str:
+    """What the sender wrote: no quoted reply, no signature, no legal disclaimer or mailing footer."""
+    paragraphs = re.split(r"\n\s*\n", new_content(body))
+    return "\n\n".join(p for p in paragraphs if not _BOILERPLATE.search(fold(p)))
+
+
+def _negated(text: str, start: int) -> bool:
+    """ "ne supprimez pas mes données": the verb is denied."""
+    return bool(_NEGATED.search(text[max(0, start - 20) : start]) and _NEGATION_END.match(text[start:]))
+
+
 def classify(subject: str, body: str) -> Classification:
-    text = fold(f"{subject}\n{body}")
+    """What the sender asks. Each rule that matches adds its weight (several reinforce each other); a kind
+    named in the subject, by its right ("droit d'accès") or by its GDPR article is declared and wins over
+    the others a message mentions (the CNIL's opposition letter also asks to delete the data)."""
     scores: dict[str, float] = {}
     matches: dict[str, list[str]] = {}
-    for kind, phrases in RIGHTS_PHRASES.items():
-        for phrase, weight in phrases:
-            if re.search(rf"(?<![a-z]){re.escape(phrase)}", text):
-                # Several phrases for one type reinforce each other, without exceeding 1.
-                scores[kind] = 1 - (1 - scores.get(kind, 0.0)) * (1 - weight)
-                matches.setdefault(kind, []).append(phrase)
+    declared: set[str] = set()
+
+    def add(kind: str, weight: float, label: str) -> None:
+        scores[kind] = 1 - (1 - scores.get(kind, 0.0)) * (1 - weight)
+        matches.setdefault(kind, []).append(label)
+
+    subject_text = _FILLER.sub(" ", fold(" ".join(subject.split())))
+    body_text = _FILLER.sub(" ", fold(own_words(body)))
+    for text, in_subject in ((subject_text, True), (body_text, False)):
+        for kind, weight, regex in _COMPILED:
+            found = next((m for m in regex.finditer(text) if not _negated(text, m.start())), None)
+            if found:
+                add(kind, weight, found.group(0)[:60])
+                if in_subject or weight >= 0.95:
+                    declared.add(kind)
+        for number in dict.fromkeys(_ARTICLE.findall(text)):
+            if number in ARTICLES:
+                add(ARTICLES[number], 0.9, f"article {number}")
+                declared.add(ARTICLES[number])
+    asked = set(scores)
+    for text in (subject_text, body_text):
+        for kind, weight, regex in _SUPPORT:
+            found = next((m for m in regex.finditer(text) if not _negated(text, m.start())), None)
+            if found and (not asked or kind in asked):
+                add(kind, weight, found.group(0)[:60])
+    if not scores and body_text.strip(" .!\n") in ("stop", "unsubscribe"):
+        add("unsubscribe", 0.8, "stop")  # the usual one-word answer to a mailing
     if not scores:
         return Classification("contact", 1.0)
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if "post_mortem_directives" in scores:
+        # Whatever else it says (erase, give access to my heir) is what should happen after death.
+        scores = {"post_mortem_directives": scores["post_mortem_directives"]}
+        declared.add("post_mortem_directives")
+    ranked = sorted(scores.items(), key=lambda kv: (kv[0] in declared, kv[1]), reverse=True)
     best, score = ranked[0]
-    if any(word in text for word in DATA_WORDS):
+    if DATA_WORDS.search(f"{subject_text} {body_text}"):
         score = min(1.0, score + 0.15)
-    if len(ranked) > 1 and ranked[1][1] >= 0.6:
+    sole = best in declared and len(declared) == 1
+    if not sole and any(other >= 0.6 for _, other in ranked[1:]):
         score = min(score, 0.6)  # two different requests in one message: let an operator decide
-    return Classification(best, round(score, 2), tuple(matches[best]))
+    return Classification(best, round(score, 2), tuple(dict.fromkeys(matches[best])))
