@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from jaqe.inbound.parsing import classify, fold, html_to_text, new_content
 
@@ -147,3 +149,18 @@ def test_each_corpus_message(label, subject, body):
     assert found.kind == label, found
     if label != "contact":
         assert found.is_clear, found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "supprimer " + "'-" * 100_000 + " données",
+        "a" * 200_000,
+        "supprimer l'a-b'c-d " * 10_000,
+        "- " * 100_000,
+    ],
+)
+def test_classifying_a_huge_or_adversarial_body_stays_fast(body):
+    started = time.perf_counter()
+    classify("", body)
+    assert time.perf_counter() - started < 0.5

@@ -17,6 +17,7 @@ from email import message_from_bytes, policy
 from email.header import decode_header
 from email.message import EmailMessage, MIMEPart
 from email.utils import parseaddr, parsedate_to_datetime
+from functools import cache
 from html.parser import HTMLParser
 from typing import cast
 
@@ -36,7 +37,7 @@ _WORDS = {
     r"|civilite|coordonnees|name|surname|first name|address|phone|number|date of birth)",
     "MINE": r"(?:(?:mon|ma|mes|my) |m')",
 }
-_GAP = r"\W+(?:[\w'-]+\W+){0,3}?"
+_GAP = r"\W+(?:\w+\W+){0,3}?"
 
 
 def _rule(pattern: str) -> re.Pattern[str]:
@@ -161,7 +162,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "portability",
         0.75,
-        r"(?:recuper\w*|export\w*|transfer\w*|importer|emporter|move|take) ~ {DATA}\W+(?:[\w'-]+\W+){0,6}?(?:concurrent|ailleurs|autre (?:service|site|plateforme|prestataire)|another (?:service|provider|platform|company))",
+        r"(?:recuper\w*|export\w*|transfer\w*|importer|emporter|move|take) ~ {DATA}\W+(?:\w+\W+){0,6}?(?:concurrent|ailleurs|autre (?:service|site|plateforme|prestataire)|another (?:service|provider|platform|company))",
     ),
     (
         "portability",
@@ -273,11 +274,19 @@ ARTICLES = {
     "21": "objection",
 }
 _ARTICLE = re.compile(r"\b(?:article|art\.?) ?(\d{2})\b")
-_COMPILED = tuple((kind, weight, _rule(pattern)) for kind, weight, pattern in RULES)
-_SUPPORT = tuple((kind, weight, _rule(pattern)) for kind, weight, pattern in SUPPORT_RULES)
+
+
+@cache
+def _compiled(rules: tuple[tuple[str, float, str], ...]) -> tuple[tuple[str, float, re.Pattern[str]], ...]:
+    """Compiled on first use (about 30 ms): functions that import this module only to parse don't pay it."""
+    return tuple((kind, weight, _rule(pattern)) for kind, weight, pattern in rules)
+
+
 _NEGATED = re.compile(r"(?:\bne|\bn')\s*(?:\w+\s+)?$")
 _NEGATION_END = re.compile(r"^\W*\w+\W+(?:\w+\W+)?(?:pas|jamais)\b")
 # Boilerplate that is nobody's request: legal disclaimers and mailing footers.
+# What a request says is at its start: the rest of a long body (up to MAX_BODY_CHARS) is not classified.
+CLASSIFIED_CHARS = 20_000
 # Words between a verb and its object that change nothing: "supprimer définitivement l'ensemble de mes données".
 _FILLER = re.compile(
     r"\b(?:definitivement|immediatement|rapidement|completement|entierement|totalement|egalement|aussi|bien"
@@ -583,10 +592,10 @@ def classify(subject: str, body: str) -> Classification:
         scores[kind] = 1 - (1 - scores.get(kind, 0.0)) * (1 - weight)
         matches.setdefault(kind, []).append(label)
 
-    subject_text = _FILLER.sub(" ", fold(" ".join(subject.split())))
-    body_text = _FILLER.sub(" ", fold(own_words(body)))
+    subject_text = _FILLER.sub(" ", fold(" ".join(subject[:1000].split())))
+    body_text = _FILLER.sub(" ", fold(own_words(body[:CLASSIFIED_CHARS])))
     for text, in_subject in ((subject_text, True), (body_text, False)):
-        for kind, weight, regex in _COMPILED:
+        for kind, weight, regex in _compiled(RULES):
             found = next((m for m in regex.finditer(text) if not _negated(text, m.start())), None)
             if found:
                 add(kind, weight, found.group(0)[:60])
@@ -598,7 +607,7 @@ def classify(subject: str, body: str) -> Classification:
                 declared.add(ARTICLES[number])
     asked = set(scores)
     for text in (subject_text, body_text):
-        for kind, weight, regex in _SUPPORT:
+        for kind, weight, regex in _compiled(SUPPORT_RULES):
             found = next((m for m in regex.finditer(text) if not _negated(text, m.start())), None)
             if found and (not asked or kind in asked):
                 add(kind, weight, found.group(0)[:60])
