@@ -17,6 +17,11 @@ Decisions the labels document:
   message: it is answered by the policy; a request to know what we hold *about the sender* is access.
 - Changing one's own phone number or email with us is rectification; changing a quote or the address
   of a worksite is a contact message.
+- Asking where our data is stored is a contact message; asking where we got *the sender's* data is access.
+
+The first round was written together with the rules. Each later round was written before running it and
+measured as it came (the comment above each says what the rules then missed), then the rules were fixed:
+those first-sight figures, not the 100 % on the whole corpus, say how the rules do on new phrasings.
 """
 
 from __future__ import annotations
@@ -462,4 +467,47 @@ CORPUS: list[tuple[str, str, str]] = [
     ("contact", "", "Mes informations de paiement sont-elles sécurisées ?"),
     ("contact", "", "Can I update my quote request with new photos?"),
     ("contact", "", "Le lien pour accéder à mes données de facturation ne marche pas."),
+    # --- fourth round: likewise (9 of 23 requests missed at first, all taken for contact messages; no false alarm) ---
+    ("erasure", "", "Bonjour, je souhaiterais que mes coordonnées soient retirées de votre annuaire."),
+    ("erasure", "Suppression", "Merci de faire le nécessaire pour supprimer mes infos perso. Bonne journée"),
+    ("erasure", "", "Je vous mets en demeure d'effacer mes données sous 30 jours."),
+    ("erasure", "", "please erase me from your system"),
+    ("erasure", "", "Supprimer compte svp"),
+    ("access", "", "Je demande la communication de l'intégralité de mes données personnelles."),
+    ("access", "Art. 15 RGPD", "Bonjour, voir objet."),
+    ("access", "", "Which of my personal details do you store?"),
+    ("access", "", "Sur quelle base avez-vous obtenu mon numéro ? Je veux savoir d'où viennent mes données."),
+    ("rectification", "", "Vous m'appelez Mme alors que je suis M., merci de corriger ma civilité."),
+    ("rectification", "", "Merci de remplacer mon ancien numéro 06 00 00 00 00 par le 07 11 11 11 11."),
+    ("rectification", "", "My name is spelled incorrectly on your site."),
+    ("objection", "", "Je ne veux plus que mes données soient revendues."),
+    ("objection", "", "Cessez de me harceler au téléphone avec vos artisans."),
+    ("objection", "", "I don't want my details passed on to third parties."),
+    ("unsubscribe", "", "Merci de ne plus m'envoyer de mails."),
+    ("unsubscribe", "", "Je souhaite me désabonner."),
+    ("unsubscribe", "", "Remove me from your newsletter."),
+    ("withdraw_consent", "", "J'annule mon consentement au dépôt de cookies publicitaires."),
+    (
+        "withdraw_consent",
+        "",
+        "Je ne suis plus d'accord pour que vous transmettiez ma demande aux artisans, je retire mon consentement.",
+    ),
+    (
+        "restriction",
+        "",
+        "Je vous demande de limiter l'usage de mes données à ce qui est strictement nécessaire au devis en cours.",
+    ),
+    ("portability", "", "Envoyez mes données à mon nouveau prestataire, la société Travaux Express."),
+    ("post_mortem_directives", "", "Mon fils pourra-t-il accéder à mes données si je décède ?"),
+    ("contact", "", "Bonjour, y a-t-il des frais pour les particuliers ?"),
+    ("contact", "", "Je veux supprimer une des photos que j'ai jointes à ma demande."),
+    ("contact", "", "Pouvez-vous corriger l'orthographe de la ville du chantier, c'est Sète."),
+    ("contact", "", "Pourquoi l'artisan a-t-il accès à mon numéro ?"),
+    ("contact", "", "Comment fonctionne la suppression automatique des demandes anciennes ?"),
+    ("contact", "", "Je ne reçois pas l'email de confirmation, pouvez-vous le renvoyer ?"),
+    ("contact", "", "Un artisan m'a demandé une copie de ma pièce d'identité, est-ce normal ?"),
+    ("contact", "", "Quelles données faut-il pour créer un compte pro ?"),
+    ("contact", "", "Je n'ai plus accès à ma boîte mail, comment changer l'adresse de connexion ?"),
+    ("contact", "", "Le devis comporte une erreur dans le nom de l'entreprise."),
+    ("contact", "", "Can you tell me where my data is stored? Just curious about security."),
 ]

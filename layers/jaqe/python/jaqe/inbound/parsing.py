@@ -43,7 +43,8 @@ _GAP = r"\W+(?:\w+\W+){0,3}?"
 def _rule(pattern: str) -> re.Pattern[str]:
     for name, words in _WORDS.items():
         pattern = pattern.replace("{" + name + "}", words)
-    return re.compile(r"(?<![\w])" + pattern.replace(" ~ ", _GAP).replace(" ", r"\W+") + r"(?![\w])")
+    pattern = pattern.replace(" ~ ", _GAP).replace(" ?", r"\W*").replace(" ", r"\W+")
+    return re.compile(r"(?<![\w])" + pattern + r"(?![\w])")
 
 
 _ERASE = (
@@ -64,13 +65,13 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "erasure",
         0.8,
-        r"(?:{DATA}|{ACCOUNT}) ~ (?:(?:soit|soient|etre|be|been|get) )?(?:supp?rim\w*|effac\w*|deleted|erased|removed)",
+        r"(?:{DATA}|{ACCOUNT}) ~ (?:(?:soit|soient|etre|be|been|get) )?(?:supp?rim\w*|effac\w*|retire\w*|enleve\w*|deleted|erased|removed)",
     ),
     ("erasure", 0.8, r"(?:supp?rim\w*|effac\w*|ray\w*|enlev\w*)-(?:moi|les|la|le)"),
     (
         "erasure",
         0.8,
-        r"(?:supp?rim\w*|effac\w*|ray\w*|enlev\w*|retir\w*|delet\w*|eras\w*|remov\w*) ~ (?:de|from) (?:vos|votre|your) (?:fichiers?|bases?|base de donnees|database|records|files|systems?)",
+        r"(?:supp?rim\w*|effac\w*|ray\w*|enlev\w*|retir\w*|delet\w*|eras\w*|remov\w*) ~ (?:de|from) (?:vos|votre|your) (?:fichiers?|bases?|base de donnees|annuaire|database|records|files|systems?)",
     ),
     (
         "erasure",
@@ -80,7 +81,13 @@ RULES: tuple[tuple[str, float, str], ...] = (
     ("erasure", 0.8, r"desinscri\w* (?:du|de la|de votre) (?:site|plateforme|service)"),
     ("erasure", 0.6, r"(?:fermer|fermez|cloturer|cloturez|close|closing) ~ {ACCOUNT}"),
     ("access", 0.95, r"(?:droit d'acces|right of access|subject access|(?:data )?access request)"),
-    ("access", 0.8, r"(?:copie|copy) ~ {DATA}"),
+    ("access", 0.8, r"(?:copie|copy|communication) ~ {DATA}"),
+    ("access", 0.75, r"(?:d'ou viennent|origine|provenance|where did you get|how did you get) ~ {DATA}"),
+    (
+        "access",
+        0.75,
+        r"(?:comment|ou|d'ou|how|where|sur quelle base) ~ (?:obtenu|eu|trouve|recupere|got|get|obtained|found) {MINE}(?:\w+ )?(?:{FIELD}|{DATA})",
+    ),
     ("access", 0.8, r"(?:acces|acceder|access) ~ {DATA}"),
     (
         "access",
@@ -104,7 +111,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "rectification",
         0.75,
-        r"(?:corrig\w*|correct\w*|modifi\w*|mettre a jour|mettez a jour|update\w*|chang\w*|fix\w*|amend\w*) ~ {MINE}(?:\w+ )?(?:{FIELD}|{DATA})",
+        r"(?:corrig\w*|correct\w*|modifi\w*|mettre a jour|mettez a jour|update\w*|chang\w*|fix\w*|amend\w*|remplac\w*|replac\w*) ~ {MINE}(?:\w+ )?(?:{FIELD}|{DATA})",
     ),
     (
         "rectification",
@@ -162,6 +169,11 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "portability",
         0.75,
+        r"(?:envoy\w*|transmet\w*|send|transfer\w*) ~ {DATA} ~ (?:a|to|vers) (?:mon|my) (?:nouveau|nouvel|nouvelle|new) (?:prestataire|fournisseur|service|provider|supplier)",
+    ),
+    (
+        "portability",
+        0.75,
         r"(?:recuper\w*|export\w*|transfer\w*|importer|emporter|move|take) ~ {DATA}\W+(?:\w+\W+){0,6}?(?:concurrent|ailleurs|autre (?:service|site|plateforme|prestataire)|another (?:service|provider|platform|company))",
     ),
     (
@@ -178,7 +190,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "objection",
         0.8,
-        r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'appeler|me contacter|me solliciter|me demarcher|me relancer|calling me|contacting me|texting me)",
+        r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'appeler|me contacter|me solliciter|me demarcher|me relancer|me harceler|calling me|contacting me|texting me)",
     ),
     ("objection", 0.8, r"(?:do not|don't) (?:contact|call|text) me"),
     (
@@ -199,7 +211,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "objection",
         0.8,
-        r"(?:plus|pas) que (?:{MINE})?{DATA} ~ (?:utilis\w*|traite\w*|exploit\w*|transmis\w*|servent|serve|vendu\w*|partage\w*)",
+        r"(?:plus|pas) que (?:{MINE})?{DATA} ~ (?:utilis\w*|traite\w*|exploit\w*|transmis\w*|servent|serve|\w*vendu\w*|partage\w*)",
     ),
     (
         "objection",
@@ -240,14 +252,14 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "unsubscribe",
         0.85,
-        r"(?:ne|n') ?\w* ?plus recevoir ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?|messages)",
+        r"(?:ne|n') ?\w* ?plus (?:recevoir|m'envoyer|m'adresser) ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?|messages)",
     ),
     (
         "unsubscribe",
         0.85,
         r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'envoyer|sending me) ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?)",
     ),
-    ("unsubscribe", 0.9, r"(?:take|remove) me (?:off|from) ~ (?:list|mailing)"),
+    ("unsubscribe", 0.9, r"(?:take|remove) me (?:off|from) ~ (?:list|mailing|newsletters?|e-?mails)"),
     ("unsubscribe", 0.85, r"retir\w* ~ (?:liste|mailing|listes? de diffusion)"),
 )
 # Descriptions ("the data you hold about me") that are a request for access only when nothing else is
@@ -290,7 +302,7 @@ CLASSIFIED_CHARS = 20_000
 # Words between a verb and its object that change nothing: "supprimer définitivement l'ensemble de mes données".
 _FILLER = re.compile(
     r"\b(?:definitivement|immediatement|rapidement|completement|entierement|totalement|egalement|aussi|bien"
-    r"|svp|stp|s'il vous plait|please|pls|plz|also|kindly|l'ensemble (?:de |des |d')|la totalite (?:de |des |d')"
+    r"|svp|stp|s'il vous plait|please|pls|plz|also|kindly|l'ensemble (?:de |des |d')|la totalite (?:de |des |d')|l'integralite (?:de |des |d')"
     r"|toutes? les |tous les |toutes |tous |all (?:of )?(?:the )?)"
 )
 _BOILERPLATE = re.compile(
