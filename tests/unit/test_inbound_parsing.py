@@ -173,3 +173,23 @@ def test_parse_never_raises_on_random_or_mutated_bytes(data):
     assert isinstance(email.body, str) and isinstance(email.problems, tuple)
     json.dumps(dataclasses.asdict(email))  # storable: no lone surrogates
     (email.sender + email.subject + email.body).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("outlook_html_tnef", "erasure"),  # "que vous supprimiez toutes les données me concernant"
+        ("latin1_8bit", "access"),
+        ("cp1252_qp", "contact"),
+        ("not_utf8_in_utf8_part", "rectification"),
+        ("unknown_charset", "objection"),
+        ("broken_date", "erasure"),
+        ("broken_base64_attachment", "access"),
+        ("spam_html", "contact"),  # its "pour vous désinscrire, cliquez ici" footer is nobody's request
+        ("bounce_no_from", "contact"),
+    ],
+)
+def test_what_real_world_messages_ask_is_read_through_their_flaws(name, kind):
+    email = fixture(name)
+    found = classify(email.subject, email.body)
+    assert found.kind == kind and (kind == "contact" or found.is_clear), found
