@@ -30,7 +30,7 @@ CLEAR_CONFIDENCE = 0.7
 # words away: "supprimer" alone says nothing (a quote request, a photo, a review can be deleted too).
 # `~` is a gap of up to three words; {DATA}, {ACCOUNT}, {FIELD}, {MINE} are the word classes below.
 _WORDS = {
-    "DATA": r"(?:(?:donn?ees?|donnes|infos?|informations?|coordonn?e+s|renseignements?|dossier|data|details"
+    "DATA": r"(?:(?:donn?ees?|donnes|infos?|informations?|coordonn?e+s|renseignements?|dossier|fiche|records?|data|details"
     r"|personal information|information)(?! (?:de|du|d') ?(?:facturation|paiement|connexion)))",
     "ACCOUNT": r"(?:compte|profil|account|profile)",
     "FIELD": r"(?:adresse(?! (?:de|du|des) (?:chantier|travaux|intervention))|e-?mail|mail|courriel|nom|prenom|numero|telephone|tel|portable|date de naissance"
@@ -48,8 +48,8 @@ def _rule(pattern: str) -> re.Pattern[str]:
 
 
 _ERASE = (
-    r"(?:supp?rim\w*|suppression|effac\w*|enlev\w*|retir\w*|detrui\w*|destruction|delet\w*|eras\w*|remov\w*"
-    r"|wipe|get rid of)"
+    r"(?:supp?rim\w*|suppression|effac\w*|enlev\w*|retir\w*|detrui\w*|destruction|disparaitre|delet\w*|eras\w*"
+    r"|remov\w*|destroy\w*|wipe|get rid of)"
 )
 _TO_ME = r"(?:me |m')(?:communiquer|communiquez|transmettre|transmettez|envoyer|envoyez|adresser|adressez|faire parvenir|fournir|fournissez)"
 
@@ -81,7 +81,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     ("erasure", 0.8, r"desinscri\w* (?:du|de la|de votre) (?:site|plateforme|service)"),
     ("erasure", 0.6, r"(?:fermer|fermez|cloturer|cloturez|close|closing) ~ {ACCOUNT}"),
     ("access", 0.95, r"(?:droit d'acces|right of access|subject access|(?:data )?access request)"),
-    ("access", 0.8, r"(?:copie|copy|communication) ~ {DATA}"),
+    ("access", 0.8, r"(?:copie|copy|communication|extrait) ~ (?:{DATA}|fichiers?)"),
     ("access", 0.75, r"(?:d'ou viennent|origine|provenance|where did you get|how did you get) ~ {DATA}"),
     (
         "access",
@@ -131,7 +131,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "rectification",
         0.75,
-        r"{MINE}{FIELD} ~ (?:errone\w*|inexact\w*|faux|fausse|incorrect\w*|wrong|inaccurate|outdated|(?:n'est|ne sont|is|are) (?:plus|no longer) (?:le bon|la bonne|a jour|valide|correct\w*|exact\w*|valid|up to date))",
+        r"{MINE}{FIELD} ~ (?:errone\w*|inexact\w*|faux|fausse|incorrect\w*|wrong|inaccurate|outdated|(?:n'est|ne sont|is|are) (?:plus|pas|no longer|not) (?:le bon|la bonne|a jour|valide|correct\w*|exact\w*|valid|up to date))",
     ),
     (
         "rectification",
@@ -157,7 +157,12 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "restriction",
         0.75,
-        r"(?:ne plus|cess\w*|arret\w*|suspend\w*|stop) ~ (?:utiliser|traiter|using|processing) ~ (?:le temps|pendant|tant que|jusqu'a|until|while)",
+        r"(?:ne plus|ne pas|cess\w*|arret\w*|suspend\w*|stop) ~ (?:utiliser|traiter|using|processing) ~ (?:le temps|pendant|tant que|jusqu'a|until|while)",
+    ),
+    (
+        "restriction",
+        0.75,
+        r"(?:en attendant|pendant|le temps de|until|while)\W+(?:\w+\W+){0,8}?(?:ne plus|ne pas|cess\w*|arret\w*|stop|suspend\w*) ~ (?:utiliser|traiter|using|processing)",
     ),
     ("portability", 0.95, r"(?:portabilite|portability)"),
     (
@@ -165,7 +170,11 @@ RULES: tuple[tuple[str, float, str], ...] = (
         0.8,
         r"(?:format (?:structure|ouvert|lisible|csv|json|xml)|lisible par (?:une )?machine|machine[- ]readable)",
     ),
-    ("portability", 0.75, r"{DATA} ~ (?:en|in) (?:csv|json|xml)"),
+    (
+        "portability",
+        0.75,
+        r"{DATA} ~ (?:en|in) (?:format |un fichier |a )?(?:csv|json|xml|excel|xlsx?|tableur|spreadsheet)",
+    ),
     (
         "portability",
         0.75,
@@ -196,7 +205,12 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "objection",
         0.8,
-        r"(?:ne|n') ?(?:\w+ )?plus (?:etre |me |m')?(?:contact\w*|appel\w*|demarch\w*|sollicit\w*|relanc\w*|derang\w*)",
+        r"(?:do not|don't|stop|ne pas|ne plus) ~ (?:share\w*|sell\w*|pass on|partager|vendre|revendre|transmettre|ceder) ~ {DATA}",
+    ),
+    (
+        "objection",
+        0.8,
+        r"(?:ne|n') ?(?:\w+ )?(?:plus|pas) (?:etre |me |m')?(?:(?:re)?contact\w*|appel\w*|demarch\w*|sollicit\w*|relanc\w*|derang\w*)",
     ),
     (
         "objection",
@@ -221,7 +235,7 @@ RULES: tuple[tuple[str, float, str], ...] = (
     (
         "withdraw_consent",
         0.95,
-        r"(?:retir\w*|retrait|revoqu\w*|revocation|annul\w*|withdraw\w*|revok\w*|cancel\w*) ~ (?:consentement|consent)",
+        r"(?:retir\w*|retrait|revoqu\w*|revocation|annul\w*|withdraw\w*|revok\w*|cancel\w*|take back|taking back) ~ (?:consentement|consent)",
     ),
     (
         "withdraw_consent",
@@ -258,6 +272,16 @@ RULES: tuple[tuple[str, float, str], ...] = (
         "unsubscribe",
         0.85,
         r"(?:arret\w*|cess\w*|stop) (?:de |d')?(?:m'envoyer|sending me) ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?)",
+    ),
+    (
+        "unsubscribe",
+        0.85,
+        r"(?:ne|n') ?(?:veux|souhaite|desire|voudrais) plus (?:de|d') ~ (?:newsletters?|lettres?|mails?|e-?mails?|courriels?)",
+    ),
+    (
+        "unsubscribe",
+        0.85,
+        r"^plus (?:de |d')(?:newsletters?|lettres? d'information|mails?|e-?mails?|courriels?)",
     ),
     ("unsubscribe", 0.9, r"(?:take|remove) me (?:off|from) ~ (?:list|mailing|newsletters?|e-?mails)"),
     ("unsubscribe", 0.85, r"retir\w* ~ (?:liste|mailing|listes? de diffusion)"),
