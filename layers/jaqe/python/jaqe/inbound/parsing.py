@@ -4,6 +4,8 @@ The policy invites people to exercise their rights by email (C7-09). A clear req
 becomes a rights request through the same workflow as the web form; an unclear one is
 kept "to triage" with its legal clock running from receipt; anything else is a contact
 message. Parsing uses the standard library only; attachments are noted, never processed.
+Parsing never fails: whatever could not be read (a broken date, an unknown charset, no From...) is
+listed in `ParsedEmail.problems` and the message is kept with the rest, for an operator to look at.
 """
 
 from __future__ import annotations
@@ -320,7 +322,6 @@ def _compiled(rules: tuple[tuple[str, float, str], ...]) -> tuple[tuple[str, flo
 
 _NEGATED = re.compile(r"(?:\bne|\bn')\s*(?:\w+\s+)?$")
 _NEGATION_END = re.compile(r"^\W*\w+\W+(?:\w+\W+)?(?:pas|jamais)\b")
-# Boilerplate that is nobody's request: legal disclaimers and mailing footers.
 # What a request says is at its start: the rest of a long body (up to MAX_BODY_CHARS) is not classified.
 CLASSIFIED_CHARS = 20_000
 # Words between a verb and its object that change nothing: "supprimer définitivement l'ensemble de mes données".
@@ -329,6 +330,7 @@ _FILLER = re.compile(
     r"|svp|stp|s'il vous plait|please|pls|plz|also|kindly|l'ensemble (?:de |des |d')|la totalite (?:de |des |d')|l'integralite (?:de |des |d')"
     r"|toutes? les |tous les |toutes |tous |all (?:of )?(?:the )?)"
 )
+# Boilerplate that is nobody's request: legal disclaimers and mailing footers.
 _BOILERPLATE = re.compile(
     r"(ce (message|courriel|mail|e-mail) (et (toutes )?(les|ses) pieces jointes )?(est|sont) (strictement )?confidenti"
     r"|si vous (avez recu|n'etes pas (le|la) destinataire)|this (e-?mail|message) and any (attachments|files)"
