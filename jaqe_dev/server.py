@@ -99,11 +99,11 @@ class LocalHandler(BaseHTTPRequestHandler):
             status, json.dumps(value, ensure_ascii=False, indent=2), {"Content-Type": "application/json"}
         )
 
-    def _body(self) -> str | None:
+    def _raw_body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length).decode() if length else None
+        return self.rfile.read(length) if length else b""
 
-    def _local(self, path: str, body: str | None) -> bool:
+    def _local(self, path: str, body: str | None, raw: bytes = b"") -> bool:
         from jaqe.platform import clock
 
         if path == "/_local/outbox" and self.command == "GET":
@@ -111,8 +111,9 @@ class LocalHandler(BaseHTTPRequestHandler):
         elif path == "/_local/aws" and self.command == "GET":
             self._json(200, aws_endpoint())
         elif path == "/_local/inbound-email" and self.command == "POST":
-            # A raw MIME message (Content-Type: message/rfc822), through the same path as SES receipt.
-            self._json(200, self.stack.receive_email((body or "").encode()))
+            # A raw MIME message (Content-Type: message/rfc822), through the same path as SES receipt:
+            # the bytes unchanged, as SES stores them (legacy charsets, 8-bit, binary attachments).
+            self._json(200, self.stack.receive_email(raw))
         elif path == "/_local/openapi.json" and self.command == "GET":
             from jaqe_dev.openapi import combined_openapi
 
@@ -157,8 +158,11 @@ class LocalHandler(BaseHTTPRequestHandler):
         return True
 
     def _handle(self) -> None:
-        body = self._body()
+        raw = self._raw_body()
         path = urlsplit(self.path).path
+        if path == "/_local/inbound-email" and self._local(path, None, raw):
+            return  # never decoded: mail need not be UTF-8
+        body = raw.decode() if raw else None
         if path.startswith("/_local/") and self._local(path, body):
             return
         if self._static(path):

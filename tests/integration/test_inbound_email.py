@@ -3,10 +3,18 @@ the same rights workflow as the web form (C7-09)."""
 
 from __future__ import annotations
 
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import boto3
+import pytest
 
+from jaqe_dev.server import LocalHandler
 from jaqe_dev.stack import LocalStack
 from tests.conftest import EVENTS
 from tests.integration.seeds import all_items
@@ -135,3 +143,45 @@ def test_c3_09_an_unsubscribe_email_nobody_vouches_for_sends_a_link_instead(loca
 
 def test_sample_receipt_events_are_well_formed():
     assert Path(SAMPLES / "receipt_spam_fail.json").exists()
+
+
+MAIL = Path(__file__).resolve().parents[1] / "fixtures" / "mail"
+
+
+@contextmanager
+def local_server(local: LocalStack) -> Iterator[str]:
+    """jaqe_dev.server's handler in this process, on the test's local stack (no `make dev` process)."""
+
+    class Handler(LocalHandler):
+        stack = local
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_address[1]}"
+    finally:
+        http.shutdown()
+        http.server_close()
+
+
+def test_the_local_inbound_endpoint_takes_raw_bytes_as_ses_stores_them(local):
+    raw_mail = (MAIL / "unknown_charset.eml").read_bytes()  # Latin-1 bytes under an unknown charset
+    with pytest.raises(UnicodeDecodeError):
+        raw_mail.decode()
+    with local_server(local) as base:
+        posted = urllib.request.Request(  # noqa: S310 - loopback
+            f"{base}/_local/inbound-email", data=raw_mail, headers={"Content-Type": "message/rfc822"}
+        )
+        with urllib.request.urlopen(posted) as answer:  # noqa: S310
+            assert (answer.status, json.loads(answer.read())) == (200, {"outcomes": ["rights_request"]})
+    [request] = requests_of(local)
+    assert request["request_type"] == "objection"
+    [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
+    assert "traitement de mes données à des fins de prospection" in contact["params"]["details"]
+
+
+def test_a_message_with_a_broken_date_still_starts_the_request_and_its_clock(local):
+    assert local.receive_email((MAIL / "broken_date.eml").read_bytes()) == {"outcomes": ["rights_request"]}
+    [request] = requests_of(local)
+    assert request["request_type"] == "erasure" and request["due_at"] > request["received_at"]
