@@ -89,6 +89,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, list[str]]:
             mail["timestamp"],
             mail["messageId"],
             envelope_sender=str(mail.get("source") or ""),
+            recipients=[str(r) for r in mail.get("destination", [])],
         )
         metrics.add_metric(name=f"Inbound_{outcome.kind}", unit="Count", value=1)
         outcomes.append(outcome.kind)

@@ -174,14 +174,43 @@ def test_the_local_inbound_endpoint_takes_raw_bytes_as_ses_stores_them(local):
             f"{base}/_local/inbound-email", data=raw_mail, headers={"Content-Type": "message/rfc822"}
         )
         with urllib.request.urlopen(posted) as answer:  # noqa: S310
-            assert (answer.status, json.loads(answer.read())) == (200, {"outcomes": ["rights_request"]})
+            assert (answer.status, json.loads(answer.read())) == (200, {"outcomes": ["triage"]})
     [request] = requests_of(local)
     assert request["request_type"] == "objection"
     [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
     assert "traitement de mes données à des fins de prospection" in contact["params"]["details"]
 
 
-def test_a_message_with_a_broken_date_still_starts_the_request_and_its_clock(local):
-    assert local.receive_email((MAIL / "broken_date.eml").read_bytes()) == {"outcomes": ["rights_request"]}
-    [request] = requests_of(local)
-    assert request["request_type"] == "erasure" and request["due_at"] > request["received_at"]
+def test_c7_09_malformed_mail_is_kept_flagged_for_an_operator_with_its_deadline_running(local):
+    """Real-world breakage never crashes the intake: what could be read becomes a request an operator
+    qualifies (or a contact message); only a bounce with no sender at all is dropped."""
+    no_from = (
+        (MAIL / "broken_date.eml")
+        .read_bytes()
+        .replace(b"From: Lea Petit <lea.petit@example.fr>", b"Return-Path: <lea.petit@example.fr>")
+    )
+    expected = {
+        "broken_date.eml": "triage",  # a Date that is not a date
+        "unknown_charset.eml": "triage",
+        "latin1_8bit.eml": "triage",  # raw 8-bit headers
+        "not_utf8_in_utf8_part.eml": "triage",
+        "outlook_html_tnef.eml": "rights_request",
+        "broken_base64_attachment.eml": "rights_request",
+        "cp1252_qp.eml": "contact",
+        "bounce_no_from.eml": "dropped",  # Return-Path <>: nobody to answer
+    }
+    for name, outcome in expected.items():
+        assert local.receive_email((MAIL / name).read_bytes()) == {"outcomes": [outcome]}, name
+    assert local.receive_email(no_from) == {"outcomes": ["triage"]}
+
+    requests = requests_of(local)
+    assert len(requests) == 7  # one per message but the contact message and the bounce
+    flagged = {
+        tuple(step["detail"]["unreadable"])
+        for r in requests
+        for step in r["history"]
+        if step["step"] == "received_by_email"
+    }
+    assert flagged == {(), ("date",), ("charset",), ("undecodable_bytes",), ("from", "date")}
+    assert all(r["due_at"] > r["received_at"] for r in requests)
+    assert sum(bool(r.get("needs_qualification")) for r in requests) == 5

@@ -6,13 +6,14 @@
   or incomplete one, or one whose message could not be fully read, waits for an operator to qualify it;
 - an unsubscribe: the newsletter subscription is removed if the sender is authenticated (SPF or
   DKIM, and DMARC, pass); otherwise the address is sent a link that unsubscribes it;
-- anything else: a contact message (flagged when part of it could not be read).
+- anything else: a contact message (flagged when part of it could not be read), unless it was
+  written to privacy@: that one is a rights request for an operator to qualify.
 SPF / DKIM / DMARC verdicts are kept with what is created, as evidence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from jaqe.platform.store import Store
 from jaqe.platform.tokens import Tokens
 from jaqe.platform.validation import Email
 from jaqe.privacy.register import PurposeId
+
+PRIVACY_MAILBOX = "privacy@"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class EmailIntake:
         received_at: str,
         message_id: str,
         envelope_sender: str = "",
+        recipients: Sequence[str] = (),
     ) -> IntakeOutcome:
         if verdicts.rejected:
             return IntakeOutcome("dropped")
@@ -92,7 +96,7 @@ class EmailIntake:
         sender = email.sender or valid_address(envelope_sender)
         if not sender:
             return IntakeOutcome("dropped")
-        unreadable = email.problems if email.sender else (*email.problems, "from")
+        unreadable = email.problems  # "from" among them when the envelope sender stood in
         # What travels with the request: channel, message id, verdicts, attachment types; no address or text.
         evidence = {
             "channel": "email",
@@ -102,6 +106,10 @@ class EmailIntake:
             "language": email.language,
         }
         found = classify(email.subject, email.body)
+        if found.kind == "contact" and any(to.lower().startswith(PRIVACY_MAILBOX) for to in recipients):
+            # Written to the DPO's address, it is about personal data even when no phrase says which
+            # right: an operator qualifies it (or closes it) with the deadline running.
+            found = Classification("access", 0.0)
         details = f"{email.subject}\n\n{email.body}".strip()[:5000]
         if found.kind == "contact":
             accepted = submit_contact_message(
