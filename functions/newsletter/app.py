@@ -1,15 +1,21 @@
-"""Newsletter: double opt-in subscription, confirmation link, one-click unsubscribe (RFC 8058)."""
+"""Newsletter: double opt-in subscription, confirmation link, one-click unsubscribe (RFC 8058).
 
-import json
-from typing import Annotated
+Links never act on GET (mail scanners open links): the confirmation and unsubscribe links answer a
+page whose form POSTs the token back; the POST acts. A mail client's one-click POST (RFC 8058) acts
+directly, its token in the query.
+"""
+
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.marketing.model import SubscriptionIn, Unsubscribed
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.marketing.similar_services import unsubscribe
+from jaqe.platform import pages
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
-from jaqe.platform.errors import InvalidInput
+from jaqe.platform.controller import CONTROLLER_EMAIL, SITE_URL
+from jaqe.platform.errors import DomainError
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
@@ -52,27 +58,112 @@ def post_subscription(subscription: Annotated[SubscriptionIn, Body()]) -> Respon
     )
 
 
-@app.get("/v1/newsletter/confirm")
-def get_confirm(token: Token) -> Response[StatusOut]:
-    Newsletter(Store(), OutboxMailer(), subject_key).confirm(token)
+def _posted_token(query_token: str | None) -> str:
+    event = app.current_event
+    return pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), query_token)
+
+
+CONFIRM_GONE_HINTS = (
+    "Si vous avez déjà confirmé votre inscription, il n'y a rien à faire : vous recevez la newsletter.",
+    f"Sinon, inscrivez-vous à nouveau depuis {SITE_URL} : un nouveau lien vous sera envoyé.",
+)
+UNSUBSCRIBE_GONE_HINTS = (
+    "Si vous vous êtes déjà désinscrit, il n'y a rien à faire : vous ne recevrez plus ces emails.",
+    f"Sinon, écrivez à {CONTROLLER_EMAIL} ou utilisez la page « Mes données » : {SITE_URL}/droits.html",
+)
+UNSUBSCRIBED_FR = {
+    "newsletter": "Vous êtes désinscrit de la newsletter JAQE : votre adresse a été supprimée de la liste "
+    "et vous ne recevrez plus d'offres.",
+    "similar_services_emails": "Vous ne recevrez plus nos emails sur des services complémentaires : votre "
+    "opposition est enregistrée.",
+}
+
+
+@app.get(
+    "/v1/newsletter/confirm",
+    responses=pages.page_only(
+        "A page whose form confirms the subscription (opening the link changes nothing)"
+    ),
+)
+def get_confirm(token: Token) -> Response[Any]:
+    return pages.page_response(
+        pages.Page(
+            title="Confirmez votre inscription",
+            paragraphs=[
+                "Vous avez demandé à recevoir la newsletter et les offres de JAQE par email.",
+                "Pour confirmer votre inscription, cliquez sur le bouton ci-dessous. Si vous n'êtes pas "
+                "à l'origine de cette demande, fermez simplement cette page : aucune inscription ne sera "
+                "enregistrée.",
+            ],
+            form=pages.Form(token=token, button="Confirmer mon inscription"),
+        )
+    )
+
+
+@app.post(
+    "/v1/newsletter/confirm",
+    responses=pages.page_or_json(StatusOut, "Subscription confirmed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_confirm(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    html = pages.wants_html(app.current_event.headers)
+    try:
+        Newsletter(Store(), OutboxMailer(), subject_key).confirm(_posted_token(token))
+    except DomainError as error:
+        if html:
+            return pages.error_page(error, CONFIRM_GONE_HINTS if error.status == 410 else ())
+        raise
+    if html:
+        return pages.page_response(
+            pages.Page(
+                title="Inscription confirmée",
+                paragraphs=[
+                    "Votre inscription à la newsletter JAQE est confirmée. Chaque email contient un lien "
+                    "pour vous désinscrire à tout moment."
+                ],
+                tone="success",
+            )
+        )
     return json_response(200, StatusOut(status="confirmed"))
 
 
-@app.post("/v1/newsletter/unsubscribe")
-def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Unsubscribed]:
-    # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL that carries the token;
-    # the site may instead send {"token": ...} as JSON.
-    if token is None:
-        body = app.current_event.body or ""
-        try:
-            token = json.loads(body).get("token") if body.strip().startswith("{") else None
-        except (json.JSONDecodeError, AttributeError):
-            token = None
-    if not token or not isinstance(token, str) or len(token) > 200:
-        raise InvalidInput(
-            "Le jeton de désinscription est manquant.", errors=[{"field": "token", "message": "requis"}]
+@app.get(
+    "/v1/newsletter/unsubscribe",
+    responses=pages.page_only("A page whose form unsubscribes (opening the link changes nothing)"),
+)
+def get_unsubscribe(token: Token) -> Response[Any]:
+    return pages.page_response(
+        pages.Page(
+            title="Se désinscrire",
+            paragraphs=["Pour ne plus recevoir ces emails de JAQE, cliquez sur le bouton ci-dessous."],
+            form=pages.Form(token=token, button="Me désinscrire"),
         )
-    purpose = unsubscribe(Store(), OutboxMailer(), token)
+    )
+
+
+@app.post(
+    "/v1/newsletter/unsubscribe",
+    responses=pages.page_or_json(Unsubscribed, "Unsubscribed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL that carries the token; the
+    # page's form posts it as a field; the site may send {"token": ...} as JSON.
+    html = pages.wants_html(app.current_event.headers)
+    try:
+        purpose = unsubscribe(Store(), OutboxMailer(), _posted_token(token))
+    except DomainError as error:
+        if html:
+            return pages.error_page(error, UNSUBSCRIBE_GONE_HINTS if error.status == 410 else ())
+        raise
+    if html:
+        return pages.page_response(
+            pages.Page(
+                title="Désinscription enregistrée",
+                paragraphs=[UNSUBSCRIBED_FR.get(purpose, "Votre désinscription est enregistrée.")],
+                tone="success",
+            )
+        )
     return json_response(200, Unsubscribed(status="unsubscribed", purpose=purpose))
 
 

@@ -18,8 +18,11 @@ class Marketing(Construct):
             environment=platform.links(),
         )
         api.public_route("POST", "/v1/newsletter/subscriptions", self.newsletter)
+        # A link's GET answers a page whose form POSTs the token: only the POST acts (mail scanners open links).
         api.public_route("GET", "/v1/newsletter/confirm", self.newsletter)
-        api.public_route("POST", "/v1/newsletter/unsubscribe", self.newsletter)
+        api.public_route("POST", "/v1/newsletter/confirm", self.newsletter)
+        api.public_route("GET", "/v1/newsletter/unsubscribe", self.newsletter)
+        api.public_route("POST", "/v1/newsletter/unsubscribe", self.newsletter)  # also RFC 8058 one-click
 
         self.cookies = platform.functions.create("cookie_consents")
         storage.use_data(self.cookies, ["dynamodb:PutItem", "dynamodb:GetItem"])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 from jaqe.marketing.model import SubscriptionIn
@@ -35,7 +37,7 @@ def subscribe(local: LocalStack) -> str:
     response = local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
     assert response["statusCode"] == 202
     [confirmation] = [e for e in local.outbox() if "Confirmez" in e["subject"]]
-    confirm = local.api.request("GET", path_of(confirmation["links"][0]))
+    confirm = local.api.request("POST", path_of(confirmation["links"][0]))  # what the link's page posts
     assert confirm.status == 200, confirm.body
     [welcome] = [e for e in local.outbox() if "confirmée" in e["subject"]]
     return welcome["headers"]["List-Unsubscribe"].strip("<>")
@@ -69,14 +71,96 @@ def test_confirmation_links_are_single_use_and_expire(local):
     local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
     link = path_of(local.outbox()[0]["links"][0])
 
-    assert local.api.request("GET", link).status == 200
-    again = local.api.request("GET", link)
+    assert local.api.request("POST", link).status == 200
+    again = local.api.request("POST", link)
     assert again.status == 410 and again.headers["Content-Type"] == "application/problem+json"
 
     local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
     late_link = path_of(local.outbox()[-1]["links"][0])
     clock.travel(timedelta(days=8))
-    assert local.api.request("GET", late_link).status == 410
+    assert local.api.request("POST", late_link).status == 410
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+FORM = {**BROWSER, "Content-Type": "application/x-www-form-urlencoded"}
+
+
+def hidden_token(page: str) -> str:
+    [value] = re.findall(r'<form method="post"><input type="hidden" name="token" value="([^"]*)">', page)
+    return value
+
+
+def test_issue_18_opening_the_confirmation_link_subscribes_nobody_its_page_s_form_does(local):
+    local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
+    link = path_of(local.outbox()[0]["links"][0])
+
+    for _ in range(2):  # a mail scanner, then the person: the same page, nothing done
+        opened = local.api.request("GET", link, headers=BROWSER)
+        assert opened.status == 200 and opened.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "default-src 'none'" in opened.headers["Content-Security-Policy"]
+        assert opened.headers["Referrer-Policy"] == "no-referrer"
+        assert hidden_token(opened.body) == token_of(link) and "Confirmer mon inscription" in opened.body
+    assert not of_type(local, "newsletter_subscription") and not of_type(local, "consent_event")
+    assert len(local.outbox()) == 1  # no welcome email
+
+    confirmed = local.api.request("POST", link, body=f"token={token_of(link)}", headers=FORM)
+
+    assert confirmed.status == 200 and confirmed.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Inscription confirmée" in confirmed.body
+    assert [s["status"] for s in of_type(local, "newsletter_subscription")] == ["confirmed"]
+    again = local.api.request("POST", link, body=f"token={token_of(link)}", headers=FORM)
+    assert again.status == 410 and again.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "déjà servi" in again.body and "rien à faire" in again.body
+    json_again = local.api.request("POST", "/v1/newsletter/confirm", json_body={"token": token_of(link)})
+    assert json_again.status == 410 and json_again.headers["Content-Type"] == "application/problem+json"
+
+
+def test_issue_18_a_json_client_confirms_with_a_token_in_its_body_and_gets_json(local):
+    local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
+    token = token_of(local.outbox()[0]["links"][0])
+
+    response = local.api.request(
+        "POST", "/v1/newsletter/confirm", json_body={"token": token}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status == 200 and response.json() == {"status": "confirmed"}
+    assert of_type(local, "newsletter_subscription")
+
+
+def test_issue_18_opening_the_unsubscribe_link_keeps_the_subscription_its_page_s_form_ends_it(local):
+    unsubscribe_url = subscribe(local)
+    link = path_of(unsubscribe_url)
+
+    opened = local.api.request("GET", link, headers=BROWSER)
+
+    assert opened.status == 200 and hidden_token(opened.body) == token_of(link)
+    assert "Me désinscrire" in opened.body
+    assert [s["status"] for s in of_type(local, "newsletter_subscription")] == ["confirmed"]
+    done = local.api.request("POST", link, body=f"token={token_of(link)}", headers=FORM)
+    assert done.status == 200 and "désinscrit de la newsletter" in done.body
+    assert not of_type(local, "newsletter_subscription")
+    assert [
+        e["granted"] for e in sorted(of_type(local, "consent_event"), key=lambda e: e["occurred_at"])
+    ] == [
+        True,
+        False,
+    ]
+    used = local.api.request("POST", link, body=f"token={token_of(link)}", headers=FORM)
+    assert used.status == 410 and "déjà désinscrit" in used.body
+
+
+def test_issue_18_a_link_s_page_escapes_what_the_address_carries(local):
+    hostile = '"><script>alert(1)</script><b x="'
+    for path in ("/v1/newsletter/confirm", "/v1/newsletter/unsubscribe"):
+        page = local.api.request("GET", f"{path}?{urlencode({'token': hostile})}", headers=BROWSER)
+
+        assert page.status == 200
+        assert "<script" not in page.body and "<b x" not in page.body
+        assert hidden_token(page.body) == html.escape(hostile)
+    nothing = local.api.request(
+        "POST", "/v1/newsletter/unsubscribe", body=urlencode({"token": hostile}), headers=FORM
+    )
+    assert nothing.status == 410 and "<script" not in nothing.body
 
 
 def test_c7_01_one_click_unsubscribe_deletes_the_subscription_and_records_the_withdrawal(local):
