@@ -360,7 +360,7 @@ def rights_transitions() -> dict[str, Any]:
                 "corrections": {"first_name": "Camilla"},
             }
             request_id = rights.submit(body).json()["request_id"]
-            rights.get(rights.verification_link(PERSON["email"]))
+            rights.confirm(rights.verification_link(PERSON["email"]))
             rights.wait_for_status(request_id, "awaiting_operator")
             path = f"/v1/admin/rights-requests/{request_id}/decision"
             rights.admin("POST", path, {"decision": decision, "reason": "bench"})
@@ -373,7 +373,7 @@ def rights_transitions() -> dict[str, Any]:
         request_id = rights.submit({"type": "erasure", "email": PERSON["email"]}).json()["request_id"]
         link = rights.verification_link(PERSON["email"])
         clock.travel(timedelta(days=8))
-        assert rights.get(link).status == 410
+        assert rights.confirm(link).status == 410
         assert rights.wait(request_id)["status"] == "SUCCEEDED"
         return entered(rights, request_id)
 

@@ -1,10 +1,17 @@
-"""Public rights-request routes: submit, follow the verification link, status, export download."""
+"""Public rights-request routes: submit, confirm from the verification link, status, export download.
+
+The verification link never acts on GET (mail scanners open links): it answers a page whose form
+POSTs the token back; the POST confirms. The status link answers a page to a browser, JSON otherwise.
+"""
 
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from jaqe.platform import pages
 from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent
+from jaqe.platform.controller import CONTROLLER_EMAIL, SITE_URL
+from jaqe.platform.errors import DomainError
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
@@ -21,8 +28,9 @@ from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
-from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn
+from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn, RightsRequestStatus
 from jaqe.rights.records import RightsRequestRecords
+from pydantic import BaseModel
 
 
 class Settings(
@@ -68,23 +76,124 @@ def post_rights_request(request: Annotated[RightsRequestIn, Body()]) -> Response
     return json_response(202, accepted.model_dump(mode="json"))
 
 
-@app.get("/v1/rights-requests/verify")
+class Verified(BaseModel):
+    request_id: str
+    status: str
+    message: str
+
+
+VERIFIED_MESSAGE = "Votre demande est confirmée. Nous vous répondrons par email."
+VERIFY_GONE_HINTS = (
+    "Si vous avez déjà confirmé votre demande, il n'y a rien à faire : suivez-la avec le lien de suivi "
+    "reçu dans le même email.",
+    f"Sinon, déposez une nouvelle demande depuis la page « Mes données » : {SITE_URL}/droits.html",
+)
+
+
+@app.get(
+    "/v1/rights-requests/verify",
+    responses=pages.page_only("A page whose form confirms the request (opening the link changes nothing)"),
+)
 def get_verify(token: Token) -> Response[Any]:
-    request_id = verify(token, store=Store(), workflows=workflows())
-    return json_response(
-        200,
-        {
-            "request_id": request_id,
-            "status": "verified",
-            "message": "Votre demande est confirmée. Nous vous répondrons par email.",
-        },
+    return pages.page_response(
+        pages.Page(
+            title="Confirmez votre demande",
+            paragraphs=[
+                "Vous avez demandé à exercer vos droits sur vos données personnelles auprès de JAQE.",
+                "Pour confirmer que cette demande vient bien de vous, cliquez sur le bouton ci-dessous. "
+                "Si vous n'êtes pas à l'origine de cette demande, fermez simplement cette page : rien ne sera fait.",
+            ],
+            form=pages.Form(token=token, button="Confirmer ma demande"),
+        )
     )
 
 
-@app.get("/v1/rights-requests/<request_id>")
+@app.post(
+    "/v1/rights-requests/verify",
+    responses=pages.page_or_json(Verified, "Request confirmed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_verify(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    event = app.current_event
+    html = pages.wants_html(event.headers)
+    try:
+        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
+        request_id = verify(posted, store=Store(), workflows=workflows())
+    except DomainError as error:
+        if html:
+            return pages.error_page(error, VERIFY_GONE_HINTS if error.status == 410 else ())
+        raise
+    if html:
+        return pages.page_response(
+            pages.Page(
+                title="Demande confirmée",
+                paragraphs=[
+                    VERIFIED_MESSAGE,
+                    "Suivez son avancement avec le lien de suivi reçu dans le même email.",
+                ],
+                facts=[("Référence", request_id)],
+                tone="success",
+            )
+        )
+    return json_response(200, Verified(request_id=request_id, status="verified", message=VERIFIED_MESSAGE))
+
+
+@app.get(
+    "/v1/rights-requests/<request_id>",
+    responses=pages.page_or_json(RightsRequestStatus, "The request's status: a page to a browser, else JSON"),
+)
 def get_status(request_id: str, token: Token) -> Response[Any]:
-    status = RightsRequestRecords(Store()).status_view(request_id, token)
+    html = pages.wants_html(app.current_event.headers)
+    try:
+        status = RightsRequestRecords(Store()).status_view(
+            request_id, token, get_settings(Settings).public_api_url
+        )
+    except DomainError as error:
+        if html:
+            return pages.error_page(
+                error, ("Vérifiez que l'adresse est complète : copiez-la depuis l'email reçu.",)
+            )
+        raise
+    if html:
+        return pages.page_response(status_page(status))
     return json_response(200, status.model_dump(mode="json"))
+
+
+def _date(iso: str) -> str:
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
+
+
+def status_page(status: RightsRequestStatus) -> pages.Page:
+    """The person's view of the request: type, state, dates, extension, the export when there is one."""
+    facts = [
+        ("Référence", status.request_id),
+        ("Demande", status.type_label),
+        ("État", status.status_label),
+        ("Reçue le", _date(status.received_at)),
+    ]
+    if status.closed_at:
+        facts.append(("Close le", _date(status.closed_at)))
+    else:
+        facts.append(("Réponse au plus tard le", _date(status.due_at)))
+    if status.extended_until:
+        facts.append(("Délai prolongé jusqu'au", _date(status.extended_until)))
+        if status.extension_reason:
+            facts.append(("Motif de la prolongation", status.extension_reason))
+    links: list[tuple[str, str]] = []
+    if status.export_url:
+        names = {"json": "JSON", "csv": "CSV", "summary": "résumé lisible (texte)"}
+        for fmt in status.export_formats or ["json"]:
+            links.append(
+                (f"Télécharger vos données : {names.get(fmt, fmt)}", f"{status.export_url}&format={fmt}")
+            )
+    notes = []
+    if status.export_expires_at:
+        notes.append(f"Le lien de téléchargement est valable jusqu'au {_date(status.export_expires_at)}.")
+    notes.append(
+        "Cette page ne montre aucune donnée personnelle. Pour toute question, écrivez à "
+        f"{CONTROLLER_EMAIL} en indiquant la référence."
+    )
+    return pages.Page(title="Suivi de votre demande", facts=facts, links=links, notes=notes)
 
 
 @app.get("/v1/rights-requests/<request_id>/export")

@@ -124,7 +124,8 @@ class RightsWorkflowConstruct(Construct):
         )
         for method, path in (
             ("POST", "/v1/rights-requests"),
-            ("GET", "/v1/rights-requests/verify"),
+            ("GET", "/v1/rights-requests/verify"),  # a page: the link never acts on GET
+            ("POST", "/v1/rights-requests/verify"),  # the page's form (or a JSON client) confirms
             ("GET", "/v1/rights-requests/{request_id}"),
             ("GET", "/v1/rights-requests/{request_id}/export"),
         ):

@@ -105,7 +105,7 @@ def test_exports_bucket_is_kms_encrypted_versioned_tls_only_private_logged_and_e
     assert '"aws:SecureTransport": "false"' in json.dumps(policies)
 
 
-def test_operator_routes_use_iam_and_public_routes_are_the_four_documented(template):
+def test_operator_routes_use_iam_and_public_routes_are_the_five_documented(template):
     resources = of_type(template, "AWS::ApiGateway::Resource")
 
     def path(ref: Any) -> str:
@@ -126,6 +126,7 @@ def test_operator_routes_use_iam_and_public_routes_are_the_four_documented(templ
         ("GET", "/v1/rights-requests/{request_id}"),
         ("GET", "/v1/rights-requests/{request_id}/export"),
         ("POST", "/v1/rights-requests"),
+        ("POST", "/v1/rights-requests/verify"),
     ]
 
 

@@ -119,7 +119,7 @@ def test_a_verification_link_followed_while_another_workflow_starts_resumes_its_
     other.start()
     assert appended.wait(10)
     try:
-        followed = rights.get(link)
+        followed = rights.confirm(link)
     finally:
         release.set()
         other.join(10)
@@ -145,10 +145,10 @@ def test_a_verification_link_whose_workflow_could_not_be_resumed_works_again(
 
     monkeypatch.setattr(StepFunctionsWorkflows, "succeed", unavailable_once)
 
-    assert rights.get(link).status == 503
-    assert rights.get(link).status == 200  # the same link, spent only now
+    assert rights.confirm(link).status == 503
+    assert rights.confirm(link).status == 200  # the same link, spent only now
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
-    assert rights.get(link).status == 410
+    assert rights.confirm(link).status == 410
 
 
 def test_the_tasks_of_a_map_make_their_clients_one_at_a_time(

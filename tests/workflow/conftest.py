@@ -37,9 +37,9 @@ class Rights:
     def get(self, url: str, caller: Caller | None = None) -> ApiResponse:
         return self.local.api.request("GET", url, caller=caller)
 
-    def confirm(self, link: str) -> ApiResponse:
-        """Follow a verification link as a person does: open it, then press the page's button."""
-        return self.get(link)
+    def confirm(self, verification_link: str) -> ApiResponse:
+        """What the link's page does: POST the token back (opening the link, a GET, changes nothing)."""
+        return self.local.api.request("POST", verification_link)
 
     def admin(
         self, method: str, path: str, body: Any = None, caller: Caller | None = OPERATOR
@@ -107,7 +107,7 @@ class Rights:
         assert response.status == 202, response.body
         request_id = response.json()["request_id"]
         count = len([e for e in self.emails_to(body["email"]) if "Confirmez" in e["subject"]]) + 1
-        followed = self.get(self.verification_link(body["email"], count))
+        followed = self.confirm(self.verification_link(body["email"], count))
         assert followed.status == 200, followed.body
         return request_id, self.wait(request_id)
 
@@ -117,7 +117,7 @@ class Rights:
             {"type": "rectification", "email": email, "corrections": corrections or {"first_name": "Camilla"}}
         )
         request_id = str(response.json()["request_id"])
-        self.get(self.verification_link(email))
+        self.confirm(self.verification_link(email))
         self.wait_for_status(request_id, "awaiting_operator")
         return request_id
 

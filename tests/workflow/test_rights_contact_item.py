@@ -99,7 +99,7 @@ def test_c7_04_the_request_record_keeps_no_contact_data_and_an_erasure_deletes_i
     assert contact["subject_key"] == rights.subject_key(PERSON["email"]) and contact["expires_at"]
     assert PERSON["email"] not in str(rights.record(request_id))
 
-    rights.get(rights.verification_link(PERSON["email"]))
+    rights.confirm(rights.verification_link(PERSON["email"]))
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED", rights.states(request_id)
     assert rights.wait_for_email(PERSON["email"], "Réponse à votre demande")

@@ -42,8 +42,8 @@ def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
         to=to,
         subject="Confirmez votre inscription à la newsletter JAQE",
         text=_body(
-            "Pour recevoir notre newsletter et nos offres, confirmez votre inscription en ouvrant ce lien "
-            "(valable 7 jours) :",
+            "Pour recevoir notre newsletter et nos offres, confirmez votre inscription : ouvrez ce lien "
+            "(valable 7 jours), puis cliquez sur « Confirmer mon inscription » :",
             confirm_url,
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : aucune inscription "
             "ne sera enregistrée.",
@@ -239,15 +239,36 @@ def _cnil_line() -> str:
 
 
 def rights_verification(
-    to: str, request_id: str, type_label: str, link: str, valid_days: int
+    to: str,
+    request_id: str,
+    type_label: str,
+    link: str,
+    valid_days: int,
+    *,
+    due_at: str = "",
+    status_link: str = "",
 ) -> OutgoingEmail:
+    """The acknowledgement of receipt, sent first: it asks the person to confirm the request, and gives
+    its due date and its status link (the mailbox's: it also opens an export, once there is one)."""
+    follow = [f"Pour suivre votre demande à tout moment :\n{status_link}"] if status_link else []
+    due = (
+        [
+            f"Nous vous répondrons au plus tard le {due_at[:10]} (un mois après réception, article 12.3 du RGPD)."
+        ]
+        if due_at
+        else []
+    )
     return OutgoingEmail(
         to=to,
         subject="Confirmez votre demande d'exercice de vos droits",
         text=_body(
-            f"Nous avons reçu une demande d'exercice de vos droits ({type_label}) pour cette adresse email.",
-            f"Pour confirmer qu'elle vient bien de vous, ouvrez ce lien dans les {valid_days} jours :\n{link}",
+            f"Nous avons bien reçu une demande d'exercice de vos droits ({type_label}) pour cette adresse "
+            "email.",
+            "Pour confirmer qu'elle vient bien de vous, ouvrez ce lien dans les "
+            f"{valid_days} jours, puis cliquez sur « Confirmer ma demande » :\n{link}",
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne sera fait.",
+            *due,
+            *follow,
             f"Référence : {request_id}",
             _rights_controller_line(),
         ),

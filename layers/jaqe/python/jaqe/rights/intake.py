@@ -121,8 +121,13 @@ EXPORT_TYPES = {"json": "application/json", "csv": "text/csv", "summary": "text/
 def read_export(
     request_id: str, token: str, fmt: str, *, store: Store, objects: ObjectStore, bucket: str
 ) -> tuple[bytes, str]:
+    """The export's own token (the answer email's links) or the mailbox's status token (the status page
+    emailed to the address); never the status token the form answered to whoever filed the request."""
     item = store.get(request_pk(request_id), "EXPORT", include_expired=True)
-    if item is None or not hmac.compare_digest(str(item.get("token_digest", "")), token_digest(token)):
+    if item is None or not (
+        hmac.compare_digest(str(item.get("token_digest", "")), token_digest(token))
+        or RightsRequestRecords(store).is_mailbox_token(request_id, token)
+    ):
         raise NotFound("Export inconnu ou lien invalide.")
     if int(item["expires_at"]) <= clock.epoch():
         raise Gone("Ce lien d'export a expiré : faites une nouvelle demande d'accès.")

@@ -188,8 +188,28 @@ class RightsRequestAccepted(BaseModel):
     status_url: str
 
 
+# Each status in plain French, keyed by value (the status page; tests/unit checks every member has one).
+STATUS_LABELS_FR = {
+    "received": "reçue",
+    "awaiting_verification": "en attente de votre confirmation (lien envoyé par email)",
+    "in_progress": "en cours de traitement",
+    "awaiting_operator": "en cours d'examen par notre équipe",
+    "needs_operator": "en cours de traitement par notre équipe",
+    "completed": "traitée : notre réponse vous a été envoyée par email",
+    "refused": "close : notre réponse motivée vous a été envoyée par email",
+    "unverified": "close : elle n'a pas été confirmée à temps",
+    "linked": "jointe à une demande identique déjà reçue : nous répondrons aux deux ensemble",
+    "closed": "close : ce n'était pas une demande d'exercice de droits ; notre équipe vous a répondu",
+}
+
+
+def status_label_fr(status: str) -> str:
+    return STATUS_LABELS_FR.get(str(status), "en cours")
+
+
 class RightsRequestStatus(BaseModel):
-    """What the status link shows: no personal data."""
+    """What the status link shows: no personal data. The export link only to the mailbox's status link
+    (the one in the email), never to the one the form answered to whoever filed the request."""
 
     request_id: str
     type: RequestType
@@ -198,6 +218,13 @@ class RightsRequestStatus(BaseModel):
     due_at: str
     extended: bool = False
     closed_at: str | None = None
+    type_label: str = ""
+    status_label: str = ""
+    extended_until: str | None = None
+    extension_reason: str | None = None
+    export_url: str | None = None
+    export_formats: list[str] | None = None
+    export_expires_at: str | None = None
 
 
 # -- operators' requests (functions/admin_rights) -------------------------------------------

@@ -144,6 +144,11 @@ def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str
     return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
 
 
+def _matches(stored: Any, digest: str) -> bool:
+    """A token's digest against the one a record keeps (constant time; no digest kept: no match)."""
+    return bool(stored) and hmac.compare_digest(str(stored), digest)
+
+
 def history_entry(step: str, **detail: Any) -> dict[str, Any]:
     """One audit line: the step, when, and non-personal details (ids, counts, purposes, reasons)."""
     return {"at": clock.now().isoformat(), "step": step, **({"detail": detail} if detail else {})}
@@ -252,22 +257,53 @@ class RightsRequestRecords:
             raise NotFound("Demande inconnue.")
         return record
 
-    def status_view(self, request_id: str, token: str) -> RightsRequestStatus:
-        """The status link: the same 404 for an unknown id and a wrong token (nothing to probe)."""
+    def status_view(self, request_id: str, token: str, public_api_url: str = "") -> RightsRequestStatus:
+        """The status link: the same 404 for an unknown id and a wrong token (nothing to probe). Two
+        tokens open it: the one the form answered to whoever filed the request (`status_token_digest`,
+        who may not own the address) and the one emailed to the address (`mailbox_token_digest`);
+        only the latter shows the export link."""
+        from jaqe.rights.model import status_label_fr
+
         record = self.store.get(request_pk(request_id), REQUEST_SK)
-        if record is None or not hmac.compare_digest(
-            str(record.get("status_token_digest", "")), token_digest(token)
-        ):
+        digest = token_digest(token)
+        submitter = record is not None and _matches(record.get("status_token_digest"), digest)
+        mailbox = record is not None and _matches(record.get("mailbox_token_digest"), digest)
+        if record is None or not (submitter or mailbox):
             raise NotFound("Demande inconnue ou lien invalide.")
-        return RightsRequestStatus(
+        extended = int(record.get("extension_months", 0)) > 0
+        view = RightsRequestStatus(
             request_id=request_id,
             type=RequestType(record["request_type"]),
             status=RequestStatus(record["status"]),
             received_at=record["received_at"],
             due_at=record["due_at"],
-            extended=int(record.get("extension_months", 0)) > 0,
+            extended=extended,
             closed_at=record.get("closed_at"),
+            type_label=RequestType(record["request_type"]).label_fr,
+            status_label=status_label_fr(record["status"]),
+            extended_until=record["due_at"] if extended else None,
+            extension_reason=record.get("extension_reason") if extended else None,
         )
+        export = self.store.get(request_pk(request_id), "EXPORT") if mailbox else None
+        if export is not None:
+            from datetime import UTC
+
+            view.export_url = f"{public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
+            view.export_formats = sorted((export.get("s3_keys") or {}).keys())
+            view.export_expires_at = datetime.fromtimestamp(int(export["expires_at"]), UTC).isoformat()
+        return view
+
+    # -- the mailbox's status link ----------------------------------------------------------
+    def issue_mailbox_token(self, request_id: str) -> str:
+        """The status link emailed to the address: it also opens the export, which the status link
+        the form answered (to whoever filed the request) does not."""
+        token = new_token()
+        self.set_fields(request_id, mailbox_token_digest=token_digest(token))
+        return token
+
+    def is_mailbox_token(self, request_id: str, token: str) -> bool:
+        record = self.store.get(request_pk(request_id), REQUEST_SK)
+        return record is not None and _matches(record.get("mailbox_token_digest"), token_digest(token))
 
     def log(self, request_id: str, step: str, **detail: Any) -> Item:
         return self.store.update(

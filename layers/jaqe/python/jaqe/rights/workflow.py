@@ -299,14 +299,22 @@ class RightsWorkflow:
         return {**state.dump(), "verification_timeout_seconds": int(VERIFICATION_TTL.total_seconds())}
 
     def send_verification(self, state: RightsState, task_token: str) -> dict[str, Any]:
-        """A callback step: the task answers when the person clicks (SendTaskSuccess)."""
+        """A callback step: the task answers when the person confirms (SendTaskSuccess). The email is
+        the acknowledgement of receipt too: the due date and the mailbox's status link."""
         request_id = state.request_id
         token = self.requests.issue_verification(request_id, task_token)
-        link = f"{self.deps.public_api_url}/v1/rights-requests/verify?token={token}"
+        api = self.deps.public_api_url
+        link = f"{api}/v1/rights-requests/verify?token={token}"
+        status_link = (
+            f"{api}/v1/rights-requests/{request_id}?token={self.requests.issue_mailbox_token(request_id)}"
+        )
         label = state.type.label_fr
         email = self.requests.contact(request_id).email
+        due_at = str(self.requests.get(request_id)["due_at"])
         self.deps.mail.send(
-            templates.rights_verification(email, request_id, label, link, VERIFICATION_TTL.days)
+            templates.rights_verification(
+                email, request_id, label, link, VERIFICATION_TTL.days, due_at=due_at, status_link=status_link
+            )
         )
         self.requests.log(request_id, "verification_sent")
         return {}
