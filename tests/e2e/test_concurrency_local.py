@@ -38,7 +38,7 @@ def _one_request_through_its_workflow(client: Client, n: int) -> str:
     email = f"concurrent.{n}@example.fr"
     status, request = client.call("POST", "/v1/rights-requests", {"type": "erasure", "email": email})
     assert status == 202, request
-    status, _ = client.call("GET", _path(_verification_link(client, email)))  # resumes the execution
+    status, _ = client.call("POST", _path(_verification_link(client, email)))  # resumes the execution
     assert status == 200
 
     def completed() -> str | None:

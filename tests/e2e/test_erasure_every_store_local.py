@@ -71,7 +71,7 @@ def follow(client: Client, subject_part: str, marker: str, seen: int) -> int:
         f"'{subject_part}' email #{seen + 1}",
     )
     link = next(lnk for lnk in emails[seen]["links"] if marker in lnk)
-    status, _ = client.call("GET", local_path(link, client.base))
+    status, _ = client.call("POST", local_path(link, client.base))  # what the link's page posts
     return status
 
 

@@ -60,13 +60,13 @@ def test_c7_04_erasure_then_access_in_make_dev(server):
 
     status, erasure = client.call("POST", "/v1/rights-requests", {"type": "erasure", "email": EMAIL})
     assert status == 202
-    status, _ = client.call("GET", local_path(wait_for_link(client, "Confirmez", "/verify?"), client.base))
+    status, _ = client.call("POST", local_path(wait_for_link(client, "Confirmez", "/verify?"), client.base))
     assert status == 200
     assert wait_until_closed(client, erasure["status_url"])["status"] == "completed"
 
     status, access = client.call("POST", "/v1/rights-requests", {"type": "access", "email": EMAIL})
     status, _ = client.call(
-        "GET", local_path(wait_for_link(client, "Confirmez", "/verify?", seen=1), client.base)
+        "POST", local_path(wait_for_link(client, "Confirmez", "/verify?", seen=1), client.base)
     )
     assert wait_until_closed(client, access["status_url"])["status"] == "completed"
     export_link = wait_for_link(client, "Réponse à votre demande", "format=json", seen=1)
