@@ -90,7 +90,7 @@ def hidden_token(page: str) -> str:
     return value
 
 
-def test_issue_18_opening_the_confirmation_link_subscribes_nobody_its_page_s_form_does(local):
+def test_c3_09_opening_the_confirmation_link_subscribes_nobody_its_page_s_form_does(local):
     local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
     link = path_of(local.outbox()[0]["links"][0])
 
@@ -115,7 +115,7 @@ def test_issue_18_opening_the_confirmation_link_subscribes_nobody_its_page_s_for
     assert json_again.status == 410 and json_again.headers["Content-Type"] == "application/problem+json"
 
 
-def test_issue_18_a_json_client_confirms_with_a_token_in_its_body_and_gets_json(local):
+def test_c3_09_a_json_client_confirms_with_a_token_in_its_body_and_gets_json(local):
     local.lambdas.invoke_by_name("newsletter", load_event("newsletter/post_subscription.json"))
     token = token_of(local.outbox()[0]["links"][0])
 
@@ -127,7 +127,7 @@ def test_issue_18_a_json_client_confirms_with_a_token_in_its_body_and_gets_json(
     assert of_type(local, "newsletter_subscription")
 
 
-def test_issue_18_opening_the_unsubscribe_link_keeps_the_subscription_its_page_s_form_ends_it(local):
+def test_c7_01_opening_the_unsubscribe_link_keeps_the_subscription_its_page_s_form_ends_it(local):
     unsubscribe_url = subscribe(local)
     link = path_of(unsubscribe_url)
 
@@ -149,7 +149,7 @@ def test_issue_18_opening_the_unsubscribe_link_keeps_the_subscription_its_page_s
     assert used.status == 410 and "déjà désinscrit" in used.body
 
 
-def test_issue_18_a_link_s_page_escapes_what_the_address_carries(local):
+def test_a_link_s_page_escapes_what_the_address_carries(local):
     hostile = '"><script>alert(1)</script><b x="'
     for path in ("/v1/newsletter/confirm", "/v1/newsletter/unsubscribe"):
         page = local.api.request("GET", f"{path}?{urlencode({'token': hostile})}", headers=BROWSER)

@@ -83,7 +83,7 @@ def token_of(url: str) -> str:
     return parse_qs(urlsplit(url).query)["token"][0]
 
 
-def test_issue_18_opening_the_verification_link_verifies_nothing_its_page_s_form_does(rights):  # noqa: F811
+def test_c7_04_opening_the_verification_link_verifies_nothing_its_page_s_form_does(rights):  # noqa: F811
     request_id = rights.submit({"type": "erasure", "email": ASKER}).json()["request_id"]
     link = rights.verification_link(ASKER)
     rights.wait_for_status(request_id, "awaiting_verification")
@@ -109,7 +109,7 @@ def test_issue_18_opening_the_verification_link_verifies_nothing_its_page_s_form
     assert as_json.status == 410 and as_json.headers["Content-Type"] == "application/problem+json"
 
 
-def test_issue_18_a_json_client_verifies_with_the_token_in_its_body_and_gets_today_s_json(rights):  # noqa: F811
+def test_a_json_client_verifies_with_the_token_in_its_body_and_gets_today_s_json(rights):  # noqa: F811
     request_id = rights.submit({"type": "erasure", "email": ASKER}).json()["request_id"]
     token = token_of(rights.verification_link(ASKER))
 
@@ -129,12 +129,16 @@ def test_issue_18_a_json_client_verifies_with_the_token_in_its_body_and_gets_tod
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
 
 
-def test_issue_18_the_export_is_reached_with_the_emailed_status_link_never_with_the_form_s(rights):  # noqa: F811
+def test_c7_02_the_export_is_reached_with_the_emailed_status_link_never_with_the_form_s(rights):  # noqa: F811
     accepted = rights.submit({"type": "access", "email": ASKER}).json()
     request_id, submitters = accepted["request_id"], accepted["status_url"]
     acknowledgement = rights.wait_for_email(ASKER, "Confirmez")
     [mailbox] = [lnk for lnk in acknowledgement["links"] if f"/v1/rights-requests/{request_id}?token=" in lnk]
     assert mailbox != submitters and accepted["due_at"][:10] in acknowledgement["text"]
+    reason = "Vérifications <complexes> & nombreuses"
+    extension = {"months": 1, "reason": reason}
+    extended = rights.admin("POST", f"/v1/admin/rights-requests/{request_id}/extension", extension)
+    assert extended.status == 200, extended.body
     rights.confirm(rights.verification_link(ASKER))
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
 
@@ -145,7 +149,8 @@ def test_issue_18_the_export_is_reached_with_the_emailed_status_link_never_with_
     view = seen_by_submitter.json()
     assert view["status"] == "completed" and view["type_label"] == "droit d'accès"
     assert view["export_url"] is None and view["status_label"].startswith("traitée")
-    assert view["due_at"] == accepted["due_at"] and view["extended_until"] is None
+    assert view["extended"] is True and view["extended_until"] == view["due_at"] > accepted["due_at"]
+    assert view["extension_reason"] == reason
     export_url = seen_by_mailbox.json()["export_url"]
     assert (
         export_url == f"https://api.jaqe.fr/v1/rights-requests/{request_id}/export?token={token_of(mailbox)}"
@@ -160,7 +165,11 @@ def test_issue_18_the_export_is_reached_with_the_emailed_status_link_never_with_
     page = rights.local.api.request("GET", mailbox, headers=BROWSER)
     assert page.status == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "droit d'accès" in html.unescape(page.body) and html.escape(export_url) in page.body
-    assert ASKER not in page.body
+    assert (
+        ASKER not in page.body
+        and html.escape(reason) in page.body
+        and "Motif de la prolongation" in page.body
+    )
     submitter_page = rights.local.api.request("GET", submitters, headers=BROWSER).body
     assert "/export?" not in submitter_page and "Suivi de votre demande" in submitter_page
     wrong = f"/v1/rights-requests/{request_id}?token={'x' * 43}"
