@@ -157,6 +157,7 @@ def test_c7_02_the_export_is_reached_with_the_emailed_status_link_never_with_the
     )
     download = rights.get(export_url)
     assert download.status == 200 and "rights_request" in download.body
+    assert "token_digest" not in download.body  # technical attributes stay out of the export
     summary = rights.get(export_url + "&format=summary")
     assert summary.status == 200 and summary.headers["Content-Type"].startswith("text/plain")
     assert rights.get(export_url.replace(token_of(mailbox), token_of(submitters))).status == 404

@@ -68,6 +68,7 @@ _TECHNICAL = {
     "index_pk",
     "index_sk",
     "status_token_digest",
+    "mailbox_token_digest",
     "task_token",
     "token_digest",
 }
