@@ -140,9 +140,9 @@ def test_c7_09_register_a_letter_then_qualify_and_close_emailed_requests_from_th
     transport = local_transport(rights.local)
     received_on = (clock.now() - timedelta(days=3)).date().isoformat()
 
+    letter = ["--type", "rectification", "--correct", "phone=06 11 22 33 44", "--details", "Lettre du 28"]
     code = main(
-        ["register", "--channel", "post", "--received-on", received_on, "--type", "rectification"]
-        + ["--email", PERSON["email"], "--correct", "phone=06 11 22 33 44", "--details", "Lettre du 28"],
+        ["register", "--channel", "post", "--received-on", received_on, "--email", PERSON["email"], *letter],
         transport,
     )
 
