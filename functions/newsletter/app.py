@@ -26,6 +26,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.platform.tokens import LinkGone, Tokens
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
@@ -86,6 +87,8 @@ UNSUBSCRIBED_FR = {
     ),
 )
 def get_confirm(token: Token) -> Response[Any]:
+    if not Tokens(Store()).usable("newsletter_confirm", token):
+        return pages.error_page(LinkGone(), CONFIRM_GONE_HINTS)
     return pages.page_response(
         pages.Page(
             title="Confirmez votre inscription",
@@ -132,6 +135,8 @@ def post_confirm(token: Annotated[str | None, Query(max_length=200)] = None) -> 
     responses=pages.page_only("A page whose form unsubscribes (opening the link changes nothing)"),
 )
 def get_unsubscribe(token: Token) -> Response[Any]:
+    if not Tokens(Store()).usable("unsubscribe", token):
+        return pages.error_page(LinkGone(), UNSUBSCRIBE_GONE_HINTS)
     return pages.page_response(
         pages.Page(
             title="Se désinscrire",

@@ -25,6 +25,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.platform.tokens import LinkGone, Tokens
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
@@ -95,6 +96,8 @@ VERIFY_GONE_HINTS = (
     responses=pages.page_only("A page whose form confirms the request (opening the link changes nothing)"),
 )
 def get_verify(token: Token) -> Response[Any]:
+    if not Tokens(Store()).usable("rights_verification", token):
+        return pages.error_page(LinkGone(), VERIFY_GONE_HINTS)
     return pages.page_response(
         pages.Page(
             title="Confirmez votre demande",

@@ -103,6 +103,8 @@ def test_c7_04_opening_the_verification_link_verifies_nothing_its_page_s_form_do
     again = rights.local.api.request("POST", link, body=f"token={token_of(link)}", headers=FORM)
     assert again.status == 410 and again.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "déjà servi" in again.body and "nouvelle demande" in again.body
+    reopened = rights.local.api.request("GET", link, headers=BROWSER)  # a used link says so at once
+    assert reopened.status == 410 and "déjà servi" in reopened.body and "<form" not in reopened.body
     as_json = rights.local.api.request(
         "POST", "/v1/rights-requests/verify", json_body={"token": token_of(link)}
     )

@@ -37,6 +37,11 @@ def token_item(
     return token, item
 
 
+class LinkGone(Gone):
+    def __init__(self) -> None:
+        super().__init__("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
+
+
 class Tokens:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -64,6 +69,11 @@ class Tokens:
             self.store.put_new(old)
             raise
 
+    def usable(self, kind: str, token: str) -> bool:
+        """Whether the link still works, without using it (the page a link opens says so at once)."""
+        item = self.store.get(f"TOKEN#{token_digest(token)}", "TOKEN")
+        return item is not None and item.get("kind") == kind
+
     def _take_item(self, kind: str, token: str) -> dict[str, Any]:
         old = self.store.take(
             f"TOKEN#{token_digest(token)}",
@@ -72,12 +82,12 @@ class Tokens:
             values={":kind": kind},
         )
         if not old:
-            raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
+            raise LinkGone()
         return old
 
     def consume(self, kind: str, token: str) -> dict[str, Any]:
         """The token's payload; the token is gone afterwards. Unknown, used or expired: 410."""
         payload, live = self.take(kind, token)
         if not live:
-            raise Gone("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
+            raise LinkGone()
         return payload
