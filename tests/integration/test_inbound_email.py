@@ -81,6 +81,7 @@ def test_c7_09_an_unclear_request_is_acknowledged_at_once_and_kept_for_an_operat
     # Acknowledged right away: the verification email goes to the sender (the workflow runs).
     acknowledgement = wait_for_email(local, "noa@example.fr")
     assert "/v1/rights-requests/verify?token=" in acknowledgement["text"]
+    assert "droit à préciser" in acknowledgement["text"]  # the type was only guessed
     # Operators qualify from the contact item: the sender's address and the message (issue 17).
     [contact] = [i for i in all_items(local) if i.get("item_type") == "rights_request_contact"]
     assert contact["request_id"] == request["request_id"] and "@" in contact["email"]

@@ -41,6 +41,8 @@ VERIFICATION = "VERIFICATION"  # the workflow waits for the person to follow the
 REVIEW = "REVIEW"  # the workflow waits for an operator's decision
 QUALIFICATION = "QUALIFICATION"  # ... for an operator to give the type and fields of an emailed request
 OPEN_ITEM_TYPE = "rights_request_open"
+# What a request still to qualify is called to the person (its type was only guessed from the message).
+TO_QUALIFY_LABEL = "droit à préciser : notre équipe relit votre message"
 # An operator may close a request that waits (not one being carried out).
 CLOSABLE = {
     RequestStatus.RECEIVED,
@@ -279,7 +281,9 @@ class RightsRequestRecords:
             due_at=record["due_at"],
             extended=extended,
             closed_at=record.get("closed_at"),
-            type_label=RequestType(record["request_type"]).label_fr,
+            type_label=TO_QUALIFY_LABEL
+            if record.get("needs_qualification")
+            else RequestType(record["request_type"]).label_fr,
             status_label=status_label_fr(record["status"]),
             extended_until=record["due_at"] if extended else None,
             extension_reason=record.get("extension_reason") if extended else None,

@@ -49,6 +49,7 @@ from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
     QUALIFICATION,
+    TO_QUALIFY_LABEL,
     VERIFICATION_TTL,
     RightsRequestRecords,
     export_item,
@@ -309,9 +310,11 @@ class RightsWorkflow:
         status_link = (
             f"{api}/v1/rights-requests/{request_id}?token={self.requests.issue_mailbox_token(request_id)}"
         )
-        label = state.type.label_fr
+        record = self.requests.get(request_id)
+        # A request still to qualify names no right yet: the type was only guessed from the message.
+        label = TO_QUALIFY_LABEL if record.get("needs_qualification") else state.type.label_fr
         email = self.requests.contact(request_id).email
-        due_at = str(self.requests.get(request_id)["due_at"])
+        due_at = str(record["due_at"])
         self.deps.mail.send(
             templates.rights_verification(
                 email, request_id, label, link, VERIFICATION_TTL.days, due_at=due_at, status_link=status_link
