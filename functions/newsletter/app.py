@@ -15,7 +15,6 @@ from jaqe.marketing.similar_services import unsubscribe
 from jaqe.platform import pages
 from jaqe.platform.api import StatusOut, api_handler, create_app, json_response, run_idempotent
 from jaqe.platform.controller import CONTROLLER_EMAIL, SITE_URL
-from jaqe.platform.errors import DomainError
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
@@ -26,7 +25,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
-from jaqe.platform.tokens import LinkGone, Tokens
+from jaqe.platform.tokens import Tokens
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 
@@ -87,9 +86,8 @@ UNSUBSCRIBED_FR = {
     ),
 )
 def get_confirm(token: Token) -> Response[Any]:
-    if not Tokens(Store()).usable("newsletter_confirm", token):
-        return pages.error_page(LinkGone(), CONFIRM_GONE_HINTS)
-    return pages.page_response(
+    return pages.link_page(
+        Tokens(Store()).usable("newsletter_confirm", token),
         pages.Page(
             title="Confirmez votre inscription",
             paragraphs=[
@@ -99,7 +97,8 @@ def get_confirm(token: Token) -> Response[Any]:
                 "enregistrée.",
             ],
             form=pages.Form(token=token, button="Confirmer mon inscription"),
-        )
+        ),
+        CONFIRM_GONE_HINTS,
     )
 
 
@@ -109,25 +108,20 @@ def get_confirm(token: Token) -> Response[Any]:
     openapi_extensions=pages.TOKEN_BODY_OPENAPI,
 )
 def post_confirm(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
-    html = pages.wants_html(app.current_event.headers)
-    try:
-        Newsletter(Store(), OutboxMailer(), subject_key).confirm(_posted_token(token))
-    except DomainError as error:
-        if html:
-            return pages.error_page(error, CONFIRM_GONE_HINTS if error.status == 410 else ())
-        raise
-    if html:
-        return pages.page_response(
-            pages.Page(
-                title="Inscription confirmée",
-                paragraphs=[
-                    "Votre inscription à la newsletter JAQE est confirmée. Chaque email contient un lien "
-                    "pour vous désinscrire à tout moment."
-                ],
-                tone="success",
-            )
-        )
-    return json_response(200, StatusOut(status="confirmed"))
+    return pages.link_action(
+        app.current_event.headers,
+        lambda: Newsletter(Store(), OutboxMailer(), subject_key).confirm(_posted_token(token)),
+        done=lambda _: pages.Page(
+            title="Inscription confirmée",
+            paragraphs=[
+                "Votre inscription à la newsletter JAQE est confirmée. Chaque email contient un lien "
+                "pour vous désinscrire à tout moment."
+            ],
+            tone="success",
+        ),
+        as_json=lambda _: json_response(200, StatusOut(status="confirmed")),
+        gone_hints=CONFIRM_GONE_HINTS,
+    )
 
 
 @app.get(
@@ -135,14 +129,14 @@ def post_confirm(token: Annotated[str | None, Query(max_length=200)] = None) -> 
     responses=pages.page_only("A page whose form unsubscribes (opening the link changes nothing)"),
 )
 def get_unsubscribe(token: Token) -> Response[Any]:
-    if not Tokens(Store()).usable("unsubscribe", token):
-        return pages.error_page(LinkGone(), UNSUBSCRIBE_GONE_HINTS)
-    return pages.page_response(
+    return pages.link_page(
+        Tokens(Store()).usable("unsubscribe", token),
         pages.Page(
             title="Se désinscrire",
             paragraphs=["Pour ne plus recevoir ces emails de JAQE, cliquez sur le bouton ci-dessous."],
             form=pages.Form(token=token, button="Me désinscrire"),
-        )
+        ),
+        UNSUBSCRIBE_GONE_HINTS,
     )
 
 
@@ -154,22 +148,17 @@ def get_unsubscribe(token: Token) -> Response[Any]:
 def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL that carries the token; the
     # page's form posts it as a field; the site may send {"token": ...} as JSON.
-    html = pages.wants_html(app.current_event.headers)
-    try:
-        purpose = unsubscribe(Store(), OutboxMailer(), _posted_token(token))
-    except DomainError as error:
-        if html:
-            return pages.error_page(error, UNSUBSCRIBE_GONE_HINTS if error.status == 410 else ())
-        raise
-    if html:
-        return pages.page_response(
-            pages.Page(
-                title="Désinscription enregistrée",
-                paragraphs=[UNSUBSCRIBED_FR.get(purpose, "Votre désinscription est enregistrée.")],
-                tone="success",
-            )
-        )
-    return json_response(200, Unsubscribed(status="unsubscribed", purpose=purpose))
+    return pages.link_action(
+        app.current_event.headers,
+        lambda: unsubscribe(Store(), OutboxMailer(), _posted_token(token)),
+        done=lambda purpose: pages.Page(
+            title="Désinscription enregistrée",
+            paragraphs=[UNSUBSCRIBED_FR.get(purpose, "Votre désinscription est enregistrée.")],
+            tone="success",
+        ),
+        as_json=lambda purpose: json_response(200, Unsubscribed(status="unsubscribed", purpose=purpose)),
+        gone_hints=UNSUBSCRIBE_GONE_HINTS,
+    )
 
 
 handler = api_handler(app)

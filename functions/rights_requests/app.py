@@ -25,7 +25,7 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
-from jaqe.platform.tokens import LinkGone, Tokens
+from jaqe.platform.tokens import Tokens
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
@@ -96,9 +96,8 @@ VERIFY_GONE_HINTS = (
     responses=pages.page_only("A page whose form confirms the request (opening the link changes nothing)"),
 )
 def get_verify(token: Token) -> Response[Any]:
-    if not Tokens(Store()).usable("rights_verification", token):
-        return pages.error_page(LinkGone(), VERIFY_GONE_HINTS)
-    return pages.page_response(
+    return pages.link_page(
+        Tokens(Store()).usable("rights_verification", token),
         pages.Page(
             title="Confirmez votre demande",
             paragraphs=[
@@ -107,7 +106,8 @@ def get_verify(token: Token) -> Response[Any]:
                 "Si vous n'êtes pas à l'origine de cette demande, fermez simplement cette page : rien ne sera fait.",
             ],
             form=pages.Form(token=token, button="Confirmer ma demande"),
-        )
+        ),
+        VERIFY_GONE_HINTS,
     )
 
 
@@ -118,27 +118,28 @@ def get_verify(token: Token) -> Response[Any]:
 )
 def post_verify(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
     event = app.current_event
-    html = pages.wants_html(event.headers)
-    try:
+
+    def confirm() -> str:
         posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
-        request_id = verify(posted, store=Store(), workflows=workflows())
-    except DomainError as error:
-        if html:
-            return pages.error_page(error, VERIFY_GONE_HINTS if error.status == 410 else ())
-        raise
-    if html:
-        return pages.page_response(
-            pages.Page(
-                title="Demande confirmée",
-                paragraphs=[
-                    VERIFIED_MESSAGE,
-                    "Suivez son avancement avec le lien de suivi reçu dans le même email.",
-                ],
-                facts=[("Référence", request_id)],
-                tone="success",
-            )
-        )
-    return json_response(200, Verified(request_id=request_id, status="verified", message=VERIFIED_MESSAGE))
+        return verify(posted, store=Store(), workflows=workflows())
+
+    return pages.link_action(
+        event.headers,
+        confirm,
+        done=lambda request_id: pages.Page(
+            title="Demande confirmée",
+            paragraphs=[
+                VERIFIED_MESSAGE,
+                "Suivez son avancement avec le lien de suivi reçu dans le même email.",
+            ],
+            facts=[("Référence", request_id)],
+            tone="success",
+        ),
+        as_json=lambda request_id: json_response(
+            200, Verified(request_id=request_id, status="verified", message=VERIFIED_MESSAGE)
+        ),
+        gone_hints=VERIFY_GONE_HINTS,
+    )
 
 
 @app.get(

@@ -26,16 +26,9 @@ those first-sight figures, not the 100 % on the whole corpus, say how the rules 
 
 from __future__ import annotations
 
-RIGHTS = (
-    "withdraw_consent",
-    "access",
-    "rectification",
-    "erasure",
-    "restriction",
-    "portability",
-    "objection",
-    "post_mortem_directives",
-)
+from jaqe.rights.model import RequestType
+
+RIGHTS = tuple(kind.value for kind in RequestType)
 
 CNIL_CLOSING = (
     "\n\nJe vous remercie de me faire parvenir votre réponse dans les meilleurs délais et au plus tard dans "

@@ -44,6 +44,13 @@ class Gone(DomainError):
     title = "Lien expiré ou déjà utilisé"
 
 
+class LinkGone(Gone):
+    """A link from an email that was used already or has expired."""
+
+    def __init__(self) -> None:
+        super().__init__("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
+
+
 class TemporarilyUnavailable(DomainError):
     status = 503
     type_slug = "temporarily-unavailable"

@@ -14,17 +14,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 
 from jaqe.platform.controller import CONTROLLER_ADDRESS, CONTROLLER_EMAIL, CONTROLLER_NAME, SITE_URL
-from jaqe.platform.errors import DomainError, InvalidInput
+from jaqe.platform.errors import DomainError, InvalidInput, LinkGone
 
+T = TypeVar("T")
 HTML = "text/html; charset=utf-8"
 TOKEN_MAX_LENGTH = 200
 
@@ -128,6 +129,31 @@ def error_page(error: DomainError, what_to_do: Sequence[str] = ()) -> Response[s
     """A domain error (410 used or expired link, 404, 422) as a page that says what to do."""
     page = Page(title=error.title, paragraphs=[error.detail, *what_to_do], tone="error")
     return page_response(page, error.status)
+
+
+def link_page(usable: bool, page: Page, gone_hints: Sequence[str]) -> Response[str]:
+    """What opening a link shows: its page (whose form acts), or at once that the link is dead."""
+    return page_response(page) if usable else error_page(LinkGone(), gone_hints)
+
+
+def link_action(
+    headers: Any,
+    act: Callable[[], T],
+    *,
+    done: Callable[[T], Page],
+    as_json: Callable[[T], Response[Any]],
+    gone_hints: Sequence[str],
+) -> Response[Any]:
+    """The POST a link's page sends: `act`, then a page for a browser or JSON for any other client;
+    a refusal (410 used or expired, 422) is a page for a browser, a problem document otherwise."""
+    html = wants_html(headers)
+    try:
+        result = act()
+    except DomainError as error:
+        if html:
+            return error_page(error, gone_hints if error.status == 410 else ())
+        raise
+    return page_response(done(result)) if html else as_json(result)
 
 
 def _media_types(accept: str) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from jaqe.platform import clock
-from jaqe.platform.errors import Gone
+from jaqe.platform.errors import LinkGone
 from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.store import Item, Store, expiry_fields, is_live
 
@@ -35,11 +35,6 @@ def token_item(
     if ttl is not None:
         item.update(expiry_fields(clock.epoch(clock.now() + ttl)))
     return token, item
-
-
-class LinkGone(Gone):
-    def __init__(self) -> None:
-        super().__init__("Ce lien n'est plus valide : il a déjà servi ou a expiré.")
 
 
 class Tokens:
