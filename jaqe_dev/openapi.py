@@ -51,7 +51,12 @@ def combined_openapi(lambdas: LocalLambdas) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
-                responses[status] = {"description": description, **problem}
+                # A route's own error answers stay (a link's page says it is dead); problem documents join them.
+                own = responses.get(status, {})
+                responses[status] = {
+                    "description": own.get("description", description),
+                    "content": {**problem["content"], **own.get("content", {})},
+                }
     for name in ("HTTPValidationError", "ValidationError"):
         document["components"]["schemas"].pop(name, None)
     return document

@@ -72,12 +72,13 @@ def test_c7_04_erasure_then_access_in_make_dev(server):
     export_link = wait_for_link(client, "Réponse à votre demande", "format=json", seen=1)
     status, export = client.call("GET", local_path(export_link, client.base))
     assert status == 200
-    # Subject key only, and the access request's own contact item (the address it was asked from):
-    # the erasure's contact item went once its answer was sent (issue 17).
+    # Subject key only, and the access request's own contact item (the address it was asked from)
+    # and mark that it is open: the erasure's contact item went once its answer was sent (issue 17).
     assert {d["item_type"] for d in export["data"]} == {
         "rights_request",
         "suppression",
         "rights_request_contact",
+        "rights_request_open",
     }
     contacts = [d for d in export["data"] if d["item_type"] == "rights_request_contact"]
     assert [c["request_id"] for c in contacts] == [access["request_id"]]

@@ -226,4 +226,12 @@ def page_or_json(model: Any, description: str) -> dict[int, Any]:
 
 
 def page_only(description: str) -> dict[int, Any]:
-    return {200: {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}}
+    """The `responses` of a link opened in a browser: its page, or a page saying the link is dead."""
+    html = {"text/html": {"schema": {"type": "string"}}}
+    return {
+        200: {"description": description, "content": html},
+        410: {
+            "description": "The link was used already or has expired: a page says what to do",
+            "content": html,
+        },
+    }
