@@ -186,6 +186,9 @@ def main(argv: list[str] | None = None) -> None:
         )
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Ctrl-C stops the server even when started in the background of a shell, which starts its
+    # background jobs with SIGINT ignored (Python then installs no KeyboardInterrupt handler).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # `kill -USR1 <pid>` prints every thread's stack to stderr (a hung local server can be read).
     faulthandler.register(signal.SIGUSR1, all_threads=True)
     moto = start_moto()
