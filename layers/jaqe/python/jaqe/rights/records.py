@@ -16,7 +16,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jaqe.platform import clock
@@ -28,7 +28,13 @@ from jaqe.privacy.periods import add_months
 from jaqe.privacy.records import subject_pk
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
-from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsRequestStatus
+from jaqe.rights.model import (
+    RequestContact,
+    RequestStatus,
+    RequestType,
+    RightsRequestStatus,
+    status_label_fr,
+)
 
 VERIFICATION_TTL = timedelta(days=7)
 EXPORT_TTL = timedelta(days=7)
@@ -264,8 +270,6 @@ class RightsRequestRecords:
         tokens open it: the one the form answered to whoever filed the request (`status_token_digest`,
         who may not own the address) and the one emailed to the address (`mailbox_token_digest`);
         only the latter shows the export link."""
-        from jaqe.rights.model import status_label_fr
-
         record = self.store.get(request_pk(request_id), REQUEST_SK)
         digest = token_digest(token)
         submitter = record is not None and _matches(record.get("status_token_digest"), digest)
@@ -290,8 +294,6 @@ class RightsRequestRecords:
         )
         export = self.store.get(request_pk(request_id), "EXPORT") if mailbox else None
         if export is not None:
-            from datetime import UTC
-
             view.export_url = f"{public_api_url}/v1/rights-requests/{request_id}/export?token={token}"
             view.export_formats = sorted((export.get("s3_keys") or {}).keys())
             view.export_expires_at = datetime.fromtimestamp(int(export["expires_at"]), UTC).isoformat()
