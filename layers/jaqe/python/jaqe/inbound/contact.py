@@ -38,7 +38,7 @@ def submit_contact_message(
         "channel": channel,
         "received_at": clock.now().isoformat(),
         **data.model_dump(exclude_none=True),
-        **({"unreadable": list(unreadable), "needs_operator": True} if unreadable else {}),
+        **({"unreadable": list(unreadable)} if unreadable else {}),
         **retention_fields(PurposeId.CONTACT_REQUESTS, key),
     }
     store.put_new(item)

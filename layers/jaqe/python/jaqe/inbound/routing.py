@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from jaqe.inbound.contact import submit_contact_message
 from jaqe.inbound.model import ContactMessageIn
 from jaqe.inbound.parsing import Classification, ParsedEmail, classify
@@ -30,7 +28,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.tokens import Tokens
-from jaqe.platform.validation import Email
+from jaqe.platform.validation import check_email, normalise_email
 from jaqe.privacy.register import PurposeId
 
 PRIVACY_MAILBOX = "privacy@"
@@ -160,9 +158,6 @@ class EmailIntake:
 def valid_address(address: str) -> str:
     """The address if it is one we can write to, else ""."""
     try:
-        return _EMAIL.validate_python(address.strip().lower())
-    except ValidationError:
+        return check_email(normalise_email(address))
+    except ValueError:
         return ""
-
-
-_EMAIL: TypeAdapter[str] = TypeAdapter(Email)

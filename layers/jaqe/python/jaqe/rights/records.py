@@ -143,6 +143,13 @@ class ContactGone(Conflict):
     """The request's contact item is gone (erased with the person's data): nothing to send to."""
 
 
+def type_label_fr(record: Item) -> str:
+    """The right a request exercises, as the person reads it; one still to qualify names none yet."""
+    if record.get("needs_qualification"):
+        return TO_QUALIFY_LABEL
+    return RequestType(record["request_type"]).label_fr
+
+
 def _open_key(subject_key: str, request_type: str) -> tuple[str, str]:
     """The person's open request of one type (ids only, under the subject key)."""
     return subject_pk(subject_key), f"RIGHTS_OPEN#{request_type}"
@@ -285,9 +292,7 @@ class RightsRequestRecords:
             due_at=record["due_at"],
             extended=extended,
             closed_at=record.get("closed_at"),
-            type_label=TO_QUALIFY_LABEL
-            if record.get("needs_qualification")
-            else RequestType(record["request_type"]).label_fr,
+            type_label=type_label_fr(record),
             status_label=status_label_fr(record["status"]),
             extended_until=record["due_at"] if extended else None,
             extension_reason=record.get("extension_reason") if extended else None,
@@ -400,10 +405,13 @@ class RightsRequestRecords:
 
     def park_for_operator(
         self, request_id: str, task_token: str, reason: str, waiting_for: str = REVIEW
-    ) -> None:
-        """The workflow waits for an operator: a decision (REVIEW) or a qualification (QUALIFICATION)."""
+    ) -> Item:
+        """The workflow waits for an operator: a decision (REVIEW) or a qualification (QUALIFICATION).
+        Returns the record as it is once the wait is parked."""
         self._park(request_id, task_token, waiting_for, timedelta(days=90))  # = the task's timeout
-        self.transition(request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason)
+        return self.transition(
+            request_id, RequestStatus.AWAITING_OPERATOR, "awaiting_operator", reason=reason
+        )
 
     def _park(self, request_id: str, task_token: str, waiting_for: str, ttl: timedelta) -> None:
         self.store.put(
@@ -418,8 +426,8 @@ class RightsRequestRecords:
             }
         )
 
-    def take_review(self, request_id: str, waiting_for: str = REVIEW) -> str:
-        task_token = self.take_waiting(request_id, waiting_for)
+    def take_review(self, request_id: str) -> str:
+        task_token = self.take_waiting(request_id, REVIEW)
         if task_token is None:
             raise Conflict("Cette demande n'attend pas de décision d'un opérateur.")
         return task_token
@@ -470,10 +478,10 @@ class RightsRequestRecords:
         return closed, [token for token in waits if token]
 
     # -- one open request per person and type (duplicates are linked to it) -----------------
-    def claim_open(self, request_id: str) -> str | None:
+    def claim_open(self, record: Item) -> str | None:
         """Make this request the person's open one of its type; None, or the id of an earlier open
         request of the same type asking the same, to which this one is then linked (answered with it)."""
-        record = self.get(request_id)
+        request_id = record["request_id"]
         pk, sk = _open_key(record["subject_key"], record["request_type"])
         marker = {
             "pk": pk,
@@ -487,7 +495,7 @@ class RightsRequestRecords:
             try:
                 self.store.put_new(marker)
             except Conflict:  # another request of the same type claimed it just now
-                return self.claim_open(request_id)
+                return self.claim_open(record)
         elif held["request_id"] != request_id:
             first = self.store.get(request_pk(held["request_id"]), REQUEST_SK)
             if first and RequestStatus(first["status"]).is_open:

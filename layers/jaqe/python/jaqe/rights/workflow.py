@@ -49,13 +49,13 @@ from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
     QUALIFICATION,
-    TO_QUALIFY_LABEL,
     VERIFICATION_TTL,
     RightsRequestRecords,
     export_item,
     is_contact_of,
     post_mortem_directives,
     post_mortem_key,
+    type_label_fr,
 )
 
 # What an erasure leaves (subject key only): from the data inventory.
@@ -311,8 +311,7 @@ class RightsWorkflow:
             f"{api}/v1/rights-requests/{request_id}?token={self.requests.issue_mailbox_token(request_id)}"
         )
         record = self.requests.get(request_id)
-        # A request still to qualify names no right yet: the type was only guessed from the message.
-        label = TO_QUALIFY_LABEL if record.get("needs_qualification") else state.type.label_fr
+        label = type_label_fr(record)
         email = self.requests.contact(request_id).email
         due_at = str(record["due_at"])
         self.deps.mail.send(
@@ -335,8 +334,8 @@ class RightsWorkflow:
         if record.get("needs_qualification"):
             return {**state.dump(), "route": "qualify"}
         if record["status"] != RequestStatus.IN_PROGRESS.value:
-            self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "in_progress")
-        first = self.requests.claim_open(state.request_id)
+            record = self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "in_progress")
+        first = self.requests.claim_open(record)
         if first is not None:
             logger.info("rights request linked", extra={"request_id": state.request_id, "first": first})
             return {**state.dump(), "route": "linked"}
@@ -345,10 +344,10 @@ class RightsWorkflow:
     def request_qualification(self, state: RightsState, task_token: str) -> dict[str, Any]:
         """A callback step: the task answers when an operator qualifies the request. If that happened
         between the route and this step, the parked token is taken back and the route runs again."""
-        self.requests.park_for_operator(
+        parked = self.requests.park_for_operator(
             state.request_id, task_token, reason="to qualify", waiting_for=QUALIFICATION
         )
-        qualified = not self.requests.get(state.request_id).get("needs_qualification")
+        qualified = not parked.get("needs_qualification")
         if qualified and self.requests.take_waiting(state.request_id, QUALIFICATION) is not None:
             raise AlreadyQualified(state.request_id)
         return {}
