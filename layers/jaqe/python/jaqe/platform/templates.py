@@ -25,6 +25,7 @@ def contact_acknowledgement(to: str, message_id: str) -> OutgoingEmail:
             "(un an au plus après votre dernier message).",
         ),
         tags={"template": "contact_acknowledgement"},
+        limited_per_address=True,
         purpose="contact_requests",
     )
 
@@ -49,6 +50,7 @@ def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
             "ne sera enregistrée.",
         ),
         tags={"template": "newsletter_confirmation"},
+        limited_per_address=True,
         purpose="newsletter",
     )
 
@@ -90,6 +92,7 @@ def quote_confirmation(to: str, request_id: str, trade_label: str, companies: li
             RIGHTS_HOWTO,
         ),
         tags={"template": "quote_confirmation"},
+        limited_per_address=True,
         purpose="quote_matching",
     )
 
@@ -150,6 +153,7 @@ def professional_invitation(
             "de votre déréférencement.",
         ),
         tags={"template": "professional_invitation"},
+        limited_per_address=True,
         purpose="professional_listing",
     )
 
@@ -273,6 +277,7 @@ def rights_verification(
             _rights_controller_line(),
         ),
         tags={"template": "rights_verification"},
+        limited_per_address=True,
         purpose="rights_requests",
     )
 
@@ -437,6 +442,7 @@ def unsubscribe_by_link(to: str, unsubscribe_url: str) -> OutgoingEmail:
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne change.",
         ),
         tags={"template": "unsubscribe_by_link"},
+        limited_per_address=True,
         purpose="newsletter",
     )
 

@@ -162,6 +162,11 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("post_mortem_directives", (PurposeId.RIGHTS_REQUESTS,), "directives post mortem"),
         ItemFamily("outgoing_mail", _MAILING_PURPOSES, "email en attente d'envoi (supprimé à l'envoi)"),
         ItemFamily(
+            "mail_rate",
+            (PurposeId.SERVER_LOGS,),
+            "heures des derniers emails de vérification ou de confirmation envoyés (une heure, contre l'envoi en masse)",
+        ),
+        ItemFamily(
             "partner_export", (PurposeId.COMMERCIAL_PARTNERS,), "export à un partenaire (compte, date)"
         ),
         ItemFamily(
