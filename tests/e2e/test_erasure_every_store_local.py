@@ -126,7 +126,7 @@ def enter_through_every_channel(client: Client) -> None:
         "trades": ["plomberie"],
         "service_areas": ["34"],
         "certifications": ["RGE"],
-        "terms_version": "2026-09",
+        "terms_version": "2023-09",
     }
     assert client.call("POST", "/v1/professionals", registration)[0] == 201
     partner = {"name": "Assureur Partenaire", "email": PARTNER_CONTACT}

@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from jaqe.platform.controller import POLICY_VERSION
 from jaqe.privacy.periods import Period, add_period
+
+# Every published version of the privacy policy and of the terms (published together), the current
+# one last. A consent or an acceptance must name one of them to prove what the person agreed to; a
+# version stays listed as long as proofs made under it are kept.
+PUBLISHED_VERSIONS: tuple[str, ...] = (POLICY_VERSION,)
+
+
+def check_published_version(value: str) -> str:
+    if value not in PUBLISHED_VERSIONS:
+        raise ValueError(f"version inconnue ; versions publiées : {', '.join(PUBLISHED_VERSIONS)}")
+    return value
 
 
 class LegalBasis(StrEnum):
@@ -210,6 +222,9 @@ class Purpose:
     in_policy: bool = True
     # Cookie-based purposes are read by the consent banner.
     is_cookie: bool = False
+    # The consent counts only once the person has confirmed the address it was given for (a link
+    # sent there): anyone can type anyone's address in a form, and this data leaves for third parties.
+    needs_confirmed_address: bool = False
 
     @property
     def needs_consent(self) -> bool:
@@ -348,6 +363,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             (LegalBasis.CONSENT,),
             THREE_YEARS_FROM_LAST_CONTACT,
             ("commercial_partners", *_CORE_PROCESSORS),
+            needs_confirmed_address=True,
         ),
         Purpose(
             PurposeId.TECHNICAL_COOKIES,
