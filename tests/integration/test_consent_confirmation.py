@@ -41,7 +41,9 @@ def confirmation_link(local: LocalStack, email: str) -> str:
 
 
 def exported(local: LocalStack) -> list[str]:
-    response = local.api.request("POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR)
+    response = local.api.request(
+        "POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR
+    )
     assert response.status == 201
     return [row["email"] for row in response.json()["rows"]]
 
@@ -68,13 +70,21 @@ def statuses(local: LocalStack, email: str) -> dict:
     ("route", "body", "field"),
     [
         ("/v1/quote-requests", QUOTE, "policy_version"),
-        ("/v1/newsletter/subscriptions", {"email": "n@example.fr", "policy_version": "2023-09"}, "policy_version"),
+        (
+            "/v1/newsletter/subscriptions",
+            {"email": "n@example.fr", "policy_version": "2023-09"},
+            "policy_version",
+        ),
         (
             "/v1/cookie-consents",
             json.loads(load_event("cookie_consents/post.json")["body"]),
             "policy_version",
         ),
-        ("/v1/professionals", json.loads(load_event("professionals/post_valid.json")["body"]), "terms_version"),
+        (
+            "/v1/professionals",
+            json.loads(load_event("professionals/post_valid.json")["body"]),
+            "terms_version",
+        ),
     ],
 )
 def test_c3_02_a_version_the_register_does_not_know_is_a_422_on_the_field_and_nothing_is_stored(

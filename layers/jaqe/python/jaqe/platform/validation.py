@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-from jaqe.privacy.register import check_published_version
+from jaqe.platform.controller import PUBLISHED_VERSIONS
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
@@ -50,6 +50,12 @@ def departement_of(postcode: str) -> str:
     if postcode.startswith("97") or postcode.startswith("98"):
         return postcode[:3]
     return postcode[:2]
+
+
+def check_published_version(value: str) -> str:
+    if value not in PUBLISHED_VERSIONS:
+        raise ValueError(f"version inconnue ; versions publiées : {', '.join(PUBLISHED_VERSIONS)}")
+    return value
 
 
 def bounded(min_length: int, max_length: int) -> object:

@@ -111,6 +111,14 @@ def derive_state(events: Iterable[ConsentEvent]) -> dict[PurposeId, ConsentEvent
     return current
 
 
+def consent_statuses(items: Iterable[Item]) -> dict[str, dict[str, str | None]]:
+    """The person's current decision per purpose, from their items (any kind: the consent events are
+    picked), with its state now: granted, pending confirmation, lapsed or withdrawn."""
+    events = [ConsentEvent.from_item(i) for i in items if i.get("item_type") == "consent_event"]
+    now = clock.now()
+    return {p.value: event.status(now) for p, event in sorted(derive_state(events).items())}
+
+
 class ConsentRequired(Forbidden):
     type_slug = "consent-required"
     title = "Consentement requis"
@@ -178,9 +186,7 @@ class ConsentLedger:
         return bool(event and event.counts(clock.now()))
 
     def statuses(self, subject_key: str) -> dict[str, dict[str, str | None]]:
-        """The person's current decision per purpose, with its state (pending, confirmed, lapsed...)."""
-        now = clock.now()
-        return {p.value: event.status(now) for p, event in sorted(self.current(subject_key).items())}
+        return consent_statuses(self.store.query(subject_pk(subject_key), CONSENT))
 
     def require(self, subject_key: str, purpose_id: PurposeId) -> None:
         if not self.is_granted(subject_key, purpose_id):

@@ -11,19 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from jaqe.platform.controller import POLICY_VERSION
 from jaqe.privacy.periods import Period, add_period
-
-# Every published version of the privacy policy and of the terms (published together), the current
-# one last. A consent or an acceptance must name one of them to prove what the person agreed to; a
-# version stays listed as long as proofs made under it are kept.
-PUBLISHED_VERSIONS: tuple[str, ...] = (POLICY_VERSION,)
-
-
-def check_published_version(value: str) -> str:
-    if value not in PUBLISHED_VERSIONS:
-        raise ValueError(f"version inconnue ; versions publiées : {', '.join(PUBLISHED_VERSIONS)}")
-    return value
 
 
 class LegalBasis(StrEnum):
