@@ -90,13 +90,14 @@ class QuoteRequests:
             },
         )
         consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
-        # Pending until the person confirms the address from the link in the confirmation email.
-        partners_consent = (
-            self._consent(key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id)
-            if data.consents.commercial_partners
-            else None
-        )
-        self.store.transact([lead, *consents, *([partners_consent] if partners_consent else [])])
+        partners_consent = None
+        if data.consents.commercial_partners:
+            # Pending until the person confirms the address from the link in the confirmation email.
+            partners_consent = self._consent(
+                key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id
+            )
+            consents.append(partners_consent)
+        self.store.transact([lead, *consents])
         self.refresh_last_contact(key, exclude=lead["pk"])
 
         companies = self._match_and_share(key, lead_id, data)
