@@ -119,7 +119,7 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("contact_message", (PurposeId.CONTACT_REQUESTS,), "message, nom, adresse"),
         ItemFamily(
             "token",
-            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS),
+            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS, PurposeId.COMMERCIAL_PARTNERS),
             "lien à usage unique (confirmation, désinscription)",
         ),
         ItemFamily(
