@@ -19,6 +19,7 @@ from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -96,6 +97,18 @@ class Monitoring(Construct):
         )
         self.add_dead_letter_queue(construct_id, queue)
         return queue
+
+    def dead_letter_async_invokes(self, function: lambda_.Function, queue: sqs.IQueue) -> None:
+        """Where an async invoke of `function` (schedule, SNS, S3) ends once Lambda's two retries
+        failed: `queue`. A DLQ of the source catches only what never reached the function."""
+        function.configure_async_invoke(retry_attempts=2, on_failure=destinations.SqsDestination(queue))
+        assert function.role is not None
+        for wildcard in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+            acknowledge(
+                function.role.node.find_child("DefaultPolicy"),
+                f"IAM5[Action::{wildcard}]",
+                "Failed invocations go to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
+            )
 
     # -- the dashboard (no-ops without one) ------------------------------------------------
     def watch_functions(self, functions: _FunctionSource) -> None:
