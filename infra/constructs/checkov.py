@@ -38,8 +38,8 @@ ASYNC_ON_FAILURE = (
     "(which checkov does not read), alarmed by the queue's depth."
 )
 UNRESERVED = (
-    "Not reserved: the stage throttle (50 rps) and WAF's per-IP limit bound it; reserving takes "
-    "from the account's unreserved pool (100 must stay) and fails a young account's deploy."
+    "Not reserved: the stage throttle and WAF bound the API's, schedules and queues the others; "
+    "reserving takes from the account's unreserved pool (100 must stay): a young account's deploy fails."
 )
 
 CDK_HELPER = "CDK's deploy-time helper, invoked by CloudFormation only while a stack deploys."
@@ -101,3 +101,15 @@ def malformed_skips(template: dict[str, Any]) -> list[str]:
         if not comment or "\n" in comment:
             problems.append(f"{logical_id}: the skip of {entry.get('id')} has no one-line reason")
     return problems
+
+
+def acknowledgement_rows(templates: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(check id, resource type, reason): each acknowledgement once, however many resources share it."""
+    return sorted(
+        {
+            (entry["id"], resource_type, entry["comment"])
+            for template in templates.values()
+            for _, resource_type, entry in checkov_skips(template)
+        }
+    )
+
