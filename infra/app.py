@@ -22,7 +22,9 @@ INBOUND_STACK = "JaqeInbound"
 
 def build_app(outdir: str | None = None, context: dict[str, str] | None = None) -> App:
     # Access-log delivery granted by bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
-    app = App(outdir=outdir, context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True, **(context or {})})
+    app = App(
+        outdir=outdir, context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True, **(context or {})}
+    )
     config = DeployConfig.from_app(app)
     main = MainStack(
         app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region)

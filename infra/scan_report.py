@@ -17,7 +17,8 @@ END = "<!-- end of acknowledgements -->"
 
 def templates(cdk_out: Path) -> dict[str, dict[str, Any]]:
     return {
-        stack: json.loads((cdk_out / f"{stack}.template.json").read_text()) for stack in (MAIN_STACK, INBOUND_STACK)
+        stack: json.loads((cdk_out / f"{stack}.template.json").read_text())
+        for stack in (MAIN_STACK, INBOUND_STACK)
     }
 
 

@@ -112,4 +112,3 @@ def acknowledgement_rows(templates: dict[str, dict[str, Any]]) -> list[tuple[str
             for _, resource_type, entry in checkov_skips(template)
         }
     )
-

@@ -120,7 +120,9 @@ class Mail(Construct):
         feedback = functions.create("mail_feedback")
         self._allow_lookup(feedback)
         allow(feedback, ["dynamodb:PutItem"], [self.storage.table.table_arn])
-        feedback_dlq = monitoring.dead_letter_queue("FeedbackDlq", "bounce notifications", store="feedback_dlq")
+        feedback_dlq = monitoring.dead_letter_queue(
+            "FeedbackDlq", "bounce notifications", store="feedback_dlq"
+        )
         self.feedback_topic.add_subscription(
             subscriptions.LambdaSubscription(feedback, dead_letter_queue=feedback_dlq)
         )

@@ -71,7 +71,9 @@ def test_a_checkov_skip_without_a_reason_fails_the_check():
         "Resources": {
             "Queue": {
                 "Type": "AWS::SQS::Queue",
-                "Metadata": {"checkov": {"skip": [{"id": "CKV_AWS_27"}, {"id": "CKV_AWS_28", "comment": " "}]}},
+                "Metadata": {
+                    "checkov": {"skip": [{"id": "CKV_AWS_27"}, {"id": "CKV_AWS_28", "comment": " "}]}
+                },
             }
         }
     }
@@ -127,12 +129,15 @@ def test_the_scanners_doc_lists_every_acknowledgement_of_the_templates(stacks):
 @pytest.mark.skipif(not CHECKOV.exists(), reason="checkov is installed by `make scan` (CI runs it first)")
 def test_checkov_fails_on_an_unacknowledged_finding_and_honours_a_metadata_skip(tmp_path):
     unencrypted = {"Type": "AWS::SQS::Queue", "Properties": {}}
-    acknowledged = {**unencrypted, "Metadata": {"checkov": {"skip": [{"id": "CKV_AWS_27", "comment": "why"}]}}}
+    acknowledged = {
+        **unencrypted,
+        "Metadata": {"checkov": {"skip": [{"id": "CKV_AWS_27", "comment": "why"}]}},
+    }
     template = tmp_path / "probe.template.json"
     template.write_text(json.dumps({"Resources": {"Unencrypted": unencrypted, "Acknowledged": acknowledged}}))
+    command = [str(CHECKOV), "-f", str(template), "--framework", "cloudformation", "--check", "CKV_AWS_27"]
     result = subprocess.run(
-        [str(CHECKOV), "-f", str(template), "--framework", "cloudformation", "--check", "CKV_AWS_27"]
-        + ["--skip-download", "--compact", "-o", "json"],
+        [*command, "--skip-download", "--compact", "-o", "json"],
         capture_output=True,
         text=True,
         timeout=180,
