@@ -105,7 +105,8 @@ def test_every_function_an_async_source_invokes_sends_its_failures_to_a_dead_let
     for name, template in stacks.items():
         invoked = asynchronously_invoked(template)
         assert invoked, f"{name}: no async source found: the walk above is broken"
-        assert invoked - with_on_failure_destination(template) == set(), name
+        missing = invoked - with_on_failure_destination(template)
+        assert missing == set(), f"{name}: use Monitoring.dead_letter_async_invokes for {sorted(missing)}"
 
 
 def test_the_dlq_acknowledgement_says_async_only_where_an_on_failure_destination_exists(stacks):
