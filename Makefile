@@ -7,7 +7,7 @@ PORT ?= 3000
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: dev test synth scan lint format layer install clean bench fuzz site
+.PHONY: dev test synth scan scanners scan-templates checkov cfn-lint lint format layer install clean bench fuzz site
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,11 +43,22 @@ CFN_LINT_VERSION := 1.58.0
 	@$(PY) -m uv pip install -q --python .venv-cfnlint/bin/python cfn-lint==$(CFN_LINT_VERSION)
 	@touch $@
 
-scan: synth .venv-checkov/.installed-$(CHECKOV_VERSION) .venv-cfnlint/.installed-$(CFN_LINT_VERSION)
+scanners: .venv-checkov/.installed-$(CHECKOV_VERSION) .venv-cfnlint/.installed-$(CFN_LINT_VERSION)
+
+scan: synth
+	@$(MAKE) --no-print-directory scan-templates
+
+# The templates as cdk.out holds them (CI: as the test run has just synthesised them), both scanners at once.
+scan-templates: scanners
+	@$(MAKE) --no-print-directory -j2 --output-sync=target checkov cfn-lint
+	@echo "checkov and cfn-lint: no unacknowledged finding"
+
+checkov:
 	.venv-checkov/bin/checkov --framework cloudformation --skip-download --quiet --compact \
 		$(foreach template,$(wildcard cdk.out/*.template.json),-f $(template))
+
+cfn-lint:
 	.venv-cfnlint/bin/cfn-lint cdk.out/*.template.json
-	@echo "checkov and cfn-lint: no unacknowledged finding"
 
 # Tests run on every core (pytest-xdist, one local stack per worker, whole files per worker);
 # the checks that read what every test logged run after them. Ends with the 15 slowest tests.
