@@ -8,12 +8,13 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from jaqe.platform import clock
-from jaqe.platform.validation import bounded
+from jaqe.platform.validation import FreeText, SingleLine, bounded
 from jaqe.privacy.periods import Period, add_period
 from jaqe.privacy.register import PurposeId, purpose
 
 MAX_WINDOW = Period(years=3)
-Text = Annotated[str, bounded(1, 2000)]
+Text = Annotated[FreeText, bounded(1, 2000)]
+Category = Annotated[SingleLine, bounded(1, 200)]
 INCIDENT_ID = r"^inc_[A-Za-z0-9_-]{6,64}$"
 # Purposes whose people are found through the consent ledger (who consented, when).
 CONSENT_PURPOSES = tuple(p for p in PurposeId if purpose(p).needs_consent)
@@ -33,8 +34,8 @@ class Incident(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     nature: Text
-    data_categories: list[Annotated[str, bounded(1, 200)]] = Field(min_length=1, max_length=20)
-    people_categories: list[Annotated[str, bounded(1, 200)]] = Field(min_length=1, max_length=20)
+    data_categories: list[Category] = Field(min_length=1, max_length=20)
+    people_categories: list[Category] = Field(min_length=1, max_length=20)
     store: Literal["leads", "consents"] = Field(
         "leads",
         description="leads: quote requests received in the window; consents: people whose consent to "
@@ -80,7 +81,7 @@ class CnilSubmission(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     submitted_at: AwareDatetime
-    reference: Annotated[str, bounded(1, 200)]
-    delay_reasons: Annotated[str, bounded(1, 2000)] | None = Field(
+    reference: Annotated[SingleLine, bounded(1, 200)]
+    delay_reasons: Text | None = Field(
         None, description="required when submitted more than 72 hours after awareness"
     )

@@ -14,7 +14,9 @@ from jaqe.platform.validation import (
     Name,
     PolicyVersion,
     Postcode,
+    FreeText,
     ShortText,
+    SingleLine,
     bounded,
 )
 
@@ -64,10 +66,10 @@ class Project(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     trade: Annotated[str, bounded(1, 40), AfterValidator(check_trade)]
-    description: Annotated[str, bounded(10, 3000)]
+    description: Annotated[FreeText, bounded(10, 3000)]
     postcode: Postcode
     city: Name
-    timeframe: Annotated[str, bounded(1, 100)]
+    timeframe: Annotated[SingleLine, bounded(1, 100)]
 
 
 class Contact(BaseModel):

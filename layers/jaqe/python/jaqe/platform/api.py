@@ -2,6 +2,12 @@
 
 One place maps domain errors to HTTP (RFC 9457 `application/problem+json`); handlers only
 parse, call a use case and shape the answer.
+
+Before Powertools reads a body (its validation middleware parses the JSON first), `admit_body`
+refuses what no route should parse: a body over `MAX_BODY_BYTES` (413), a media type the route
+does not document (415), JSON nested deeper than `MAX_JSON_DEPTH` (400; Python's parser would
+raise RecursionError near 1,000 levels). A problem document lists at most `MAX_PROBLEM_ERRORS`
+field errors and says how many there were, so that it stays far below Lambda's 6 MB answer limit.
 """
 
 from __future__ import annotations
@@ -12,14 +18,24 @@ from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from jaqe.platform.controller import SITE_URL
-from jaqe.platform.errors import DomainError, Forbidden, InvalidInput, TemporarilyUnavailable
+from jaqe.platform.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NestingTooDeep,
+    PayloadTooLarge,
+    TemporarilyUnavailable,
+    UnsupportedMediaType,
+)
 from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
+from jaqe.platform.validation import json_nesting_exceeds
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://jaqe.fr/problems/"
@@ -29,6 +45,16 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 OPERATOR_PATHS = "/v1/admin"
 OPERATORS_ONLY = "Réservé au personnel habilité de JAQE (IAM)."
 SITE_ORIGIN = SITE_URL
+JSON = "application/json"
+# The biggest legitimate body (a breach declaration: about 14,000 characters of text at most, a
+# contact message 5,300) fits with room to spare even at 4 bytes a character; API Gateway would
+# pass up to 10 MB and Lambda 6 MB, and AWS WAF's common rules block bodies over 8 KB in front.
+MAX_BODY_BYTES = 64 * 1024
+# The deepest body nests three levels (a rights request's directives.designated_person).
+MAX_JSON_DEPTH = 10
+MAX_PROBLEM_ERRORS = 20
+# A field name is the client's key: an unknown one is echoed back this long at most.
+MAX_FIELD_NAME = 100
 
 
 def problem(
@@ -46,7 +72,10 @@ def problem(
         "detail": detail,
     }
     if errors:
-        document["errors"] = errors
+        document["errors"] = errors[:MAX_PROBLEM_ERRORS]
+    if errors and len(errors) > MAX_PROBLEM_ERRORS:
+        document["error_count"] = len(errors)
+        document["detail"] = f"{detail} ({MAX_PROBLEM_ERRORS} premières erreurs sur {len(errors)})"
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
@@ -73,9 +102,12 @@ _MESSAGES_FR = {
 
 def _message_fr(error: dict[str, Any]) -> str:
     context = error.get("ctx") or {}
-    if error.get("type") == "string_too_short" and context.get("min_length") == 1:
+    kind = str(error.get("type"))
+    if kind in ("too_short", "too_long") and isinstance(error.get("input"), str):
+        kind = "string_" + kind  # lengths of a text type checked after its own validator
+    if kind == "string_too_short" and context.get("min_length") == 1:
         return _MESSAGES_FR["missing"]
-    template = _MESSAGES_FR.get(str(error.get("type")))
+    template = _MESSAGES_FR.get(kind)
     if template:
         return template.format(**context)
     return str(error.get("msg", "valeur invalide")).removeprefix("Value error, ")
@@ -86,8 +118,51 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     result = []
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        result.append({"field": ".".join(location) or "body", "message": _message_fr(error)})
+        field = ".".join(location)[:MAX_FIELD_NAME] or "body"
+        result.append({"field": field, "message": _message_fr(error)})
     return result
+
+
+def documented_media_types(route: Route) -> frozenset[str]:
+    """What a route's OpenAPI document says its body may be: its pydantic body's media type and what
+    `openapi_extensions` declares (the link pages' form-encoded POST). JSON is the API's language: a
+    route without a body accepts (and ignores) a JSON one."""
+    declared = ((route.openapi_extensions or {}).get("requestBody") or {}).get("content") or {}
+    from_model = [getattr(p.field_info, "media_type", JSON) for p in route.dependant.body_params]
+    return frozenset({JSON, *declared, *from_model})
+
+
+def admit_body(body: str | None, content_type: str | None, documented: frozenset[str]) -> None:
+    """Refuse (413, 415, 400) a body no route should parse; checked before anything reads it."""
+    if not body:
+        return
+    if len(body) > MAX_BODY_BYTES or len(body.encode()) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"Le corps de la requête dépasse {MAX_BODY_BYTES // 1024} Ko.")
+    # API Gateway and Powertools read a body without Content-Type as JSON.
+    media_type = (content_type or JSON).split(";", 1)[0].strip().lower()
+    if media_type not in documented:
+        raise UnsupportedMediaType(
+            f"Type de contenu « {media_type[:100]} » non accepté ici ; "
+            f"types acceptés : {', '.join(sorted(documented))}."
+        )
+    if media_type == JSON and json_nesting_exceeds(body, MAX_JSON_DEPTH):
+        raise NestingTooDeep(f"Le JSON est imbriqué sur plus de {MAX_JSON_DEPTH} niveaux.")
+
+
+class _GuardedResolver(APIGatewayRestResolver):
+    """The resolver, with `admit_body` run once a route matches and before its middlewares (the
+    first of which, Powertools' validation, parses the body)."""
+
+    def _call_route(self, route: Route, route_arguments: dict[str, str]) -> ResponseBuilder:
+        event = self.current_event
+        try:
+            admit_body(event.body, event.headers.get("Content-Type"), documented_media_types(route))
+        except DomainError as refusal:
+            answer = self._call_exception_handler(refusal, route)
+            if answer is not None:
+                return answer
+            raise
+        return super()._call_route(route, route_arguments)
 
 
 def create_app() -> APIGatewayRestResolver:
@@ -98,7 +173,7 @@ def create_app() -> APIGatewayRestResolver:
         allow_headers=[IDEMPOTENCY_HEADER, "Content-Type"],
         max_age=600,
     )
-    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
+    app = _GuardedResolver(enable_validation=True, cors=cors)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:
@@ -210,7 +285,8 @@ class ProblemDocument(BaseModel):
     title: str
     status: int
     detail: str
-    errors: list[FieldError] | None = None
+    errors: list[FieldError] | None = Field(None, description=f"the first {MAX_PROBLEM_ERRORS} at most")
+    error_count: int | None = Field(None, description=f"how many errors, when over {MAX_PROBLEM_ERRORS}")
 
 
 @cache

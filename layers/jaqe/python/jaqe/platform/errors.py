@@ -56,3 +56,21 @@ class TemporarilyUnavailable(DomainError):
     type_slug = "temporarily-unavailable"
     title = "Service momentanément indisponible"
     retry_after_seconds = 2
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    type_slug = "payload-too-large"
+    title = "Requête trop volumineuse"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    type_slug = "unsupported-media-type"
+    title = "Type de contenu non pris en charge"
+
+
+class NestingTooDeep(DomainError):
+    status = 400
+    type_slug = "json-too-deep"
+    title = "JSON trop imbriqué"

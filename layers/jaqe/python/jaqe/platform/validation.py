@@ -1,11 +1,19 @@
-"""Field types shared by the API models: French formats, bounded text, emails."""
+"""Field types shared by the API models: French formats, bounded text, emails.
+
+Text comes in two kinds. `SingleLine` (names, subject, city, company, ...) refuses every control
+character and Unicode line separator: such values end up in email headers and one-line displays,
+where a CR/LF would split them. `FreeText` (messages, descriptions, reasons) keeps newlines and tabs
+and refuses the other control characters. Both are checked before surrounding whitespace is
+stripped, so a trailing CR/LF is refused too; `bounded` then gives the field its lengths:
+`Annotated[SingleLine, bounded(1, 100)]`.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 from jaqe.platform.controller import PUBLISHED_VERSIONS
 
@@ -17,6 +25,43 @@ _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _FR_NATIONAL = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
 _FR_OVERSEAS = re.compile(r"^(?:\+|00)(262|269|508|590|594|596|687|689)(\d{6,9})$")
 _POSTCODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
+# C0, DEL and C1 controls, and what str.splitlines() (and so the email package) splits a header on.
+_NOT_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Free text keeps tab (\x09) and newline (\x0a).
+_NOT_FREE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A JSON string (skipped whole: brackets inside it do not nest) or a bracket.
+_JSON_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def check_single_line(value: Any) -> Any:
+    """A one-line value: no control character, no line break (checked on the raw input)."""
+    if isinstance(value, str) and _NOT_SINGLE_LINE.search(value):
+        raise ValueError("caractère de contrôle ou retour à la ligne interdit dans ce champ")
+    return value
+
+
+def check_free_text(value: Any) -> Any:
+    """Free text: newlines and tabs are kept; other control characters are refused."""
+    if isinstance(value, str) and _NOT_FREE_TEXT.search(value):
+        raise ValueError("caractère de contrôle interdit (seuls retours à la ligne et tabulations)")
+    return value
+
+
+def json_nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether a JSON text opens more than `limit` arrays or objects inside one another, found
+    without parsing it (a parser recurses once per level)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # most bodies: too few brackets to nest that deep
+    depth = 0
+    for token in _JSON_STRING_OR_BRACKET.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False
 
 
 def check_email(value: str) -> str:
@@ -62,14 +107,24 @@ def bounded(min_length: int, max_length: int) -> object:
     return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
 
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(check_email)]
-FrenchPhone = Annotated[str, StringConstraints(max_length=30), AfterValidator(french_phone_e164)]
-Postcode = Annotated[str, StringConstraints(max_length=5), AfterValidator(check_postcode)]
-Name = Annotated[str, bounded(1, 100)]
-ShortText = Annotated[str, bounded(1, 200)]
-LongText = Annotated[str, bounded(1, 5000)]
+# The check runs on the raw input, before the stripping that `bounded` lengths are measured after.
+SingleLine = Annotated[str, StringConstraints(strip_whitespace=True), BeforeValidator(check_single_line)]
+FreeText = Annotated[str, StringConstraints(strip_whitespace=True), BeforeValidator(check_free_text)]
+
+Email = Annotated[
+    str, StringConstraints(max_length=254), AfterValidator(check_email), BeforeValidator(check_single_line)
+]
+FrenchPhone = Annotated[
+    str, StringConstraints(max_length=30), AfterValidator(french_phone_e164), BeforeValidator(check_single_line)
+]
+Postcode = Annotated[
+    str, StringConstraints(max_length=5), AfterValidator(check_postcode), BeforeValidator(check_single_line)
+]
+Name = Annotated[SingleLine, bounded(1, 100)]
+ShortText = Annotated[SingleLine, bounded(1, 200)]
+LongText = Annotated[FreeText, bounded(1, 5000)]
 # A version the register lists as published: what the person agreed to must be provable.
-PolicyVersion = Annotated[str, bounded(1, 20), AfterValidator(check_published_version)]
+PolicyVersion = Annotated[SingleLine, bounded(1, 20), AfterValidator(check_published_version)]
 
 
 def normalise_email(email: str) -> str:

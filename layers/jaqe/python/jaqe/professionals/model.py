@@ -10,7 +10,16 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from jaqe.platform.departements import check_departement, check_siret
 from jaqe.platform.trades import check_trade
-from jaqe.platform.validation import Email, FrenchPhone, Name, PolicyVersion, ShortText, bounded
+from jaqe.platform.validation import (
+    Email,
+    FreeText,
+    FrenchPhone,
+    Name,
+    PolicyVersion,
+    ShortText,
+    SingleLine,
+    bounded,
+)
 
 MAX_TRADES = 4
 MAX_AREAS = 20
@@ -35,7 +44,7 @@ def _unique(values: list[str]) -> list[str]:
 TradeId = Annotated[str, StringConstraints(max_length=40), AfterValidator(check_trade)]
 Departement = Annotated[str, StringConstraints(max_length=3), AfterValidator(check_departement)]
 Siret = Annotated[str, StringConstraints(max_length=20), AfterValidator(check_siret)]
-Label = Annotated[str, bounded(1, 60)]
+Label = Annotated[SingleLine, bounded(1, 60)]
 Trades = Annotated[list[TradeId], Field(min_length=1, max_length=MAX_TRADES), AfterValidator(_unique)]
 Areas = Annotated[list[Departement], Field(min_length=1, max_length=MAX_AREAS), AfterValidator(_unique)]
 Certifications = Annotated[list[Label], Field(max_length=20), AfterValidator(_unique)]
@@ -110,7 +119,7 @@ class RegistrationAccepted(BaseModel):
 class RejectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, bounded(1, 500)] | None = None
+    reason: Annotated[FreeText, bounded(1, 500)] | None = None
 
 
 class DocumentKind(StrEnum):
