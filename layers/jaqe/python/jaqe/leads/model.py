@@ -10,11 +10,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_va
 from jaqe.platform.trades import check_trade
 from jaqe.platform.validation import (
     Email,
+    FreeText,
     FrenchPhone,
     Name,
     PolicyVersion,
     Postcode,
-    FreeText,
     ShortText,
     SingleLine,
     bounded,

@@ -115,7 +115,10 @@ Email = Annotated[
     str, StringConstraints(max_length=254), AfterValidator(check_email), BeforeValidator(check_single_line)
 ]
 FrenchPhone = Annotated[
-    str, StringConstraints(max_length=30), AfterValidator(french_phone_e164), BeforeValidator(check_single_line)
+    str,
+    StringConstraints(max_length=30),
+    AfterValidator(french_phone_e164),
+    BeforeValidator(check_single_line),
 ]
 Postcode = Annotated[
     str, StringConstraints(max_length=5), AfterValidator(check_postcode), BeforeValidator(check_single_line)
