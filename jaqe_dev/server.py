@@ -6,6 +6,10 @@ Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far)
 workflows, streams and queues have done so far: tests wait on it), `GET /_local/aws` (the local
 AWS endpoint: point boto3 or the AWS CLI at it to look into every table, bucket and queue). The site kit (`web/`) is served
 at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
+
+Hostile requests are answered as API Gateway and Lambda would, never by a dropped connection: a
+body over API Gateway's 10 MB gets 413 (the body is read and dropped); a function that fails, or
+whose answer is over Lambda's 6 MB, gets the stage's 5xx gateway response (503 problem document).
 """
 
 from __future__ import annotations
@@ -34,6 +38,25 @@ STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascrip
 SITE_CSP = (
     "default-src 'self'; script-src 'self' https:; connect-src 'self' https:; img-src 'self' https: data:; "
     "style-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+API_GATEWAY_MAX_REQUEST = 10 * 1024 * 1024
+LAMBDA_MAX_RESPONSE = 6 * 1024 * 1024
+PROBLEM_HEADERS = {"Content-Type": "application/problem+json"}
+
+
+def problem_body(status: int, slug: str, title: str, detail: str) -> str:
+    document = {
+        "type": f"https://jaqe.fr/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    return json.dumps(document, ensure_ascii=False)
+
+
+# infra/constructs/api.py: the stage answers its own 5xx (a failed function) with this document.
+GATEWAY_5XX = problem_body(
+    503, "temporarily-unavailable", "Service momentanément indisponible", "Internal server error"
 )
 
 
@@ -99,8 +122,33 @@ class LocalHandler(BaseHTTPRequestHandler):
             status, json.dumps(value, ensure_ascii=False, indent=2), {"Content-Type": "application/json"}
         )
 
-    def _raw_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+    def _raw_body(self) -> bytes | None:
+        """The body, or None once a 4xx has been answered for it (bad length, over 10 MB)."""
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True  # where the next request starts is unknown
+            self._send(
+                400,
+                problem_body(400, "bad-request", "Requête invalide", "Content-Length invalide."),
+                PROBLEM_HEADERS,
+            )
+            return None
+        if length > API_GATEWAY_MAX_REQUEST:
+            while length > 0:  # read it through, so that the client gets the answer, not a reset
+                chunk = self.rfile.read(min(length, 1 << 16))
+                if not chunk:
+                    break
+                length -= len(chunk)
+            detail = f"Le corps de la requête dépasse {API_GATEWAY_MAX_REQUEST // (1024 * 1024)} Mo."
+            self._send(
+                413,
+                problem_body(413, "payload-too-large", "Requête trop volumineuse", detail),
+                PROBLEM_HEADERS,
+            )
+            return None
         return self.rfile.read(length) if length else b""
 
     def _local(self, path: str, body: str | None, raw: bytes = b"") -> bool:
@@ -159,16 +207,28 @@ class LocalHandler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         raw = self._raw_body()
+        if raw is None:
+            return
         path = urlsplit(self.path).path
         if path == "/_local/inbound-email" and self._local(path, None, raw):
             return  # never decoded: mail need not be UTF-8
-        body = raw.decode() if raw else None
+        # API Gateway hands a text body to the function as a string: bytes that are not UTF-8 become U+FFFD.
+        body = raw.decode(errors="replace") if raw else None
         if path.startswith("/_local/") and self._local(path, body):
             return
         if self._static(path):
             return
         headers = {key: value for key, value in self.headers.items()}
-        response = self.stack.api.request(self.command, self.path, body=body, headers=headers)
+        try:
+            response = self.stack.api.request(self.command, self.path, body=body, headers=headers)
+        except Exception as error:  # the function's own log has the details
+            sys.stderr.write(f"{self.command} {path}: function error {type(error).__name__}\n")
+            self._send(503, GATEWAY_5XX, PROBLEM_HEADERS)
+            return
+        if len(response.body.encode()) > LAMBDA_MAX_RESPONSE:
+            sys.stderr.write(f"{self.command} {path}: answer over Lambda's 6 MB limit\n")
+            self._send(503, GATEWAY_5XX, PROBLEM_HEADERS)
+            return
         self._send(response.status, response.body, response.headers)
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
