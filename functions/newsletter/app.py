@@ -143,7 +143,7 @@ def get_unsubscribe(token: Token) -> Response[Any]:
 @app.post(
     "/v1/newsletter/unsubscribe",
     responses=pages.page_or_json(Unsubscribed, "Unsubscribed: a page, or JSON for a JSON client"),
-    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+    openapi_extensions=pages.ONE_CLICK_BODY_OPENAPI,
 )
 def post_unsubscribe(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL that carries the token; the

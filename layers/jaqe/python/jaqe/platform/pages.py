@@ -215,6 +215,19 @@ TOKEN_BODY_OPENAPI: dict[str, Any] = {
 }
 
 
+# RFC 8058 section 3.1: a mail client's one-click POST "SHOULD be sent as multipart/form-data" (its only
+# field, List-Unsubscribe=One-Click, is not read: the token is in the link's query string).
+ONE_CLICK_BODY_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        **TOKEN_BODY_OPENAPI["requestBody"],
+        "content": {
+            **TOKEN_BODY_OPENAPI["requestBody"]["content"],
+            "multipart/form-data": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
 def page_or_json(model: Any, description: str) -> dict[int, Any]:
     """The `responses` of a route that answers a page to a browser and `model` as JSON otherwise."""
     return {
