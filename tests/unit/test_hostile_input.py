@@ -143,7 +143,7 @@ def test_every_text_field_of_the_api_models_has_a_text_type_or_a_closed_set_of_v
         ('{"a": [{"b": [1]}]}', 3, True),
         ('{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[["}', 1, False),  # brackets in a string do not nest
         ('{"a": "\\" [[[[[[[[[[[[[[[[[[[[[["}', 1, False),  # nor after an escaped quote
-        ('[[], [], [], [], [], [], [], [], [], [], [], []]', 2, False),  # many, side by side
+        ("[[], [], [], [], [], [], [], [], [], [], [], []]", 2, False),  # many, side by side
     ],
 )
 def test_json_nesting_is_measured_without_parsing(text, limit, exceeds):
@@ -180,7 +180,9 @@ def test_the_guard_refuses_bodies_no_route_should_parse(body, content_type, docu
 def test_a_problem_document_lists_the_first_errors_and_says_how_many_there_were():
     errors = [{"field": f"k{i}", "message": "champ inconnu"} for i in range(300_000)]
 
-    response = problem(422, "validation-error", "Données invalides", "Certains champs sont invalides.", errors)
+    response = problem(
+        422, "validation-error", "Données invalides", "Certains champs sont invalides.", errors
+    )
 
     document = json.loads(response.body)
     assert document["errors"] == errors[:MAX_PROBLEM_ERRORS]
