@@ -12,12 +12,14 @@ from typing import Any
 from jaqe_dev.lambdas import LocalLambdas
 
 ERROR_STATUSES = {
-    "400": "Malformed request",
+    "400": "Malformed request (JSON unreadable or nested too deep)",
     "401": "Sign-in required (professionals' app)",
     "403": "Not allowed (unsigned operator request, WAF)",
     "404": "Not found",
     "409": "Conflict",
     "410": "Link expired or used",
+    "413": "Body over the size limit (64 KB; 10 MB at API Gateway)",
+    "415": "Media type this route does not document",
     "422": "Invalid fields",
     "503": "Temporarily unavailable",
 }

@@ -187,6 +187,7 @@ def test_every_route_answers_hostile_requests_with_a_small_4xx_problem_document(
             body,
             content_type,
             headers[(method.upper(), path)],
+            set(operation["responses"]),
         )
         for path, operations in document["paths"].items()
         for method, operation in operations.items()
@@ -194,10 +195,13 @@ def test_every_route_answers_hostile_requests_with_a_small_4xx_problem_document(
     ]
     assert len(requests) > 3 * len(headers)
 
-    def failures_of(request: tuple[str, str, str, bytes, str, dict[str, str]]) -> list[str]:
-        method, path, shape, body, content_type, auth = request
+    def failures_of(request: tuple[str, str, str, bytes, str, dict[str, str], set[str]]) -> list[str]:
+        method, path, shape, body, content_type, auth, documented = request
         answer = send_raw(client.base, method, path, body, {"Content-Type": content_type, **auth})
-        return [f"{method} {path} {shape}: {failure}" for failure in refusal_failures(*answer)]
+        failures = refusal_failures(*answer)
+        if str(answer[0]) not in documented:
+            failures.append(f"status {answer[0]} not in the route's documented answers")
+        return [f"{method} {path} {shape}: {failure}" for failure in failures]
 
     started = time.monotonic()
     with ThreadPoolExecutor(WORKERS) as pool:
