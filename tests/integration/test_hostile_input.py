@@ -3,6 +3,7 @@ document, none reaches a use case, nothing is stored and no email is sent."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -165,3 +166,23 @@ def test_thousands_of_unknown_keys_get_the_first_20_errors_and_their_count(local
     assert document["error_count"] == 5000
     assert len(response.body) < 4096
     assert_nothing_happened(local)
+
+
+def test_an_email_whose_subject_and_body_hold_control_characters_still_becomes_a_contact_message(local):
+    """The contact form's fields refuse control characters; an email's text is made fit, not refused
+    (a refusal there would fail the intake into its dead-letter queue)."""
+    body = "Bonjour,\r\n\tune question\x07 sur\x1b[0m vos tarifs.\x7f\r\n"
+    raw = (
+        "From: Client <client.controle@example.fr>\r\nTo: support@jaqe.fr\r\n"
+        "Subject: =?utf-8?q?Question=0D=0ABcc:_victime@example.fr=1B?=\r\n"
+        "Date: Tue, 01 Dec 2026 09:30:00 +0000\r\nMessage-ID: <controls@mail.example>\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{base64.encodebytes(body.encode()).decode()}"
+    ).encode()
+
+    assert local.receive_email(raw) == {"outcomes": ["contact"]}
+
+    [stored] = [item for item in all_items(local) if item["pk"].startswith("CONTACT#")]
+    assert stored["subject"] == "Question Bcc: victime@example.fr"
+    assert stored["message"] == "Bonjour,\n\tune question sur[0m vos tarifs."

@@ -32,7 +32,9 @@ from jaqe.platform.validation import (
     ShortText,
     check_free_text,
     check_single_line,
+    free_text_of,
     json_nesting_exceeds,
+    single_line_of,
 )
 from pydantic import AfterValidator, BaseModel, BeforeValidator, TypeAdapter, ValidationError
 
@@ -202,3 +204,12 @@ def test_an_unknown_field_name_is_echoed_back_shortened():
 
     [error] = _field_errors([{"type": "extra_forbidden", "loc": ("body", "k" * 60_000), "msg": "x"}])
     assert error == {"field": "k" * MAX_FIELD_NAME, "message": "champ inconnu"}
+
+
+def test_text_read_from_an_email_is_made_fit_for_the_text_types():
+    subject = single_line_of(" Question\r\nBcc:\u2028victime@example.fr\x1b ")
+    message = free_text_of("Ligne 1\r\nLigne 2\rLigne 3\n\tfin\x00\x07\x7f")
+
+    assert subject == "Question Bcc: victime@example.fr"
+    assert message == "Ligne 1\nLigne 2\nLigne 3\n\tfin"
+    assert not refuses(ShortText, subject) and not refuses(LongText, message)

@@ -28,7 +28,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Store
 from jaqe.platform.tokens import Tokens
-from jaqe.platform.validation import check_email, normalise_email
+from jaqe.platform.validation import check_email, free_text_of, normalise_email, single_line_of
 from jaqe.privacy.register import PurposeId
 
 PRIVACY_MAILBOX = "privacy@"
@@ -108,14 +108,16 @@ class EmailIntake:
             # Written to the DPO's address, it is about personal data even when no phrase says which
             # right: an operator qualifies it (or closes it) with the deadline running.
             found = Classification("access", 0.0)
-        details = f"{email.subject}\n\n{email.body}".strip()[:5000]
+        # An email's text may hold control characters the web form's fields refuse: it is made fit.
+        subject, body = single_line_of(email.subject), free_text_of(email.body)
+        details = f"{subject}\n\n{body}".strip()[:5000]
         if found.kind == "contact":
             accepted = submit_contact_message(
                 ContactMessageIn(
-                    name=sender.split("@")[0][:100] or "inconnu",
+                    name=single_line_of(sender.split("@")[0])[:100] or "inconnu",
                     email=sender,
-                    subject=email.subject[:200] or "(sans objet)",
-                    message=email.body[:5000] or "(message vide)",
+                    subject=subject[:200] or "(sans objet)",
+                    message=body.strip()[:5000] or "(message vide)",
                 ),
                 store=self.store,
                 mailer=self.mailer,

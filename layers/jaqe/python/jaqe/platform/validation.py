@@ -47,6 +47,18 @@ def check_free_text(value: Any) -> Any:
     return value
 
 
+def single_line_of(text: str) -> str:
+    """Text read elsewhere (an email's headers) made fit for a `SingleLine` field: each run of
+    whitespace, control characters or line breaks becomes one space."""
+    return " ".join(_NOT_SINGLE_LINE.sub(" ", text).split())
+
+
+def free_text_of(text: str) -> str:
+    """Text read elsewhere (an email's body) made fit for a `FreeText` field: CR LF and CR become
+    newlines, the other control characters go."""
+    return _NOT_FREE_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def json_nesting_exceeds(text: str, limit: int) -> bool:
     """Whether a JSON text opens more than `limit` arrays or objects inside one another, found
     without parsing it (a parser recurses once per level)."""
