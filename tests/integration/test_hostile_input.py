@@ -28,7 +28,12 @@ FORMS: dict[str, tuple[dict[str, Any], dict[str, str]]] = {
     }.items()
 }
 FORMS["/v1/admin/commercial-partners"] = ({"name": "Partenaire", "email": "p@example.fr"}, OPERATOR)
-LINK_POSTS = ["/v1/newsletter/confirm", "/v1/newsletter/unsubscribe", "/v1/rights-requests/verify"]
+LINK_POSTS = [
+    "/v1/newsletter/confirm",
+    "/v1/newsletter/unsubscribe",
+    "/v1/rights-requests/verify",
+    "/v1/consents/confirm",
+]
 
 DEEP = "[" * 3000  # 3 KB; Python's JSON parser gives up (RecursionError) near 1,000 levels
 UNKNOWN_KEYS = json.dumps({f"k{i}": 1 for i in range(300_000)})  # 3.6 MB
