@@ -114,6 +114,16 @@ class PublicApi(Construct):
             (apigw.ResponseType.ACCESS_DENIED, "403", "forbidden", "Accès refusé"),
             (apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, "404", "not-found", "Ressource introuvable"),
             (apigw.ResponseType.THROTTLED, "429", "throttled", "Trop de requêtes"),
+            # WAF's managed rules (e.g. a body over 8 KB) and the gateway's own limits: refused before
+            # any function runs, so the functions' problem documents cannot answer them.
+            (apigw.ResponseType.WAF_FILTERED, "403", "request-blocked", "Requête refusée"),
+            (apigw.ResponseType.REQUEST_TOO_LARGE, "413", "payload-too-large", "Requête trop volumineuse"),
+            (
+                apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE,
+                "415",
+                "unsupported-media-type",
+                "Type de contenu non pris en charge",
+            ),
             (
                 apigw.ResponseType.DEFAULT_5_XX,
                 "503",

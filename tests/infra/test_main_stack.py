@@ -174,6 +174,31 @@ def test_the_api_sits_behind_a_waf_with_a_rate_rule(template):
     assert resources(template, "AWS::WAFv2::WebACLAssociation")
 
 
+def test_the_gateways_own_refusals_are_problem_documents_too(template):
+    """WAF blocks, bodies over the gateway's limit, undocumented content types, throttling, missing
+    authentication and 5xx: refused before a function runs, answered as problem documents all the same."""
+    responses = {
+        props["ResponseType"]: props
+        for props in (
+            r["Properties"]
+            for r in template["Resources"].values()
+            if r["Type"] == "AWS::ApiGateway::GatewayResponse"
+        )
+    }
+    assert {"WAF_FILTERED", "REQUEST_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "THROTTLED", "DEFAULT_5XX"} <= set(
+        responses
+    )
+    for kind, props in responses.items():
+        assert props["ResponseParameters"] == {
+            "gatewayresponse.header.Content-Type": "'application/problem+json'"
+        }, kind
+        document = props["ResponseTemplates"]["application/json"]
+        assert (
+            f'"status": {props["StatusCode"]},' in document
+            and '"type": "https://jaqe.fr/problems/' in document
+        )
+
+
 def test_cdk_nag_reports_no_unacknowledged_finding(cdk_out):
     report = json.loads((cdk_out / "validation-report.json").read_text())
     assert all(r["conclusion"] == "success" for r in report["pluginReports"])
