@@ -303,7 +303,9 @@ def document_outcome(
     sets = ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
     attribute_values: dict[str, Any] = {f":v{i}": v for i, v in enumerate([status.value, *values.values()])}
     attribute_values[":expected"] = expected.value
-    removals = [] if status == DocumentStatus.PENDING_REVIEW else ["segment"]
+    removals = [] if status == DocumentStatus.PENDING_REVIEW else ["#segment"]
+    if removals:
+        names["#segment"] = "segment"  # a reserved word
     if owner.get("expires_at") is not None:
         sets += ", expires_at = :e, expiry_day = :d"
         attribute_values.update({":e": owner["expires_at"], ":d": owner["expiry_day"]})
