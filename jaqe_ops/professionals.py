@@ -29,7 +29,7 @@ def _path(professional_id: str, action: str) -> str:
 
 
 def _pages(ops: Ops, path: str, field: str, status: str, page_size: int) -> Iterator[dict[str, Any]]:
-    """Every entry of a paginated admin list, following the API's pages."""
+    """`field`: the answer's list ("professionals", "documents"), also what the progress counts."""
     cursor: str | None = None
     page = count = 0
     while True:
@@ -37,7 +37,7 @@ def _pages(ops: Ops, path: str, field: str, status: str, page_size: int) -> Iter
         answer = ops.call("GET", f"{path}?{urlencode(query)}")
         page += 1
         count += len(answer[field])
-        ops.progress.update(f"page {page}: {count} {field} {status}")
+        ops.progress.update(f"page {page}: {count} {field.removesuffix('s')}(s) {status}")
         yield from answer[field]
         cursor = answer.get("next_cursor")
         if not cursor:
