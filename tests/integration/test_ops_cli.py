@@ -146,9 +146,7 @@ def test_professionals_list_follows_pages_with_progress_oldest_first_without_con
     assert {p["insured"] for p in listed["professionals"]} == {False}
 
 
-def test_an_operator_reviews_a_certificate_then_rejects_and_approves_professionals_from_the_cli(
-    rights, capsys
-):  # noqa: F811
+def test_an_operator_reviews_a_certificate_then_approves_and_rejects_from_the_cli(rights, capsys):  # noqa: F811
     first, second = registered(rights, 2)
     transport = local_transport(rights.local, operator="dora")
     auth = sign_in(rights.local, "artisan1@example.fr")
