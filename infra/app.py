@@ -6,11 +6,12 @@ import os
 import sys
 from pathlib import Path
 
-from aws_cdk import App, Environment, Validations
+from aws_cdk import App, Aspects, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 from jaqe.platform.regions import NonEuRegionError
 
 from infra.config import DeployConfig
+from infra.constructs.checkov import ScannerAcknowledgements
 from infra.inbound_stack import InboundMailStack
 from infra.main_stack import MainStack
 
@@ -20,7 +21,10 @@ INBOUND_STACK = "JaqeInbound"
 
 
 def build_app(outdir: str | None = None, context: dict[str, str] | None = None) -> App:
-    app = App(outdir=outdir, context=context)
+    # Access-log delivery granted by bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
+    app = App(
+        outdir=outdir, context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True, **(context or {})}
+    )
     config = DeployConfig.from_app(app)
     main = MainStack(
         app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region)
@@ -33,6 +37,7 @@ def build_app(outdir: str | None = None, context: dict[str, str] | None = None) 
     )
     inbound.add_stack_dependency(main)  # it writes into the main region's table, queue and workflow
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    Aspects.of(app).add(ScannerAcknowledgements())  # checkov's skips that hold for every function
     return app
 
 

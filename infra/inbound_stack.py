@@ -15,7 +15,6 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_ses_actions as ses_actions
@@ -91,11 +90,8 @@ class InboundMailStack(Stack):
         allow(intake, ["s3:ListBucketVersions"], [self.raw_mail.bucket_arn])
         allow_key(intake, key)
         self._allow_main_region(intake, main)
-        intake.configure_async_invoke(
-            retry_attempts=2,
-            on_failure=destinations.SqsDestination(
-                monitoring.dead_letter_queue("InboundDlq", "inbound emails", store="inbound_dlq")
-            ),
+        monitoring.dead_letter_async_invokes(
+            intake, monitoring.dead_letter_queue("InboundDlq", "inbound emails", store="inbound_dlq")
         )
         policy = intake.role.node.find_child("DefaultPolicy")
         raw_mail_id = self.get_logical_id(self.raw_mail.node.default_child)
@@ -104,12 +100,6 @@ class InboundMailStack(Stack):
             f"IAM5[Resource::<{raw_mail_id}.Arn>/{RAW_MAIL_PREFIX}*]",
             "SES names each raw message by its message id, known only when the mail arrives.",
         )
-        for wildcard in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
-            acknowledge(
-                policy,
-                f"IAM5[Action::{wildcard}]",
-                "Failed invocations go to the encrypted dead-letter queue: KMS actions CDK grants on that one key.",
-            )
         monitoring.alarm(
             "InboundErrors",
             intake.metric_errors(period=Duration.minutes(5)),

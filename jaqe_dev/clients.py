@@ -22,6 +22,24 @@ _task_clients: dict[tuple[Any, ...], Any] = {}
 _create_client: Any = None  # botocore's own Session.create_client, called under the lock
 
 
+def share_service_models() -> None:
+    """botocore parses AWS's service models (large JSON files) once per session: the local stack
+    makes a session for every stack it provisions, so every test paid for the parsing again. One
+    loader, and its cache, for the whole process."""
+    from botocore import loaders
+    from botocore.session import Session
+
+    if getattr(Session, "_shared_loader", None) is not None:
+        return
+    loader = loaders.create_loader()
+    Session._shared_loader = loader  # type: ignore[attr-defined]
+
+    def register_data_loader(session: Any) -> None:
+        session._components.register_component("data_loader", loader)
+
+    Session._register_data_loader = register_data_loader  # type: ignore[attr-defined]
+
+
 def serialise_client_creation() -> None:
     global _create_client
     from botocore.session import Session

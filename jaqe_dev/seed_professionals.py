@@ -60,7 +60,7 @@ def seed_professionals(stack: Any) -> list[str]:
             "trades": [trade],
             "service_areas": [DEPARTEMENT],
             "certifications": ["RGE"] if trade in ("isolation", "chauffage") else [],
-            "terms_version": "2026-09",
+            "terms_version": "2023-09",
         }
         answer = stack.api.request("POST", "/v1/professionals", json_body=registration)
         if answer.status != 202:

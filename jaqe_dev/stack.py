@@ -36,6 +36,7 @@ def forget_cached_state() -> None:
 class LocalStack:
     def __init__(self, outdir: Path = CDK_OUT) -> None:
         forget_cached_state()
+        clients.share_service_models()
         self.stack = SynthesizedStack(outdir)
         session = ProvisioningSession()
         executions.validate_each_definition_once()

@@ -1,12 +1,27 @@
-"""POST /v1/quote-requests: a consumer's project, contact and consents; matched and shared."""
+"""POST /v1/quote-requests: a consumer's project, contact and consents; matched and shared.
 
-from typing import Annotated
+/v1/consents/confirm: the link of the quote confirmation email that makes the consent to commercial
+partners count (the address confirmed). Its GET answers a page whose form POSTs the token; only the
+POST acts (mail scanners open links).
+"""
+
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from jaqe.leads.partners import PartnerConsents
 from jaqe.leads.quotes import QuoteRequests
-from jaqe.platform.api import api_handler, create_app, json_response, run_idempotent, source_site
+from jaqe.platform import pages
+from jaqe.platform.api import (
+    StatusOut,
+    api_handler,
+    create_app,
+    json_response,
+    run_idempotent,
+    source_site,
+)
+from jaqe.platform.controller import CONTROLLER_EMAIL, SITE_URL
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
     DataSettings,
@@ -30,7 +45,7 @@ class Settings(
     SubjectKeySettings,
     OutboxSettings,
     MatchingSettings,
-    LinkSettings,  # the newsletter box of the form starts the double opt-in (a confirmation link)
+    LinkSettings,  # the confirmation links: commercial partners consent, newsletter double opt-in
 ):
     """What quote_requests reads from its environment (the infra construct that creates it sets exactly these)."""
 
@@ -56,6 +71,62 @@ def post_quote_request(request: Annotated[QuoteRequestIn, Body()]) -> Response[Q
     metrics.add_metric(name="QuoteRequestAccepted", unit="Count", value=1)
     metrics.add_metric(name="ProfessionalsMatched", unit="Count", value=accepted.matched_professionals)
     return json_response(201, accepted)
+
+
+CONFIRM_GONE_HINTS = (
+    "Si vous avez déjà confirmé, il n'y a rien à faire : votre accord est enregistré.",
+    "Sinon, le lien a expiré (30 jours) ou votre choix a changé depuis : aucune coordonnée n'est "
+    "transmise à nos partenaires commerciaux sans votre confirmation. Pour donner votre accord, "
+    f"cochez la case correspondante lors d'une nouvelle demande sur {SITE_URL}, ou écrivez à {CONTROLLER_EMAIL}.",
+)
+
+
+@app.get(
+    "/v1/consents/confirm",
+    responses=pages.page_only("A page whose form confirms the consent (opening the link changes nothing)"),
+)
+def get_consent_confirmation(token: Annotated[str, Query(min_length=20, max_length=200)]) -> Response[Any]:
+    return pages.link_page(
+        PartnerConsents(Store()).usable(token),
+        pages.Page(
+            title="Confirmez votre accord",
+            paragraphs=[
+                "Lors de votre demande de devis, vous avez accepté que vos coordonnées soient transmises à "
+                "des partenaires commerciaux de JAQE pouvant vous proposer des services complémentaires.",
+                "Pour confirmer que cette adresse email est la vôtre et que vous donnez cet accord, cliquez "
+                "sur le bouton ci-dessous. Si vous n'êtes pas à l'origine de cette demande, fermez simplement "
+                "cette page : rien ne sera transmis.",
+            ],
+            form=pages.Form(token=token, button="Confirmer mon accord"),
+        ),
+        CONFIRM_GONE_HINTS,
+    )
+
+
+@app.post(
+    "/v1/consents/confirm",
+    responses=pages.page_or_json(StatusOut, "Consent confirmed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_consent_confirmation(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    event = app.current_event
+    return pages.link_action(
+        event.headers,
+        lambda: PartnerConsents(Store()).confirm(
+            pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
+        ),
+        done=lambda _: pages.Page(
+            title="Accord confirmé",
+            paragraphs=[
+                "Votre accord est confirmé : vos coordonnées pourront être transmises à nos partenaires "
+                "commerciaux. Vous pouvez le retirer à tout moment depuis la page « Mes données » "
+                f"({SITE_URL}/droits.html) ou en écrivant à {CONTROLLER_EMAIL}."
+            ],
+            tone="success",
+        ),
+        as_json=lambda _: json_response(200, StatusOut(status="confirmed")),
+        gone_hints=CONFIRM_GONE_HINTS,
+    )
 
 
 handler = api_handler(app)

@@ -9,6 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra.constructs.checkov import skip
 from infra.constructs.functions import Functions
 from infra.constructs.nag import acknowledge
 
@@ -61,6 +62,11 @@ class PublicApi(Construct):
         )
         self._add_problem_responses()
         self._add_web_acl()
+        skip(
+            self.rest_api.deployment_stage,
+            "CKV_AWS_120",
+            "No stage cache: answers are per person or per token (personal data) and statuses must be fresh.",
+        )
         acknowledge(
             self.rest_api.node.find_child("CloudWatchRole"),
             "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
@@ -93,6 +99,11 @@ class PublicApi(Construct):
         )
         acknowledge(
             method_construct, "COG4", "Public form endpoint of the consumer site: anonymous by design."
+        )
+        skip(
+            method_construct,
+            "CKV_AWS_59",
+            "Public form endpoint of the consumer site: anonymous by design (validated body, WAF, throttle).",
         )
         return method_construct
 

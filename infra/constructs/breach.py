@@ -61,6 +61,8 @@ class BreachResponse(Construct):
             platform.api.operator_route(method, path, admin)
 
         # Art. 33(1): 72 hours from awareness. Checked hourly; overdue or due within 24 hours alarms.
+        deadline_dlq = monitoring.dead_letter_queue("BreachDeadlineDlq", "breach deadline checks")
+        monitoring.dead_letter_async_invokes(self.workflow_function, deadline_dlq)
         events.Rule(
             self,
             "HourlyDeadlineCheck",
@@ -69,6 +71,7 @@ class BreachResponse(Construct):
                 targets.LambdaFunction(
                     self.workflow_function,
                     event=events.RuleTargetInput.from_object({"step": "check_deadlines"}),
+                    dead_letter_queue=deadline_dlq,
                     retry_attempts=2,
                 )
             ],

@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from infra.constructs.checkov import skip
 from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
@@ -20,12 +21,14 @@ def access_log_bucket(scope: Construct, construct_id: str, *, of: str, days: int
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         enforce_ssl=True,
         versioned=True,
-        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         lifecycle_rules=[
             s3.LifecycleRule(expiration=Duration.days(days), noncurrent_version_expiration=Duration.days(1))
         ],
         removal_policy=RemovalPolicy.RETAIN,
     )
     inventoried(bucket, "s3_access_logs")
-    acknowledge(bucket, "S1", f"This bucket receives the access logs of {of}; logging it would loop.")
+    reason = f"This bucket receives the access logs of {of}; logging it would loop."
+    acknowledge(bucket, "S1", reason)
+    skip(bucket, "CKV_AWS_18", reason)
     return bucket

@@ -15,11 +15,19 @@ class Leads(Construct):
         self.trades = platform.functions.create("trades")
         api.public_route("GET", "/v1/trades", self.trades)
 
+        # DeleteItem: a confirmation link's token is used once (a conditional delete).
         self.quotes = platform.form_function(
             "quote_requests",
-            ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+            [
+                "dynamodb:PutItem",
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:Query",
+                "dynamodb:DeleteItem",
+            ],
             ("by_subject",),
-            # The newsletter box of the form starts the double opt-in: its link needs PUBLIC_API_URL.
+            # The confirmation email's links (commercial partners consent, the newsletter box's double
+            # opt-in) need PUBLIC_API_URL.
             environment={
                 "SITE_URL": config.site_url,
                 "MAX_MATCHES": str(config.max_matches),
@@ -27,6 +35,11 @@ class Leads(Construct):
             },
         )
         api.public_route("POST", "/v1/quote-requests", self.quotes)
+        # The consent to commercial partners counts once the address is confirmed from the quote
+        # confirmation email: the function that wrote the pending consent and sent the link confirms it.
+        # A link's GET answers a page whose form POSTs the token: only the POST acts.
+        api.public_route("GET", "/v1/consents/confirm", self.quotes)
+        api.public_route("POST", "/v1/consents/confirm", self.quotes)
 
         # Operators export the leads who agreed to a commercial partner.
         self.exports = platform.functions.create("admin_exports", timeout_seconds=120)

@@ -120,14 +120,14 @@ class Mail(Construct):
         feedback = functions.create("mail_feedback")
         self._allow_lookup(feedback)
         allow(feedback, ["dynamodb:PutItem"], [self.storage.table.table_arn])
-        self.feedback_topic.add_subscription(
-            subscriptions.LambdaSubscription(
-                feedback,
-                dead_letter_queue=monitoring.dead_letter_queue(
-                    "FeedbackDlq", "bounce notifications", store="feedback_dlq"
-                ),
-            )
+        feedback_dlq = monitoring.dead_letter_queue(
+            "FeedbackDlq", "bounce notifications", store="feedback_dlq"
         )
+        self.feedback_topic.add_subscription(
+            subscriptions.LambdaSubscription(feedback, dead_letter_queue=feedback_dlq)
+        )
+        # SNS invokes asynchronously: a notification the function fails on must not be lost.
+        monitoring.dead_letter_async_invokes(feedback, feedback_dlq)
         for function in (sender, feedback):
             monitoring.alarm(
                 f"{function.node.id}Errors",

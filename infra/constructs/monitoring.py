@@ -17,6 +17,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
@@ -96,6 +97,31 @@ class Monitoring(Construct):
         )
         self.add_dead_letter_queue(construct_id, queue)
         return queue
+
+    def dead_letter_async_invokes(self, function: lambda_.Function, queue: sqs.IQueue) -> None:
+        """Where an async invoke of `function` (schedule, SNS, S3) ends once Lambda's two retries
+        failed: `queue` (a DLQ of the source catches only what never reached the function).
+        Granted explicitly (SqsDestination's grant adds KMS wildcard actions)."""
+        lambda_.CfnEventInvokeConfig(
+            function,
+            "EventInvokeConfig",  # the id CDK's configure_async_invoke uses (infra/constructs/checkov.py)
+            function_name=function.function_name,
+            qualifier="$LATEST",
+            maximum_retry_attempts=2,
+            destination_config=lambda_.CfnEventInvokeConfig.DestinationConfigProperty(
+                on_failure=lambda_.CfnEventInvokeConfig.OnFailureProperty(destination=queue.queue_arn)
+            ),
+        )
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[queue.queue_arn])
+        )
+        if queue.encryption_master_key is not None:
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                    resources=[queue.encryption_master_key.key_arn],
+                )
+            )
 
     # -- the dashboard (no-ops without one) ------------------------------------------------
     def watch_functions(self, functions: _FunctionSource) -> None:

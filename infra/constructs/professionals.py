@@ -13,7 +13,6 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_sqs as sqs
@@ -42,6 +41,7 @@ class Professionals(Construct):
         self.api = platform.api
         self.allow_mail = platform.mail.allow_sending
         self.alarm = platform.monitoring.alarm
+        self.dead_letter_async_invokes = platform.monitoring.dead_letter_async_invokes
         self.table_arn = storage.table.table_arn
         self._buckets(platform.config.site_url)
         self._user_pool()
@@ -159,9 +159,9 @@ class Professionals(Construct):
         queue = sqs.Queue(
             self,
             "AsyncFailures",
-            # Payloads are S3 keys and schedule events (no personal data): SQS-managed encryption,
-            # so that the Lambda and EventBridge senders need no KMS grant.
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            # A failed S3 event carries the uploader's IP address (personal data): the data key.
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.storage.key,
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
@@ -286,9 +286,7 @@ class Professionals(Construct):
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
             "Checks any uploaded document: objects are created per document under this prefix.",
         )
-        function.configure_async_invoke(
-            retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
-        )
+        self.dead_letter_async_invokes(function, self.failures)
         self.alarm(
             "DocumentCheckErrors",
             function.metric_errors(period=Duration.minutes(5)),
@@ -318,9 +316,7 @@ class Professionals(Construct):
         function = self._create("insurance_watch", environment, timeout_seconds=120)
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
         self.allow_mail(function)
-        function.configure_async_invoke(
-            retry_attempts=2, on_failure=destinations.SqsDestination(self.failures)
-        )
+        self.dead_letter_async_invokes(function, self.failures)
         self.alarm(
             "InsuranceWatchErrors",
             function.metric_errors(period=Duration.minutes(5)),

@@ -83,6 +83,8 @@ class Retention(Construct):
                 function.metric_errors(period=Duration.minutes(5)),
                 f"{function.node.id} failed: retention may be late.",
             )
+        reconciliation_dlq = monitoring.dead_letter_queue("ReconciliationDlq", "reconciliation runs")
+        monitoring.dead_letter_async_invokes(self.reconciliation, reconciliation_dlq)
         invoker = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
         function_id = Stack.of(self).get_logical_id(self.reconciliation.node.default_child)
         self.schedule = scheduler.Schedule(
@@ -92,7 +94,7 @@ class Retention(Construct):
             target=targets.LambdaInvoke(
                 self.reconciliation,
                 role=invoker,
-                dead_letter_queue=monitoring.dead_letter_queue("ReconciliationDlq", "reconciliation runs"),
+                dead_letter_queue=reconciliation_dlq,
                 retry_attempts=2,
             ),
             description="Purges expired items TTL has not removed yet, and orphan documents",

@@ -174,11 +174,13 @@ class RightsWorkflowConstruct(Construct):
         allow(deadlines, ["dynamodb:Query"], [table_arn])
         allow_key(deadlines, storage.key)
         storage.name_data_table(deadlines)
+        deadlines_dlq = platform.monitoring.dead_letter_queue("RightsDeadlinesDlq", "rights deadline checks")
+        platform.monitoring.dead_letter_async_invokes(deadlines, deadlines_dlq)
         events.Rule(
             self,
             "DailyDeadlineCheck",
             schedule=events.Schedule.cron(minute="0", hour="6"),
-            targets=[targets.LambdaFunction(deadlines, retry_attempts=2)],
+            targets=[targets.LambdaFunction(deadlines, dead_letter_queue=deadlines_dlq, retry_attempts=2)],
         )
         self._alarms()
 

@@ -7,8 +7,9 @@ it), so a function's environment lists only what it may reach.
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -30,6 +31,24 @@ class Storage(Construct):
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
             alias=names.DATA_KEY_ALIAS,
+        )
+        # Services that write into queues and topics encrypted with this key on their own behalf:
+        # EventBridge and SNS into dead-letter queues, CloudWatch alarms and SES into topics.
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[
+                    iam.ServicePrincipal(service)
+                    for service in (
+                        "events.amazonaws.com",
+                        "sns.amazonaws.com",
+                        "cloudwatch.amazonaws.com",
+                        "ses.amazonaws.com",
+                    )
+                ],
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
         )
         self.table = dynamodb.Table(
             self,

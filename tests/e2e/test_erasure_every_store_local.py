@@ -106,6 +106,8 @@ def enter_through_every_channel(client: Client) -> None:
     }
     status, _ = client.call("POST", "/v1/quote-requests", quote)
     assert status in (201, 202)
+    # The commercial partners consent counts (is exported) once the address is confirmed (C4-05).
+    assert follow(client, "Votre demande de devis", "/v1/consents/confirm?", 0) == 200
     assert (
         client.call("POST", "/v1/newsletter/subscriptions", {"email": EMAIL, "policy_version": "2023-09"})[0]
         == 202
@@ -126,7 +128,7 @@ def enter_through_every_channel(client: Client) -> None:
         "trades": ["plomberie"],
         "service_areas": ["34"],
         "certifications": ["RGE"],
-        "terms_version": "2026-09",
+        "terms_version": "2023-09",
     }
     assert client.call("POST", "/v1/professionals", registration) == (202, {"status": "received"})
     partner = {"name": "Assureur Partenaire", "email": PARTNER_CONTACT}

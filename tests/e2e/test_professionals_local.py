@@ -56,7 +56,7 @@ def test_a_professional_registers_logs_in_uploads_and_is_approved_over_http(clie
         "trades": ["toiture"],
         "service_areas": ["34", "2A"],
         "certifications": ["Qualibat"],
-        "terms_version": "2026-09",
+        "terms_version": "2023-09",
     }
     status, answer = client.call(
         "POST", "/v1/professionals", registration, headers={"Idempotency-Key": "e2e-1"}

@@ -87,6 +87,7 @@ def test_capability_constructs_import_neither_the_stacks_nor_one_another():
         "infra.constructs.mail",
         "infra.constructs.monitoring",
         "infra.constructs.nag",
+        "infra.constructs.checkov",
         "infra.constructs.inventory",
         "infra.constructs.buckets",
         "infra.constructs.state_machines",

@@ -199,3 +199,19 @@ def test_cdk_nag_blocks_synthesis_of_a_non_compliant_resource(tmp_path):
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     with pytest.raises(Exception, match="AwsSolutions-SQS3"):
         app.synth()
+
+
+def test_c4_05_the_consent_confirmation_link_is_served_by_quote_requests_which_may_spend_its_token(
+    template, cdk_out
+):
+    from jaqe_dev.template import SynthesizedStack
+
+    routes = {(r.method, r.path): r for r in SynthesizedStack(cdk_out).routes()}
+    for method in ("GET", "POST"):
+        route = routes[(method, "/v1/consents/confirm")]
+        assert route.function.startswith("FunctionsQuoteRequests") and route.authorization == "NONE"
+    granted = grants(template, "FunctionsQuoteRequestsRole")
+    # The token is used once by a conditional delete on the data table (never an index, never a Scan).
+    assert any("StorageDataTable" in t for t in granted["dynamodb:DeleteItem"])
+    assert all("/index/" not in t for t in granted["dynamodb:DeleteItem"])
+    assert "dynamodb:Scan" not in granted

@@ -10,6 +10,7 @@ from jaqe.privacy.register import PurposeId
 from jaqe_dev.template import SynthesizedStack
 from tests.conftest import load_event
 from tests.integration.seeds import all_items
+from tests.integration.test_consent_confirmation import confirmation_link
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
@@ -17,10 +18,13 @@ EXPORT = "/v1/admin/commercial-partners/exports"
 
 
 def quote(local, email: str, commercial: bool) -> None:
+    """A quote request; a commercial partners consent is confirmed from the email's link (it counts then)."""
     body = json.loads(json.dumps(QUOTE))
     body["contact"]["email"] = email
     body["consents"]["commercial_partners"] = commercial
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
+    if commercial:
+        assert local.api.request("POST", confirmation_link(local, email)).status == 200
 
 
 def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_is_a_disclosure(local):

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from jaqe.leads.matching import Candidate, choose
-from jaqe.privacy.consent import ConsentEvent, derive_state
+from jaqe.platform.controller import POLICY_VERSION
+from jaqe.platform.validation import check_published_version
+from jaqe.privacy.consent import ADDRESS_CONFIRMATION_WINDOW, ConsentEvent, ConsentState, derive_state
 from jaqe.privacy.register import PurposeId
 
 TODAY = date(2026, 11, 26)
@@ -54,3 +58,30 @@ def test_c7_01_current_consent_is_the_latest_event_per_purpose():
     assert state[PurposeId.QUOTE_MATCHING].granted is True
     assert state[PurposeId.COMMERCIAL_PARTNERS].granted is True
     assert derive_state([]) == {}
+
+
+def test_c4_05_a_commercial_partners_grant_counts_only_once_its_address_is_confirmed_and_lapses_unconfirmed():
+    given = datetime(2026, 1, 1, tzinfo=UTC)
+    pending = replace(
+        event(PurposeId.COMMERCIAL_PARTNERS, True, 0), confirm_by=given + ADDRESS_CONFIRMATION_WINDOW
+    )
+    confirmed = replace(
+        pending, confirm_by=None, address_confirmed_by="email_link", address_confirmed_at=given
+    )
+
+    assert pending.state(given + timedelta(days=29)) is ConsentState.PENDING_CONFIRMATION
+    assert not pending.counts(given + timedelta(days=29))
+    assert pending.state(given + timedelta(days=30)) is ConsentState.LAPSED
+    assert confirmed.counts(given + timedelta(days=400))
+    # A grant recorded before confirmation existed (no deadline, never confirmed) does not count.
+    assert event(PurposeId.COMMERCIAL_PARTNERS, True, 0).state(given) is ConsentState.LAPSED
+    # Purposes that do not ask for a confirmed address count at once; a withdrawal never counts.
+    assert event(PurposeId.QUOTE_MATCHING, True, 0).counts(given)
+    assert event(PurposeId.COMMERCIAL_PARTNERS, False, 0).state(given) is ConsentState.WITHDRAWN
+
+
+@pytest.mark.parametrize("version", ["x", "2024-01", "2026-09", ""])
+def test_c3_02_only_published_policy_versions_are_accepted(version):
+    with pytest.raises(ValueError, match="version inconnue"):
+        check_published_version(version)
+    assert check_published_version(POLICY_VERSION) == POLICY_VERSION

@@ -20,7 +20,7 @@ REGISTRATION = {
     },
     "trades": ["plomberie"],
     "service_areas": ["34"],
-    "terms_version": "2026-09",
+    "terms_version": "2023-09",
 }
 
 

@@ -9,6 +9,7 @@ import json
 from jaqe_dev.apigw import Caller
 from tests.conftest import load_event
 from tests.integration.seeds import listed_professional
+from tests.integration.test_consent_confirmation import confirmation_link
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 EMAIL = QUOTE["contact"]["email"]
@@ -34,6 +35,7 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
     lead_id = local.api.request(
         "POST", "/v1/quote-requests", json_body=body, headers={"Origin": PARTNER_SITE}
     ).json()["request_id"]
+    assert local.api.request("POST", confirmation_link(local, EMAIL)).status == 200  # counts once confirmed
     accepted = local.api.request(
         "POST", f"/v1/pro/me/leads/{lead_id}/accept", caller=Caller(claims={"custom:pro_id": "p1"})
     )
@@ -53,6 +55,8 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
     by_company = {d["company"]: d for d in document["disclosed_to"]}
     assert "kept_by_partner" in by_company["Entreprise p1"]  # the accepted quote's partner keeps the data
     assert by_company["Assureur Habitat SA"]["recipient"].startswith("Partenaires commerciaux")
+    partners_consent = document["consents"]["commercial_partners"]  # C4-05: how the address was confirmed
+    assert partners_consent["state"] == "granted" and partners_consent["address_confirmed_by"] == "email_link"
     processors = document["purposes"]["quote_matching"]["recipients"]
     assert {"name", "country", "transfer_safeguard"} <= set(processors[0])
     assert any(r["name"].startswith("Hébergeur") and r["country"] == "UE" for r in processors)
@@ -89,3 +93,15 @@ def test_c3_03_a_quote_request_is_gone_from_an_access_export_after_three_years_a
     kinds = {d["item_type"] for d in document["data"]}
     assert "lead" not in kinds and "disclosure" not in kinds
     assert "rights_request" in kinds
+
+
+def test_c4_05_access_export_shows_a_commercial_partners_consent_pending_its_address_confirmation(rights):
+    body = {**QUOTE, "consents": {**QUOTE["consents"], "commercial_partners": True}}
+    assert rights.local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
+
+    document = access_export(rights)
+
+    assert document["consents"]["commercial_partners"]["state"] == "pending_confirmation"
+    assert document["consents"]["quote_matching"]["state"] == "granted"
+    [pending] = [d for d in document["data"] if d.get("consent_purpose") == "commercial_partners"]
+    assert pending["confirm_by"] and "address_confirmed_by" not in pending

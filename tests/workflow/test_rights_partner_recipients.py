@@ -10,6 +10,7 @@ import json
 from jaqe_ops.cli import main
 from tests.conftest import load_event
 from tests.integration.seeds import listed_professional
+from tests.integration.test_consent_confirmation import confirmation_link
 from tests.integration.test_rights_ops_cli import local_transport, printed
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
@@ -25,6 +26,7 @@ def in_a_partner_export(rights) -> dict:
     listed_professional(local, "p1")
     body = {**QUOTE, "consents": {**QUOTE["consents"], "commercial_partners": True}}
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
+    assert local.api.request("POST", confirmation_link(local, EMAIL)).status == 200  # counts once confirmed
     exported = local.api.request(
         "POST", "/v1/admin/commercial-partners/exports", json_body={"partner": PARTNER}, headers=OPERATOR
     )

@@ -5,6 +5,10 @@ and only them; each person exported is recorded as a disclosure (who received wh
 when, under which consent, and the person's reference in that export), so access requests list
 the partner and erasure, restriction and rectification notices reach it (Art. 19).
 
+A consent given in a form counts only once the person confirms the address from the link the
+quote confirmation email carries (anyone can type anyone's address); unconfirmed, it lapses after
+30 days (`jaqe.privacy.consent`).
+
 The partners directory holds one entry per partner named in an export: its name and the contact
 that Art. 19 notices go to. A notice for a partner without a contact becomes an operator's task.
 """
@@ -25,14 +29,30 @@ from jaqe.leads.records import (
     partner_task,
 )
 from jaqe.platform import clock
+from jaqe.platform.errors import LinkGone
 from jaqe.platform.ids import new_id
+from jaqe.platform.observability import logger
+from jaqe.platform.settings import LinkSettings, get_settings
 from jaqe.platform.store import SEGMENT_INDEX, Item, Store
-from jaqe.privacy.consent import ConsentEvent, derive_state
+from jaqe.platform.tokens import Tokens
+from jaqe.privacy.consent import (
+    ADDRESS_CONFIRMATION_WINDOW,
+    ConsentEvent,
+    ConsentLedger,
+    ConsentState,
+    derive_state,
+)
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.subject_flags import Subjects
 
 EXPORTED_FIELDS = ("first_name", "last_name", "email", "phone")
+COMMERCIAL_PARTNERS_WORDING = (
+    "J'accepte que mes coordonnées soient transmises à des partenaires commerciaux de JAQE pouvant me "
+    "proposer des services complémentaires."
+)
+CONFIRM_KIND = "partner_consent_confirm"
+CONFIRM_PATH = "/v1/consents/confirm"
 
 
 @dataclass
@@ -43,11 +63,13 @@ class PartnerExport:
 
 
 def consenting_subjects(store: Store, purpose_id: PurposeId) -> list[str]:
-    """Subjects whose latest consent event for `purpose_id` grants it."""
+    """Subjects whose latest consent event for `purpose_id` counts (granted; address confirmed where
+    the purpose asks it, so a pending or lapsed grant does not)."""
     latest: dict[str, list[ConsentEvent]] = {}
     for item in store.query_index(SEGMENT_INDEX, "segment", f"consent#{purpose_id.value}"):
         latest.setdefault(item["subject_key"], []).append(ConsentEvent.from_item(item))
-    return sorted(key for key, events in latest.items() if derive_state(events)[purpose_id].granted)
+    now = clock.now()
+    return sorted(key for key, events in latest.items() if derive_state(events)[purpose_id].counts(now))
 
 
 def latest_contact(store: Store, subject_key: str) -> dict[str, Any] | None:
@@ -100,6 +122,57 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
         )
     )
     return export
+
+
+class PartnerConsents:
+    """The address confirmation that makes a form's consent to commercial partners count."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.tokens = Tokens(store)
+        self.ledger = ConsentLedger(store)
+
+    def confirmation_url(self, subject_key: str, pending: Item) -> str:
+        """A link for the address the consent `pending` (its ledger item) was given for; it lives as
+        long as the consent may still be confirmed."""
+        payload = {
+            "subject_key": subject_key,
+            "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
+            "consent_event": pending["sk"],
+        }
+        token = self.tokens.issue(
+            CONFIRM_KIND, payload, ttl=ADDRESS_CONFIRMATION_WINDOW, subject_key=subject_key
+        )
+        return f"{get_settings(LinkSettings).public_api_url}{CONFIRM_PATH}?token={token}"
+
+    def usable(self, token: str) -> bool:
+        return self.tokens.usable(CONFIRM_KIND, token)
+
+    def confirm(self, token: str) -> Item:
+        """The person followed the link: the grant they gave counts from now (a new ledger event).
+        Used, expired, or no longer their latest decision (withdrawn or given again since): 410."""
+        payload = self.tokens.consume(CONFIRM_KIND, token)
+        key = payload["subject_key"]
+        current = self.ledger.current(key).get(PurposeId.COMMERCIAL_PARTNERS)
+        if (
+            current is None
+            or current.event_id != payload["consent_event"]
+            or current.state(clock.now()) is not ConsentState.PENDING_CONFIRMATION
+        ):
+            raise LinkGone()
+        confirmed = self.ledger.record(
+            key,
+            PurposeId.COMMERCIAL_PARTNERS,
+            granted=True,
+            policy_version=current.policy_version,
+            channel=current.channel,
+            wording=COMMERCIAL_PARTNERS_WORDING,
+            source=current.source,
+            address_confirmed_by="email_link",
+        )
+        self.store.put_new(confirmed)
+        logger.info("commercial partners consent confirmed", extra={"subject_key": key})
+        return confirmed
 
 
 class PartnerDirectory:

@@ -12,6 +12,7 @@ from typing import Any
 
 from jaqe.leads.matching import Candidate, choose
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from jaqe.leads.partners import COMMERCIAL_PARTNERS_WORDING, PartnerConsents
 from jaqe.leads.records import new_disclosure, new_lead
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform import clock
@@ -33,10 +34,6 @@ from jaqe.professionals.records import PROFILE_SK, listing_pk, profile_pk
 PARTNER_MATCHING_WORDING = (
     "J'accepte que JAQE transmette ma demande et mes coordonnées aux professionnels référencés "
     "en mesure d'y répondre."
-)
-COMMERCIAL_PARTNERS_WORDING = (
-    "J'accepte que mes coordonnées soient transmises à des partenaires commerciaux de JAQE pouvant me "
-    "proposer des services complémentaires."
 )
 # What a professional receives: enough to answer the request, nothing more.
 SHARED_FIELDS = (
@@ -93,16 +90,28 @@ class QuoteRequests:
             },
         )
         consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
+        partners_consent = None
         if data.consents.commercial_partners:
-            consents.append(
-                self._consent(key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id)
+            # Pending until the person confirms the address from the link in the confirmation email.
+            partners_consent = self._consent(
+                key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id
             )
+            consents.append(partners_consent)
         self.store.transact([lead, *consents])
         self.refresh_last_contact(key, exclude=lead["pk"])
 
         companies = self._match_and_share(key, lead_id, data)
+        confirm_url = (
+            PartnerConsents(self.store).confirmation_url(key, partners_consent) if partners_consent else None
+        )
         self.mailer.send(
-            quote_confirmation(data.contact.email, lead_id, TRADES[data.project.trade], companies)
+            quote_confirmation(
+                data.contact.email,
+                lead_id,
+                TRADES[data.project.trade],
+                companies,
+                partners_confirm_url=confirm_url,
+            )
         )
         if data.consents.newsletter:
             Newsletter(self.store, self.mailer, self.subject_key).subscribe(

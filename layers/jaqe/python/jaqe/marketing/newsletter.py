@@ -63,6 +63,7 @@ class Newsletter:
             policy_version=pending["policy_version"],
             channel=f"{pending['channel']}:double_opt_in",
             wording=CONFIRM_WORDING,
+            address_confirmed_by="email_link",
         )
         self.mailer.send(newsletter_welcome(email, unsubscribe_url(unsubscribe)))
         logger.info("newsletter subscription confirmed", extra={"subject_key": key})

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from pydantic import BaseModel
 
 from jaqe.platform.controller import SITE_URL
-from jaqe.platform.errors import DomainError, InvalidInput, TemporarilyUnavailable
+from jaqe.platform.errors import DomainError, Forbidden, InvalidInput, TemporarilyUnavailable
 from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
@@ -24,6 +24,10 @@ from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSetting
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://jaqe.fr/problems/"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Operators' routes: IAM at the gateway, and the handler checks the caller again (a route wired
+# without IAM by mistake, or a direct invocation, must not act).
+OPERATOR_PATHS = "/v1/admin"
+OPERATORS_ONLY = "Réservé au personnel habilité de JAQE (IAM)."
 SITE_ORIGIN = SITE_URL
 
 
@@ -135,18 +139,40 @@ def api_handler(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Any], 
     @metrics.log_metrics
     @tracer.capture_lambda_handler
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if _is_operator_route(event) and not _iam_caller(event):
+            logger.warning("operator route called without an IAM identity")
+            return _proxy_result(
+                problem(Forbidden.status, Forbidden.type_slug, Forbidden.title, OPERATORS_ONLY)
+            )
         return app.resolve(event, context)
 
     return handler
 
 
+def _is_operator_route(event: dict[str, Any]) -> bool:
+    return any(str(event.get(part) or "").startswith(OPERATOR_PATHS) for part in ("resource", "path"))
+
+
+def _iam_caller(event: dict[str, Any]) -> str:
+    identity = (event.get("requestContext") or {}).get("identity") or {}
+    return str(identity.get("userArn") or "").strip()
+
+
+def _proxy_result(response: Response[str]) -> dict[str, Any]:
+    """A Lambda proxy answer for what is refused before the resolver runs."""
+    return {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": response.content_type or PROBLEM_JSON},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
+
+
 def operator_of(app: APIGatewayRestResolver) -> str:
     """The IAM principal API Gateway authenticated on an operators' route (SigV4); its ARN."""
-    from jaqe.platform.errors import Forbidden
-
     user_arn = (app.current_event.request_context.identity.user_arn or "").strip()
     if not user_arn:
-        raise Forbidden("Réservé au personnel habilité de JAQE (IAM).")
+        raise Forbidden(OPERATORS_ONLY)
     return user_arn
 
 

@@ -11,6 +11,10 @@ CNIL_NAME = "Commission Nationale de l'Informatique et des Libertés (CNIL)"
 CNIL_ADDRESS = "3 Place de Fontenoy - TSA 80715 - 75334 PARIS CEDEX"
 
 POLICY_VERSION = "2023-09"
+# Every published version of the privacy policy and of the terms (published together), the current
+# one last. A consent or an acceptance must name one of them to prove what the person agreed to; a
+# version stays listed as long as proofs made under it are kept.
+PUBLISHED_VERSIONS: tuple[str, ...] = (POLICY_VERSION,)
 
 EMAIL_FOOTER_FR = (
     f"{CONTROLLER_NAME} SARL au capital de 3 000 euros, {CONTROLLER_RCS}, "

@@ -37,6 +37,9 @@ class OutgoingEmail:
     # The subject key of the person the mail is about, when it is not the recipient (a lead sent
     # to a professional is about the consumer); None: the recipient's own subject key.
     about: str | None = field(default=None, kw_only=True)
+    # Mail anyone can have sent to any address by typing it in a form (verification, confirmation,
+    # acknowledgement, password): a few per address and hour at most, so no one can mail-bomb with it.
+    limited_per_address: bool = field(default=False, kw_only=True)
 
     @property
     def links(self) -> list[str]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -146,6 +147,32 @@ class Store:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return None
             raise _translate(error) from error
+
+    def record_in_window(self, pk: str, sk: str, *, limit: int, now: int, window: int, fields: Item) -> bool:
+        """Note one event in a sliding window admitting `limit` events per `window` seconds; False, and
+        nothing written, when `limit` events already happened within it. One conditional write, no
+        read: the item keeps the epochs of the last `limit` events, oldest first (`at0`)."""
+        slots = [f"#at{i}" for i in range(limit)]
+        names = {slot: slot[1:] for slot in slots}
+        values: Item = {":now": now, ":since": now - window, ":never": 0}
+        sets = [f"{older} = if_not_exists({newer}, :never)" for older, newer in pairwise(slots)]
+        sets.append(f"{slots[-1]} = :now")
+        for index, (name, value) in enumerate(fields.items()):
+            names[f"#f{index}"], values[f":f{index}"] = name, value
+            sets.append(f"#f{index} = :f{index}")
+        try:
+            self.table.update_item(
+                Key={"pk": pk, "sk": sk},
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression=f"attribute_not_exists({slots[0]}) OR {slots[0]} <= :since",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise _translate(error) from error
+        return True
 
     def update(
         self,

@@ -25,6 +25,7 @@ def contact_acknowledgement(to: str, message_id: str) -> OutgoingEmail:
             "(un an au plus après votre dernier message).",
         ),
         tags={"template": "contact_acknowledgement"},
+        limited_per_address=True,
         purpose="contact_requests",
     )
 
@@ -49,6 +50,7 @@ def newsletter_confirmation(to: str, confirm_url: str) -> OutgoingEmail:
             "ne sera enregistrée.",
         ),
         tags={"template": "newsletter_confirmation"},
+        limited_per_address=True,
         purpose="newsletter",
     )
 
@@ -67,7 +69,15 @@ def newsletter_welcome(to: str, unsubscribe_url: str) -> OutgoingEmail:
     )
 
 
-def quote_confirmation(to: str, request_id: str, trade_label: str, companies: list[str]) -> OutgoingEmail:
+def quote_confirmation(
+    to: str,
+    request_id: str,
+    trade_label: str,
+    companies: list[str],
+    *,
+    partners_confirm_url: str | None = None,
+) -> OutgoingEmail:
+    """`partners_confirm_url`: the person ticked the commercial partners box; it counts once confirmed."""
     if companies:
         shared = (
             f"Votre demande de devis ({trade_label}) a été transmise aux professionnels suivants, qui "
@@ -86,11 +96,24 @@ def quote_confirmation(to: str, request_id: str, trade_label: str, companies: li
         text=_body(
             shared,
             f"Référence : {request_id}",
+            *(_partners_confirmation(partners_confirm_url) if partners_confirm_url else ()),
             "Nous conservons vos données trois ans au plus à compter de votre dernière prise de contact avec nous.",
             RIGHTS_HOWTO,
         ),
         tags={"template": "quote_confirmation"},
+        limited_per_address=True,
         purpose="quote_matching",
+    )
+
+
+def _partners_confirmation(confirm_url: str) -> tuple[str, ...]:
+    return (
+        "Vous avez accepté que vos coordonnées soient transmises à des partenaires commerciaux de JAQE. "
+        "Cet accord ne prendra effet que lorsque vous aurez confirmé votre adresse email : ouvrez ce lien "
+        "(valable 30 jours), puis cliquez sur « Confirmer mon accord » :",
+        confirm_url,
+        "Sans confirmation de votre part, vos coordonnées ne seront transmises à aucun partenaire "
+        "commercial. Vous pouvez retirer cet accord à tout moment.",
     )
 
 
@@ -153,6 +176,7 @@ def professional_invitation(
             "de votre déréférencement.",
         ),
         tags={"template": "professional_invitation"},
+        limited_per_address=True,
         purpose="professional_listing",
     )
 
@@ -325,6 +349,7 @@ def rights_verification(
             _rights_controller_line(),
         ),
         tags={"template": "rights_verification"},
+        limited_per_address=True,
         purpose="rights_requests",
     )
 
@@ -489,6 +514,7 @@ def unsubscribe_by_link(to: str, unsubscribe_url: str) -> OutgoingEmail:
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne change.",
         ),
         tags={"template": "unsubscribe_by_link"},
+        limited_per_address=True,
         purpose="newsletter",
     )
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
+from jaqe.platform.controller import PUBLISHED_VERSIONS
+
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
@@ -50,6 +52,12 @@ def departement_of(postcode: str) -> str:
     return postcode[:2]
 
 
+def check_published_version(value: str) -> str:
+    if value not in PUBLISHED_VERSIONS:
+        raise ValueError(f"version inconnue ; versions publiées : {', '.join(PUBLISHED_VERSIONS)}")
+    return value
+
+
 def bounded(min_length: int, max_length: int) -> object:
     return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
@@ -60,7 +68,8 @@ Postcode = Annotated[str, StringConstraints(max_length=5), AfterValidator(check_
 Name = Annotated[str, bounded(1, 100)]
 ShortText = Annotated[str, bounded(1, 200)]
 LongText = Annotated[str, bounded(1, 5000)]
-PolicyVersion = Annotated[str, bounded(1, 20)]
+# A version the register lists as published: what the person agreed to must be provable.
+PolicyVersion = Annotated[str, bounded(1, 20), AfterValidator(check_published_version)]
 
 
 def normalise_email(email: str) -> str:

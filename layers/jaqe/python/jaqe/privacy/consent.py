@@ -3,6 +3,11 @@
 Each event records the purpose, granted or withdrawn, the policy version, the channel,
 the time and a hash of the wording shown, so that consent can be proven. Processing
 that needs consent asks `ConsentLedger.require` first.
+
+A purpose whose consent needs a confirmed address (commercial partners) is granted in two events:
+the form's grant, pending until `confirm_by`, then the grant the person confirmed from a link sent to
+that address (`address_confirmed_by`, `address_confirmed_at`). Nothing is rewritten: a pending grant
+never confirmed simply stops counting at `confirm_by` (it has lapsed).
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from jaqe.platform import clock
 from jaqe.platform.errors import Forbidden
@@ -19,6 +25,16 @@ from jaqe.platform.store import Item, Store
 from jaqe.privacy.records import CONSENT, consent_sk, subject_pk
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
+
+# How long a grant waits for its address to be confirmed before it lapses.
+ADDRESS_CONFIRMATION_WINDOW = timedelta(days=30)
+
+
+class ConsentState(StrEnum):
+    GRANTED = "granted"  # counts (its address confirmed where the purpose asks it)
+    PENDING_CONFIRMATION = "pending_confirmation"  # granted in a form, address not yet confirmed
+    LAPSED = "lapsed"  # granted in a form, address never confirmed in time: does not count
+    WITHDRAWN = "withdrawn"
 
 
 def wording_hash(wording: str) -> str:
@@ -34,6 +50,10 @@ class ConsentEvent:
     occurred_at: datetime
     wording_hash: str
     source: str = ""
+    event_id: str = ""
+    confirm_by: datetime | None = None
+    address_confirmed_by: str = ""
+    address_confirmed_at: datetime | None = None
 
     @classmethod
     def from_item(cls, item: Item) -> ConsentEvent:
@@ -45,7 +65,42 @@ class ConsentEvent:
             occurred_at=datetime.fromisoformat(item["occurred_at"]),
             wording_hash=item["wording_hash"],
             source=item.get("source", ""),
+            event_id=item["sk"],
+            confirm_by=_moment(item.get("confirm_by")),
+            address_confirmed_by=item.get("address_confirmed_by", ""),
+            address_confirmed_at=_moment(item.get("address_confirmed_at")),
         )
+
+    def state(self, now: datetime) -> ConsentState:
+        if not self.granted:
+            return ConsentState.WITHDRAWN
+        if not purpose(self.purpose).needs_confirmed_address or self.address_confirmed_by:
+            return ConsentState.GRANTED
+        # A grant recorded without a deadline predates address confirmation: it never counts.
+        if self.confirm_by is not None and now < self.confirm_by:
+            return ConsentState.PENDING_CONFIRMATION
+        return ConsentState.LAPSED
+
+    def counts(self, now: datetime) -> bool:
+        return self.state(now) is ConsentState.GRANTED
+
+    def status(self, now: datetime) -> dict[str, str | None]:
+        """What a person (or an operator) reads about this decision."""
+        return {
+            "state": self.state(now).value,
+            "policy_version": self.policy_version,
+            "channel": self.channel,
+            "occurred_at": self.occurred_at.isoformat(),
+            "confirm_by": self.confirm_by.isoformat() if self.confirm_by else None,
+            "address_confirmed_by": self.address_confirmed_by or None,
+            "address_confirmed_at": self.address_confirmed_at.isoformat()
+            if self.address_confirmed_at
+            else None,
+        }
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
 
 
 def derive_state(events: Iterable[ConsentEvent]) -> dict[PurposeId, ConsentEvent]:
@@ -54,6 +109,14 @@ def derive_state(events: Iterable[ConsentEvent]) -> dict[PurposeId, ConsentEvent
     for event in sorted(events, key=lambda e: e.occurred_at):
         current[event.purpose] = event
     return current
+
+
+def consent_statuses(items: Iterable[Item]) -> dict[str, dict[str, str | None]]:
+    """The person's current decision per purpose, from their items (any kind: the consent events are
+    picked), with its state now: granted, pending confirmation, lapsed or withdrawn."""
+    events = [ConsentEvent.from_item(i) for i in items if i.get("item_type") == "consent_event"]
+    now = clock.now()
+    return {p.value: event.status(now) for p, event in sorted(derive_state(events).items())}
 
 
 class ConsentRequired(Forbidden):
@@ -75,11 +138,23 @@ class ConsentLedger:
         channel: str,
         wording: str,
         source: str = "",
+        address_confirmed_by: str = "",
     ) -> Item:
-        """The item of one consent event; the caller writes it (alone or in a transaction)."""
+        """The item of one consent event; the caller writes it (alone or in a transaction).
+
+        A grant for a purpose that needs a confirmed address is pending unless `address_confirmed_by`
+        says how the person confirmed it (e.g. "email_link")."""
         if not purpose(purpose_id).needs_consent:
             raise ValueError(f"{purpose_id} does not rest on consent")
         now = clock.now()
+        confirmation: dict[str, str] = {}
+        if address_confirmed_by:
+            confirmation = {
+                "address_confirmed_by": address_confirmed_by,
+                "address_confirmed_at": now.isoformat(),
+            }
+        elif granted and purpose(purpose_id).needs_confirmed_address:
+            confirmation = {"confirm_by": (now + ADDRESS_CONFIRMATION_WINDOW).isoformat()}
         return {
             "pk": subject_pk(subject_key),
             "sk": consent_sk(purpose_id.value, now.isoformat(), new_id("c")),
@@ -91,6 +166,7 @@ class ConsentLedger:
             "occurred_at": now.isoformat(),
             "wording_hash": wording_hash(wording),
             "source": source,
+            **confirmation,
             # Who consented to a purpose is found through the segment index (e.g. partner exports).
             "segment": f"consent#{purpose_id.value}",
             **retention_fields(PurposeId.CONSENT_PROOFS, subject_key),
@@ -107,7 +183,10 @@ class ConsentLedger:
 
     def is_granted(self, subject_key: str, purpose_id: PurposeId) -> bool:
         event = self.current(subject_key).get(purpose_id)
-        return bool(event and event.granted)
+        return bool(event and event.counts(clock.now()))
+
+    def statuses(self, subject_key: str) -> dict[str, dict[str, str | None]]:
+        return consent_statuses(self.store.query(subject_pk(subject_key), CONSENT))
 
     def require(self, subject_key: str, purpose_id: PurposeId) -> None:
         if not self.is_granted(subject_key, purpose_id):

@@ -119,7 +119,7 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("contact_message", (PurposeId.CONTACT_REQUESTS,), "message, nom, adresse"),
         ItemFamily(
             "token",
-            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS),
+            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS, PurposeId.COMMERCIAL_PARTNERS),
             "lien à usage unique (confirmation, désinscription)",
         ),
         ItemFamily(
@@ -161,6 +161,11 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ),
         ItemFamily("post_mortem_directives", (PurposeId.RIGHTS_REQUESTS,), "directives post mortem"),
         ItemFamily("outgoing_mail", _MAILING_PURPOSES, "email en attente d'envoi (supprimé à l'envoi)"),
+        ItemFamily(
+            "mail_rate",
+            (PurposeId.SERVER_LOGS,),
+            "heures des derniers emails de vérification ou de confirmation envoyés (une heure, contre l'envoi en masse)",
+        ),
         ItemFamily(
             "partner_export", (PurposeId.COMMERCIAL_PARTNERS,), "export à un partenaire (compte, date)"
         ),

@@ -16,15 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from enum import StrEnum
 
+from jaqe.platform import clock
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer, OutgoingEmail, queue_mail
+from jaqe.platform.observability import logger, metrics
 from jaqe.platform.store import Item, Store
-from jaqe.privacy.records import mail_key, outgoing_mail_item
+from jaqe.privacy.records import mail_key, mail_rate_fields, mail_rate_key, outgoing_mail_item
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.privacy.subject_keys import subject_key
+
+# At most this many `limited_per_address` emails to one address in any window of this length: the
+# request behind a further one is still recorded and answered as usual (no enumeration), but
+# nothing is sent.
+LIMITED_MAILS_PER_WINDOW = 3
+LIMITED_MAIL_WINDOW = timedelta(hours=1)
 
 # Purposes whose every mail promotes JAQE, with an unsubscribe link or not.
 MARKETING_PURPOSES = frozenset({PurposeId.SIMILAR_SERVICES_EMAILS})
@@ -53,10 +62,23 @@ class OutboxMailer:
 
     def send(self, email: OutgoingEmail) -> None:
         """Store, then queue the id (a message queued before it is stored would be dropped as gone)."""
+        if email.limited_per_address and not self._within_limit(self.key_of(email.to)):
+            metrics.add_metric(name="MailRateLimited", unit="Count", value=1)
+            logger.info("email held back: address over its hourly limit", template=email.tags.get("template"))
+            return
         mail_id = new_id("mail")
         about = email.about or self.key_of(email.to)
         self.store.put_new(outgoing_mail_item(mail_id, asdict(email), about, PurposeId(email.purpose)))
         queue_mail(mail_id)
+
+    def _within_limit(self, recipient: str) -> bool:
+        return self.store.record_in_window(
+            *mail_rate_key(recipient),
+            limit=LIMITED_MAILS_PER_WINDOW,
+            now=clock.epoch(clock.now()),
+            window=int(LIMITED_MAIL_WINDOW.total_seconds()),
+            fields=mail_rate_fields(recipient, LIMITED_MAIL_WINDOW),
+        )
 
 
 def email_of(item: Item) -> OutgoingEmail:

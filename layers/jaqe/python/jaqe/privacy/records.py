@@ -4,6 +4,7 @@ SUBJECT#<subject_key>       CONSENT#<purpose>#<at>#<id>  consent event (append-o
 SUBJECT#<subject_key>       FLAGS                        restriction / objections
 SUBJECT#<subject_key>       POST_MORTEM                  post-mortem directives (`jaqe.rights`)
 SUPPRESSION#<subject_key>   SUPPRESSION                  suppression entry (subject key only)
+SUBJECT#<subject_key>       MAIL_RATE                    when the last limited emails went to the person (`jaqe.privacy.outbox`)
 MAIL#<mail_id>              MESSAGE                      an outgoing email until it is sent (`jaqe.privacy.outbox`)
 """
 
@@ -55,4 +56,21 @@ def outgoing_mail_item(mail_id: str, message: dict[str, Any], about: str, purpos
         "purpose": purpose_id.value,
         "created_at": clock.now().isoformat(),
         **expiry_fields(clock.epoch(clock.now() + OUTGOING_MAIL_RETENTION)),
+    }
+
+
+MAIL_RATE_ITEM_TYPE = "mail_rate"
+
+
+def mail_rate_key(subject_key: str) -> tuple[str, str]:
+    return subject_pk(subject_key), "MAIL_RATE"
+
+
+def mail_rate_fields(subject_key: str, window: timedelta) -> Item:
+    """What the mail-rate item says beside its send times: whose it is, why, and that it goes with its window."""
+    return {
+        "item_type": MAIL_RATE_ITEM_TYPE,
+        "subject_key": subject_key,
+        "purpose": PurposeId.SERVER_LOGS.value,
+        **expiry_fields(clock.epoch(clock.now() + window)),
     }

@@ -210,6 +210,9 @@ class Purpose:
     in_policy: bool = True
     # Cookie-based purposes are read by the consent banner.
     is_cookie: bool = False
+    # The consent counts only once the person has confirmed the address it was given for (a link
+    # sent there): anyone can type anyone's address in a form, and this data leaves for third parties.
+    needs_confirmed_address: bool = False
 
     @property
     def needs_consent(self) -> bool:
@@ -350,6 +353,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             (LegalBasis.CONSENT,),
             THREE_YEARS_FROM_LAST_CONTACT,
             ("commercial_partners", *_CORE_PROCESSORS),
+            needs_confirmed_address=True,
         ),
         Purpose(
             PurposeId.TECHNICAL_COOKIES,

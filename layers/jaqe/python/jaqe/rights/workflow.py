@@ -38,7 +38,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
-from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.consent import ConsentLedger, consent_statuses
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
@@ -697,6 +697,8 @@ class RightsWorkflow:
                 if o.exists and o.store == "documents"
             ],
             "disclosed_to": [_disclosure_view(i) for i in disclosures],
+            # Each consent's current state (a commercial partners consent pending, confirmed or lapsed).
+            "consents": consent_statuses(scan.items),
             "purposes": {
                 p: _purpose_info(p) for p in sorted(purposes) if p in PurposeId.__members__.values()
             },
