@@ -141,7 +141,7 @@ def test_a_known_and_an_unknown_address_register_alike(client):
         },
         "trades": ["menuiserie"],
         "service_areas": ["34"],
-        "terms_version": "2026-09",
+        "terms_version": "2023-09",
     }
     unknown = {**registration, "contact": {**registration["contact"], "email": "nouveau.e2e@example.fr"}}
 

@@ -143,7 +143,7 @@ def test_a_known_address_is_told_by_email_and_nothing_is_written_or_created():
             },
             "trades": ["plomberie"],
             "service_areas": ["34"],
-            "terms_version": "2026-09",
+            "terms_version": "2023-09",
         }
     )
     logins, outbox = KnownLogins(), Outbox()

@@ -197,6 +197,7 @@ def professional_account_exists(to: str, login_url: str) -> OutgoingEmail:
         ),
         tags={"template": "professional_account_exists"},
         purpose="professional_listing",
+        limited_per_address=True,  # anyone can have it sent by typing an address in the form
     )
 
 
