@@ -41,13 +41,20 @@ APPLICATION_METRICS: dict[str, dict[str, tuple[str, ...]]] = {
         "rights_deadlines": ("RightsRequestsOverdue", "RightsRequestsDueSoon"),
     },
     "Professionals": {
-        "professionals": ("ProfessionalRegistered",),
-        "admin_professionals": ("ProfessionalApproved", "ProfessionalRejected"),
+        "professionals": ("ProfessionalRegistrationReceived",),
+        "admin_professionals": ("ProfessionalApproved", "ProfessionalRejected", "DocumentDecided"),
         "pro_app": ("DocumentUploadRequested", "ProfessionalDelisted"),
         "insurance_watch": ("ProfessionalsUnlistedForInsurance",),
     },
     "Documents checked": {
-        "document_check": ("DocumentAccepted", "DocumentRejected", "DocumentStray", "DocumentGone"),
+        "document_check": (
+            "DocumentPendingReview",
+            "DocumentAccepted",
+            "DocumentRejected",
+            "DocumentReplacement",
+            "DocumentStray",
+            "DocumentGone",
+        ),
     },
     "Breach response": {
         "breach_workflow": (
@@ -108,6 +115,8 @@ class MainStack(Stack):
         self.retention = Retention(self, "Retention", platform)
         # Archived documents go with their owner: the cascade and reconciliation purge the bucket.
         self.professionals.allow_document_purge(self.retention.cascade)
+        # A removed profile (expired registration, end of the archive) takes its login with it.
+        self.professionals.allow_login_erasure(self.retention.cascade)
         self.professionals.allow_document_purge(self.retention.reconciliation)
         self.rights = RightsWorkflowConstruct(
             self, "Rights", platform, documents_bucket=self.professionals.documents

@@ -1,8 +1,10 @@
 """Seeded professionals for `make dev`: one approved, insured professional per trade in Hérault (34).
 
 Each goes through the same path as a real one, over the local API: registration (the handler and
-the domain use case), a permanent password set for the demo, an insurance certificate uploaded
-with the presigned POST and checked by the document-check function, an operator's approval.
+the domain use case; its id read from the login it created, as the API answers only "received"),
+a permanent password set for the demo, an insurance certificate uploaded with the presigned POST
+and checked by the document-check function, an operator's acceptance of that certificate, an
+operator's approval.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ def seed_professionals(stack: Any) -> list[str]:
             "terms_version": "2023-09",
         }
         answer = stack.api.request("POST", "/v1/professionals", json_body=registration)
-        if answer.status != 201:
+        if answer.status != 202:
             raise RuntimeError(f"seeding {trade} failed: {answer.status} {answer.body}")
-        pro_id = answer.json()["professional_id"]
+        user = cognito.admin_get_user(UserPoolId=pool_id, Username=email)
+        pro_id = next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "custom:pro_id")
         cognito.admin_set_user_password(
             UserPoolId=pool_id, Username=email, Password=SEED_PASSWORD, Permanent=True
         )
@@ -75,15 +78,20 @@ def seed_professionals(stack: Any) -> list[str]:
             "size": len(DEMO_PDF),
             "expires_on": valid_until,
         }
-        upload = stack.api.request("POST", "/v1/pro/me/documents", json_body=document, headers=auth).json()[
-            "upload"
-        ]
+        requested = stack.api.request("POST", "/v1/pro/me/documents", json_body=document, headers=auth).json()
+        upload = requested["upload"]
         requests.post(
             upload["url"], data=upload["fields"], files={"file": ("assurance.pdf", DEMO_PDF)}, timeout=30
         )
-        approval = stack.api.request(
-            "POST", f"/v1/admin/professionals/{pro_id}/approve", headers={OPERATOR_HEADER: "seed"}
-        )
+        operator = {OPERATOR_HEADER: "seed"}
+        decision = {"decision": "accept", "expires_on": valid_until}
+        path = f"/v1/admin/professionals/{pro_id}/documents/{requested['document_id']}/decision"
+        accepted = stack.api.request("POST", path, json_body=decision, headers=operator)
+        if accepted.status != 200:
+            raise RuntimeError(
+                f"accepting seeded {trade}'s insurance failed: {accepted.status} {accepted.body}"
+            )
+        approval = stack.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve", headers=operator)
         if approval.status != 200:
             raise RuntimeError(f"approving seeded {trade} failed: {approval.status} {approval.body}")
         seeded.append(pro_id)
@@ -99,8 +107,10 @@ def login_help(base: str) -> str:
             f'  TOKEN=$(curl -s -X POST {base}/_local/login -d \'{{"email": "{email}", "password": "{SEED_PASSWORD}"}}\' '
             "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"id_token\"])')",
             f'  curl -s {base}/v1/pro/me -H "Authorization: $TOKEN"',
-            "  A newly registered professional: the temporary password is in the invitation email "
-            '(outbox); add "new_password" to the /_local/login body on the first login.',
+            "  A newly registered professional: the reference and temporary password are in the invitation "
+            'email (outbox); add "new_password" to the /_local/login body on the first login. An uploaded '
+            "insurance certificate counts once an operator accepts it: "
+            "jaqe-ops professionals documents list / accept <pro_id> <doc_id> --expires-on YYYY-MM-DD.",
             f"Operators' API (IAM in AWS): add -H '{OPERATOR_HEADER}: <your name>' to /v1/admin/... calls.",
         ]
     )

@@ -18,6 +18,10 @@
     jaqe-ops professionals list [--status pending_review]
     jaqe-ops professionals approve pro_...
     jaqe-ops professionals reject pro_... --reason "..."
+    jaqe-ops professionals documents list
+    jaqe-ops professionals documents show pro_... doc_...
+    jaqe-ops professionals documents accept pro_... doc_... [--expires-on 2027-06-30]
+    jaqe-ops professionals documents reject pro_... doc_... --reason "..."
     jaqe-ops partners add "Assureur Habitat SA" --email dpo@assureur.example
     jaqe-ops partners list
     jaqe-ops partners tasks

@@ -1,4 +1,5 @@
-"""Professionals awaiting review: the queue (paginated, no contact data), approval and rejection."""
+"""Professionals awaiting review: the queue (paginated, no contact data), approval and rejection;
+their documents awaiting review: the queue, a short-lived download link, acceptance and rejection."""
 
 from __future__ import annotations
 
@@ -27,24 +28,29 @@ def _path(professional_id: str, action: str) -> str:
     return f"{PROFESSIONALS}/{quote(professional_id, safe='')}/{action}"
 
 
-def list_professionals(ops: Ops, status: str, page_size: int) -> Iterator[dict[str, Any]]:
-    """Every professional with this status, following the API's pages."""
+def _pages(ops: Ops, path: str, field: str, status: str, page_size: int) -> Iterator[dict[str, Any]]:
+    """`field`: the answer's list ("professionals", "documents"), also what the progress counts."""
     cursor: str | None = None
     page = count = 0
     while True:
         query = {"status": status, "limit": page_size, **({"cursor": cursor} if cursor else {})}
-        answer = ops.call("GET", f"{PROFESSIONALS}?{urlencode(query)}")
+        answer = ops.call("GET", f"{path}?{urlencode(query)}")
         page += 1
-        count += len(answer["professionals"])
-        ops.progress.update(f"page {page}: {count} professional(s) {status}")
-        yield from answer["professionals"]
+        count += len(answer[field])
+        ops.progress.update(f"page {page}: {count} {field.removesuffix('s')}(s) {status}")
+        yield from answer[field]
         cursor = answer.get("next_cursor")
         if not cursor:
             ops.progress.done()
             return
 
 
-@click.group(cls=OpsGroup, help="professionals awaiting review: list, approve, reject")
+def list_professionals(ops: Ops, status: str, page_size: int) -> Iterator[dict[str, Any]]:
+    """Every professional with this status, following the API's pages."""
+    return _pages(ops, PROFESSIONALS, "professionals", status, page_size)
+
+
+@click.group(cls=OpsGroup, help="professionals awaiting review: list, approve, reject; their documents")
 def professionals() -> None:
     pass
 
@@ -103,4 +109,93 @@ def reject(ops: Ops, professional_id: str, reason: str | None) -> int:
     missing = f"no professional {professional_id}"
     body = {"reason": reason} if reason else None
     ops.emit(ops.call("POST", _path(professional_id, "reject"), body, missing=missing))
+    return 0
+
+
+# --- documents awaiting review ------------------------------------------------------------------
+
+DOCUMENTS = f"{PROFESSIONALS}/documents"
+
+
+def _document_path(professional_id: str, document_id: str, *rest: str) -> str:
+    parts = [quote(professional_id, safe=""), "documents", quote(document_id, safe=""), *rest]
+    return f"{PROFESSIONALS}/{'/'.join(parts)}"
+
+
+@professionals.group(cls=OpsGroup, help="documents awaiting review: list, show, accept, reject")
+def documents() -> None:
+    pass
+
+
+@documents.command("list", help="documents awaiting review (insurance, certifications), oldest first")
+@click.option("--page-size", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
+@pass_ops
+def list_documents_command(ops: Ops, page_size: int, as_json: bool) -> int:
+    found = list(_pages(ops, DOCUMENTS, "documents", REVIEW_QUEUE, page_size))
+    if as_json:
+        ops.emit({"status": REVIEW_QUEUE, "documents": found})
+        return 0
+    rows = [
+        (
+            d["professional_id"],
+            d["document_id"],
+            d["kind"],
+            d["company_name"],
+            d.get("declared_expires_on") or "-",
+            d.get("checked_at", d["requested_at"])[:10],
+        )
+        for d in found
+    ]
+    headers = ("professional", "document", "kind", "company", "declared until", "uploaded")
+    print(f"{len(found)} document(s) awaiting review", file=ops.out)
+    if rows:
+        print(table(headers, rows), file=ops.out)
+    return 0
+
+
+document_id_argument = click.argument("document_id")
+
+
+@documents.command(help="one document and a download link valid a few minutes")
+@professional_id_argument
+@document_id_argument
+@pass_ops
+def show(ops: Ops, professional_id: str, document_id: str) -> int:
+    missing = f"no document {document_id} of professional {professional_id}"
+    ops.emit(ops.call("GET", _document_path(professional_id, document_id), missing=missing))
+    return 0
+
+
+@documents.command(help="accept one (insurance: --expires-on, the last day of cover read on the certificate)")
+@professional_id_argument
+@document_id_argument
+@click.option("--expires-on", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
+@click.option("--reason", help="a note kept with the decision, emailed to the professional")
+@pass_ops
+def accept(ops: Ops, professional_id: str, document_id: str, expires_on: Any, reason: str | None) -> int:
+    body: dict[str, Any] = {"decision": "accept"}
+    if expires_on:
+        body["expires_on"] = expires_on.date().isoformat()
+    if reason:
+        body["reason"] = reason
+    return _decide(ops, professional_id, document_id, body)
+
+
+@documents.command("reject", help="reject one (its file is deleted; the professional is told why)")
+@professional_id_argument
+@document_id_argument
+@click.option("--reason", help="emailed to the professional")
+@pass_ops
+def reject_document(ops: Ops, professional_id: str, document_id: str, reason: str | None) -> int:
+    return _decide(
+        ops, professional_id, document_id, {"decision": "reject", **({"reason": reason} if reason else {})}
+    )
+
+
+def _decide(ops: Ops, professional_id: str, document_id: str, body: dict[str, Any]) -> int:
+    missing = f"no document {document_id} of professional {professional_id}"
+    ops.emit(
+        ops.call("POST", _document_path(professional_id, document_id, "decision"), body, missing=missing)
+    )
     return 0

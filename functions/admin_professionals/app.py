@@ -1,25 +1,39 @@
-"""Operators (IAM-authorised, C4-01): list professionals by status, approve or reject one."""
+"""Operators (IAM-authorised, C4-01): list professionals by status, approve or reject one; review
+the documents that count (insurance, certifications): list those awaiting review, read one through a
+short-lived link, accept or reject it. Every route checks the operator identity here too."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
-from jaqe.platform.settings import ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, get_settings
+from jaqe.platform.settings import (
+    ApiSettings,
+    DataSettings,
+    DocumentsSettings,
+    OutboxSettings,
+    SubjectKeySettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.professionals import accounts as professionals
-from jaqe.professionals.model import RejectionIn, Status
+from jaqe.professionals import documents
+from jaqe.professionals.model import DocumentDecisionIn, RejectionIn, Status
 
 
-class Settings(ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings):
+class Settings(ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, DocumentsSettings):
     """What admin_professionals reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app()
+
+ProId = Annotated[str, Path(min_length=1, max_length=80)]
+DocId = Annotated[str, Path(min_length=1, max_length=80)]
 
 
 def operator() -> str:
@@ -32,7 +46,8 @@ def list_professionals(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response[Any]:
-    """Profiles by status (default: awaiting review), oldest first; `next_cursor` continues."""
+    """Profiles by status (default: awaiting review), oldest first; `next_cursor` continues. Each says
+    whether another account already holds its SIRET (`siret_used_by_another_account`)."""
     operator()
     return json_response(200, professionals.list_by_status(Store(), status, limit=limit, cursor=cursor))
 
@@ -50,6 +65,39 @@ def post_reject(id: str, decision: Annotated[RejectionIn | None, Body()] = None)
     by = operator()
     result = professionals.reject(Store(), OutboxMailer(), id, by, decision.reason if decision else None)
     metrics.add_metric(name="ProfessionalRejected", unit="Count", value=1)
+    return json_response(200, result)
+
+
+@app.get("/v1/admin/professionals/documents")
+def list_documents(
+    status: Annotated[Literal["pending_review"], Query()] = "pending_review",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2000)] = None,
+) -> Response[Any]:
+    """Documents awaiting an operator's review (insurance, certifications), oldest first, with
+    their professional's company and SIRET; `next_cursor` continues."""
+    operator()
+    return json_response(200, documents.list_awaiting_review(Store(), limit=limit, cursor=cursor))
+
+
+@app.get("/v1/admin/professionals/<id>/documents/<document_id>")
+def get_document(id: ProId, document_id: DocId) -> Response[Any]:
+    """One document and `download_url`: a presigned GET of the checked version, valid a few minutes."""
+    operator()
+    bucket = get_settings(Settings).documents_bucket
+    return json_response(200, documents.download(Store(), S3Objects(), bucket, id, document_id))
+
+
+@app.post("/v1/admin/professionals/<id>/documents/<document_id>/decision")
+def post_document_decision(
+    id: ProId, document_id: DocId, decision: Annotated[DocumentDecisionIn, Body()]
+) -> Response[Any]:
+    """Accept (insurance: `expires_on`, the last day of cover read on the certificate) or reject a
+    document awaiting review; the professional is told by email."""
+    by = operator()
+    bucket = get_settings(Settings).documents_bucket
+    result = documents.decide(Store(), S3Objects(), OutboxMailer(), bucket, id, document_id, decision, by)
+    metrics.add_metric(name="DocumentDecided", unit="Count", value=1)
     return json_response(200, result)
 
 

@@ -1,4 +1,5 @@
-"""S3 ObjectCreated on the documents bucket: check the real content, delete and record bad files.
+"""S3 ObjectCreated on the documents bucket: check the real content, delete and record bad files;
+a later upload to a key already checked is deleted (the checked version stays the document).
 
 Invoked asynchronously by S3: a failure is retried, then lands in the on-failure queue.
 """
@@ -32,5 +33,6 @@ def handler(event: S3Event, context: LambdaContext) -> dict:
         version = record.s3.get_object.version_id
         outcome = documents.check_upload(Store(), S3Objects(), record.s3.bucket.name, key, version)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        metrics.add_metric(name=f"Document{outcome.capitalize()}", unit="Count", value=1)
+        name = "".join(word.capitalize() for word in outcome.split("_"))
+        metrics.add_metric(name=f"Document{name}", unit="Count", value=1)
     return outcomes

@@ -1,4 +1,7 @@
-"""POST /v1/professionals: a professional's registration (C2-02, C3-06)."""
+"""POST /v1/professionals: a professional's registration (C2-02, C3-06).
+
+Every valid registration gets the same answer, 202 {"status": "received"}, whether or not the
+address already has an account: what follows goes by email to that address (no enumeration)."""
 
 from typing import Annotated, Any
 
@@ -8,11 +11,11 @@ from jaqe.platform.api import api_handler, create_app, json_response, run_idempo
 from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
-    ApiSettings,
     DataSettings,
     IdempotencySettings,
     LoginSettings,
     OutboxSettings,
+    SiteSettings,
     SubjectKeySettings,
     get_settings,
 )
@@ -20,11 +23,11 @@ from jaqe.platform.store import Store
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.professionals.accounts import register_professional
-from jaqe.professionals.model import ProfessionalIn, RegistrationAccepted
+from jaqe.professionals.model import ProfessionalIn, RegistrationReceived
 
 
 class Settings(
-    ApiSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, LoginSettings
+    SiteSettings, DataSettings, IdempotencySettings, SubjectKeySettings, OutboxSettings, LoginSettings
 ):
     """What professionals reads from its environment (the infra construct that creates it sets exactly these)."""
 
@@ -34,23 +37,32 @@ get_settings(Settings)  # at import: a missing or invalid variable fails the col
 app = create_app()
 
 
-@app.post("/v1/professionals", responses={201: {"description": "Registration received, pending review"}})
+@app.post(
+    "/v1/professionals",
+    responses={
+        202: {
+            "description": "Registration received (the same answer for every valid registration): "
+            "the reference and the login, or a reminder that an account exists, go by email"
+        }
+    },
+)
 def post_professional(registration: Annotated[ProfessionalIn, Body()]) -> Response[Any]:
     def register() -> dict:
-        result = register_professional(
+        register_professional(
             registration,
             store=Store(),
             mailer=OutboxMailer(),
             logins=CognitoLogins(),
             subject_key=subject_key,
+            login_url=f"{get_settings(Settings).site_url}/professionnels.html",
         )
-        return result.model_dump()
+        return RegistrationReceived().model_dump()
 
-    accepted = RegistrationAccepted(
+    received = RegistrationReceived(
         **run_idempotent(app, "register_professional", register, registration.model_dump(mode="json"))
     )
-    metrics.add_metric(name="ProfessionalRegistered", unit="Count", value=1)
-    return json_response(201, accepted.model_dump())
+    metrics.add_metric(name="ProfessionalRegistrationReceived", unit="Count", value=1)
+    return json_response(202, received.model_dump())
 
 
 handler = api_handler(app)

@@ -8,15 +8,16 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 from jaqe.leads import records as leads_records
+from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import logger, metrics, tracer
-from jaqe.platform.settings import DataSettings, DocumentsSettings, get_settings
+from jaqe.platform.settings import DataSettings, DocumentsSettings, LoginSettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.retention import cascade, is_ttl_deletion
 from jaqe.professionals import records as professionals_records
 
 
-class Settings(DataSettings, DocumentsSettings):
+class Settings(DataSettings, DocumentsSettings, LoginSettings):
     """What retention_cascade reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
@@ -32,6 +33,8 @@ def handle_record(record: DynamoDBRecord) -> None:
         return
     deleted = record.dynamodb.old_image
     result = cascade(deleted, Store(), DEPENDENTS, S3Objects(), get_settings(Settings).documents_bucket)
+    if login := professionals_records.login_of_removed(deleted):
+        CognitoLogins().delete(login)  # e.g. an expired registration: no login outlives its profile
     cause = "ttl" if is_ttl_deletion(record.user_identity) else "deletion"
     metrics.add_metric(name="CascadeItemsDeleted", unit="Count", value=result.items_deleted)
     metrics.add_metric(name="CascadeObjectsDeleted", unit="Count", value=result.objects_deleted)

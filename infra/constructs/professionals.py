@@ -52,9 +52,9 @@ class Professionals(Construct):
         # What the functions read besides the table (jaqe.platform.settings.DocumentsSettings, LoginSettings).
         documents = {"DOCUMENTS_BUCKET": self.documents.bucket_name}
         logins = {"USER_POOL_ID": self.user_pool.user_pool_id}
-        self._registration(logins)
+        self._registration({**logins, "SITE_URL": platform.config.site_url})
         self._pro_app({**documents, **logins})
-        self._admin({})
+        self._admin(documents)
         self._document_check({})
         self._insurance_watch({})
 
@@ -206,7 +206,11 @@ class Professionals(Construct):
         self.storage.use_idempotency(function)
         allow(function, ["secretsmanager:GetSecretValue"], [self.storage.subject_key_secret.secret_arn])
         function.add_environment("SUBJECT_KEY_SECRET_ARN", self.storage.subject_key_secret.secret_arn)
-        self._allow_cognito(function, ["cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"])
+        # AdminGetUser: a known address gets an email instead of a second account (same answer).
+        self._allow_cognito(
+            function,
+            ["cognito-idp:AdminGetUser", "cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"],
+        )
         self.allow_mail(function)
         self.api.public_route("POST", "/v1/professionals", function)
 
@@ -246,10 +250,28 @@ class Professionals(Construct):
         allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
         # The review queue: profiles by status (segment `professional#<status>`).
         allow(function, ["dynamodb:Query"], [f"{self.table_arn}/index/by_segment"])
+        # Documents under review: a presigned GET of the checked version (signed with this role),
+        # keeping that version the current one, deleting a rejected document's file.
+        allow(function, ["s3:ListBucketVersions"], [self.documents.bucket_arn])
+        allow(
+            function,
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Operators review any professional's documents: objects are created per document under this prefix.",
+        )
         self.allow_mail(function)
         self.api.operator_route("GET", "/v1/admin/professionals", function)
         for action in ("approve", "reject"):
             self.api.operator_route("POST", f"/v1/admin/professionals/{{id}}/{action}", function)
+        self.api.operator_route("GET", "/v1/admin/professionals/documents", function)
+        self.api.operator_route("GET", "/v1/admin/professionals/{id}/documents/{document_id}", function)
+        self.api.operator_route(
+            "POST", "/v1/admin/professionals/{id}/documents/{document_id}/decision", function
+        )
 
     def _document_check(self, environment: dict[str, str]) -> None:
         function = self._create("document_check", environment, timeout_seconds=30)

@@ -245,8 +245,8 @@ def test_c2_02_professional_registration(site):
     page.get_by_label("Téléphone").fill("04 67 00 00 00")
     with page.expect_response(lambda r: r.url.endswith("/v1/professionals")) as answer:
         page.get_by_role("button", name="M'inscrire").click()
-    assert answer.value.status == 201
-    expect(page.get_by_role("status")).to_contain_text("Votre inscription est enregistrée")
+    assert answer.value.status == 202
+    expect(page.get_by_role("status")).to_contain_text("Consultez votre boîte mail")
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,7 @@ def enter_through_every_channel(client: Client) -> None:
         "certifications": ["RGE"],
         "terms_version": "2023-09",
     }
-    assert client.call("POST", "/v1/professionals", registration)[0] == 201
+    assert client.call("POST", "/v1/professionals", registration) == (202, {"status": "received"})
     partner = {"name": "Assureur Partenaire", "email": PARTNER_CONTACT}
     assert client.call("POST", "/v1/admin/commercial-partners", partner, OPERATOR)[0] == 201
     status, export = client.call(

@@ -78,6 +78,12 @@ def test_c4_01_pro_routes_need_cognito_and_admin_routes_need_iam(template):
     for action in ("approve", "reject"):
         assert routes[("POST", f"/v1/admin/professionals/{{id}}/{action}")]["AuthorizationType"] == "AWS_IAM"
     assert routes[("GET", "/v1/admin/professionals")]["AuthorizationType"] == "AWS_IAM"
+    for method, path in (
+        ("GET", "/v1/admin/professionals/documents"),
+        ("GET", "/v1/admin/professionals/{id}/documents/{document_id}"),
+        ("POST", "/v1/admin/professionals/{id}/documents/{document_id}/decision"),
+    ):
+        assert routes[(method, path)]["AuthorizationType"] == "AWS_IAM"
     assert routes[("POST", "/v1/professionals")]["AuthorizationType"] == "NONE"
 
 
@@ -110,13 +116,31 @@ def test_professional_functions_get_least_privilege(template):
     assert {a for a in app if a.startswith("s3:")} == {"s3:PutObject"}
     assert "cognito-idp:AdminCreateUser" not in app
     registration = grants(template, "FunctionsProfessionalsRole")
+    # AdminGetUser: a known address is told by email instead of getting a second account.
     assert {a for a in registration if a.startswith("cognito-idp:")} == {
+        "cognito-idp:AdminGetUser",
         "cognito-idp:AdminCreateUser",
         "cognito-idp:AdminDeleteUser",
     }
     assert not any(a.startswith("s3:") for a in registration)
     admin = grants(template, "FunctionsAdminProfessionalsRole")
-    assert not any(a.startswith(("s3:", "cognito-idp:")) for a in admin)
+    assert not any(a.startswith("cognito-idp:") for a in admin)
+    # Document review: read (the presigned link), keep the reviewed version current, delete a rejected file.
+    assert {a for a in admin if a.startswith("s3:")} == {
+        "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion",
+    }  # fmt: skip
+    assert all(
+        "/professionals/*" in t
+        for a in admin
+        if a.startswith("s3:") and a != "s3:ListBucketVersions"
+        for t in admin[a]
+    )
+    # A removed profile (an expired registration) takes its login with it.
+    cascade = grants(template, "FunctionsRetentionCascadeRole")
+    assert {a for a in cascade if a.startswith("cognito-idp:")} == {
+        "cognito-idp:AdminGetUser",
+        "cognito-idp:AdminDeleteUser",
+    }
     # The review queue is read through the segment index only (no Scan, no other index).
     indexes = {t for t in admin["dynamodb:Query"] if "/index/" in t}
     assert len(indexes) == 1 and "/index/by_segment" in indexes.pop()

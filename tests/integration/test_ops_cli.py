@@ -146,11 +146,30 @@ def test_professionals_list_follows_pages_with_progress_oldest_first_without_con
     assert {p["insured"] for p in listed["professionals"]} == {False}
 
 
-def test_an_operator_rejects_and_approves_professionals_from_the_cli(rights, capsys):  # noqa: F811
+def test_an_operator_reviews_a_certificate_then_approves_and_rejects_from_the_cli(rights, capsys):  # noqa: F811
     first, second = registered(rights, 2)
     transport = local_transport(rights.local, operator="dora")
     auth = sign_in(rights.local, "artisan1@example.fr")
-    assert post_file(request_upload(rights.local, auth), PDF) in (200, 201, 204)
+    upload = request_upload(rights.local, auth, expires_on="2099-12-31")
+    assert post_file(upload, PDF) in (200, 201, 204)
+    doc_id = upload["document_id"]
+    capsys.readouterr()
+
+    assert main(["professionals", "documents", "list"], transport) == 0
+    out = capsys.readouterr().out
+    assert "1 document(s) awaiting review" in out and doc_id in out and "2099-12-31" in out and "@" not in out
+    assert main(["professionals", "documents", "show", second, doc_id], transport) == 0
+    assert printed(capsys)["download_url"].startswith("http")
+    assert main(["professionals", "approve", second], transport) == 1  # not insured until accepted
+    capsys.readouterr()
+    assert main(["professionals", "documents", "accept", second, doc_id], transport) == 1  # no date
+    assert "expires_on" in capsys.readouterr().out  # the problem document names the field
+    until = (NOW + timedelta(days=300)).date().isoformat()
+    assert (
+        main(["professionals", "documents", "accept", second, doc_id, "--expires-on", until], transport) == 0
+    )
+    assert printed(capsys)["expires_on"] == until
+    assert main(["professionals", "documents", "reject", second, "doc_unknown"], transport) == 2
     capsys.readouterr()
 
     assert main(["professionals", "reject", first, "--reason", "SIRET radié"], transport) == 0

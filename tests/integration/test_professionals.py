@@ -1,7 +1,8 @@
 """Professionals through the real handlers, on moto provisioned from the synthesised template.
 
-Registration -> invitation email -> login (moto Cognito) -> document upload (presigned POST,
-checked on ObjectCreated) -> approval -> listing entries -> leads -> delisting to archive.
+Registration (202 alike for every valid registration) -> invitation email -> login (moto Cognito)
+-> document upload (presigned POST, checked on ObjectCreated) -> an operator's review of the
+certificate -> approval -> listing entries -> leads -> delisting to archive.
 """
 
 from __future__ import annotations
@@ -69,11 +70,26 @@ def siret(n: int) -> str:
     raise AssertionError
 
 
-def register(local: Any, email: str = REGISTRATION["contact"]["email"], **changes: Any) -> str:
+RECEIVED = {"status": "received"}
+
+
+def post_registration(local: Any, email: str = REGISTRATION["contact"]["email"], **changes: Any) -> Any:
     body = {**REGISTRATION, "contact": {**REGISTRATION["contact"], "email": email}, **changes}
-    response = local.api.request("POST", "/v1/professionals", json_body=body)
-    assert response.status == 201, response.body
-    return str(response.json()["professional_id"])
+    return local.api.request("POST", "/v1/professionals", json_body=body)
+
+
+def reference_in_invitation(local: Any, email: str) -> str:
+    """The professional's id goes by email only (the API answers the same to everyone): the latest."""
+    *_, invitation = [e for e in local.outbox() if e["to"] == [email] and "identifiants" in e["subject"]]
+    match = re.search(r"Référence de votre dossier : (pro_[0-9a-f]{32})", invitation["text"])
+    assert match, invitation["text"]
+    return match.group(1)
+
+
+def register(local: Any, email: str = REGISTRATION["contact"]["email"], **changes: Any) -> str:
+    response = post_registration(local, email, **changes)
+    assert response.status == 202 and response.json() == RECEIVED, response.body
+    return reference_in_invitation(local, email)
 
 
 def temporary_password(local: Any, email: str) -> str:
@@ -109,12 +125,33 @@ def post_file(upload: dict[str, Any], content: bytes, content_type: str = "appli
     return answer.status_code
 
 
+def decide(local: Any, pro_id: str, doc_id: str, body: dict[str, Any], headers: Any = OPERATOR) -> Any:
+    path = f"/v1/admin/professionals/{pro_id}/documents/{doc_id}/decision"
+    return local.api.request("POST", path, json_body=body, headers=headers)
+
+
+def accept_insurance(local: Any, pro_id: str, doc_id: str, expires_on: str | None = None) -> dict[str, Any]:
+    """The operator accepts a certificate, with the last day of cover read on it."""
+    until = expires_on or (clock.now().date() + timedelta(days=365)).isoformat()
+    response = decide(local, pro_id, doc_id, {"decision": "accept", "expires_on": until})
+    assert response.status == 200, response.body
+    return dict(response.json())
+
+
+def insured_by_review(local: Any, pro_id: str, auth: dict[str, str], expires_on: str | None = None) -> str:
+    """Upload a certificate, and an operator accepts it; returns its document id."""
+    upload = request_upload(local, auth)
+    assert post_file(upload, PDF) in (200, 201, 204)
+    accept_insurance(local, pro_id, upload["document_id"], expires_on)
+    return str(upload["document_id"])
+
+
 def approved_professional(
     local: Any, email: str = REGISTRATION["contact"]["email"], **changes: Any
 ) -> tuple[str, dict[str, str]]:
     pro_id = register(local, email, **changes)
     auth = sign_in(local, email)
-    assert post_file(request_upload(local, auth), PDF) in (200, 201, 204)
+    insured_by_review(local, pro_id, auth)
     response = local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve", headers=OPERATOR)
     assert response.status == 200, response.body
     return pro_id, auth
@@ -151,14 +188,17 @@ def disclose(local: Any, pro_id: str, lead_id: str, at: datetime) -> None:
 # --- registration -----------------------------------------------------------------------
 
 
-def test_c2_02_c3_06_registration_stores_the_profile_under_the_listing_purpose_without_expiry(local):
+def test_c2_02_c3_06_registration_stores_the_profile_under_the_listing_purpose_for_30_days_until_approved(
+    local,
+):
+    clock.freeze(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     response = local.lambdas.invoke_by_name("professionals", VALID)
 
-    assert response["statusCode"] == 201
-    answer = json.loads(response["body"])
-    assert answer["status"] == "pending_review" and answer["professional_id"].startswith("pro_")
+    assert response["statusCode"] == 202
+    assert json.loads(response["body"]) == RECEIVED
+    pro_id = reference_in_invitation(local, REGISTRATION["contact"]["email"])
     [profile] = [i for i in items(local) if i["sk"] == "PROFILE"]
-    assert profile["pk"] == f"PRO#{answer['professional_id']}"
+    assert profile["pk"] == f"PRO#{pro_id}"
     assert profile["item_type"] == "professional"
     assert profile["purpose"] == PurposeId.PROFESSIONAL_LISTING.value == "professional_listing"
     assert profile["siret"] == "73282932000074"
@@ -166,8 +206,9 @@ def test_c2_02_c3_06_registration_stores_the_profile_under_the_listing_purpose_w
     assert profile["trades"] == ["plomberie", "chauffage"] and profile["service_areas"] == ["34", "30"]
     assert profile["status"] == "pending_review" and profile["listed"] is False
     assert len(profile["subject_key"]) == 64
-    assert "expires_at" not in profile  # C3-07: nothing expires while the relationship lasts
-    assert listing_entries(local, answer["professional_id"]) == []
+    # A registration no operator approves goes after 30 days (approval removes the expiry).
+    assert int(profile["expires_at"]) == int(datetime(2026, 12, 26, 8, 0, tzinfo=UTC).timestamp())
+    assert listing_entries(local, pro_id) == []
 
 
 def test_registration_creates_a_cognito_login_and_sends_the_invitation_to_the_outbox(local):
@@ -231,22 +272,48 @@ def test_each_bad_registration_is_a_422_and_writes_nothing(local, change):
     assert items(local) == []
 
 
-def test_a_second_registration_of_the_same_siret_or_email_is_a_409_and_writes_nothing_more(local):
+def test_a_known_and_an_unknown_address_get_the_same_answer_and_only_the_known_one_is_told_by_email(local):
+    """No account enumeration: the API answers alike; the account's owner learns it exists by email."""
     register(local)
     before = items(local)
 
-    same_siret = local.api.request(
-        "POST",
-        "/v1/professionals",
-        json_body={**REGISTRATION, "contact": {**REGISTRATION["contact"], "email": "autre@example.fr"}},
-    )
-    same_email = local.api.request(
-        "POST", "/v1/professionals", json_body={**REGISTRATION, "siret": siret(42)}
-    )
+    known = post_registration(local, siret=siret(42))
+    unknown = post_registration(local, "inconnu@example.fr", siret=siret(43))
 
-    assert same_siret.status == 409 and same_email.status == 409
-    assert len(items(local)) == len(before)
-    assert len(local.outbox()) == 1
+    assert known.status == unknown.status == 202
+    assert known.json() == unknown.json() == RECEIVED
+    assert {k: v for k, v in known.headers.items() if k.lower() != "date"}.keys() == {
+        k: v for k, v in unknown.headers.items() if k.lower() != "date"
+    }.keys()
+    new_items = [i for i in items(local) if i not in before and i["item_type"] != "mail_rate"]
+    assert sorted(i["item_type"] for i in new_items) == ["professional", "siret_claim"]
+    assert [i["contact"]["email"] for i in new_items if i["item_type"] == "professional"] == [
+        "inconnu@example.fr"
+    ]  # the unknown address only
+    [exists] = [e for e in local.outbox() if "déjà un compte" in e["subject"]]
+    assert exists["to"] == [REGISTRATION["contact"]["email"]]
+    assert "https://" in exists["text"] and "professionnels.html" in exists["text"]
+    assert "Mot de passe temporaire" not in exists["text"]
+    assert reference_in_invitation(local, "inconnu@example.fr")
+
+
+def test_a_registration_with_a_siret_another_account_holds_is_received_and_flagged_for_review(local):
+    first = register(local)
+
+    response = post_registration(local, "usurpateur@example.fr")  # the same SIRET, another address
+
+    assert response.status == 202 and response.json() == RECEIVED
+    second = reference_in_invitation(local, "usurpateur@example.fr")
+    [claim] = [i for i in items(local) if i["pk"] == "SIRET#73282932000074"]
+    assert claim["pro_id"] == first  # the first account keeps the SIRET
+    queue = local.api.request("GET", "/v1/admin/professionals", headers=OPERATOR).json()["professionals"]
+    flags = {p["professional_id"]: (p["siret_used_by_another_account"], p["siret_used_by"]) for p in queue}
+    assert flags == {first: (False, None), second: (True, first)}
+    # The operator cannot approve the second while the first holds the SIRET.
+    insured_by_review(local, second, sign_in(local, "usurpateur@example.fr"))
+    refused = local.api.request("POST", f"/v1/admin/professionals/{second}/approve", headers=OPERATOR)
+    assert refused.status == 409 and first in refused.json()["detail"]
+    assert listing_entries(local, second) == []
 
 
 def test_a_retried_registration_with_the_same_idempotency_key_registers_once(local):
@@ -255,8 +322,8 @@ def test_a_retried_registration_with_the_same_idempotency_key_registers_once(loc
     first = local.lambdas.invoke_by_name("professionals", event)
     second = local.lambdas.invoke_by_name("professionals", event)
 
-    assert first["statusCode"] == second["statusCode"] == 201
-    assert json.loads(first["body"]) == json.loads(second["body"])
+    assert first["statusCode"] == second["statusCode"] == 202
+    assert json.loads(first["body"]) == json.loads(second["body"]) == RECEIVED
     assert len([i for i in items(local) if i["sk"] == "PROFILE"]) == 1
     assert len(local.outbox()) == 1
 
@@ -373,24 +440,33 @@ def test_leads_are_only_this_professionals_newest_first_paginated_and_live(local
 # --- documents ----------------------------------------------------------------------------
 
 
-def test_c3_05_a_pdf_uploaded_through_the_presigned_post_is_accepted_and_sets_the_insurance(local):
+def test_c3_05_a_certificate_awaits_review_and_only_the_operators_date_sets_the_insurance(local):
     pro_id = register(local)
     auth = sign_in(local)
-    valid_until = (clock.now().date() + timedelta(days=200)).isoformat()
-    upload = request_upload(local, auth, expires_on=valid_until)
+    upload = request_upload(local, auth, expires_on="2099-12-31")  # what the professional declares
     assert upload["expires_in"] == 900
     assert upload["upload"]["fields"]["key"] == f"professionals/{pro_id}/{upload['document_id']}"
 
     assert post_file(upload, PDF) in (200, 201, 204)
 
     [doc] = local.api.request("GET", "/v1/pro/me/documents", headers=auth).json()["items"]
-    assert doc["status"] == "accepted" and doc["kind"] == "insurance" and doc["expires_on"] == valid_until
-    assert local.api.request("GET", "/v1/pro/me", headers=auth).json()["insurance_valid_until"] == valid_until
+    assert doc["status"] == "pending_review" and doc["kind"] == "insurance"
+    assert doc["declared_expires_on"] == "2099-12-31" and "expires_on" not in doc
+    assert local.api.request("GET", "/v1/pro/me", headers=auth).json()["insurance_valid_until"] is None
+
+    read_on_certificate = (clock.now().date() + timedelta(days=200)).isoformat()
+    decided = accept_insurance(local, pro_id, upload["document_id"], read_on_certificate)
+
+    assert decided["status"] == "accepted" and decided["expires_on"] == read_on_certificate
+    assert local.api.request("GET", "/v1/pro/me", headers=auth).json()["insurance_valid_until"] == (
+        read_on_certificate
+    )
     [stored] = [i for i in items(local) if i["sk"].startswith("DOC#")]
-    assert (
-        stored["purpose"] == "professional_listing" and "expires_at" not in stored
-    )  # follows its listed owner
+    assert stored["purpose"] == "professional_listing" and "segment" not in stored
+    assert stored["decided_by"].endswith("/alice")
     assert stored["s3_key"] == f"professionals/{pro_id}/{upload['document_id']}"
+    [told] = [e for e in local.outbox() if "justificatif" in e["subject"]]
+    assert "accepté" in told["subject"] and read_on_certificate in told["text"]
 
 
 @pytest.mark.parametrize(
@@ -557,7 +633,7 @@ def test_expired_insurance_unlists_automatically_and_tells_the_professional(loca
     clock.freeze(datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     pro_id = register(local)
     auth = sign_in(local)
-    post_file(request_upload(local, auth, expires_on="2026-12-31"), PDF)
+    insured_by_review(local, pro_id, auth, "2026-12-31")
     local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve", headers=OPERATOR)
     assert len(listing_entries(local, pro_id)) == 4
 
@@ -572,8 +648,11 @@ def test_expired_insurance_unlists_automatically_and_tells_the_professional(loca
     assert any("assurance a expiré" in e["subject"] for e in local.outbox())
     assert local.lambdas.invoke_by_name("insurance_watch", {}) == {"unlisted": 0}
 
-    # A new insurance certificate lists the professional again.
-    post_file(request_upload(local, auth, expires_on="2027-12-31"), PDF)
+    # A new insurance certificate lists the professional again, once an operator accepts it.
+    upload = request_upload(local, auth, expires_on="2027-12-31")
+    post_file(upload, PDF)
+    assert listing_entries(local, pro_id) == []
+    accept_insurance(local, pro_id, upload["document_id"], "2027-12-31")
     assert len(listing_entries(local, pro_id)) == 4
 
 
@@ -696,3 +775,192 @@ def test_c3_07_a_delisted_professionals_interventions_join_the_archive_without_t
     assert {"LEAD", "DISCLOSURE"}.isdisjoint(held()) and "INTERVENTION" in held()
     clock.freeze(delisted_at + timedelta(days=5 * 366))
     assert "INTERVENTION" not in held()
+
+
+# --- operators' review of documents (issue 19) -------------------------------------------------
+
+
+def uploaded(local: Any, auth: dict[str, str], content: bytes = PDF, **document: Any) -> dict[str, Any]:
+    upload = request_upload(local, auth, **document)
+    assert post_file(upload, content) in (200, 201, 204)
+    return upload
+
+
+def versions(local: Any, key: str) -> list[dict[str, Any]]:
+    return list(boto3.client("s3").list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []))
+
+
+def test_c4_01_the_document_review_routes_need_an_operator_and_change_nothing_without_one(local):
+    pro_id = register(local)
+    upload = uploaded(local, sign_in(local))
+    doc_id = upload["document_id"]
+    before = items(local)
+
+    for method, path, body in (
+        ("GET", "/v1/admin/professionals/documents", None),
+        ("GET", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}", None),
+        ("POST", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}/decision", {"decision": "reject"}),
+    ):
+        answer = local.api.request(method, path, json_body=body)
+        assert answer.status == 403, (path, answer.body)
+        assert answer.headers["Content-Type"] == "application/problem+json"
+    assert items(local) == before
+
+
+def test_operators_list_documents_awaiting_review_and_read_one_through_a_short_lived_link(local):
+    pro_id = register(local)
+    auth = sign_in(local)
+    insurance = uploaded(local, auth, expires_on="2099-12-31")
+    certification = uploaded(local, auth, kind="certification")
+    uploaded(local, auth, kind="kbis")  # counts for nothing: accepted on its content check
+
+    queue = local.api.request("GET", "/v1/admin/professionals/documents", headers=OPERATOR)
+
+    assert queue.status == 200, queue.body
+    listed = queue.json()["documents"]
+    assert [d["document_id"] for d in listed] == [insurance["document_id"], certification["document_id"]]
+    assert all(d["professional_id"] == pro_id and d["status"] == "pending_review" for d in listed)
+    assert listed[0]["declared_expires_on"] == "2099-12-31" and listed[0]["siret"] == "73282932000074"
+    assert "contact" not in listed[0] and REGISTRATION["contact"]["email"] not in queue.body
+    kinds = {
+        d["kind"]: d["status"]
+        for d in local.api.request("GET", "/v1/pro/me/documents", headers=auth).json()["items"]
+    }
+    assert kinds == {"insurance": "pending_review", "certification": "pending_review", "kbis": "accepted"}
+
+    shown = local.api.request(
+        "GET", f"/v1/admin/professionals/{pro_id}/documents/{insurance['document_id']}", headers=OPERATOR
+    )
+    assert shown.status == 200, shown.body
+    link = shown.json()["download_url"]
+    assert "X-Amz-Expires=300" in link and "versionId=" in link and shown.json()["download_expires_in"] == 300
+    assert requests.get(link, timeout=10).content == PDF
+    missing = local.api.request(
+        "GET", f"/v1/admin/professionals/{pro_id}/documents/doc_nope", headers=OPERATOR
+    )
+    assert missing.status == 404
+
+
+def test_a_professional_stays_unlisted_until_an_operator_accepts_the_insurance_certificate(local):
+    pro_id = register(local)
+    auth = sign_in(local)
+    upload = uploaded(local, auth, expires_on="2099-12-31")
+
+    early = local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve", headers=OPERATOR)
+    assert early.status == 409 and listing_entries(local, pro_id) == []
+
+    accept_insurance(local, pro_id, upload["document_id"])
+    approved = local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve", headers=OPERATOR)
+
+    assert approved.status == 200 and approved.json()["listed"] is True
+    assert len(listing_entries(local, pro_id)) == 4
+    assert not local.api.request("GET", "/v1/admin/professionals/documents", headers=OPERATOR).json()[
+        "documents"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"decision": "accept"}, "expires_on"),
+        ({"decision": "accept", "expires_on": "2020-01-01"}, "expires_on"),
+        ({"decision": "reject", "expires_on": "2030-01-01"}, None),
+        ({"decision": "maybe"}, "decision"),
+        ({"decision": "accept", "expires_on": "31/12/2030"}, "expires_on"),
+    ],
+)
+def test_a_bad_decision_is_a_422_and_changes_nothing(local, body, field):
+    pro_id = register(local)
+    upload = uploaded(local, sign_in(local))
+    before, sent = items(local), len(local.outbox())
+
+    answer = decide(local, pro_id, upload["document_id"], body)
+
+    assert answer.status == 422, answer.body
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    if field:
+        assert field in {e["field"] for e in answer.json()["errors"]}
+    assert items(local) == before and len(local.outbox()) == sent
+
+
+def test_a_rejected_certificate_is_deleted_counts_for_nothing_and_the_professional_is_told_why(local):
+    pro_id = register(local)
+    auth = sign_in(local)
+    upload = uploaded(local, auth)
+    key = f"professionals/{pro_id}/{upload['document_id']}"
+
+    answer = decide(
+        local, pro_id, upload["document_id"], {"decision": "reject", "reason": "Attestation illisible"}
+    )
+
+    assert answer.status == 200 and answer.json()["status"] == "rejected"
+    assert versions(local, key) == []
+    [doc] = local.api.request("GET", "/v1/pro/me/documents", headers=auth).json()["items"]
+    assert doc["status"] == "rejected" and doc["decision_reason"] == "Attestation illisible"
+    assert local.api.request("GET", "/v1/pro/me", headers=auth).json()["insurance_valid_until"] is None
+    [told] = [e for e in local.outbox() if "justificatif" in e["subject"]]
+    assert "refusé" in told["subject"] and "Attestation illisible" in told["text"]
+    assert decide(local, pro_id, upload["document_id"], {"decision": "reject"}).status == 409
+    again = local.api.request(
+        "GET", f"/v1/admin/professionals/{pro_id}/documents/{upload['document_id']}", headers=OPERATOR
+    )
+    assert again.status == 409
+
+
+def test_a_second_post_to_the_presigned_key_after_acceptance_does_not_replace_the_accepted_document(local):
+    pro_id = register(local)
+    auth = sign_in(local)
+    upload = uploaded(local, auth)
+    key = f"professionals/{pro_id}/{upload['document_id']}"
+    accept_insurance(local, pro_id, upload["document_id"])
+    [pinned] = versions(local, key)
+
+    replacement = b"%PDF-1.7\n% a certificate for someone else\n%%EOF\n"
+    assert post_file(upload, replacement) in (200, 201, 204)  # moto lets the POST through: the check must not
+
+    assert [v["VersionId"] for v in versions(local, key)] == [pinned["VersionId"]]
+    assert boto3.client("s3").get_object(Bucket=bucket(local), Key=key)["Body"].read() == PDF
+    [stored] = [i for i in items(local) if i["sk"] == f"DOC#{upload['document_id']}"]
+    assert stored["status"] == "accepted" and stored["version_id"] == pinned["VersionId"]
+    # Every upload request gets its own key: a key is never issued twice.
+    other = request_upload(local, auth)
+    assert other["upload"]["fields"]["key"] != upload["upload"]["fields"]["key"]
+
+
+def test_a_newer_version_left_unchecked_is_removed_on_acceptance_so_the_reviewed_one_stays_current(local):
+    """The bucket deletes noncurrent versions after a day: the pinned version must stay the current one."""
+    pro_id = register(local)
+    upload = uploaded(local, sign_in(local))
+    key = f"professionals/{pro_id}/{upload['document_id']}"
+    [reviewed] = versions(local, key)
+    s3 = boto3.client("s3")
+    s3.put_bucket_notification_configuration(Bucket=bucket(local), NotificationConfiguration={})
+    s3.put_object(Bucket=bucket(local), Key=key, Body=b"%PDF-1.7\nnot what was reviewed\n")  # check not run
+    assert len(versions(local, key)) == 2
+
+    accept_insurance(local, pro_id, upload["document_id"])
+
+    assert [v["VersionId"] for v in versions(local, key)] == [reviewed["VersionId"]]
+    assert s3.head_object(Bucket=bucket(local), Key=key)["VersionId"] == reviewed["VersionId"]
+
+
+def test_a_pending_registration_expires_after_30_days_with_its_documents_siret_and_login(local):
+    clock.freeze(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    pro_id = register(local)
+    auth = sign_in(local)
+    upload = uploaded(local, auth)
+    key = f"professionals/{pro_id}/{upload['document_id']}"
+    pool_id = local.provisioned.names[next(iter(local.stack.of_type("AWS::Cognito::UserPool")))]
+    cognito = boto3.client("cognito-idp")
+
+    clock.freeze(datetime(2026, 12, 1, 9, 0, 1, tzinfo=UTC))  # 30 days later
+    assert local.api.request("GET", "/v1/pro/me", headers=auth).status == 404  # expired reads as absent
+    assert local.lambdas.invoke_by_name("reconciliation", {})["items_purged"] >= 2  # profile + document
+    local.settle()
+
+    assert not [i for i in items(local) if i["pk"] in (f"PRO#{pro_id}", "SIRET#73282932000074")]
+    assert versions(local, key) == []
+    with pytest.raises(cognito.exceptions.UserNotFoundException):
+        cognito.admin_get_user(UserPoolId=pool_id, Username=REGISTRATION["contact"]["email"])
+    # The address and the SIRET are free again: a new registration gets a new invitation.
+    assert register(local) != pro_id

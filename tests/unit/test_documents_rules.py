@@ -84,3 +84,67 @@ def test_presigned_post_policy_restricts_prefix_type_size_and_lifetime():
 def test_upload_requests_outside_the_rules_are_refused(request_body):
     with pytest.raises(ValidationError):
         DocumentIn.model_validate(request_body)
+
+
+# --- review (issue 19) -----------------------------------------------------------------------------
+
+
+class Versions:
+    """Just what `keep_pinned` uses of an ObjectStore: a key's versions, and deleting one."""
+
+    def __init__(self, versions: list[str]) -> None:
+        self.versions = versions
+
+    def version_ids(self, bucket: str, key: str) -> list[str]:
+        return list(self.versions)
+
+    def delete_version(self, bucket: str, key: str, version_id: str | None) -> None:
+        self.versions.remove(str(version_id))
+
+
+def test_keep_pinned_deletes_every_other_version_and_says_when_the_pinned_one_is_gone():
+    from jaqe.professionals.documents import keep_pinned
+
+    doc = {"s3_key": "professionals/pro_x/doc_y", "version_id": "v1"}
+    objects = Versions(["v3", "v1", "v2"])
+    assert keep_pinned(objects, "b", doc) is True  # type: ignore[arg-type]
+    assert objects.versions == ["v1"]
+    assert keep_pinned(Versions(["v2"]), "b", doc) is False  # type: ignore[arg-type]
+
+
+def test_only_documents_awaiting_review_are_in_the_queue_segment():
+    from jaqe.professionals.model import DocumentStatus
+    from jaqe.professionals.records import REVIEW_SEGMENT, document_outcome
+
+    owner = {"pro_id": "pro_x"}
+    doc = {"pk": "PRO#pro_x", "sk": "DOC#doc_y"}
+    waiting = document_outcome(owner, doc, DocumentStatus.PENDING_REVIEW, {"version_id": "v1"})["Update"]
+    decided = document_outcome(
+        owner,
+        doc,
+        DocumentStatus.ACCEPTED,
+        {"expires_on": "2030-01-01"},
+        expected=DocumentStatus.PENDING_REVIEW,
+    )["Update"]
+
+    assert REVIEW_SEGMENT in waiting["ExpressionAttributeValues"].values()
+    assert waiting["ExpressionAttributeValues"][":expected"] == "pending_upload"
+    assert "#segment" in decided["UpdateExpression"].split("REMOVE", 1)[1]
+    assert decided["ExpressionAttributeNames"]["#segment"] == "segment"
+    assert decided["ExpressionAttributeValues"][":expected"] == "pending_review"
+
+
+def test_a_decision_is_accept_or_reject_and_only_an_acceptance_carries_a_date():
+    from jaqe.professionals.model import DocumentDecisionIn
+
+    assert (
+        DocumentDecisionIn(decision="accept", expires_on="2030-06-30").expires_on.isoformat() == "2030-06-30"
+    )  # type: ignore[arg-type, union-attr]
+    for bad in (
+        {"decision": "reject", "expires_on": "2030-06-30"},
+        {"decision": "approve"},
+        {"decision": "accept", "reason": ""},
+        {"decision": "accept", "extra": 1},
+    ):
+        with pytest.raises(ValidationError):
+            DocumentDecisionIn(**bad)  # type: ignore[arg-type]

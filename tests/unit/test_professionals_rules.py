@@ -105,3 +105,69 @@ def test_only_approved_and_insured_professionals_are_listable():
     assert not is_listable({"status": "approved"}, today)
     for status in ("pending_review", "rejected", "delisted"):
         assert not is_listable({**insured, "status": status}, today)
+
+
+def test_a_known_address_is_told_by_email_and_nothing_is_written_or_created():
+    """No enumeration: the handler answers the same; only the address's owner learns the account exists."""
+    from jaqe.professionals.accounts import register_professional
+
+    class KnownLogins:
+        def __init__(self) -> None:
+            self.created: list[str] = []
+
+        def exists(self, email: str) -> bool:
+            return True
+
+        def create(self, email: str, pro_id: str, temporary_password: str) -> None:
+            self.created.append(email)
+
+        def delete(self, email: str) -> None:
+            raise AssertionError("nothing to delete")
+
+    class Outbox:
+        def __init__(self) -> None:
+            self.sent: list = []
+
+        def send(self, email) -> None:  # type: ignore[no-untyped-def]
+            self.sent.append(email)
+
+    registration = ProfessionalIn.model_validate(
+        {
+            "company_name": "Connue SARL",
+            "siret": "73282932000074",
+            "contact": {
+                "first_name": "A",
+                "last_name": "B",
+                "email": "connue@example.fr",
+                "phone": "0611223344",
+            },
+            "trades": ["plomberie"],
+            "service_areas": ["34"],
+            "terms_version": "2023-09",
+        }
+    )
+    logins, outbox = KnownLogins(), Outbox()
+    result = register_professional(
+        registration,
+        store=None,  # type: ignore[arg-type]  # never touched for a known address
+        mailer=outbox,  # type: ignore[arg-type]
+        logins=logins,
+        subject_key=lambda email: "k" * 64,
+        login_url="https://jaqe.fr/professionnels.html",
+    )
+
+    assert result is None and logins.created == []
+    [email] = outbox.sent
+    assert email.to == "connue@example.fr" and "déjà un compte" in email.subject
+    assert "https://jaqe.fr/professionnels.html" in email.text
+
+
+def test_a_removed_profile_names_its_login_and_nothing_else_does():
+    from jaqe.professionals.records import login_of_removed
+
+    assert (
+        login_of_removed({"item_type": "professional", "contact": {"email": "a@example.fr"}})
+        == "a@example.fr"
+    )
+    assert login_of_removed({"item_type": "professional_document"}) is None
+    assert login_of_removed({"item_type": "lead", "contact": {"email": "a@example.fr"}}) is None

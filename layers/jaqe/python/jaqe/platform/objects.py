@@ -25,6 +25,8 @@ class ObjectStore(Protocol):
     def upload_form(
         self, bucket: str, key: str, fields: dict[str, str], conditions: list[Any], expires_in: int
     ) -> dict[str, Any]: ...
+    def download_url(self, bucket: str, key: str, version_id: str, expires_in: int) -> str: ...
+    def version_ids(self, bucket: str, key: str) -> list[str]: ...
     def delete(self, bucket: str, key: str) -> int: ...
     def delete_version(self, bucket: str, key: str, version_id: str | None) -> None: ...
     def delete_prefix(self, bucket: str, prefix: str) -> int: ...
@@ -93,6 +95,20 @@ class S3Objects:
             Bucket=bucket, Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires_in
         )
         return {"url": post["url"], "fields": post["fields"]}
+
+    def download_url(self, bucket: str, key: str, version_id: str, expires_in: int) -> str:
+        """A presigned GET of one version (an operator reads what was reviewed, nothing newer)."""
+        return str(
+            self._s3.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": bucket, "Key": key, "VersionId": version_id},
+                ExpiresIn=expires_in,
+            )
+        )
+
+    def version_ids(self, bucket: str, key: str) -> list[str]:
+        """The ids of this key's versions and delete markers (not those of longer keys)."""
+        return [v for k, v in self._versions(bucket, key) if k == key]
 
     def delete(self, bucket: str, key: str) -> int:
         """Every version of one object goes; returns 1 when something was there."""

@@ -168,12 +168,65 @@ def professional_invitation(
             "Déposez ensuite vos justificatifs (attestation d'assurance décennale, Kbis, certifications) "
             "depuis l'application.",
             f"Référence de votre dossier : {professional_id}",
+            "Votre attestation d'assurance et vos certifications sont examinées par notre équipe avant "
+            "de compter pour votre référencement. Une inscription qui n'est pas validée dans les 30 jours "
+            "est supprimée avec ses données : vous pourrez alors vous inscrire de nouveau.",
             "Vos données sont traitées pour vous référencer (exécution de nos conditions générales de "
             "service) pendant toute la durée de votre référencement, puis archivées cinq ans à compter "
             "de votre déréférencement.",
         ),
         tags={"template": "professional_invitation"},
         limited_per_address=True,
+        purpose="professional_listing",
+    )
+
+
+def professional_account_exists(to: str, login_url: str) -> OutgoingEmail:
+    """A registration for an address that already has an account: the site answers as for any
+    registration, and only the address's owner learns that the account exists."""
+    return OutgoingEmail(
+        to=to,
+        subject="Votre inscription sur JAQE : vous avez déjà un compte",
+        text=_body(
+            "Nous avons reçu une demande d'inscription comme professionnel sur JAQE avec cette adresse "
+            "email. Un compte professionnel existe déjà pour cette adresse : aucune nouvelle inscription "
+            "n'a été enregistrée.",
+            f"Connectez-vous à l'application professionnels : {login_url} (en cas d'oubli, choisissez "
+            "« Mot de passe oublié » pour en recevoir un nouveau à cette adresse).",
+            "Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message.",
+        ),
+        tags={"template": "professional_account_exists"},
+        purpose="professional_listing",
+        limited_per_address=True,  # anyone can have it sent by typing an address in the form
+    )
+
+
+DOCUMENT_KIND_FR = {
+    "insurance": "attestation d'assurance",
+    "certification": "certification",
+    "kbis": "extrait Kbis",
+}
+
+
+def professional_document_decided(
+    to: str, company_name: str, kind: str, accepted: bool, *, expires_on: str | None, reason: str | None
+) -> OutgoingEmail:
+    """An operator's decision on a document the professional uploaded."""
+    label = DOCUMENT_KIND_FR.get(kind, "justificatif")
+    if accepted:
+        paragraphs = [f"Notre équipe a accepté le justificatif déposé pour {company_name} ({label})."]
+        if expires_on:
+            paragraphs.append(f"Il est retenu comme valable jusqu'au {expires_on}.")
+    else:
+        paragraphs = [f"Notre équipe n'a pas accepté le justificatif déposé pour {company_name} ({label})."]
+        if reason:
+            paragraphs.append(f"Motif : {reason}")
+        paragraphs.append("Vous pouvez en déposer un nouveau depuis l'application professionnels.")
+    return OutgoingEmail(
+        to=to,
+        subject=f"Votre justificatif JAQE ({label}) est {'accepté' if accepted else 'refusé'}",
+        text=_body(*paragraphs),
+        tags={"template": "professional_document_decided"},
         purpose="professional_listing",
     )
 

@@ -310,7 +310,8 @@ INVENTORY: dict[str, DataStore] = {
             "professional_logins",
             StoreKind.USER_POOL,
             "professionals' logins: address, professional id, password hash (Cognito)",
-            "while the account lives; deleted with the professional's erasure or delisting",
+            "while the account lives; deleted with the professional's erasure or delisting, or with "
+            "a registration no operator approved within 30 days",
             Reach.PROFILE_LOGIN,
             serves=(PurposeId.PROFESSIONAL_LISTING,),
         ),

@@ -246,6 +246,8 @@ THREE_YEARS_FROM_LAST_CONTACT = Retention(
 # "Durée appropriée à la gestion de votre demande": our documented default is one year
 # after the last message of the exchange, long enough to answer follow-ups.
 CONTACT_HANDLING_PERIOD = Period(years=1)
+# A professional's registration that no operator approved: it goes with its data and login.
+PENDING_REGISTRATION_PERIOD = Period(days=30)
 
 PURPOSES: dict[PurposeId, Purpose] = {
     p.id: p

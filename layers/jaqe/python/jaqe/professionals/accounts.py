@@ -5,8 +5,9 @@ Registration, the professional's own profile, operators' decisions and review qu
 received, delisting to archive. The items and their transactions are `jaqe.professionals.records`;
 insurance expiry is `jaqe.professionals.insurance`, documents `jaqe.professionals.documents`.
 
-Retention (purpose PROFESSIONAL_LISTING, legal basis contract): while the relationship lasts
-(pending review, approved) the profile, its documents and its listing entries carry no
+Retention (purpose PROFESSIONAL_LISTING, legal basis contract): a registration awaiting review
+expires after PENDING_REGISTRATION_PERIOD (30 days) with its documents and login; while the
+professional is approved the profile, its documents and its listing entries carry no
 `expires_at`; on delisting (or rejection) the profile and its documents get
 `expires_at = end + 5 years` and the listing entries are deleted in the same transaction.
 Listing entries exist exactly while the professional is approved and insured
@@ -28,6 +29,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import SEGMENT_INDEX, Item, Store, query_index_page, query_professional_index
 from jaqe.platform.templates import (
+    professional_account_exists,
     professional_approved,
     professional_delisted,
     professional_invitation,
@@ -36,7 +38,6 @@ from jaqe.platform.templates import (
 from jaqe.professionals.model import (
     ProfessionalIn,
     ProfilePatch,
-    RegistrationAccepted,
     Status,
     coverage_error,
 )
@@ -49,7 +50,7 @@ from jaqe.professionals.records import (
     new_profile,
     save,
     siret_claim,
-    siret_claimed,
+    siret_holder,
     siret_release,
     status_segment,
 )
@@ -87,14 +88,20 @@ def register_professional(
     mailer: Mailer,
     logins: Logins,
     subject_key: Callable[[str], str],
-) -> RegistrationAccepted:
-    """C2-02: a professional gives their data through the form; C3-06: under the contract."""
-    if siret_claimed(store, data.siret):
-        raise Conflict(
-            "Ce SIRET est déjà inscrit sur JAQE.", errors=[{"field": "siret", "message": "déjà inscrit"}]
-        )
+    login_url: str,
+) -> str | None:
+    """C2-02: a professional gives their data through the form; C3-06: under the contract.
+
+    The caller answers the same whatever happens here (no account enumeration): a new address gets
+    its reference and login by email; a known address is told by email that its account exists.
+    A SIRET already held by another account does not stop the registration: the operators' review
+    queue shows it. Returns the new professional's id (None for a known address)."""
+    email = data.contact.email
+    if logins.exists(email):
+        _tell_account_exists(mailer, email, login_url)
+        return None
     pro_id = new_id("pro")
-    key = subject_key(data.contact.email)
+    key = subject_key(email)
     profile = new_profile(
         pro_id,
         key,
@@ -109,15 +116,25 @@ def register_professional(
         },
     )
     password = temporary_password()
-    logins.create(data.contact.email, pro_id, password)
     try:
-        save(store, None, profile, [siret_claim(data.siret, profile)])
+        logins.create(email, pro_id, password)
+    except Conflict:  # registered by a concurrent request since `exists`
+        _tell_account_exists(mailer, email, login_url)
+        return None
+    claim = [] if siret_holder(store, data.siret) else [siret_claim(data.siret, profile)]
+    try:
+        save(store, None, profile, claim)
     except Exception:
-        logins.delete(data.contact.email)  # nothing half-written: no login without a profile
+        logins.delete(email)  # nothing half-written: no login without a profile
         raise
     logger.info("professional registered", extra={"pro_id": pro_id, "subject_key": key})
-    mailer.send(professional_invitation(data.contact.email, data.company_name, pro_id, password))
-    return RegistrationAccepted(professional_id=pro_id, status=Status.PENDING_REVIEW.value)
+    mailer.send(professional_invitation(email, data.company_name, pro_id, password))
+    return pro_id
+
+
+def _tell_account_exists(mailer: Mailer, email: str, login_url: str) -> None:
+    logger.info("registration for an existing professional account")
+    mailer.send(professional_account_exists(email, login_url))
 
 
 def update_profile(store: Store, pro_id: str, patch: ProfilePatch) -> dict[str, Any]:
@@ -149,9 +166,15 @@ def approve(store: Store, mailer: Mailer, pro_id: str, operator: str) -> dict[st
         raise Conflict(
             "Aucune attestation d'assurance en cours de validité n'a été acceptée pour ce professionnel."
         )
+    holder = siret_holder(store, before["siret"])
+    if holder not in (None, pro_id):
+        raise Conflict(
+            f"Ce SIRET est déjà celui d'un autre compte professionnel ({holder}) : "
+            "vérifiez les deux dossiers avant d'en approuver un."
+        )
     after = {k: v for k, v in before.items() if k not in ("expires_at", "expiry_day", "rejection_reason")}
     after.update(status=Status.APPROVED.value, approved_at=clock.now().isoformat(), decided_by=operator)
-    save(store, before, after)
+    save(store, before, after, [] if holder else [siret_claim(before["siret"], after)])
     logger.info("professional approved", extra={"pro_id": pro_id, "listed": after["listed"]})
     mailer.send(professional_approved(after["contact"]["email"], after["company_name"], after["listed"]))
     return {"professional_id": pro_id, "status": after["status"], "listed": after["listed"]}
@@ -220,12 +243,16 @@ def archive_interventions(store: Store, pro_id: str, subject_key: str, expiry: I
 _REVIEW_CURSOR_KEYS = {"pk", "sk", "segment", "created_at"}
 
 
-def review_view(profile: Item, today: date) -> dict[str, Any]:
-    """What an operator needs to decide (company, SIRET, coverage, insurance): no contact data."""
+def review_view(profile: Item, today: date, siret_held_by: str | None) -> dict[str, Any]:
+    """What an operator needs to decide (company, SIRET and whether another account holds it,
+    coverage, insurance): no contact data."""
+    used_elsewhere = siret_held_by not in (None, profile["pro_id"])
     return {
         "professional_id": profile["pro_id"],
         "company_name": profile["company_name"],
         "siret": profile["siret"],
+        "siret_used_by_another_account": used_elsewhere,
+        "siret_used_by": siret_held_by if used_elsewhere else None,
         "trades": list(profile["trades"]),
         "service_areas": list(profile["service_areas"]),
         "status": profile["status"],
@@ -246,6 +273,10 @@ def list_by_status(store: Store, status: Status, *, limit: int, cursor: str | No
     today = clock.now().date()
     return {
         "status": status.value,
-        "professionals": [review_view(i, today) for i in items if i.get("item_type") == "professional"],
+        "professionals": [
+            review_view(i, today, siret_holder(store, i["siret"]))
+            for i in items
+            if i.get("item_type") == "professional"
+        ],
         "next_cursor": encode_cursor(last) if last else None,
     }

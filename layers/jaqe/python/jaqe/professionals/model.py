@@ -111,9 +111,11 @@ class ProfilePatch(BaseModel):
         return self
 
 
-class RegistrationAccepted(BaseModel):
-    professional_id: str
-    status: str
+class RegistrationReceived(BaseModel):
+    """The same answer for every valid registration, known address or not (no enumeration): what
+    follows (the reference, the login or a reminder that an account exists) goes by email."""
+
+    status: Literal["received"] = "received"
 
 
 class RejectionIn(BaseModel):
@@ -128,11 +130,41 @@ class DocumentKind(StrEnum):
     KBIS = "kbis"
 
 
+# What an operator must look at before a document counts (listing, certifications shown).
+REVIEWED_KINDS = frozenset({DocumentKind.INSURANCE, DocumentKind.CERTIFICATION})
+
+
+class DocumentStatus(StrEnum):
+    PENDING_UPLOAD = "pending_upload"
+    PENDING_REVIEW = "pending_review"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class DocumentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: DocumentKind
     content_type: ContentType
     size: int = Field(gt=0, le=MAX_BYTES, description="bytes, 10 MB at most")
-    # Insurance only: the last day the cover is valid.
+    # Insurance only: the last day the cover is valid, as the professional reads it. A hint for
+    # the operator, who enters the date read on the certificate when accepting it.
     expires_on: date | None = None
+
+
+class DocumentDecisionIn(BaseModel):
+    """An operator's decision on a document awaiting review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["accept", "reject"]
+    expires_on: date | None = Field(
+        default=None, description="accept of an insurance certificate: the last day of cover read on it"
+    )
+    reason: Annotated[str, bounded(1, 500)] | None = None
+
+    @model_validator(mode="after")
+    def _insurance_date_only_on_accept(self) -> DocumentDecisionIn:
+        if self.decision == "reject" and self.expires_on is not None:
+            raise ValueError("expires_on accompagne une acceptation, pas un refus")
+        return self

@@ -1,15 +1,20 @@
 """The professionals' records, and the only code that builds their keys, items and transactions.
 
   PRO#<id>                  PROFILE               profile (segment `professional#<status>`)
-  PRO#<id>                  DOC#<doc_id>          a document (`jaqe.professionals.documents`)
+  PRO#<id>                  DOC#<doc_id>          a document (`jaqe.professionals.documents`;
+                                                  segment `professional_document#pending_review`
+                                                  while it awaits an operator)
   PRO#<id>                  INTERVENTION#<lead>   a delisted professional's intervention (archive)
   LISTING#<trade>#<dept>    PRO#<id>              listing entry: present only while listed
   INSURANCE_WATCH           <valid_until>#<id>    when a listed professional's insurance ends
-  SIRET#<siret>             SIRET                 one registration per SIRET
+  SIRET#<siret>             SIRET                 which account holds a SIRET (the first to
+                                                  register it; the operators see the others)
 
 Every write of a profile goes through `save`, which moves the entries, the insurance watch
 item and the documents' expiry with the profile in one DynamoDB transaction, guarded by the
-profile's `version`.
+profile's `version`. A registration no operator approved expires with its data after
+PENDING_REGISTRATION_PERIOD (the profile's `expires_at`; its documents follow, and `dependents`
+names what goes with it, the login included).
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from jaqe.platform.errors import Forbidden, NotFound
 from jaqe.platform.objects import DOCUMENTS_PREFIX
 from jaqe.platform.store import Item, Store, expiry_fields, transact_actions
 from jaqe.platform.validation import departement_of
-from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.periods import add_period
+from jaqe.privacy.register import PENDING_REGISTRATION_PERIOD, PurposeId, purpose
 from jaqe.privacy.retention import Dependents
-from jaqe.professionals.model import Status
+from jaqe.professionals.model import DocumentStatus, Status
 
 PROFILE_SK = "PROFILE"
 INSURANCE_WATCH_PK = "INSURANCE_WATCH"
@@ -205,8 +211,10 @@ def siret_claim(siret: str, profile: Item) -> dict[str, Any]:
     return {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
-def siret_claimed(store: Store, siret: str) -> bool:
-    return store.get(f"SIRET#{siret}", "SIRET") is not None
+def siret_holder(store: Store, siret: str) -> str | None:
+    """The professional whose account holds this SIRET, if any."""
+    claim = store.get(f"SIRET#{siret}", "SIRET")
+    return str(claim["pro_id"]) if claim else None
 
 
 def siret_release(siret: str) -> dict[str, Any]:
@@ -246,6 +254,8 @@ def new_profile(pro_id: str, subject_key: str, fields: dict[str, Any]) -> Item:
         "subject_key": subject_key,
         "purpose": PurposeId.PROFESSIONAL_LISTING.value,
         "created_at": now.isoformat(),
+        # Until an operator approves it (approval removes the expiry).
+        **expiry_fields(clock.epoch(add_period(now, PENDING_REGISTRATION_PERIOD))),
     }
 
 
@@ -272,23 +282,41 @@ def new_document(profile: Item, doc_id: str, fields: dict[str, Any], expires_at:
     }
 
 
-def document_outcome(owner: Item, doc: Item, status: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The transaction action settling a pending document; its expiry now follows its owner's."""
+REVIEW_SEGMENT = f"professional_document#{DocumentStatus.PENDING_REVIEW.value}"
+
+
+def document_outcome(
+    owner: Item,
+    doc: Item,
+    status: DocumentStatus,
+    fields: dict[str, Any],
+    *,
+    expected: DocumentStatus = DocumentStatus.PENDING_UPLOAD,
+) -> dict[str, Any]:
+    """The transaction action moving a document from `expected` to `status` (a conflict if it has
+    moved meanwhile); its expiry now follows its owner's, and only a document awaiting review is
+    in the operators' queue (segment)."""
     values = {k: v for k, v in fields.items() if v is not None}
+    if status == DocumentStatus.PENDING_REVIEW:
+        values["segment"] = REVIEW_SEGMENT
     names = {f"#f{i}": k for i, k in enumerate(["status", *values])}
     sets = ", ".join(f"#f{i} = :v{i}" for i in range(len(names)))
-    attribute_values: dict[str, Any] = {f":v{i}": v for i, v in enumerate([status, *values.values()])}
-    attribute_values[":pending"] = "pending_upload"
+    attribute_values: dict[str, Any] = {f":v{i}": v for i, v in enumerate([status.value, *values.values()])}
+    attribute_values[":expected"] = expected.value
+    removals = [] if status == DocumentStatus.PENDING_REVIEW else ["#segment"]
+    if removals:
+        names["#segment"] = "segment"  # a reserved word
     if owner.get("expires_at") is not None:
-        expression = f"SET {sets}, expires_at = :e, expiry_day = :d"
+        sets += ", expires_at = :e, expiry_day = :d"
         attribute_values.update({":e": owner["expires_at"], ":d": owner["expiry_day"]})
     else:
-        expression = f"SET {sets} REMOVE expires_at, expiry_day"
+        removals += ["expires_at", "expiry_day"]
+    expression = f"SET {sets}" + (f" REMOVE {', '.join(removals)}" if removals else "")
     return {
         "Update": {
             "Key": {"pk": doc["pk"], "sk": doc["sk"]},
             "UpdateExpression": expression,
-            "ConditionExpression": "#f0 = :pending",
+            "ConditionExpression": "#f0 = :expected",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": attribute_values,
         }
@@ -311,10 +339,22 @@ def dependents(deleted: Item, store: Store) -> Dependents:
             for trade in deleted.get("trades", [])
             for area in deleted.get("service_areas", [])
         ]
+        siret = deleted.get("siret")
+        if siret and siret_holder(store, str(siret)) == pro_id:
+            items.append((f"SIRET#{siret}", "SIRET"))  # the SIRET is free again
         return Dependents(items=items, object_prefixes=[f"{DOCUMENTS_PREFIX}{pro_id}/"])
     if item_type == "professional_document" and deleted.get("s3_key"):
         return Dependents(object_prefixes=[deleted["s3_key"]])
     return Dependents()
+
+
+def login_of_removed(deleted: Item) -> str | None:
+    """The login that goes with a removed profile (an expired registration, an erasure, the end of
+    the archive): no login outlives its profile. Deleting an absent login is harmless."""
+    if deleted.get("item_type") != "professional":
+        return None
+    contact = deleted.get("contact") or {}
+    return str(contact["email"]) if contact.get("email") else None
 
 
 def profile_exists(store: Store, pro_id: str) -> bool:
