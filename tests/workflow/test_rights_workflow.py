@@ -346,12 +346,13 @@ def test_c7_02_an_unknown_person_gets_an_access_answer_with_no_personal_data(rig
     assert execution["status"] == "SUCCEEDED"
     answer = rights.wait_for_email(UNKNOWN, "Réponse à votre demande")
     document = rights.get(next(lnk for lnk in answer["links"] if "format=json" in lnk)).json()
-    # Only this request: its record and its contact item (the address the person gave to ask).
-    # Only the request itself: its record, its contact item, and the mark that it is open.
+    # Only the request itself: its record, its contact item, the mark that it is open, and when its
+    # verification email went (the hour's mail-rate counter).
     assert {d["item_type"] for d in document["data"]} == {
         "rights_request",
         "rights_request_contact",
         "rights_request_open",
+        "mail_rate",
     }
 
 

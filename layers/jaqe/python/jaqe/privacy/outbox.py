@@ -29,9 +29,10 @@ from jaqe.privacy.register import PurposeId
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.privacy.subject_keys import subject_key
 
-# At most this many `limited_per_address` emails to one address in any window of this length: the
-# request behind a further one is still recorded and answered as usual (no enumeration), but
-# nothing is sent.
+# At most this many `limited_per_address` emails of one kind (template) to one address in any window
+# of this length: the request behind a further one is still recorded and answered as usual (no
+# enumeration), but nothing is sent. Per kind, so that a person's own quote confirmations never hold
+# back the verification link of their rights request; a flood gets 3 of each kind at most.
 LIMITED_MAILS_PER_WINDOW = 3
 LIMITED_MAIL_WINDOW = timedelta(hours=1)
 
@@ -62,7 +63,9 @@ class OutboxMailer:
 
     def send(self, email: OutgoingEmail) -> None:
         """Store, then queue the id (a message queued before it is stored would be dropped as gone)."""
-        if email.limited_per_address and not self._within_limit(self.key_of(email.to)):
+        if email.limited_per_address and not self._within_limit(
+            self.key_of(email.to), email.tags["template"]
+        ):
             metrics.add_metric(name="MailRateLimited", unit="Count", value=1)
             logger.info("email held back: address over its hourly limit", template=email.tags.get("template"))
             return
@@ -71,9 +74,9 @@ class OutboxMailer:
         self.store.put_new(outgoing_mail_item(mail_id, asdict(email), about, PurposeId(email.purpose)))
         queue_mail(mail_id)
 
-    def _within_limit(self, recipient: str) -> bool:
+    def _within_limit(self, recipient: str, template: str) -> bool:
         return self.store.record_in_window(
-            *mail_rate_key(recipient),
+            *mail_rate_key(recipient, template),
             limit=LIMITED_MAILS_PER_WINDOW,
             now=clock.epoch(clock.now()),
             window=int(LIMITED_MAIL_WINDOW.total_seconds()),

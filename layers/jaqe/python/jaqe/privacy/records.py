@@ -4,7 +4,7 @@ SUBJECT#<subject_key>       CONSENT#<purpose>#<at>#<id>  consent event (append-o
 SUBJECT#<subject_key>       FLAGS                        restriction / objections
 SUBJECT#<subject_key>       POST_MORTEM                  post-mortem directives (`jaqe.rights`)
 SUPPRESSION#<subject_key>   SUPPRESSION                  suppression entry (subject key only)
-SUBJECT#<subject_key>       MAIL_RATE                    when the last limited emails went to the person (`jaqe.privacy.outbox`)
+SUBJECT#<subject_key>       MAIL_RATE#<template>         when the last limited emails of a kind went to the person (`jaqe.privacy.outbox`)
 MAIL#<mail_id>              MESSAGE                      an outgoing email until it is sent (`jaqe.privacy.outbox`)
 """
 
@@ -62,8 +62,8 @@ def outgoing_mail_item(mail_id: str, message: dict[str, Any], about: str, purpos
 MAIL_RATE_ITEM_TYPE = "mail_rate"
 
 
-def mail_rate_key(subject_key: str) -> tuple[str, str]:
-    return subject_pk(subject_key), "MAIL_RATE"
+def mail_rate_key(subject_key: str, template: str) -> tuple[str, str]:
+    return subject_pk(subject_key), f"MAIL_RATE#{template}"
 
 
 def mail_rate_fields(subject_key: str, window: timedelta) -> Item:
@@ -72,5 +72,6 @@ def mail_rate_fields(subject_key: str, window: timedelta) -> Item:
         "item_type": MAIL_RATE_ITEM_TYPE,
         "subject_key": subject_key,
         "purpose": PurposeId.SERVER_LOGS.value,
+        "created_at": clock.now().isoformat(),  # the subject index's sort key: erasure and access reach it
         **expiry_fields(clock.epoch(clock.now() + window)),
     }
