@@ -72,11 +72,13 @@ def test_c7_04_erasure_then_access_in_make_dev(server):
     export_link = wait_for_link(client, "Réponse à votre demande", "format=json", seen=1)
     status, export = client.call("GET", local_path(export_link, client.base))
     assert status == 200
-    # Subject key only, and the access request's own contact item (the address it was asked from)
-    # and mark that it is open: the erasure's contact item went once its answer was sent (issue 17).
+    # Subject key only, and the access request's own contact item (the address it was asked from),
+    # mark that it is open and the hour's mail-rate counter of its verification email: the erasure's
+    # contact item went once its answer was sent (issue 17).
     assert {d["item_type"] for d in export["data"]} == {
         "rights_request",
         "suppression",
+        "mail_rate",
         "rights_request_contact",
         "rights_request_open",
     }

@@ -161,7 +161,7 @@ class DocumentDecisionIn(BaseModel):
     expires_on: date | None = Field(
         default=None, description="accept of an insurance certificate: the last day of cover read on it"
     )
-    reason: Annotated[str, bounded(1, 500)] | None = None
+    reason: Annotated[FreeText, bounded(1, 500)] | None = None
 
     @model_validator(mode="after")
     def _insurance_date_only_on_accept(self) -> DocumentDecisionIn:
