@@ -253,14 +253,8 @@ class Professionals(Construct):
         # Documents under review: a presigned GET of the checked version (signed with this role),
         # keeping that version the current one, deleting a rejected document's file.
         allow(function, ["s3:ListBucketVersions"], [self.documents.bucket_arn])
-        allow(
+        self._read_and_delete_documents(
             function,
-            ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"],
-            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
-        )
-        acknowledge(
-            function.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
             "Operators review any professional's documents: objects are created per document under this prefix.",
         )
         self.allow_mail(function)
@@ -273,9 +267,8 @@ class Professionals(Construct):
             "POST", "/v1/admin/professionals/{id}/documents/{document_id}/decision", function
         )
 
-    def _document_check(self, environment: dict[str, str]) -> None:
-        function = self._create("document_check", environment, timeout_seconds=30)
-        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+    def _read_and_delete_documents(self, function: lambda_.Function, why_any_document: str) -> None:
+        """Read and delete any version of any professional's document (one key per document)."""
         allow(
             function,
             ["s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject", "s3:DeleteObjectVersion"],
@@ -284,7 +277,14 @@ class Professionals(Construct):
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
-            "Checks any uploaded document: objects are created per document under this prefix.",
+            why_any_document,
+        )
+
+    def _document_check(self, environment: dict[str, str]) -> None:
+        function = self._create("document_check", environment, timeout_seconds=30)
+        allow(function, ["dynamodb:GetItem", "dynamodb:Query", *TABLE_WRITE], [self.table_arn])
+        self._read_and_delete_documents(
+            function, "Checks any uploaded document: objects are created per document under this prefix."
         )
         self.dead_letter_async_invokes(function, self.failures)
         self.alarm(
