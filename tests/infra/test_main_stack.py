@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+from jaqe.platform.api import MAX_BODY_BYTES
 from jaqe.platform.regions import NonEuRegionError
 
 from infra.app import ROOT, build_app
@@ -172,6 +173,15 @@ def test_the_api_sits_behind_a_waf_with_a_rate_rule(template):
     [acl] = resources(template, "AWS::WAFv2::WebACL").values()
     assert any("RateBasedStatement" in rule["Statement"] for rule in acl["Properties"]["Rules"])
     assert resources(template, "AWS::WAFv2::WebACLAssociation")
+
+
+def test_the_waf_lets_bodies_over_8_kb_reach_the_functions_which_refuse_them_over_64_kb(template):
+    """A long breach declaration (up to 14,000 characters) passes WAF; the functions answer 413 past 64 KB."""
+    [acl] = resources(template, "AWS::WAFv2::WebACL").values()
+    [common] = [r for r in acl["Properties"]["Rules"] if r["Name"] == "AWSManagedRulesCommonRuleSet"]
+    overrides = common["Statement"]["ManagedRuleGroupStatement"]["RuleActionOverrides"]
+    assert overrides == [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]
+    assert MAX_BODY_BYTES == 64 * 1024
 
 
 def test_the_gateways_own_refusals_are_problem_documents_too(template):
