@@ -185,9 +185,6 @@ class ConsentLedger:
         event = self.current(subject_key).get(purpose_id)
         return bool(event and event.counts(clock.now()))
 
-    def statuses(self, subject_key: str) -> dict[str, dict[str, str | None]]:
-        return consent_statuses(self.store.query(subject_pk(subject_key), CONSENT))
-
     def require(self, subject_key: str, purpose_id: PurposeId) -> None:
         if not self.is_granted(subject_key, purpose_id):
             raise ConsentRequired(

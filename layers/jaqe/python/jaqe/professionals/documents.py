@@ -281,8 +281,11 @@ def list_awaiting_review(store: Store, *, limit: int, cursor: str | None) -> dic
         store, SEGMENT_INDEX, "segment", REVIEW_SEGMENT, limit=limit, start_key=start
     )
     documents = []
+    profiles: dict[str, Item | None] = {}  # one read per professional, however many documents they await
     for doc in items:
-        profile = store.get(doc["pk"], PROFILE_SK)
+        if doc["pk"] not in profiles:
+            profiles[doc["pk"]] = store.get(doc["pk"], PROFILE_SK)
+        profile = profiles[doc["pk"]]
         if profile is not None and doc.get("item_type") == "professional_document":
             documents.append(review_item(profile, doc))
     return {
