@@ -109,3 +109,13 @@ class QuoteRequestIn(BaseModel):
 class QuoteRequestAccepted(BaseModel):
     request_id: str
     matched_professionals: int
+
+
+class QuoteAcceptance(BaseModel):
+    """The consumer accepted this professional's quote (C3-04)."""
+
+    request_id: str
+    professional_id: str
+    company_name: str
+    accepted: bool
+    accepted_at: str

@@ -75,26 +75,46 @@ def quote_confirmation(
     trade_label: str,
     companies: list[str],
     *,
+    restricted: bool = False,
+    acceptance_url: str | None = None,
     partners_confirm_url: str | None = None,
 ) -> OutgoingEmail:
-    """`partners_confirm_url`: the person ticked the commercial partners box; it counts once confirmed."""
+    """What happened to the request, as it happened: shared with `companies` (with the link where the
+    consumer says which quote they accept), or shared with no one because the person's data is
+    restricted or no professional is available. `partners_confirm_url`: the person ticked the
+    commercial partners box; it counts once confirmed."""
     if companies:
-        shared = (
-            f"Votre demande de devis ({trade_label}) a été transmise aux professionnels suivants, qui "
-            "vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
-            "et la description de votre projet, uniquement pour vous répondre."
+        outcome: tuple[str, ...] = (
+            f"Votre demande de devis ({trade_label}) a été transmise à {len(companies)} professionnel(s), "
+            "qui vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
+            "et la description de votre projet, uniquement pour vous répondre.",
+        )
+        if acceptance_url:
+            outcome += (
+                "Quand vous aurez choisi un devis, dites-le nous : ouvrez ce lien (valable tant que nous "
+                "conservons votre demande), puis cliquez sur le bouton du professionnel retenu. Ce "
+                "professionnel conservera alors vos données le temps nécessaire à la prestation :",
+                acceptance_url,
+            )
+    elif restricted:
+        outcome = (
+            f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais nous ne l'avons "
+            "transmise à aucun professionnel : vous avez demandé la limitation du traitement de vos "
+            "données, et elle est en cours. Votre demande ne sera pas transmise plus tard ; une fois la "
+            "limitation levée, vous pourrez en déposer une nouvelle.",
         )
     else:
-        shared = (
+        outcome = (
             f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais aucun professionnel "
             "référencé n'est disponible pour le moment dans votre secteur. Votre demande n'a été transmise "
-            "à personne ; nous vous recontacterons si un professionnel se libère."
+            "à personne et ne le sera pas plus tard : vous pourrez en déposer une nouvelle quand vous le "
+            "souhaiterez.",
         )
     return OutgoingEmail(
         to=to,
         subject="Votre demande de devis JAQE",
         text=_body(
-            shared,
+            *outcome,
             f"Référence : {request_id}",
             *(_partners_confirmation(partners_confirm_url) if partners_confirm_url else ()),
             "Nous conservons vos données trois ans au plus à compter de votre dernière prise de contact avec nous.",
