@@ -83,7 +83,8 @@ def test_c7_04_erasure_leaves_only_the_request_record_and_suppression_and_tells_
     # Nor in what Step Functions keeps 90 days: the execution's input, output and history.
     assert [where for where, text in rights.execution_texts(request_id) if PERSON["email"] in text] == []
     about_person = [i for i in rights.scan() if i.get("subject_key") == key or key in i.get("pk", "")]
-    assert {i["item_type"] for i in about_person} == {"rights_request", "suppression"}
+    # Issue 20 (item 8): the seeded consent events stay as pseudonymous proofs (Art. 7(1)).
+    assert {i["item_type"] for i in about_person} == {"rights_request", "suppression", "consent_proof"}
     record = rights.record(request_id)
     assert record["status"] == "completed" and record["subject_key"] == key
     assert [h["step"] for h in record["history"]][-4:] == [

@@ -117,7 +117,7 @@ def derive_state(events: Iterable[ConsentEvent]) -> dict[PurposeId, ConsentEvent
     return current
 
 
-CONSENT_EVENT, CONSENT_PROOF = "consent_event", "consent_proof"
+CONSENT_EVENT = "consent_event"
 # What a proof keeps of an event: whose (subject key), what was decided, under which wording and policy,
 # how, when, and its retention. Left out: `source` (the request it came from, erased with it) and
 # `segment` (the index that selects people who consented: a proof selects no one).
@@ -145,7 +145,7 @@ def pseudonymous_proof(event: Item) -> Item:
     """What an erasure leaves of a consent event (same key, same expiry): the proof, and nothing personal."""
     return {
         **{name: event[name] for name in PROOF_FIELDS if name in event},
-        "item_type": CONSENT_PROOF,
+        "item_type": "consent_proof",
         "kept_as_proof_at": clock.now().isoformat(),
     }
 
@@ -197,7 +197,7 @@ class ConsentLedger:
         return {
             "pk": subject_pk(subject_key),
             "sk": consent_sk(purpose_id.value, now.isoformat(), new_id("c")),
-            "item_type": CONSENT_EVENT,
+            "item_type": "consent_event",
             "consent_purpose": purpose_id.value,
             "granted": granted,
             "policy_version": policy_version,

@@ -89,6 +89,13 @@ _SUPPRESSION_KEPT = (
     "import ne vous atteigne à nouveau"
 )
 
+_CONSENT_PROOFS_KEPT = (
+    "la preuve des consentements que vous nous aviez donnés ou retirés (finalité, date, canal, version "
+    "de la politique et empreinte du texte présenté), sous cet identifiant pseudonymisé et sans aucune "
+    "coordonnée, car nous devons pouvoir démontrer votre consentement (article 7.1 du RGPD) : chacune "
+    "est conservée cinq ans à compter du consentement ou du retrait (délai de prescription), puis supprimée"
+)
+
 # The purposes that send email (the stored message carries the one it serves).
 _MAILING_PURPOSES = (
     PurposeId.QUOTE_MATCHING,
@@ -111,6 +118,14 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ),
         ItemFamily("consent_event", (PurposeId.CONSENT_PROOFS,), "consentement ou retrait, version, canal"),
         ItemFamily(
+            "consent_proof",
+            (PurposeId.CONSENT_PROOFS,),
+            "ce qu'un effacement laisse d'un consentement ou d'un retrait : finalité, date, canal, "
+            "version, empreinte du texte (identifiant pseudonymisé seul)",
+            AfterErasure.KEPT,
+            _CONSENT_PROOFS_KEPT,
+        ),
+        ItemFamily(
             "cookie_consent",
             (PurposeId.TECHNICAL_COOKIES, PurposeId.AUDIENCE_MEASUREMENT, PurposeId.ADVERTISING),
             "choix du bandeau cookies",
@@ -119,8 +134,13 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("contact_message", (PurposeId.CONTACT_REQUESTS,), "message, nom, adresse"),
         ItemFamily(
             "token",
-            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS, PurposeId.COMMERCIAL_PARTNERS),
-            "lien à usage unique (confirmation, désinscription)",
+            (
+                PurposeId.NEWSLETTER,
+                PurposeId.SIMILAR_SERVICES_EMAILS,
+                PurposeId.COMMERCIAL_PARTNERS,
+                PurposeId.QUOTE_MATCHING,
+            ),
+            "lien envoyé par email (confirmation, désinscription, acceptation d'un devis)",
         ),
         ItemFamily(
             "professional", (PurposeId.PROFESSIONAL_LISTING,), "fiche du professionnel", AfterErasure.ARCHIVED

@@ -408,7 +408,8 @@ PURPOSES: dict[PurposeId, Purpose] = {
             PurposeId.CONSENT_PROOFS,
             "Preuves du consentement",
             "Démontrer que vous avez consenti (art. 7.1 RGPD) : finalité, version de la politique, "
-            "date, canal et texte présenté.",
+            "date, canal et texte présenté. Après un effacement, cette preuve reste, sans aucune "
+            "coordonnée, sous un identifiant pseudonymisé, jusqu'au terme de sa durée.",
             ("identifiant pseudonymisé", "historique des consentements"),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(

@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from jaqe.platform import clock
 from jaqe.platform.store import Item, Store
-from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.consent import ConsentEvent, ConsentLedger
 from jaqe.privacy.records import FLAGS_SK, subject_pk, suppression_key
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
@@ -48,6 +49,14 @@ class SubjectStatus:
         return not (self.restricted or purpose_id in self.objections or self.suppressed_for(purpose_id))
 
 
+def consented_since(
+    current: Mapping[PurposeId, ConsentEvent], since: datetime, now: datetime
+) -> frozenset[PurposeId]:
+    """The purposes whose current decision (`ConsentLedger.current`) counts now and was made after
+    `since` (the suppression): a grant from before, a pending or lapsed one, or a withdrawal, none."""
+    return frozenset(p for p, event in current.items() if event.counts(now) and event.occurred_at > since)
+
+
 class Subjects:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -63,12 +72,10 @@ class Subjects:
         )
 
     def _consented_since(self, subject_key: str, suppression: Item | None) -> frozenset[PurposeId]:
-        """The purposes whose current consent counts and was given after the suppression."""
         if suppression is None:
             return frozenset()
-        since, now = datetime.fromisoformat(str(suppression["suppressed_at"])), clock.now()
-        current = ConsentLedger(self.store).current(subject_key)
-        return frozenset(p for p, event in current.items() if event.counts(now) and event.occurred_at > since)
+        since = datetime.fromisoformat(str(suppression["suppressed_at"]))
+        return consented_since(ConsentLedger(self.store).current(subject_key), since, clock.now())
 
     def _flags(self, subject_key: str) -> Item:
         existing = self.store.get(subject_pk(subject_key), FLAGS_SK)

@@ -38,7 +38,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
-from jaqe.privacy.consent import ConsentLedger, consent_statuses
+from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
@@ -442,7 +442,12 @@ class RightsWorkflow:
                 continue  # this request's contact: its answer needs it (`answer` deletes it once sent)
             if kind == "disclosure":
                 recipients.append(recipient(item, "erasure"))
-            self.store.delete(item["pk"], item["sk"])
+            if (
+                kind == CONSENT_EVENT
+            ):  # Art. 7(1): its pseudonymous proof stays, in its place, for its 5 years
+                self.store.put(pseudonymous_proof(item))
+            else:
+                self.store.delete(item["pk"], item["sk"])
             erased[kind] = erased.get(kind, 0) + 1
         Subjects(self.store).suppress(subject_key, reason="erasure")
         proof = self.locate(subject_key)
