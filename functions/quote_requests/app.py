@@ -181,18 +181,16 @@ def get_quote_acceptance(
         offers = QuoteAcceptances(Store()).offers(request_id, token)
     except DomainError as error:
         return pages.error_page(error, ACCEPTANCE_GONE_HINTS if error.status == 410 else ())
-    accepted = [o for o in offers if o.accepted_at]
     return pages.page_response(
         pages.Page(
             title="Quel devis acceptez-vous ?",
             paragraphs=[
                 f"Votre demande de devis {request_id} a été transmise aux professionnels ci-dessous. Quand "
                 "vous avez choisi un devis, cliquez sur le bouton du professionnel retenu : il conservera "
-                "alors vos données le temps nécessaire à la prestation. Les autres les effacent à la fin de "
-                "leur traitement de votre demande.",
+                "alors vos données le temps nécessaire à la prestation.",
             ],
             facts=[
-                (o.company_name, f"devis accepté le {o.accepted_at[:10]}") for o in accepted if o.accepted_at
+                (o.company_name, f"devis accepté le {o.accepted_at[:10]}") for o in offers if o.accepted_at
             ],
             forms=[
                 pages.Form(
