@@ -443,9 +443,8 @@ class RightsWorkflow:
                 continue  # this request's contact: its answer needs it (`answer` deletes it once sent)
             if kind == "disclosure":
                 recipients.append(recipient(item, "erasure"))
-            if (
-                kind == CONSENT_EVENT
-            ):  # Art. 7(1): its pseudonymous proof stays, in its place, for its 5 years
+            # Art. 7(1): a consent event leaves its pseudonymous proof in its place, for its 5 years.
+            if kind == CONSENT_EVENT:
                 self.store.put(pseudonymous_proof(item))
             else:
                 self.store.delete(item["pk"], item["sk"])
