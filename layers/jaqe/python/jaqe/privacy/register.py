@@ -205,13 +205,20 @@ _OBJECTION_BY_BASIS[LegalBasis.PRE_CONTRACTUAL] = _OBJECTION_BY_BASIS[LegalBasis
 
 
 # The banner's choices are kept per browser (a visitor id), never tied to an email address: a
-# request by email cannot find them, the person withdraws them where they live.
+# request by email finds them only if it gives that id; otherwise the person withdraws them where they live.
 COOKIE_CHOICES_IN_THE_BROWSER = RightEffect(
     False,
-    "vos choix en matière de cookies sont enregistrés dans votre navigateur, sous un identifiant de visiteur "
+    "vos choix en matière de cookies sont enregistrés pour votre navigateur, sous un identifiant de visiteur "
     "que nous ne relions pas à votre adresse email : pour retirer votre consentement, cliquez sur « Gérer mes "
-    f"cookies » en bas de n'importe quelle page du Site ({SITE_URL}) puis sur « Tout refuser » ; les traceurs "
-    "de cette finalité ne sont alors plus chargés",
+    f"cookies » en bas de n'importe quelle page du Site ({SITE_URL}) puis sur « Tout refuser » (les cookies "
+    "de cette finalité sont alors supprimés et ses traceurs ne sont plus chargés), ou écrivez-nous en indiquant "
+    "l'identifiant de visiteur affiché dans « Gérer mes cookies »",
+)
+# The request gave the visitor id of a recorded choice: that choice now refuses the purpose.
+COOKIE_CHOICE_WITHDRAWN = RightEffect(
+    True,
+    "le choix enregistré pour l'identifiant de visiteur que vous avez indiqué refuse désormais cette finalité : "
+    "à votre prochaine visite avec ce navigateur, le Site supprime ses cookies et ne charge plus ses traceurs",
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -119,6 +120,8 @@ class RightsRequestFields(BaseModel):
     purposes: list[ConsentPurpose] | None = Field(default=None, max_length=20)
     corrections: Corrections | None = None
     directives: Directives | None = None
+    # withdraw_consent of cookie purposes: the visitor id "Gérer mes cookies" shows, to find that choice.
+    visitor_id: uuid.UUID | None = None
 
     @model_validator(mode="after")
     def _type_fields(self) -> RightsRequestFields:
@@ -131,6 +134,13 @@ class RightsRequestFields(BaseModel):
             wrong = [p.value for p in self.purposes if not purpose(p).needs_consent]
             if wrong:
                 raise ValueError(f"ces finalités ne reposent pas sur le consentement : {', '.join(wrong)}")
+        cookie_withdrawal = kind is RequestType.WITHDRAW_CONSENT and any(
+            purpose(p).is_cookie for p in self.purposes or []
+        )
+        if self.visitor_id is not None and not cookie_withdrawal:
+            raise ValueError(
+                "« visitor_id » ne sert qu'au retrait du consentement aux cookies (mesure d'audience, publicité)"
+            )
         if (self.corrections is None) != (kind is not RequestType.RECTIFICATION):
             raise ValueError("« corrections » est requis pour une rectification, et seulement pour elle")
         if (self.directives is None) != (kind is not RequestType.POST_MORTEM_DIRECTIVES):

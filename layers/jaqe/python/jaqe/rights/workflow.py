@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from jaqe.leads.disclosures import withdraw_from_professionals
 from jaqe.leads.partners import PartnerDirectory
 from jaqe.leads.records import COMMERCIAL_PARTNER, PROFESSIONAL, disclosed_to
+from jaqe.marketing.cookies import withdraw_recorded_choice
 from jaqe.platform import clock, templates
 from jaqe.platform.cognito import Logins
 from jaqe.platform.controller import (
@@ -41,7 +42,14 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
-from jaqe.privacy.register import RECIPIENTS, Purpose, PurposeId, RightEffect, purpose
+from jaqe.privacy.register import (
+    COOKIE_CHOICE_WITHDRAWN,
+    RECIPIENTS,
+    Purpose,
+    PurposeId,
+    RightEffect,
+    purpose,
+)
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
@@ -512,11 +520,21 @@ class RightsWorkflow:
     def act_withdraw_consent(self, state: RightsState) -> dict[str, Any]:
         """Each purpose's consent ends as the register says (`Purpose.withdrawal`): the ledger records the
         withdrawal, and what rested on it stops now (newsletter subscription, leads in professionals'
-        spaces; partner exports read the ledger). Cookie choices live in the browser: the answer says how."""
+        spaces; partner exports read the ledger). Cookie choices are the browser's: withdrawn here only
+        when the request gives the visitor id of a recorded choice, else the answer says how."""
         subject_key = state.subject_key
-        asked = [PurposeId(p) for p in self.requests.contact(state.request_id).params["purposes"]]
+        params = self.requests.contact(state.request_id).params
+        asked = [PurposeId(p) for p in params["purposes"]]
         withdrawn = [p for p in asked if purpose(p).withdrawal.applies]
         elsewhere = [p for p in asked if not purpose(p).withdrawal.applies]
+        cookies = [p for p in elsewhere if purpose(p).is_cookie]
+        by_visitor_id = bool(
+            cookies
+            and params.get("visitor_id")
+            and withdraw_recorded_choice(self.store, params["visitor_id"], cookies)
+        )
+        if by_visitor_id:
+            elsewhere = [p for p in elsewhere if p not in cookies]
         ledger = ConsentLedger(self.store)
         for purpose_id in withdrawn:
             ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
@@ -535,13 +553,17 @@ class RightsWorkflow:
             state.request_id,
             "consent_withdrawn",
             purposes=[p.value for p in withdrawn],
+            cookie_choice_withdrawn=by_visitor_id,
             not_here=[p.value for p in elsewhere],
             **stopped,
         )
-        return {
-            **state.dump(),
-            "outcome": {"withdrawn": [p.value for p in withdrawn], "not_here": [p.value for p in elsewhere]},
+        outcome = {
+            "withdrawn": [p.value for p in withdrawn],
+            "cookie_choice_withdrawn": [p.value for p in cookies] if by_visitor_id else [],
+            "not_here": [p.value for p in elsewhere],
+            "visitor_id_unknown": bool(cookies and params.get("visitor_id") and not by_visitor_id),
         }
+        return {**state.dump(), "outcome": outcome}
 
     def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
@@ -960,12 +982,21 @@ def answer_paragraphs(
         )
     if kind is RequestType.WITHDRAW_CONSENT:
         paragraphs = _effects(outcome, "withdrawn", "not_here", lambda p: p.withdrawal)
-        if outcome.get("withdrawn"):
+        paragraphs += [
+            f"« {purpose(p).name_fr} » : {COOKIE_CHOICE_WITHDRAWN.text_fr}."
+            for p in outcome.get("cookie_choice_withdrawn", [])
+        ]
+        if outcome.get("visitor_id_unknown"):
+            paragraphs.append(
+                "Aucun choix en matière de cookies n'est enregistré pour l'identifiant de visiteur indiqué."
+            )
+        done = outcome.get("withdrawn") or outcome.get("cookie_choice_withdrawn")
+        if done:
             paragraphs.append(
                 "Votre retrait prend effet immédiatement ; il ne remet pas en cause les traitements effectués "
                 "avant celui-ci."
             )
-        return paragraphs, not outcome.get("withdrawn")
+        return paragraphs, not done
     action = outcome.get("action")
     if action == "set":
         return [
