@@ -5,7 +5,7 @@ claims (Art. 18(1)(c), C7-05), and lifted by an operator. While one is active:
 
 - every item held about the person (`by_subject`) has its expiry set aside, not lost: `expires_at`
   moves to `held_expires_at` and `expiry_day` goes, so neither DynamoDB TTL nor the reconciliation
-  (which walks `by_expiry`) can remove it; the item names its holds in `holds` (a string set), and
+  (which walks `by_expiry`) can remove it; the item names its holds in `holds` (a list of hold ids), and
   cascades spare it (`jaqe.privacy.retention.cascade`);
 - the person's documents (the objects their items point at in the documents bucket) carry an S3
   Object Lock legal hold on every version: no lifecycle rule and no delete can remove a held version;
@@ -46,6 +46,8 @@ NOT_HELD = {
     "mail_rate": "a one-hour window against mass sending, not data kept",
     "outgoing_mail": "an email until it is sent; the data it was made from is held",
     "rights_export": "an export link's validity (7 days); the data it copies is held",
+    "rights_request": "its expiry is also its due-date index entry's, which the workflow rewrites; "
+    "a request's trace is kept for the limitation period (5 years) anyway",
     HOLD_ITEM_TYPE: "a hold has its own retention (register: legal_holds)",
 }
 # How many times an item moved by a writer meanwhile is read again before giving up (a Conflict).
@@ -229,7 +231,7 @@ class Holds:
         """Hold what is not held by `hold_id` yet; the count of items and objects newly held."""
         items = objects = 0
         for item in self._holdable(subject_key):
-            moved = hold_id not in (item.get("holds") or set()) or item.get("expires_at") is not None
+            moved = hold_id not in (item.get("holds") or []) or item.get("expires_at") is not None
             if moved and self._update(item, lambda current: _hold_action(current, hold_id)):
                 items += 1
             # Every time: a version uploaded after the item was held is locked too.
@@ -239,7 +241,7 @@ class Holds:
     def _release(self, hold_id: str, subject_key: str, others: set[str]) -> tuple[int, int]:
         items = objects = 0
         for item in self._holdable(subject_key):
-            if hold_id not in (item.get("holds") or set()):
+            if hold_id not in (item.get("holds") or []):
                 continue
             if self._update(item, lambda current: _release_action(current, hold_id)):
                 items += 1
@@ -277,58 +279,58 @@ def _is_hold(item: Item) -> bool:
     return item.get("item_type") == HOLD_ITEM_TYPE
 
 
-def _key(item: Item) -> dict[str, Any]:
-    return {"pk": item["pk"], "sk": item["sk"]}
-
-
 def _hold_action(item: Item, hold_id: str) -> dict[str, Any]:
-    """Add the hold to the item; an expiry it has moves aside (guarded: unchanged since read)."""
-    values: dict[str, Any] = {":h": {hold_id}}
+    """Name the hold on the item; an expiry it has moves aside. Guarded by what was read: a writer
+    that moved the item meanwhile makes it a Conflict, and the item is read again."""
+    holds = list(item.get("holds") or [])
+    values: dict[str, Any] = {":id": hold_id}
+    sets: list[str] = []
+    removes: list[str] = []
+    if hold_id in holds:
+        guards = ["contains(holds, :id)"]
+    else:
+        guards = ["(attribute_not_exists(holds) OR NOT contains(holds, :id))"]
+        sets.append("holds = list_append(if_not_exists(holds, :none), :one)")
+        values.update({":none": [], ":one": [hold_id]})
     if item.get("expires_at") is None:
-        return {
-            "Key": _key(item),
-            "UpdateExpression": "ADD holds :h",
-            "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(expires_at)",
-            "ExpressionAttributeValues": values,
-        }
-    values[":e"] = item["expires_at"]
-    return {
-        "Key": _key(item),
-        "UpdateExpression": "SET held_expires_at = :e REMOVE expires_at, expiry_day ADD holds :h",
-        "ConditionExpression": "expires_at = :e",
-        "ExpressionAttributeValues": values,
-    }
+        guards.append("attribute_exists(pk) AND attribute_not_exists(expires_at)")
+    else:
+        guards.append("expires_at = :e")
+        sets.append("held_expires_at = :e")
+        removes += ["expires_at", "expiry_day"]
+        values[":e"] = item["expires_at"]
+    return _update(item, sets, removes, guards, values)
 
 
 def _release_action(item: Item, hold_id: str) -> dict[str, Any] | None:
     """Take the hold off the item; the last one gives it its expiry back (a period that ran out
     meanwhile is listed under today, where the next reconciliation looks)."""
-    holds = set(item.get("holds") or set())
+    holds = list(item.get("holds") or [])
     if hold_id not in holds:
         return None
-    values: dict[str, Any] = {":h": {hold_id}, ":id": hold_id, ":n": len(holds)}
-    guard = "contains(holds, :id) AND size(holds) = :n"
-    if len(holds) > 1 or item.get("held_expires_at") is None:
-        return {
-            "Key": _key(item),
-            "UpdateExpression": "DELETE holds :h",
-            "ConditionExpression": guard,
-            "ExpressionAttributeValues": values,
-        }
-    if item.get("expires_at") is not None:  # a writer gave it a new clock meanwhile: that one counts
-        return {
-            "Key": _key(item),
-            "UpdateExpression": "REMOVE held_expires_at DELETE holds :h",
-            "ConditionExpression": guard,
-            "ExpressionAttributeValues": values,
-        }
-    expires_at = int(item["held_expires_at"])
-    values[":e"] = expires_at
-    values[":d"] = max(expiry_fields(expires_at)["expiry_day"], clock.now().date().isoformat())
+    position = holds.index(hold_id)
+    values: dict[str, Any] = {":id": hold_id, ":n": len(holds)}
+    guards = [f"holds[{position}] = :id AND size(holds) = :n"]
+    if len(holds) > 1:
+        return _update(item, [], [f"holds[{position}]"], guards, values)
+    sets: list[str] = []
+    removes = ["holds", "held_expires_at"]
+    if item.get("expires_at") is None and item.get("held_expires_at") is not None:
+        expires_at = int(item["held_expires_at"])
+        values[":e"] = expires_at
+        values[":d"] = max(expiry_fields(expires_at)["expiry_day"], clock.now().date().isoformat())
+        sets.append("expires_at = :e, expiry_day = :d")
+        guards.append("attribute_not_exists(expires_at)")
+    # else: no expiry to give back, or a writer gave it a new clock meanwhile, which counts
+    return _update(item, sets, removes, guards, values)
+
+
+def _update(item: Item, sets: list[str], removes: list[str], guards: list[str], values: Item) -> Item:
+    clauses = [f"SET {', '.join(sets)}" if sets else "", f"REMOVE {', '.join(removes)}" if removes else ""]
     return {
-        "Key": _key(item),
-        "UpdateExpression": "SET expires_at = :e, expiry_day = :d REMOVE held_expires_at DELETE holds :h",
-        "ConditionExpression": f"{guard} AND attribute_not_exists(expires_at)",
+        "Key": {"pk": item["pk"], "sk": item["sk"]},
+        "UpdateExpression": " ".join(c for c in clauses if c),
+        "ConditionExpression": " AND ".join(guards),
         "ExpressionAttributeValues": values,
     }
 
