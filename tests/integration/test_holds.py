@@ -13,9 +13,19 @@ from jaqe.platform import clock
 from jaqe.privacy.periods import Period, add_period
 
 from jaqe_dev.stack import LocalStack
+from jaqe_ops.cli import main
 from tests.conftest import load_event
 from tests.integration.seeds import all_items, listed_professional
-from tests.integration.test_professionals import OPERATOR, REGISTRATION, bucket, register, sign_in, uploaded
+from tests.integration.test_professionals import (
+    OPERATOR,
+    REGISTRATION,
+    bucket,
+    insured_by_review,
+    register,
+    sign_in,
+    uploaded,
+)
+from tests.integration.test_rights_ops_cli import local_transport, printed
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
@@ -157,6 +167,26 @@ def test_c3_07_an_operators_hold_keeps_a_pending_registration_and_its_documents_
     assert s3.list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []) == []
 
 
+def test_a_registration_approved_during_a_hold_keeps_no_expiry_once_the_hold_is_lifted(local):
+    """Approval makes the profile open-ended: the 30 days a hold set aside are not given back."""
+    clock.freeze(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    pro_id = register(local)
+    auth = sign_in(local)
+    hold_id = place(local, REGISTRATION["contact"]["email"])
+    doc_id = insured_by_review(local, pro_id, auth)
+    approved = admin(local, "POST", f"/v1/admin/professionals/{pro_id}/approve")
+    assert approved.status == 200, approved.body
+
+    assert lift(local, hold_id).status == 200
+    clock.freeze(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
+    reconcile(local)
+    local.settle()
+
+    profile = local.store().get(f"PRO#{pro_id}", "PROFILE")
+    assert profile["status"] == "approved" and "expires_at" not in profile
+    assert "expires_at" not in local.store().get(f"PRO#{pro_id}", f"DOC#{doc_id}")
+
+
 def test_c3_10_items_written_during_a_hold_are_held_and_a_second_hold_keeps_the_clock_stopped(local):
     clock.freeze(START)
     local.api.request("POST", "/v1/contact-messages", json_body=CONTACT)
@@ -281,3 +311,34 @@ def test_the_day_after_a_lift_the_reconciliation_still_finds_what_ran_out(local)
 
     clock.travel(timedelta(days=1))
     assert reconcile(local)["purged_by_purpose"].get("contact_requests") == 1
+
+
+# -- jaqe-ops hold ---------------------------------------------------------------------------------
+
+
+def test_jaqe_ops_hold_place_list_and_lift(local, capsys):
+    listed_professional(local, "p1")
+    lead_id = quote_request(local)
+    transport = local_transport(local)
+    capsys.readouterr()
+
+    assert main(["hold", "place", "--email", CONSUMER, "--reason", "Litige du 12 mars"], transport) == 0
+    placed = printed(capsys)
+    hold_id = placed["hold_id"]
+    assert placed["status"] == "active" and placed["items"] >= 2 and "email" not in placed
+    assert local.store().get(f"LEAD#{lead_id}", "LEAD")["holds"] == [hold_id]
+
+    assert main(["hold", "list", "--json"], transport) == 0
+    assert [h["hold_id"] for h in printed(capsys)["holds"]] == [hold_id]
+    assert main(["hold", "list"], transport) == 0
+    table = capsys.readouterr().out
+    assert "1 active hold(s)" in table and hold_id in table and "Litige du 12 mars" in table
+
+    assert main(["hold", "lift", hold_id, "--reason", "Litige clos"], transport) == 0
+    assert printed(capsys)["status"] == "lifted"
+    assert "holds" not in local.store().get(f"LEAD#{lead_id}", "LEAD")
+    assert main(["hold", "lift", hold_id, "--reason", "encore"], transport) == 1  # 409: its problem document
+    assert printed(capsys)["status"] == 409
+    assert main(["hold", "lift", "hold_inconnu", "--reason", "x"], transport) == 2
+    assert "no hold hold_inconnu" in capsys.readouterr().err
+    assert main(["hold", "place", "--email", "pas-une-adresse", "--reason", "x"], transport) == 1
