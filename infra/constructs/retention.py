@@ -121,11 +121,11 @@ class Retention(Construct):
         # watermark (GetItem).
         self.report = functions.create("admin_retention", timeout_seconds=60)
         allow(self.report, ["dynamodb:GetItem"], [table.table_arn])
-        # Held data is counted apart: the active holds (by_segment), then each held person's items.
+        # Held data is counted apart, from the active hold records (by_segment: counts, no person's item).
         allow(
             self.report,
             ["dynamodb:Query"],
-            [f"{table.table_arn}/index/{index}" for index in ("by_expiry", "by_segment", "by_subject")],
+            [f"{table.table_arn}/index/{index}" for index in ("by_expiry", "by_segment")],
         )
         allow_key(self.report, storage.key)
         storage.name_data_table(self.report)

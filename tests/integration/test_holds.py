@@ -151,6 +151,8 @@ def test_c3_07_an_operators_hold_keeps_a_pending_registration_and_its_documents_
         Bucket=bucket(local), Delete={"Objects": [{"Key": key, "VersionId": version}], "Quiet": True}
     )
     assert refused["Errors"][0]["Code"] == "AccessDenied"
+    scan = admin(local, "POST", "/v1/admin/privacy-scans", {"email": email}).json()
+    assert scan["held"]["objects_under_legal_hold"] == 1 and scan["held"]["items"] >= 2
 
     clock.freeze(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # 30 days are long past
     assert reconcile(local)["items_purged"] == 0

@@ -86,6 +86,7 @@ def view(hold: Item) -> dict[str, Any]:
         "lifted_at",
         "lifted_by",
         "lift_reason",
+        "held_by_purpose",
     )
     return {k: plain(hold[k]) for k in fields if hold.get(k) is not None}
 
@@ -228,14 +229,24 @@ class Holds:
                 yield item
 
     def _apply(self, hold_id: str, subject_key: str) -> tuple[int, int]:
-        """Hold what is not held by `hold_id` yet; the count of items and objects newly held."""
+        """Hold what is not held by `hold_id` yet; the count of items newly held and of object
+        versions locked. The hold record keeps what it holds by purpose (counts only): the retention
+        report reads it there, never the person's items."""
         items = objects = 0
+        by_purpose: dict[str, int] = {}
         for item in self._holdable(subject_key):
             moved = hold_id not in (item.get("holds") or []) or item.get("expires_at") is not None
             if moved and self._update(item, lambda current: _hold_action(current, hold_id)):
                 items += 1
+            name = str(item.get("purpose") or "unknown")
+            by_purpose[name] = by_purpose.get(name, 0) + 1
             # Every time: a version uploaded after the item was held is locked too.
             objects += self._lock(item, on=True)
+        self.store.update(
+            *hold_key(hold_id),
+            {"held_by_purpose": by_purpose, "counted_at": clock.now().isoformat()},
+            return_item=False,
+        )
         return items, objects
 
     def _release(self, hold_id: str, subject_key: str, others: set[str]) -> tuple[int, int]:

@@ -5,8 +5,8 @@ holds keys and the purpose only: no personal data is read into the report or wri
 and never a table scan. Both horizons are bounded (one query per day). "Overdue" items are waiting for DynamoDB
 TTL (which lags by up to days) or the daily reconciliation; many of them, or old ones, mean
 retention is late. Held data (`jaqe.privacy.holds`) is in neither: its expiry is set aside while
-a hold is active, so the report counts it apart, by purpose, with the active holds (one index
-query, then one subject query per held person: holds are few).
+a hold is active, so the report counts it apart, by purpose, from the active hold records (one
+query on `by_segment`; each record keeps its counts, so no person's item is read).
 """
 
 from __future__ import annotations
@@ -82,14 +82,13 @@ def retention_report(
 
 
 def held_report(store: Store) -> dict[str, Any]:
-    """The active holds (ids, origin, since) and the items they keep past retention, by purpose."""
+    """The active holds (ids, origin, since) and the items they keep past retention, by purpose, as
+    each hold record counted them when last applied (the report never reads a person's items)."""
     active = Holds(store).active()
     by_purpose: dict[str, int] = {}
-    for subject_key in sorted({str(h["subject_key"]) for h in active}):
-        for item in store.by_subject(subject_key, include_expired=True):
-            if item.get("holds"):
-                name = str(item.get("purpose") or UNKNOWN_PURPOSE)
-                by_purpose[name] = by_purpose.get(name, 0) + 1
+    for hold in active:
+        for name, count in (hold.get("held_by_purpose") or {}).items():
+            by_purpose[name] = by_purpose.get(name, 0) + int(count)
     return {
         "active": len(active),
         "items_held": sum(by_purpose.values()),

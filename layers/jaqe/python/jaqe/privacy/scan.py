@@ -137,7 +137,10 @@ def scan_subject(
         for key in sorted(keys) if bucket else ():
             exists = objects.exists(bucket, key) if objects else True
             purpose = str(item.get("purpose", "unknown"))
-            locked = bool(objects and exists and item.get("holds") and objects.legal_hold(bucket, key))
+            # As S3 reports it; without `objects`, as the held item says (like `exists`).
+            locked = (
+                bool(item.get("holds")) and exists and (objects.legal_hold(bucket, key) if objects else True)
+            )
             scan.objects.append(HeldObject(store_id, bucket, key, purpose, item_type, exists, locked))
         username = (item.get("contact") or {}).get("email") if item_type == "professional" else None
         if username:
