@@ -271,7 +271,9 @@ def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_i
     assert flags["objections"] == ["similar_services_emails"]
     answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
     assert "Courriels sur des services analogues" in answer["text"]
-    assert "ne s'applique qu'aux traitements fondés sur l'intérêt légitime" in answer["text"]
+    assert "le droit d'opposition (article 21 du RGPD) ne s'y applique pas" in " ".join(
+        answer["text"].split()
+    )
     assert "3 Place de Fontenoy" in answer["text"]  # C7-10: a no-action part names the CNIL
 
 

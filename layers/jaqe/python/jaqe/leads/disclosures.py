@@ -8,7 +8,7 @@ from jaqe.leads.records import disclosure_key, is_disclosure_to
 from jaqe.platform import clock
 from jaqe.platform.cursors import encode_cursor, read_cursor
 from jaqe.platform.errors import Forbidden, NotFound
-from jaqe.platform.store import Store, plain, query_professional_index
+from jaqe.platform.store import Item, Store, plain, query_professional_index
 from jaqe.professionals.records import live_profile
 
 _CURSOR_KEYS = {"pk", "sk", "pro_id", "disclosed_at"}
@@ -37,6 +37,8 @@ def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> 
         }
         if "accepted" in item:
             lead["accepted"] = bool(item["accepted"])
+        if item.get("consent_withdrawn_at"):
+            lead["consent_withdrawn"] = True
         leads.append(lead)
     return {"items": leads, "next_cursor": encode_cursor(last) if last else None}
 
@@ -51,3 +53,17 @@ def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
     accepted_at = clock.now().isoformat()
     store.update(*key, {"accepted": True, "accepted_at": accepted_at})
     return {"lead_id": lead_id, "accepted": True, "accepted_at": accepted_at}
+
+
+def withdraw_from_professionals(store: Store, disclosures: list[Item]) -> int:
+    """The person withdrew the consent their leads were shared under: what a professional sees of them
+    goes, except where the quote was accepted (a contract then carries it). The disclosure itself
+    stays, as the record of who received what (Art. 15(1)(c), Art. 19). Returns how many changed."""
+    withdrawn_at = clock.now().isoformat()
+    hidden = 0
+    for item in disclosures:
+        if item.get("accepted") or "shared" not in item:
+            continue
+        store.update(item["pk"], item["sk"], {"shared": None, "consent_withdrawn_at": withdrawn_at})
+        hidden += 1
+    return hidden

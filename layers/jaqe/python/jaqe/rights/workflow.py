@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jaqe.leads.disclosures import withdraw_from_professionals
 from jaqe.leads.partners import PartnerDirectory
 from jaqe.leads.records import COMMERCIAL_PARTNER, PROFESSIONAL, disclosed_to
 from jaqe.platform import clock, templates
@@ -41,7 +42,7 @@ from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import ConsentLedger, consent_statuses
 from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, restriction_hold_id
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
-from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
+from jaqe.privacy.register import RECIPIENTS, Purpose, PurposeId, RightEffect, purpose
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
@@ -502,10 +503,12 @@ class RightsWorkflow:
         return {**state.dump(), "outcome": outcome, "recipients": recipients}
 
     def act_objection(self, state: RightsState) -> dict[str, Any]:
+        """Each purpose asked is answered as the register says (`Purpose.objection`); only where the
+        objection applies is it recorded, and what reads that record stops (similar-services mail)."""
         params = self.requests.contact(state.request_id).params
         asked = [PurposeId(p) for p in params.get("purposes") or [PurposeId.SIMILAR_SERVICES_EMAILS]]
-        applies = [p for p in asked if purpose(p).objection_applies]
-        refused = [p for p in asked if not purpose(p).objection_applies]
+        applies = [p for p in asked if purpose(p).objection.applies]
+        refused = [p for p in asked if not purpose(p).objection.applies]
         if applies:
             Subjects(self.store).object_to(state.subject_key, applies)
         self.requests.log(
@@ -520,23 +523,38 @@ class RightsWorkflow:
         }
 
     def act_withdraw_consent(self, state: RightsState) -> dict[str, Any]:
+        """Each purpose's consent ends as the register says (`Purpose.withdrawal`): the ledger records the
+        withdrawal, and what rested on it stops now (newsletter subscription, leads in professionals'
+        spaces; partner exports read the ledger). Cookie choices live in the browser: the answer says how."""
         subject_key = state.subject_key
+        asked = [PurposeId(p) for p in self.requests.contact(state.request_id).params["purposes"]]
+        withdrawn = [p for p in asked if purpose(p).withdrawal.applies]
+        elsewhere = [p for p in asked if not purpose(p).withdrawal.applies]
         ledger = ConsentLedger(self.store)
-        withdrawn = []
-        for purpose_id in (PurposeId(p) for p in self.requests.contact(state.request_id).params["purposes"]):
+        for purpose_id in withdrawn:
             ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
-            withdrawn.append(purpose_id.value)
-        stopped = 0
-        if PurposeId.NEWSLETTER.value in withdrawn:
+        held = self.locate(subject_key).items if withdrawn else []
+        stopped = {"subscriptions_removed": 0, "leads_hidden": 0}
+        if PurposeId.NEWSLETTER in withdrawn:
             # Newsletter data is kept "until you unsubscribe": it goes now.
-            for item in self.locate(subject_key).items:
+            for item in held:
                 if item.get("item_type") == "newsletter_subscription":
                     self.store.delete(item["pk"], item["sk"])
-                    stopped += 1
+                    stopped["subscriptions_removed"] += 1
+        if PurposeId.QUOTE_MATCHING in withdrawn:
+            shared = [i for i in held if i.get("item_type") == "disclosure" and i.get("pro_id")]
+            stopped["leads_hidden"] = withdraw_from_professionals(self.store, shared)
         self.requests.log(
-            state.request_id, "consent_withdrawn", purposes=withdrawn, subscriptions_removed=stopped
+            state.request_id,
+            "consent_withdrawn",
+            purposes=[p.value for p in withdrawn],
+            not_here=[p.value for p in elsewhere],
+            **stopped,
         )
-        return {**state.dump(), "outcome": {"withdrawn": withdrawn}}
+        return {
+            **state.dump(),
+            "outcome": {"withdrawn": [p.value for p in withdrawn], "not_here": [p.value for p in elsewhere]},
+        }
 
     def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
@@ -892,6 +910,14 @@ def _recipients_told(outcome: dict[str, Any], told: str) -> str:
     )
 
 
+def _effects(
+    outcome: dict[str, Any], done: str, not_done: str, effect: Callable[[Purpose], RightEffect]
+) -> list[str]:
+    """One paragraph per purpose asked, in the register's words: what stopped, or why it does not."""
+    asked = [*outcome.get(done, []), *outcome.get(not_done, [])]
+    return [f"« {purpose(p).name_fr} » : {effect(purpose(p)).text_fr}." for p in asked]
+
+
 def answer_paragraphs(
     kind: RequestType, outcome: dict[str, Any], directives: str | None = None
 ) -> tuple[list[str], bool]:
@@ -944,31 +970,17 @@ def answer_paragraphs(
             + _recipients_told(outcome, "informés de cette limitation")
         ], False
     if kind is RequestType.OBJECTION:
-        paragraphs = []
-        if outcome.get("applied"):
-            names = ", ".join(purpose(p).name_fr for p in outcome["applied"])
-            paragraphs.append(
-                f"Votre opposition est enregistrée : ces traitements cessent pour vous ({names})."
-            )
-        for p in outcome.get("not_applicable", []):
-            info = purpose(p)
-            bases = ", ".join(b.label_fr for b in info.legal_bases)
-            paragraphs.append(
-                f"« {info.name_fr} » : le droit d'opposition (article 21 du RGPD) ne s'applique qu'aux traitements "
-                f"fondés sur l'intérêt légitime ; celui-ci repose sur : {bases}."
-                + (
-                    " Vous pouvez en revanche retirer votre consentement à tout moment."
-                    if info.needs_consent
-                    else ""
-                )
-            )
-        return paragraphs, bool(outcome.get("not_applicable"))
+        return _effects(outcome, "applied", "not_applicable", lambda p: p.objection), bool(
+            outcome.get("not_applicable")
+        )
     if kind is RequestType.WITHDRAW_CONSENT:
-        names = ", ".join(purpose(p).name_fr for p in outcome.get("withdrawn", []))
-        return [
-            f"Votre retrait du consentement est enregistré et prend effet immédiatement : {names}.",
-            "Le retrait ne remet pas en cause les traitements effectués avant celui-ci.",
-        ], False
+        paragraphs = _effects(outcome, "withdrawn", "not_here", lambda p: p.withdrawal)
+        if outcome.get("withdrawn"):
+            paragraphs.append(
+                "Votre retrait prend effet immédiatement ; il ne remet pas en cause les traitements effectués "
+                "avant celui-ci."
+            )
+        return paragraphs, not outcome.get("withdrawn")
     action = outcome.get("action")
     if action == "set":
         return [
