@@ -335,6 +335,9 @@ def test_jaqe_ops_hold_place_list_and_lift(local, capsys):
     assert main(["hold", "list"], transport) == 0
     table = capsys.readouterr().out
     assert "1 active hold(s)" in table and hold_id in table and "Litige du 12 mars" in table
+    assert main(["retention-report"], transport) == 0
+    report = capsys.readouterr().out
+    assert "Kept past retention by 1 active hold(s)" in report and "quote_matching" in report
 
     assert main(["hold", "lift", hold_id, "--reason", "Litige clos"], transport) == 0
     assert printed(capsys)["status"] == "lifted"
