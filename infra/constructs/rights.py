@@ -136,7 +136,7 @@ class RightsWorkflowConstruct(Construct):
             "admin_rights",
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
-                "DOCUMENTS_BUCKET": documents.bucket_name,  # named in privacy scans, not read
+                "DOCUMENTS_BUCKET": documents.bucket_name,  # privacy scans name it; holds lock its versions
                 **platform.links(),
             },
         )
@@ -150,7 +150,8 @@ class RightsWorkflowConstruct(Construct):
         allow(
             admin, ["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn]
         )
-        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
+        # Privacy scans and holds (the person's items); the active holds (by_segment).
+        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject", f"{table_arn}/index/by_segment"])
         storage.use_subject_keys(admin)
         mail.allow_sending(admin)
         for method, path in (
@@ -166,6 +167,9 @@ class RightsWorkflowConstruct(Construct):
             ("POST", "/v1/admin/rights-requests/{request_id}/resume"),
             ("POST", "/v1/admin/rights-requests/post-mortem-executions"),
             ("POST", "/v1/admin/privacy-scans"),
+            ("GET", "/v1/admin/holds"),
+            ("POST", "/v1/admin/holds"),
+            ("POST", "/v1/admin/holds/{hold_id}/lift"),
         ):
             platform.api.operator_route(method, path, admin)
 

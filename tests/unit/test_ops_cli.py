@@ -28,6 +28,7 @@ EVERY_COMMAND = [
     "privacy-scan",
     "retention-report",
     "art30-export",
+    "hold",
     "professionals",
     "incident",
     "partners",

@@ -220,6 +220,11 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("incident_batch", (PurposeId.INCIDENT_RECORDS,), "personnes à informer (clés seules)"),
         ItemFamily("incident_deadline", (PurposeId.INCIDENT_RECORDS,), "échéance de notification"),
         ItemFamily("incident_decision", (PurposeId.INCIDENT_RECORDS,), "décision du DPO sur un incident"),
+        ItemFamily(
+            "legal_hold",
+            (PurposeId.LEGAL_HOLDS,),
+            "mesure de conservation pour un litige : motif, dates, origine (identifiant pseudonymisé)",
+        ),
     )
 }
 

@@ -237,6 +237,7 @@ class PurposeId(StrEnum):
     CONSENT_PROOFS = "consent_proofs"
     SUPPRESSION_LIST = "suppression_list"
     INCIDENT_RECORDS = "incident_records"
+    LEGAL_HOLDS = "legal_holds"
 
 
 @dataclass(frozen=True)
@@ -544,6 +545,24 @@ PURPOSES: dict[PurposeId, Purpose] = {
             ("identifiant pseudonymisé", "description de l'incident", "suivi des notifications"),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de la déclaration"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.LEGAL_HOLDS,
+            "Conservation pour un litige",
+            "Suspendre l'effacement de vos données tant qu'elles sont nécessaires à la constatation, à "
+            "l'exercice ou à la défense de droits en justice (à votre demande de limitation, art. 18.1.c "
+            "RGPD, ou lors d'un litige), et pouvoir prouver pourquoi et combien de temps elles l'ont été.",
+            ("identifiant pseudonymisé", "motif, dates de la mesure et de sa levée"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            # The record outlives its lifting by the limitation period: it proves why data outlived its own.
+            Retention(
+                Anchor.EVENT,
+                Period(years=5),
+                True,
+                "tant que la mesure est active, puis cinq (5) ans à compter de sa levée (délai de prescription)",
+            ),
             ("jaqe_staff", "hosting"),
             in_policy=False,
         ),

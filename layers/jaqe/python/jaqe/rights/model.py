@@ -108,6 +108,16 @@ class Directives(BaseModel):
 ConsentPurpose = Annotated[PurposeId, Field(description="a purpose of the register")]
 
 
+class RestrictionGrounds(StrEnum):
+    """Why a restriction is asked (Art. 18(1) a-d, policy section 7): `legal_claims` also stops the
+    retention clock (a hold) until an operator lifts the restriction."""
+
+    ACCURACY_CONTESTED = "accuracy_contested"
+    UNLAWFUL_PROCESSING = "unlawful_processing"
+    LEGAL_CLAIMS = "legal_claims"
+    OBJECTION_PENDING = "objection_pending"
+
+
 class RightsRequestFields(BaseModel):
     """A request's type and that type's own fields: what an operator gives to qualify a request
     received by email (`POST /v1/admin/rights-requests/{id}/qualify`)."""
@@ -122,10 +132,14 @@ class RightsRequestFields(BaseModel):
     directives: Directives | None = None
     # withdraw_consent of cookie purposes: the visitor id "Gérer mes cookies" shows, to find that choice.
     visitor_id: uuid.UUID | None = None
+    # restriction only: legal_claims keeps the data past its retention until the restriction is lifted.
+    grounds: RestrictionGrounds | None = None
 
     @model_validator(mode="after")
     def _type_fields(self) -> RightsRequestFields:
         kind = self.type
+        if self.grounds is not None and kind is not RequestType.RESTRICTION:
+            raise ValueError("« grounds » ne concerne que la demande de limitation")
         if self.purposes is not None and kind not in (RequestType.WITHDRAW_CONSENT, RequestType.OBJECTION):
             raise ValueError("« purposes » ne concerne que le retrait du consentement et l'opposition")
         if kind is RequestType.WITHDRAW_CONSENT:

@@ -13,6 +13,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, plain
 from jaqe.platform.workflows import Workflows
+from jaqe.privacy.holds import Holds, is_active
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.intake import submit_rights_request
 from jaqe.rights.model import (
@@ -45,8 +46,11 @@ class RightsOperations:
         mailer: Mailer,
         subject_key: Callable[[str], str] | None = None,
         public_api_url: str = "",
+        holds: Holds | None = None,
     ) -> None:
         self.subject_key = subject_key
+        # A restriction for legal claims placed a hold: lifting the restriction lifts it (documents too).
+        self.holds = holds or Holds(store)
         self.public_api_url = public_api_url
         self.store = store
         self.requests = RightsRequestRecords(store)
@@ -156,6 +160,9 @@ class RightsOperations:
             templates.rights_restriction_lifted(self.requests.contact(request_id).email, request_id, reason)
         )
         Subjects(self.store).lift_restriction(record["subject_key"])
+        hold_id = record.get("hold_id")
+        if hold_id and is_active(self.holds.get(str(hold_id))):  # an operator may have lifted it already
+            self.holds.lift(str(hold_id), reason=reason, lifted_by=operator)
         self.requests.set_fields(request_id, restriction_active=False)
         self.requests.log(request_id, "restriction_lifted", reason=reason, operator=operator)
 

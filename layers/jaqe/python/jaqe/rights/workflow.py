@@ -41,6 +41,7 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
+from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, restriction_hold_id
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import (
     COOKIE_CHOICE_WITHDRAWN,
@@ -53,7 +54,7 @@ from jaqe.privacy.register import (
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
-from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RestrictionGrounds, RightsInput
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
@@ -488,14 +489,30 @@ class RightsWorkflow:
     def act_restriction(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
         Subjects(self.store).restrict(subject_key, reason=f"rights request {state.request_id}")
+        grounds = self.requests.contact(state.request_id).params.get("grounds")
+        hold_id = None
+        if grounds == RestrictionGrounds.LEGAL_CLAIMS:
+            # Art. 18(1)(c): the person needs the data for a legal claim: its retention clock stops
+            # until an operator lifts the restriction (C7-05).
+            hold_id = restriction_hold_id(state.request_id)
+            Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets).place(
+                subject_key,
+                reason=RestrictionGrounds.LEGAL_CLAIMS.value,
+                placed_by="rights_request",
+                origin=HoldOrigin.RESTRICTION,
+                hold_id=hold_id,
+                request_id=state.request_id,
+            )
         recipients = [
             recipient(i, "restriction")
             for i in self.locate(subject_key, include_expired=False).items
             if i.get("item_type") == "disclosure"
         ]
-        self.requests.log(state.request_id, "restricted")
-        self.requests.set_fields(state.request_id, restriction_active=True)
-        return {**state.dump(), "outcome": {"restricted": True}, "recipients": recipients}
+        held = {"hold_id": hold_id} if hold_id else {}
+        self.requests.log(state.request_id, "restricted", **({"grounds": grounds} if grounds else {}), **held)
+        self.requests.set_fields(state.request_id, restriction_active=True, **held)
+        outcome: dict[str, Any] = {"restricted": True, **({"held": True} if hold_id else {})}
+        return {**state.dump(), "outcome": outcome, "recipients": recipients}
 
     def act_objection(self, state: RightsState) -> dict[str, Any]:
         """Each purpose asked is answered as the register says (`Purpose.objection`); only where the
@@ -743,6 +760,8 @@ class RightsWorkflow:
             "disclosed_to": [_disclosure_view(i) for i in disclosures],
             # Each consent's current state (a commercial partners consent pending, confirmed or lapsed).
             "consents": consent_statuses(scan.items),
+            # What keeps the person's data past its retention, why and since when.
+            "holds": holds_entry(scan.items),
             "purposes": {
                 p: _purpose_info(p) for p in sorted(purposes) if p in PurposeId.__members__.values()
             },
