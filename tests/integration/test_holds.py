@@ -347,3 +347,37 @@ def test_jaqe_ops_hold_place_list_and_lift(local, capsys):
     assert main(["hold", "lift", "hold_inconnu", "--reason", "x"], transport) == 2
     assert "no hold hold_inconnu" in capsys.readouterr().err
     assert main(["hold", "place", "--email", "pas-une-adresse", "--reason", "x"], transport) == 1
+
+
+def test_c7_04_an_erasure_during_a_hold_keeps_the_held_data_says_why_and_it_goes_once_lifted(
+    rights,  # noqa: F811
+):
+    """Art. 17(3)(e): what a hold keeps for a legal claim is not erased while it runs; the erasure
+    completes (login and everything unheld go), the answer names what is kept and why, and the lifting
+    lets the kept data go at the next reconciliation, with no new request."""
+    local = rights.local
+    clock.freeze(datetime(2026, 11, 1, 9, 0, tzinfo=UTC))
+    email = REGISTRATION["contact"]["email"]
+    pro_id = register(local)
+    upload = uploaded(local, sign_in(local))
+    key = f"professionals/{pro_id}/{upload['document_id']}"
+    s3 = boto3.client("s3")
+    hold_id = place(local, email)
+
+    request_id, execution = rights.run({"type": "erasure", "email": email})
+
+    assert execution["status"] == "SUCCEEDED", rights.states(request_id)
+    assert rights.record(request_id)["status"] == "completed"
+    assert local.store().get(f"PRO#{pro_id}", "PROFILE", include_expired=True) is not None
+    assert s3.head_object(Bucket=bucket(local), Key=key)["ObjectLockLegalHoldStatus"] == "ON"
+    assert of_type(local, "legal_hold")  # the operator's record of the hold stays
+    answer = " ".join(rights.wait_for_email(email, "Réponse à votre demande")["text"].split())
+    assert "article 17.3.e du RGPD" in answer and "dès la levée de cette mesure" in answer
+
+    assert lift(local, hold_id).status == 200
+    reconcile(local)
+    local.settle()
+    reconcile(local)  # the documents whose professional is gone
+
+    assert not [i for i in all_items(local) if i["pk"] == f"PRO#{pro_id}"]
+    assert s3.list_object_versions(Bucket=bucket(local), Prefix=key).get("Versions", []) == []

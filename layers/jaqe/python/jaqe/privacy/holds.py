@@ -223,6 +223,12 @@ class Holds:
         return report
 
     # -- the person's items and objects -------------------------------------------------------
+    def erase_on_release(self, item: Item) -> bool:
+        """An erasure asked while a hold keeps `item` (Art. 17(3)(e)): its set-aside expiry becomes now,
+        so the last lifting gives it an expiry already passed and the next reconciliation erases it.
+        False when no hold keeps it any more (the caller erases it now)."""
+        return self._update(item, _erase_on_release_action)
+
     def _holdable(self, subject_key: str) -> Iterable[Item]:
         for item in self.store.by_subject(subject_key, include_expired=True):
             if str(item.get("item_type")) not in NOT_HELD:
@@ -334,6 +340,14 @@ def _release_action(item: Item, hold_id: str) -> dict[str, Any] | None:
         guards.append("attribute_not_exists(expires_at)")
     # else: no expiry to give back, or a writer gave it a new clock meanwhile, which counts
     return _update(item, sets, removes, guards, values)
+
+
+def _erase_on_release_action(item: Item) -> dict[str, Any] | None:
+    holds = list(item.get("holds") or [])
+    if not holds:
+        return None
+    values: dict[str, Any] = {":e": clock.epoch(), ":n": len(holds)}
+    return _update(item, ["held_expires_at = :e"], [], ["size(holds) = :n"], values)
 
 
 def _update(item: Item, sets: list[str], removes: list[str], guards: list[str], values: Item) -> Item:

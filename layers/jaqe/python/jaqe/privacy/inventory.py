@@ -224,6 +224,8 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
             "legal_hold",
             (PurposeId.LEGAL_HOLDS,),
             "mesure de conservation pour un litige : motif, dates, origine (identifiant pseudonymisé)",
+            # The operator's record of the hold (its own purpose): an erasure answer names it when present.
+            AfterErasure.KEPT,
         ),
     )
 }

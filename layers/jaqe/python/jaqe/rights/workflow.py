@@ -41,7 +41,7 @@ from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
-from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, restriction_hold_id
+from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, is_held, restriction_hold_id
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import (
     COOKIE_CHOICE_WITHDRAWN,
@@ -437,9 +437,12 @@ class RightsWorkflow:
             and i.get("purpose") == PurposeId.PROFESSIONAL_LISTING.value
         }
         erased: dict[str, int] = {}
+        # Art. 17(3)(e): what a hold keeps for a legal claim stays, and goes once the hold is lifted.
+        holds = Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets)
+        held: dict[str, int] = {}
         recipients = []
         for obj in scan.objects:
-            if obj.exists and not _archived(obj.key, archived_pks, scan):
+            if obj.exists and not obj.legal_hold and not _archived(obj.key, archived_pks, scan):
                 self.deps.reach.objects.delete(obj.bucket, obj.key)
                 erased[f"s3:{obj.store}"] = erased.get(f"s3:{obj.store}", 0) + 1
         for login in scan.logins:  # a login serves the person, not the listing archive: it goes
@@ -450,6 +453,9 @@ class RightsWorkflow:
             kind = str(item.get("item_type", "unknown"))
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks or is_contact_of(item, state.request_id):
                 continue  # this request's contact: its answer needs it (`answer` deletes it once sent)
+            if is_held(item) and holds.erase_on_release(item):
+                held[kind] = held.get(kind, 0) + 1
+                continue
             if kind == "disclosure":
                 recipients.append(recipient(item, "erasure"))
             # Art. 7(1): a consent event leaves its pseudonymous proof in its place, for its 5 years.
@@ -463,9 +469,13 @@ class RightsWorkflow:
         left = {
             str(i.get("item_type"))
             for i in proof.items
-            if i["pk"] not in archived_pks and not is_contact_of(i, state.request_id)
+            if i["pk"] not in archived_pks and not is_contact_of(i, state.request_id) and not is_held(i)
         } - ERASURE_KEEPS
-        left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
+        left_objects = [
+            o
+            for o in proof.objects
+            if o.exists and not o.legal_hold and not _archived(o.key, archived_pks, proof)
+        ]
         left_logins = [login for login in proof.logins if login.exists]
         if left or left_objects or left_logins:
             raise ErasureIncomplete(
@@ -479,10 +489,15 @@ class RightsWorkflow:
             }
             for _ in archived_pks
         ]
-        self.requests.log(state.request_id, "erased", erased=erased, kept=len(kept), proof=proof.summary())
+        held_objects = sum(1 for o in proof.objects if o.exists and o.legal_hold)
+        if held_objects:
+            held["s3:documents"] = held_objects
+        self.requests.log(
+            state.request_id, "erased", erased=erased, kept=len(kept), held=held, proof=proof.summary()
+        )
         return {
             **state.dump(),
-            "outcome": {"erased": erased, "kept": kept, "proof": proof.summary()},
+            "outcome": {"erased": erased, "kept": kept, "held": held, "proof": proof.summary()},
             "recipients": recipients,
         }
 
@@ -988,6 +1003,15 @@ def answer_paragraphs(
             "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
             + "\n".join(f"- {line} ;" for line in remains),
         ]
+        held = outcome.get("held") or {}
+        if held:
+            paragraphs.append(
+                f"Une mesure de conservation liée à un litige ou à un droit en justice est en cours : "
+                f"{sum(held.values())} élément(s) ({', '.join(f'{k} : {v}' for k, v in sorted(held.items()))}) "
+                "sont conservés le temps de cette procédure, sans autre usage (article 17.3.e du RGPD). Ils "
+                "seront effacés dès la levée de cette mesure, sans nouvelle demande de votre part ; la trace "
+                "de la mesure (motif et dates, sous un identifiant pseudonymisé) est gardée cinq ans après sa levée."
+            )
         return paragraphs, not erased
     if kind is RequestType.RESTRICTION:
         return [
