@@ -131,3 +131,26 @@ def test_c7_08_an_unconfirmed_link_sends_nothing_and_an_operator_may_send_a_fres
     links = [m["links"] for m in rights.emails_to(DESIGNATED["email"])]
     assert len(links) == 2 and token_of(links[1][0]) != token_of(old)
     assert not [m for m in rights.emails_to(DESIGNATED["email"]) if "Réponse" in m["subject"]]
+
+
+def test_c7_08_an_erasure_that_cannot_start_leaves_the_directives_as_they_were(rights, monkeypatch):
+    from jaqe.platform.workflows import StepFunctionsWorkflows
+
+    set_directives(rights, "erase", "Effacer mes données.")
+    before = directives_item(rights)
+    requests_before = [i for i in rights.scan() if i.get("item_type") == "rights_request"]
+
+    def unavailable(self, name, payload):
+        raise RuntimeError("Step Functions unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StepFunctionsWorkflows, "start", unavailable)
+        failed = rights.admin("POST", EXECUTIONS, {"email": PERSON["email"]})
+
+    assert failed.status == 503, failed.body
+    assert directives_item(rights) == before
+    assert [i for i in rights.scan() if i.get("item_type") == "rights_request"] == requests_before
+    retried = rights.admin("POST", EXECUTIONS, {"email": PERSON["email"]}).json()
+    assert retried["status"] == "erasure_started"
+    assert rights.wait(retried["erasure_request_id"])["status"] == "SUCCEEDED"
+    assert directives_item(rights) is None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from jaqe.platform import clock, templates
-from jaqe.platform.errors import Conflict, LinkGone, NotFound
+from jaqe.platform.errors import Conflict, LinkGone, NotFound, TemporarilyUnavailable
 from jaqe.platform.ids import new_id
 from jaqe.platform.mail import Mailer
 from jaqe.platform.observability import logger
@@ -65,9 +65,13 @@ class PostMortemExecution:
         if on_death == "erase":
             request_id = self._open(email, subject_key, RequestType.ERASURE, designated or email, operator)
             item = self.directives.executing(subject_key, on_death, operator, erasure_request_id=request_id)
-            _start(
-                self.workflows, request_id, RequestType.ERASURE, subject_key
-            )  # it erases the directives too
+            try:
+                _start(self.workflows, request_id, RequestType.ERASURE, subject_key)  # erases them too
+            except Exception as error:  # nothing half-done: the operator simply retries
+                logger.exception("post-mortem erasure did not start", extra={"request_id": request_id})
+                self.directives.not_executed(subject_key)
+                self.requests.discard(self.requests.get(request_id))
+                raise TemporarilyUnavailable("L'effacement n'a pas pu être lancé, réessayez.") from error
         elif on_death == "communicate":
             if not designated:
                 raise Conflict("Ces directives demandent une communication mais ne désignent personne.")

@@ -124,6 +124,11 @@ class PostMortemRecords:
             },
         )
 
+    def not_executed(self, subject_key: str) -> None:
+        """Undo `executing` (what it was to start did not start)."""
+        fields = ("executed_at", "executed_by", "executed_action", "erasure_request_id")
+        self.store.update(*post_mortem_key(subject_key), changes=dict.fromkeys(fields))
+
     def executed(self, subject_key: str, **fields: Any) -> Item:
         """Done: the directives' own purpose has ended, their item is now the trace of a rights request
         (kept, then expired, like one)."""
