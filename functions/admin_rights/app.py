@@ -201,8 +201,20 @@ def resume(request_id: str) -> Response[Any]:
     return json_response(202, {"request_id": request_id, "status": "resumed"})
 
 
-@app.post("/v1/admin/rights-requests/post-mortem-executions")
+@app.post(
+    "/v1/admin/rights-requests/post-mortem-executions",
+    responses={
+        202: {
+            "description": "What was done: `status` erasure_started, kept, awaiting_designated_person or "
+            "communicated; `designated_person_notified` is true only once the directives and the data "
+            "reached the designated person"
+        }
+    },
+)
 def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Response[Any]:
+    """The death is reported: `erase` starts an erasure answered to the designated person, `keep`
+    records, `communicate` emails the designated person a link whose confirmation sends the directives
+    and the access export. Called again: where it stands (or a fresh link while unconfirmed)."""
     result = operations().execute_post_mortem(
         body.email,
         operator=operator_name(app),

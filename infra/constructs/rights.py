@@ -109,7 +109,8 @@ class RightsWorkflowConstruct(Construct):
         storage.name_data_table(public)
         allow(
             public,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            # UpdateItem: a designated person's confirmation is written on the request and the directives.
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
             [table_arn],
         )
         allow(public, ["states:StartExecution"], [main_arn])
@@ -126,6 +127,8 @@ class RightsWorkflowConstruct(Construct):
             ("POST", "/v1/rights-requests"),
             ("GET", "/v1/rights-requests/verify"),  # a page: the link never acts on GET
             ("POST", "/v1/rights-requests/verify"),  # the page's form (or a JSON client) confirms
+            ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page
+            ("POST", "/v1/rights-requests/post-mortem-confirmation"),  # its button: the data is sent
             ("GET", "/v1/rights-requests/{request_id}"),
             ("GET", "/v1/rights-requests/{request_id}/export"),
         ):

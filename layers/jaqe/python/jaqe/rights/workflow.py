@@ -54,12 +54,14 @@ from jaqe.privacy.register import (
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.professionals.records import PROFILE_SK, profile_pk
+from jaqe.rights import post_mortem
 from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RestrictionGrounds, RightsInput
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
     QUALIFICATION,
     VERIFICATION_TTL,
+    PostMortemRecords,
     RightsRequestRecords,
     export_item,
     is_contact_of,
@@ -95,6 +97,9 @@ _NOT_PROVIDED = {
     "rights_request_index",
     CONTACT_ITEM_TYPE,
 }
+# What the access export lists under `disclosed_to`: disclosures of every kind, and the transmissions
+# to another controller a person asked for (portability).
+DISCLOSURE_TYPES = {"disclosure", "portability_transmission"}
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
 # What executions started before issue 17 carried in their state (now in the contact item).
 LEGACY_PERSONAL = ("email", "params", "answer_to")
@@ -398,7 +403,9 @@ class RightsWorkflow:
         document = {"generated_at": clock.now().isoformat(), "controller": _controller(), "data": rows}
         links = self._export(state, {"json": _json_bytes(document), "csv": _csv_bytes(rows)})
         self.requests.log(state.request_id, "portability_export_ready", items=len(rows))
-        return {**state.dump(), "outcome": {"links": links, "items": len(rows)}}
+        # The names of the fields exported (what a transmission to another controller discloses).
+        fields = sorted({name for row in rows for name in row if name not in ("item_type", "purpose")})
+        return {**state.dump(), "outcome": {"links": links, "items": len(rows), "fields": fields}}
 
     def act_rectification(self, state: RightsState) -> dict[str, Any]:
         corrections = _corrections(self.requests.contact(state.request_id).params)
@@ -599,7 +606,13 @@ class RightsWorkflow:
 
     def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
-        directives = self.requests.contact(state.request_id).params["directives"]
+        params = self.requests.contact(state.request_id).params
+        if params.get(post_mortem.EXECUTION_PARAM) == "communicate":
+            # The designated person confirmed their address: the access export, which `answer` sends
+            # them with the directives.
+            accessed = self.act_access(state)
+            return {**accessed, "outcome": {**accessed["outcome"], "action": "communicate"}}
+        directives = params["directives"]
         action = directives.get("action", "set")
         pk, sk = post_mortem_key(subject_key)
         found = self.store.get(pk, sk) is not None
@@ -716,11 +729,16 @@ class RightsWorkflow:
         kind = state.type
         pending = int((state.model_extra or {}).get("recipients_pending", 0))
         outcome = {**(state.outcome or {}), "recipients_pending": pending}
+        contact = self.requests.contact(state.request_id)
+        if kind is RequestType.PORTABILITY:
+            outcome.update(self._transmit(state, contact))  # an address: in this answer, never in the state
         paragraphs, no_action = answer_paragraphs(kind, outcome, self._directives_text(state))
-        to = self.requests.contact(state.request_id).reply_to
+        to = contact.reply_to
         self.deps.mail.send(
             templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
+        if outcome.get("action") == "communicate":
+            PostMortemRecords(self.store).communicated(state.subject_key, state.request_id)
         erased = kind is RequestType.ERASURE and not (state.outcome or {}).get("refused")
         if erased:
             # The address was kept for this answer only: now sent, it goes too (the record keeps none).
@@ -750,6 +768,25 @@ class RightsWorkflow:
         )
         return state.dump()
 
+    def _transmit(self, state: RightsState, contact: RequestContact) -> dict[str, Any]:
+        """Art. 20(2): the export links go to the controller the person named as well, and that
+        disclosure at the person's request is recorded (shown in an access export's `disclosed_to`)."""
+        to = contact.params.get("recipient_email")
+        outcome = state.outcome or {}
+        if not to or outcome.get("refused"):
+            return {}
+        if not outcome.get("items"):
+            return {"not_transmitted_to": to}
+        self.deps.mail.send(
+            templates.portability_transmission(
+                to, contact.email, state.request_id, outcome["links"], about=state.subject_key
+            )
+        )
+        fields = [str(f) for f in outcome.get("fields", [])]
+        self.requests.record_transmission(state.request_id, state.subject_key, to, fields)
+        self.requests.log(state.request_id, "transmitted_to_controller", fields=fields)
+        return {"transmitted_to": to}
+
     # -- helpers ----------------------------------------------------------------------------
     def _directives_text(self, state: RightsState) -> str | None:
         if state.type != RequestType.POST_MORTEM_DIRECTIVES:
@@ -760,7 +797,7 @@ class RightsWorkflow:
     def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
         purposes = {str(i.get("purpose")) for i in scan.items}
         disclosures = sorted(
-            (i for i in scan.items if i.get("item_type") == "disclosure"),
+            (i for i in scan.items if i.get("item_type") in DISCLOSURE_TYPES),
             key=lambda i: str(i.get("disclosed_at", "")),
         )
         return {
@@ -869,12 +906,14 @@ def _disclosure_view(item: Item) -> dict[str, Any]:
     recipient = RECIPIENTS[str(item.get("recipient", "listed_professionals"))]
     view: dict[str, Any] = {
         "recipient": recipient.name_fr,
-        "company": item.get("company_name", ""),
+        "company": item.get("company_name", item.get("recipient_email", "")),
         "disclosed_at": str(item.get("disclosed_at", "")),
         "fields": list(item.get("fields", [])),
     }
     if item.get("pro_id"):
         view["professional_id"] = item["pro_id"]
+    if item.get("at_request_of"):  # a portability transmission the person asked for (Art. 20(2))
+        view["at_request_of"] = item["at_request_of"]
     if item.get("accepted"):
         view["accepted_at"] = str(item.get("accepted_at", ""))
         view["kept_by_partner"] = (
@@ -978,11 +1017,22 @@ def answer_paragraphs(
             f"Ces liens sont personnels et expirent le {expiry}.",
         ], False
     if kind is RequestType.PORTABILITY:
-        return [
+        paragraphs = [
             "Voici les données que vous nous avez fournies, pour les traitements fondés sur votre consentement "
             f"ou sur un contrat, dans un format structuré et lisible par machine :\nJSON : {links.get('json')}\nCSV : {links.get('csv')}",
             f"Ces liens sont personnels et expirent le {expiry}. Vous pouvez transmettre ces fichiers à un autre responsable de traitement.",
-        ], outcome.get("items", 0) == 0
+        ]
+        if outcome.get("transmitted_to"):
+            paragraphs.append(
+                f"À votre demande, ces liens ont aussi été envoyés à {outcome['transmitted_to']}, le responsable "
+                "de traitement que vous avez indiqué (article 20.2 du RGPD). Cette transmission figure "
+                "désormais parmi les destinataires de vos données."
+            )
+        elif outcome.get("not_transmitted_to"):
+            paragraphs.append(
+                f"Nous n'avons trouvé aucune donnée à transmettre : rien n'a été envoyé à {outcome['not_transmitted_to']}."
+            )
+        return paragraphs, outcome.get("items", 0) == 0
     if kind is RequestType.RECTIFICATION:
         fields = ", ".join(outcome.get("fields", []))
         done = sum(outcome.get("updated", {}).values())
@@ -1041,6 +1091,16 @@ def answer_paragraphs(
             )
         return paragraphs, not done
     action = outcome.get("action")
+    if action == "communicate":  # to the designated person, who confirmed their address
+        return [
+            "Vous avez été désigné(e) pour recevoir, après son décès, les données qu'une personne avait confiées "
+            "à JAQE. Conformément à ses directives (loi Informatique et Libertés, article 85), les voici.",
+            f"Ses directives :\n{directives}",
+            "Ses données (JSON), avec pour chaque traitement sa finalité, sa base légale, sa durée de "
+            f"conservation et ses destinataires :\n{links.get('json')}",
+            f"Résumé lisible :\n{links.get('summary')}",
+            f"Ces liens sont personnels et expirent le {expiry}.",
+        ], False
     if action == "set":
         return [
             "Vos directives relatives au sort de vos données après votre décès sont enregistrées. Vous pouvez les "
