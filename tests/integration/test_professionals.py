@@ -25,6 +25,7 @@ from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.cognito import login
 from tests.conftest import header, load_event
+from tests.integration.test_operator_routes import unsigned
 
 VALID = load_event("professionals/post_valid.json")
 REGISTRATION = json.loads(VALID["body"])
@@ -539,12 +540,18 @@ def test_bad_upload_requests_are_refused_and_write_nothing(local, document):
 
 
 def test_c4_01_operator_routes_need_an_iam_identity(local):
+    """Refused at the gateway, and by the function itself when called without an IAM identity."""
     pro_id = register(local)
+    before = items(local)
+    reject = f"/v1/admin/professionals/{pro_id}/reject"
 
-    assert local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve").status == 403
-    assert local.api.request("POST", f"/v1/admin/professionals/{pro_id}/reject", json_body={}).status == 403
+    assert local.api.request("POST", reject, json_body={"reason": "Kbis illisible"}).status == 403
+    assert unsigned(local, "POST", reject, {"reason": "Kbis illisible"}).status == 403
+    assert unsigned(local, "POST", f"/v1/admin/professionals/{pro_id}/approve").status == 403
+    assert items(local) == before
     assert (
-        local.api.request("POST", "/v1/admin/professionals/pro_nope/approve", headers=OPERATOR).status == 404
+        local.api.request("POST", reject, json_body={"reason": "Kbis illisible"}, headers=OPERATOR).status
+        == 200
     )
 
 
@@ -863,9 +870,10 @@ def test_c4_01_the_document_review_routes_need_an_operator_and_change_nothing_wi
         ("GET", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}", None),
         ("POST", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}/decision", {"decision": "reject"}),
     ):
-        answer = local.api.request(method, path, json_body=body)
+        answer = unsigned(local, method, path, body)
         assert answer.status == 403, (path, answer.body)
         assert answer.headers["Content-Type"] == "application/problem+json"
+        assert pro_id not in answer.body and doc_id not in answer.body
     assert items(local) == before
 
 
