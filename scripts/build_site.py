@@ -7,6 +7,7 @@ What every page shares (head, stylesheet and module, header with the navigation,
 written once, in `web/partials/layout.html`. A page's source is only what is its own: its
 `<title>` (and description) then its `<main>`: `web/pages/<page>.html` for the hand-written pages,
 `jaqe.privacy.policy.render_html()` (from the processing register) for `politique-de-confidentialite.html`.
+`trackers.js` is the cookie register (`jaqe.privacy.trackers`): the tags and cookies the site kit handles.
 A source may also ask for the register's purposes as checkboxes (`<!--#purposes consent -->`: those that
 rest on consent; `<!--#purposes policy -->`: those the policy lists), as the rights page does: one copy of
 the purposes and their French names, the register's.
@@ -31,6 +32,7 @@ WEB = ROOT / "web"
 SOURCES = WEB / "pages"
 LAYOUT = WEB / "partials" / "layout.html"
 POLICY_PAGE = "politique-de-confidentialite.html"
+TRACKERS_MODULE = "trackers.js"
 DOCTYPE = "<!doctype html>\n"
 PURPOSES_SLOT = re.compile(r"<!--#purposes (\w+) -->\n")
 
@@ -86,9 +88,13 @@ def sources() -> dict[str, tuple[str, str]]:
 
 
 def build() -> dict[str, str]:
-    """Each served page's name -> its text, as `make site` writes it to `web/`."""
+    """Each served file's name -> its text, as `make site` writes it to `web/`: the pages, and the cookie
+    register as the module the site kit imports (`trackers.js`)."""
+    from jaqe.privacy.trackers import site_module
+
     layout = LAYOUT.read_text(encoding="utf-8")
-    return {page: assemble(page, source, origin, layout) for page, (source, origin) in sources().items()}
+    pages = {page: assemble(page, source, origin, layout) for page, (source, origin) in sources().items()}
+    return pages | {TRACKERS_MODULE: site_module()}
 
 
 def stale(pages: dict[str, str]) -> list[str]:

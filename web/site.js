@@ -1,15 +1,17 @@
 // JAQE site kit: the cookie banner (policy section 6) and the forms, against the /v1 API.
 // One ES module, no dependency, no inline handler: it works under a strict Content-Security-Policy.
 
+// Third-party tags and the first-party cookies they set, per purpose: the cookie register
+// (jaqe/privacy/trackers.py, written to trackers.js by `make site`).
+import { TRACKERS } from "./trackers.js";
+
 // jaqe.platform.controller.POLICY_VERSION: a change asks every visitor again (tests/unit/test_site_kit.py checks it).
 const POLICY_VERSION = "2023-09";
 // Where the API lives: `<meta name="jaqe-api" content="https://api.jaqe.fr">`, else this origin.
 const API = document.querySelector('meta[name="jaqe-api"]')?.content ?? "";
-// Third-party tags, injected only once their purpose is accepted (C6-02). Put JAQE's own ids here.
-const TAGS = {
-  analytics: ["https://www.googletagmanager.com/gtag/js?id=G-JAQE"],
-  advertising: ["https://connect.facebook.net/fr_FR/fbevents.js"],
-};
+// Global Privacy Control: the browser refuses, for its user, the sale or sharing of their data for
+// targeting. Advertising is then refused without asking; the visitor may still tick it in "Personnaliser".
+const GPC = navigator.globalPrivacyControl === true;
 // Technical storage, exempt from consent (C6-01): the visitor id and the choice, nothing else.
 const STORAGE_KEY = "jaqe.cookies";
 // jaqe.cookies.BANNER_WORDING: the server keeps its hash as the proof of what was shown.
@@ -22,6 +24,9 @@ const BANNER = `
 <p id="consent-text">${BANNER_WORDING} Les cookies techniques, nécessaires au site, n'ont pas besoin de votre
 accord. Vous pouvez changer d'avis à tout moment avec le lien « Gérer mes cookies » en bas de page.
 <a href="politique-de-confidentialite.html#cookies">En savoir plus</a></p>
+<p id="consent-gpc" hidden>Votre navigateur transmet le signal GPC : la publicité ciblée est refusée.</p>
+<p id="consent-visitor" hidden>Votre identifiant de visiteur : <code></code>. Indiquez-le dans une demande
+« Mes données » pour retirer votre consentement par écrit.</p>
 <fieldset id="consent-purposes" class="consent-purposes" hidden>
   <legend>Choisir finalité par finalité</legend>
   <label class="choice"><input type="checkbox" name="analytics">
@@ -72,18 +77,90 @@ async function post(path, body, idempotencyKey) {
 
 // ---- Consent banner -------------------------------------------------------------------------
 
-function loadTags(choices) {
-  for (const [purpose, urls] of Object.entries(TAGS)) {
+// Where a first-party cookie may live: the host, then each parent domain (".jaqe.fr" for www.jaqe.fr).
+// `null` is the host-only cookie (the only kind an IP address or a one-label host can have).
+function cookieDomains() {
+  const host = location.hostname;
+  if (/^[\d.]+$|^\[|^[^.]+$/.test(host)) return [null];
+  const labels = host.split(".");
+  return [null, ...labels.slice(0, -1).map((_, i) => labels.slice(i).join("."))];
+}
+
+const cookieNames = () => document.cookie.split(";").map((pair) => pair.split("=")[0].trim()).filter(Boolean);
+const matches = (pattern, name) => (pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern);
+
+function setCookie(name, value, attributes, domain) {
+  document.cookie = `${name}=${value}; path=/; ${attributes}${domain ? `; domain=${domain}` : ""}`;
+}
+
+// The cookies of these purposes present in this browser, with their values.
+function trackerCookies(purposes) {
+  const jar = Object.fromEntries(document.cookie.split(";").map((pair) => pair.trim().split(/=(.*)/s, 2)));
+  const patterns = purposes.flatMap((purpose) => TRACKERS[purpose]?.cookies ?? []);
+  return cookieNames().filter((n) => patterns.some((p) => matches(p, n))).map((name) => [name, jar[name] ?? ""]);
+}
+
+// A refused or withdrawn purpose leaves nothing behind: its cookies go, on the host and every parent domain.
+function purgeCookies(choices) {
+  const refused = Object.keys(TRACKERS).filter((purpose) => choices[purpose] !== true);
+  for (const [name] of trackerCookies(refused)) {
+    for (const domain of cookieDomains()) setCookie(name, "", "max-age=0", domain);
+  }
+}
+
+// An accepted purpose's cookies end with the consent (13 months at most from the choice): a tag that
+// pushes its cookie's expiry further on a later visit is brought back to that date.
+function capCookies(choices, expiresAt) {
+  const end = new Date(expiresAt);
+  if (Number.isNaN(end.getTime())) return;
+  const accepted = Object.keys(TRACKERS).filter((purpose) => choices[purpose] === true);
+  for (const [name, value] of trackerCookies(accepted)) {
+    for (const domain of cookieDomains()) setCookie(name, "", "max-age=0", domain);
+    // Written back on the widest domain that takes it, as the tags themselves do.
+    const domains = cookieDomains().reverse();
+    for (const domain of domains) {
+      setCookie(name, value, `expires=${end.toUTCString()}; SameSite=Lax`, domain);
+      if (cookieNames().includes(name)) break;
+    }
+  }
+}
+
+// Google's tag, told before it loads: its cookies expire with the consent and are not extended by later hits.
+function configureGoogleTag(src, expiresAt) {
+  const id = new URL(src).searchParams.get("id");
+  if (!id) return;
+  window.dataLayer = window.dataLayer || [];
+  window.gtag = function gtag() {
+    window.dataLayer.push(arguments); // the tag reads its own `arguments` objects
+  };
+  const seconds = Math.max(0, Math.floor((Date.parse(expiresAt) - Date.now()) / 1000));
+  window.gtag("js", new Date());
+  window.gtag("config", id, { cookie_expires: seconds, cookie_update: false });
+}
+
+function loadTags(choices, expiresAt) {
+  for (const [purpose, { tags }] of Object.entries(TRACKERS)) {
     if (choices[purpose] !== true) continue;
-    for (const src of urls) {
+    for (const src of tags) {
       if (document.querySelector(`script[src="${CSS.escape(src)}"]`)) continue;
+      if (src.includes("googletagmanager.com/gtag/js")) configureGoogleTag(src, expiresAt);
       const script = document.createElement("script");
       Object.assign(script, { src, async: true });
       script.dataset.purpose = purpose;
+      script.addEventListener("load", () => setTimeout(() => capCookies(choices, expiresAt), 1000));
       document.head.append(script);
     }
   }
 }
+
+// What this browser has decided, applied: refused purposes purged, accepted ones loaded and capped.
+function apply(choices, expiresAt) {
+  purgeCookies(choices);
+  capCookies(choices, expiresAt);
+  loadTags(choices, expiresAt);
+}
+
+const FOCUSABLE = "button:not([hidden]), input, a[href]";
 
 class ConsentBanner {
   constructor() {
@@ -93,11 +170,12 @@ class ConsentBanner {
     this.element.setAttribute("role", "dialog");
     this.element.setAttribute("aria-labelledby", "consent-title");
     this.element.setAttribute("aria-describedby", "consent-text");
-    this.element.tabIndex = -1; // focused when reopened, so that it is announced
+    this.element.tabIndex = -1; // focused when it opens, so that it is announced
     this.element.innerHTML = BANNER;
+    this.element.querySelector("#consent-gpc").hidden = !GPC;
     document.body.prepend(this.element); // first in the tab order
     this.element.addEventListener("click", (event) => this.onClick(event));
-    this.element.addEventListener("keydown", (event) => event.key === "Escape" && this.opener && this.close());
+    this.element.addEventListener("keydown", (event) => this.onKey(event));
     document.addEventListener("click", (event) => {
       const opener = event.target.closest("[data-consent-open]");
       if (opener) this.open(opener);
@@ -108,18 +186,39 @@ class ConsentBanner {
     return this.element.querySelector("#consent-purposes");
   }
 
+  // Opened by the site on a first visit, the banner is modal: focus stays in it until a choice, and
+  // Escape does not dismiss it. Reopened from "Gérer mes cookies", Escape closes it.
   open(opener = null) {
     this.opener = opener;
-    const choices = readState().choices ?? {};
+    this.modal = opener === null;
+    this.element.setAttribute("aria-modal", String(this.modal));
+    const state = readState();
+    const choices = state.choices ?? {};
     for (const box of this.purposes.querySelectorAll("input")) box.checked = choices[box.name] === true;
+    const visitor = this.element.querySelector("#consent-visitor");
+    visitor.hidden = !state.visitor_id;
+    visitor.querySelector("code").textContent = state.visitor_id ?? "";
     this.customise(opener !== null);
     this.element.hidden = false;
-    if (opener) this.element.focus();
+    this.element.focus();
   }
 
   close() {
     this.element.hidden = true;
+    this.modal = false;
     this.opener?.focus();
+  }
+
+  onKey(event) {
+    if (event.key === "Escape" && !this.modal) this.close();
+    if (event.key !== "Tab" || !this.modal) return;
+    const focusable = [...this.element.querySelectorAll(FOCUSABLE)].filter((e) => e.offsetParent !== null);
+    const [first, last] = [focusable[0], focusable.at(-1)];
+    const leaving = event.shiftKey ? [first, this.element].includes(document.activeElement) : document.activeElement === last;
+    if (leaving) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
   }
 
   customise(show) {
@@ -131,28 +230,45 @@ class ConsentBanner {
     const action = event.target.closest("[data-consent]")?.dataset.consent;
     const all = (value) => ({ analytics: value, advertising: value });
     if (action === "customise") this.customise(this.purposes.hidden);
-    else if (action === "refuse") this.decide(all(false));
-    else if (action === "accept") this.decide(all(true));
+    else if (action === "refuse") this.decide(all(false), "banner");
+    else if (action === "accept" && GPC) this.decide({ analytics: true, advertising: false }, "gpc");
+    else if (action === "accept") this.decide(all(true), "banner");
     else if (action === "save") {
       const boxes = this.purposes.elements;
-      this.decide({ analytics: boxes.analytics.checked, advertising: boxes.advertising.checked });
+      this.decide({ analytics: boxes.analytics.checked, advertising: boxes.advertising.checked }, "customise");
     }
   }
 
-  async decide(choices) {
+  async decide(choices, source) {
     const state = readState();
-    const withdrawn = Object.keys(TAGS).some((p) => state.choices?.[p] === true && !choices[p]);
+    const withdrawn = Object.keys(TRACKERS).some((p) => state.choices?.[p] === true && !choices[p]);
     state.visitor_id ??= crypto.randomUUID();
     Object.assign(state, { choices, policy_version: POLICY_VERSION, expires_at: null });
     writeState(state);
     this.close();
-    loadTags(choices);
-    const body = { visitor_id: state.visitor_id, choices, policy_version: POLICY_VERSION };
+    purgeCookies(choices);
+    const body = { visitor_id: state.visitor_id, choices, policy_version: POLICY_VERSION, source };
     const answer = await post("/v1/cookie-consents", body, crypto.randomUUID());
     // Until the server has recorded it (and said until when), the banner asks again on the next page.
-    if (answer.status === 201) writeState({ ...state, expires_at: answer.body.expires_at });
+    if (answer.status === 201) {
+      Object.assign(state, { choices: answer.body.choices, expires_at: answer.body.expires_at });
+      writeState(state);
+    }
     if (withdrawn) location.reload(); // a loaded tag cannot be unloaded
+    else apply(state.choices, state.expires_at);
   }
+}
+
+// A choice withdrawn through a rights request (with the visitor id) is on the server only: once per
+// browsing session, a browser that accepted something checks its record before loading any tag.
+async function recordedChoices(state) {
+  if (!Object.values(state.choices).includes(true) || sessionStorage.getItem(STORAGE_KEY)) return state.choices;
+  sessionStorage.setItem(STORAGE_KEY, "checked");
+  const response = await fetch(`${API}/v1/cookie-consents/${state.visitor_id}`).catch(() => null);
+  if (!response?.ok) return state.choices;
+  const recorded = (await response.json()).choices;
+  writeState({ ...state, choices: recorded });
+  return recorded;
 }
 
 // ---- Forms ----------------------------------------------------------------------------------
@@ -346,7 +462,7 @@ function initForm(form) {
 
 const banner = new ConsentBanner();
 const choices = currentChoices();
-if (choices) loadTags(choices);
+if (choices) recordedChoices(readState()).then((recorded) => apply(recorded, readState().expires_at));
 else banner.open();
 document.querySelectorAll("form[data-endpoint]").forEach(initForm);
 fillTrades([...document.querySelectorAll('[data-options="trades"]')]);

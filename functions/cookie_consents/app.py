@@ -27,14 +27,19 @@ get_settings(Settings)  # at import: a missing or invalid variable fails the col
 app = create_app()
 
 
-@app.post("/v1/cookie-consents", responses={201: {"description": "Choice recorded"}})
+@app.post(
+    "/v1/cookie-consents",
+    responses={201: {"description": "Choice recorded (advertising refused when `Sec-GPC: 1` says so)"}},
+)
 def post_cookie_consent(choice: Annotated[CookieConsentIn, Body()]) -> Response[CookieConsentOut]:
-    def accept() -> dict:
-        return record_choice(Store(), choice).model_dump(mode="json")
+    # Global Privacy Control: browsers send it on every request; only "1" is the signal.
+    gpc = (app.current_event.headers.get("Sec-GPC") or "").strip() == "1"  # case-insensitive in Powertools v3
 
-    recorded = CookieConsentOut(
-        **run_idempotent(app, "record_cookie_choice", accept, choice.model_dump(mode="json"))
-    )
+    def accept() -> dict:
+        return record_choice(Store(), choice, gpc=gpc).model_dump(mode="json")
+
+    payload = {**choice.model_dump(mode="json"), "gpc": gpc}
+    recorded = CookieConsentOut(**run_idempotent(app, "record_cookie_choice", accept, payload))
     return json_response(201, recorded)
 
 

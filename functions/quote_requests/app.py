@@ -3,13 +3,18 @@
 /v1/consents/confirm: the link of the quote confirmation email that makes the consent to commercial
 partners count (the address confirmed). Its GET answers a page whose form POSTs the token; only the
 POST acts (mail scanners open links).
+
+/v1/quote-requests/{request_id}/acceptance: the link of the quote confirmation email where the consumer
+accepts a quote (C3-04). Its GET lists the professionals the request was shared with, one button each;
+only the POST (`token`, `professional_id`) records the acceptance.
 """
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from jaqe.leads.acceptance import QuoteAcceptances
+from jaqe.leads.model import QuoteAcceptance, QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.partners import PartnerConsents
 from jaqe.leads.quotes import QuoteRequests
 from jaqe.platform import pages
@@ -22,6 +27,7 @@ from jaqe.platform.api import (
     source_site,
 )
 from jaqe.platform.controller import CONTROLLER_EMAIL, SITE_URL
+from jaqe.platform.errors import DomainError
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
     DataSettings,
@@ -126,6 +132,116 @@ def post_consent_confirmation(token: Annotated[str | None, Query(max_length=200)
         ),
         as_json=lambda _: json_response(200, StatusOut(status="confirmed")),
         gone_hints=CONFIRM_GONE_HINTS,
+    )
+
+
+ACCEPTANCE_GONE_HINTS = (
+    "Ce lien ne vaut que tant que nous conservons votre demande de devis (trois ans après votre dernière "
+    "prise de contact), et plus du tout après un effacement de vos données.",
+    f"Pour toute question sur une demande en cours, écrivez à {CONTROLLER_EMAIL}.",
+)
+RequestId = Annotated[str, Path(min_length=1, max_length=80)]
+_FIELDS_SCHEMA = {
+    "type": "object",
+    "required": ["professional_id"],
+    "properties": {
+        "token": {"type": "string", "maxLength": pages.TOKEN_MAX_LENGTH},
+        "professional_id": {"type": "string", "maxLength": 80},
+    },
+}
+ACCEPTANCE_BODY_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "description": "The link's token (or in the query) and the professional whose quote is accepted: "
+        "the page's form, or JSON",
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": _FIELDS_SCHEMA},
+            "application/json": {"schema": _FIELDS_SCHEMA},
+        },
+    }
+}
+
+
+@app.get(
+    "/v1/quote-requests/<request_id>/acceptance",
+    responses={
+        **pages.page_only(
+            "The professionals the request was shared with, one button each (opening it changes nothing)"
+        ),
+        404: {
+            "description": "The link belongs to another request",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    },
+)
+def get_quote_acceptance(
+    request_id: RequestId, token: Annotated[str, Query(min_length=20, max_length=200)]
+) -> Response[Any]:
+    try:
+        offers = QuoteAcceptances(Store()).offers(request_id, token)
+    except DomainError as error:
+        return pages.error_page(error, ACCEPTANCE_GONE_HINTS if error.status == 410 else ())
+    return pages.page_response(
+        pages.Page(
+            title="Quel devis acceptez-vous ?",
+            paragraphs=[
+                f"Votre demande de devis {request_id} a été transmise aux professionnels ci-dessous. Quand "
+                "vous avez choisi un devis, cliquez sur le bouton du professionnel retenu : il conservera "
+                "alors vos données le temps nécessaire à la prestation.",
+            ],
+            facts=[
+                (o.company_name, f"devis accepté le {o.accepted_at[:10]}") for o in offers if o.accepted_at
+            ],
+            forms=[
+                pages.Form(
+                    token=token,
+                    button=f"J'accepte le devis de {o.company_name}",
+                    fields=[("professional_id", o.professional_id)],
+                )
+                for o in offers
+                if not o.accepted_at
+            ],
+        )
+    )
+
+
+@app.post(
+    "/v1/quote-requests/<request_id>/acceptance",
+    responses={
+        **pages.page_or_json(QuoteAcceptance, "Acceptance recorded: a page, or JSON for a JSON client"),
+        404: {"description": "The link belongs to another request (problem document)"},
+        410: {"description": "Unknown or expired link, or the request is gone (problem document)"},
+        422: {
+            "description": "No professional named, or one the request was not shared with (problem document)"
+        },
+    },
+    openapi_extensions=ACCEPTANCE_BODY_OPENAPI,
+)
+def post_quote_acceptance(
+    request_id: RequestId, token: Annotated[str | None, Query(max_length=200)] = None
+) -> Response[Any]:
+    event = app.current_event
+    body, content_type = event.decoded_body, event.headers.get("Content-Type")
+    return pages.link_action(
+        event.headers,
+        lambda: QuoteAcceptance(
+            **QuoteAcceptances(Store()).accept(
+                request_id,
+                pages.posted_token(body, content_type, token),
+                pages.posted_value(body, content_type, "professional_id"),
+            )
+        ),
+        done=lambda accepted: pages.Page(
+            title="Devis accepté",
+            paragraphs=[
+                f"Vous avez accepté le devis de {accepted.company_name}. Ce professionnel conserve vos "
+                "données le temps nécessaire à la prestation.",
+                f"Pour toute question, écrivez à {CONTROLLER_EMAIL}.",
+            ],
+            tone="success",
+        ),
+        as_json=lambda accepted: json_response(200, accepted),
+        gone_hints=ACCEPTANCE_GONE_HINTS,
     )
 
 

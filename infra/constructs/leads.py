@@ -40,6 +40,10 @@ class Leads(Construct):
         # A link's GET answers a page whose form POSTs the token: only the POST acts.
         api.public_route("GET", "/v1/consents/confirm", self.quotes)
         api.public_route("POST", "/v1/consents/confirm", self.quotes)
+        # The consumer accepts a quote from the confirmation email's link (C3-04): the GET lists the
+        # professionals, the POST records the choice on that professional's disclosure.
+        api.public_route("GET", "/v1/quote-requests/{request_id}/acceptance", self.quotes)
+        api.public_route("POST", "/v1/quote-requests/{request_id}/acceptance", self.quotes)
 
         # Operators export the leads who agreed to a commercial partner.
         self.exports = platform.functions.create("admin_exports", timeout_seconds=120)

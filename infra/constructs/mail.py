@@ -102,6 +102,9 @@ class Mail(Construct):
         self._allow_lookup(sender)
         # The stored message (jaqe.privacy.outbox): read by id, deleted once sent or refused.
         allow(sender, ["dynamodb:DeleteItem"], [self.storage.table.table_arn])
+        # A suppressed address gets marketing mail of a purpose it consented to again since: its consent
+        # ledger is one partition of the table (jaqe.privacy.subject_flags).
+        allow(sender, ["dynamodb:Query"], [self.storage.table.table_arn])
         self.storage.use_idempotency(sender)
         allow(
             sender,

@@ -96,10 +96,20 @@ class Site:
         return self.client.wait_until(found, f"an email to {address}") if wait else found()
 
 
+# A browser sending Global Privacy Control: the header on every request, the property to scripts.
+GPC_SCRIPT = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })"
+
+
 @contextmanager
-def visitor(browser: Browser, client: Client) -> Iterator[Site]:
+def visitor(browser: Browser, client: Client, *, gpc: bool = False) -> Iterator[Site]:
     """A fresh browser context on the local site; what leaves the machine is recorded and cut."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 1100, "height": 900},
+        extra_http_headers={"Sec-GPC": "1"} if gpc else None,
+    )
+    if gpc:
+        context.add_init_script(GPC_SCRIPT)
     site = Site(client, context.new_page())
 
     def only_local(route: Route) -> None:

@@ -105,7 +105,7 @@ def test_exports_bucket_is_kms_encrypted_versioned_tls_only_private_logged_and_e
     assert '"aws:SecureTransport": "false"' in json.dumps(policies)
 
 
-def test_operator_routes_use_iam_and_public_routes_are_the_five_documented(template):
+def test_operator_routes_use_iam_and_public_routes_are_the_seven_documented(template):
     resources = of_type(template, "AWS::ApiGateway::Resource")
 
     def path(ref: Any) -> str:
@@ -122,10 +122,12 @@ def test_operator_routes_use_iam_and_public_routes_are_the_five_documented(templ
     assert len(admin) == 11 and all(auth == "AWS_IAM" for _, _, auth in admin)
     public = sorted((m, p) for m, p, _ in methods if p.startswith("/v1/rights-requests"))
     assert public == [
+        ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page (issue 20)
         ("GET", "/v1/rights-requests/verify"),
         ("GET", "/v1/rights-requests/{request_id}"),
         ("GET", "/v1/rights-requests/{request_id}/export"),
         ("POST", "/v1/rights-requests"),
+        ("POST", "/v1/rights-requests/post-mortem-confirmation"),
         ("POST", "/v1/rights-requests/verify"),
     ]
 

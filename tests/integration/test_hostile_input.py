@@ -33,6 +33,7 @@ LINK_POSTS = [
     "/v1/newsletter/unsubscribe",
     "/v1/rights-requests/verify",
     "/v1/consents/confirm",
+    "/v1/quote-requests/lead_inconnu/acceptance",
 ]
 
 DEEP = "[" * 3000  # 3 KB; Python's JSON parser gives up (RecursionError) near 1,000 levels

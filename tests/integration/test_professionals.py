@@ -26,6 +26,7 @@ from jaqe.privacy.register import PurposeId
 from jaqe_dev.cognito import login
 from tests.conftest import header, load_event
 from tests.integration.test_operator_routes import unsigned
+from tests.integration.test_quote_acceptance import accept_quote
 
 VALID = load_event("professionals/post_valid.json")
 REGISTRATION = json.loads(VALID["body"])
@@ -824,6 +825,7 @@ def test_c3_07_a_delisted_professionals_interventions_join_the_archive_without_t
     assert local.api.request("POST", "/v1/quote-requests", body=quote["body"]).status == 201
     [lead] = local.api.request("GET", "/v1/pro/me/leads", headers=auth).json()["items"]
     local.api.request("POST", f"/v1/pro/me/leads/{lead['lead_id']}/accept", headers=auth)
+    accept_quote(local, pro_id)  # the consumer accepts this professional's quote (C3-04)
     delisted_at = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
     clock.freeze(delisted_at)
 

@@ -78,6 +78,8 @@ def test_c3_01_c4_02_a_quote_request_is_stored_matched_shared_and_confirmed(loca
     assert len(to_consumer) == 1 and len(to_pros) == 3
     for disclosure in disclosures:
         assert disclosure["company_name"] in to_consumer[0]["text"]  # names who received the request
+    assert "transmise à 3 professionnel(s)" in to_consumer[0]["text"]
+    assert any("/acceptance?token=" in link for link in to_consumer[0]["links"])  # C3-04
     assert "support@jaqe.fr" in to_consumer[0]["text"]  # how to exercise rights
     # Professionals get what they need to answer, not the consents or internal ids.
     assert "06" not in to_pros[0]["subject"] and "+33612345678" in to_pros[0]["text"]
@@ -152,6 +154,7 @@ def test_no_match_still_stores_the_lead_and_says_so_honestly(local):
     assert len(of_type(local, "lead")) == 1
     [email] = local.outbox()
     assert "aucun professionnel" in email["text"] and "transmise à personne" in email["text"]
+    assert "recontacterons" not in email["text"]  # nothing re-matches a request later: it does not say so
 
 
 def test_professionals_without_valid_insurance_or_approval_are_never_matched(local):
@@ -162,7 +165,8 @@ def test_professionals_without_valid_insurance_or_approval_are_never_matched(loc
     assert not of_type(local, "disclosure")
 
 
-def test_restricted_and_suppressed_people_are_never_matched_or_shared(local):
+def test_restricted_people_are_never_matched_or_shared_and_the_confirmation_says_why(local):
+    """A restriction stops sharing (a suppression does not: tests/workflow/test_service_after_erasure.py)."""
     listed_professional(local, "p1")
     key = local.subject_key(CONSUMER)
     with local.environment_of("quote_requests"):
@@ -173,6 +177,9 @@ def test_restricted_and_suppressed_people_are_never_matched_or_shared(local):
     assert response.json()["matched_professionals"] == 0
     assert not of_type(local, "disclosure")
     assert len(of_type(local, "lead")) == 1
+    [email] = local.outbox()
+    assert "transmise à aucun professionnel" in email["text"] and "limitation" in email["text"]
+    assert "Entreprise p1" not in email["text"] and "/acceptance" not in email["text"]
 
 
 def test_rotation_is_fair_across_requests(local):

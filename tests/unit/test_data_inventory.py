@@ -28,14 +28,17 @@ def test_c7_04_every_item_family_the_code_writes_is_in_the_inventory():
     assert written - ITEM_FAMILIES.keys() == set()
 
 
-def test_c7_04_an_erasure_keeps_only_the_request_trace_and_the_suppression_entry():
-    assert erasure_keeps() == {"rights_request", "suppression"}
+def test_c7_04_an_erasure_keeps_only_the_request_trace_the_suppression_entry_the_consent_proofs_and_holds():
+    """Issue 20 adds the pseudonymous consent proofs (Art. 7(1), item 8) and the record of a hold (the
+    operator's, item 1: what it keeps is kept until it is lifted) to what an erasure keeps."""
+    assert erasure_keeps() == {"rights_request", "suppression", "consent_proof", "legal_hold"}
 
 
 def test_c7_04_the_erasure_answer_lists_what_remains_from_the_inventory_and_nothing_else():
     remains = what_remains_after_erasure()
     joined = " ".join(remains)
     assert "liste d'opposition" in joined and "trace de vos demandes" in joined
+    assert "preuve des consentements" in joined and "cinq ans" in joined
     assert "trente-cinq jours" in joined and "douze mois" in joined
     assert not any("archive" in line for line in remains)
     assert any("archive" in line for line in what_remains_after_erasure(archived_profile=True))

@@ -11,6 +11,7 @@ from jaqe.platform.controller import POLICY_VERSION
 from jaqe.platform.validation import check_published_version
 from jaqe.privacy.consent import ADDRESS_CONFIRMATION_WINDOW, ConsentEvent, ConsentState, derive_state
 from jaqe.privacy.register import PurposeId
+from jaqe.privacy.subject_flags import SubjectStatus, consented_since
 
 TODAY = date(2026, 11, 26)
 
@@ -85,3 +86,57 @@ def test_c3_02_only_published_policy_versions_are_accepted(version):
     with pytest.raises(ValueError, match="version inconnue"):
         check_published_version(version)
     assert check_published_version(POLICY_VERSION) == POLICY_VERSION
+
+
+def decision(
+    purpose_id: PurposeId, at: datetime, *, granted: bool = True, confirmed: bool = True
+) -> ConsentEvent:
+    return ConsentEvent(
+        purpose_id,
+        granted,
+        POLICY_VERSION,
+        "quote_form",
+        at,
+        "ab" * 32,
+        confirm_by=at + ADDRESS_CONFIRMATION_WINDOW,
+        address_confirmed_by="email_link" if confirmed else "",
+    )
+
+
+MARKETING = (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS, PurposeId.COMMERCIAL_PARTNERS)
+
+
+def test_c7_04_a_suppression_stops_marketing_and_exports_but_not_the_service_asked_for():
+    suppressed = SubjectStatus(suppressed=True)
+    assert suppressed.may_be_matched
+    assert not any(suppressed.may_receive(p) for p in MARKETING)
+
+
+def test_c7_04_a_consent_given_since_the_suppression_reopens_its_purpose_only():
+    renewed = SubjectStatus(suppressed=True, consented_since_suppression=frozenset({PurposeId.NEWSLETTER}))
+    assert renewed.may_receive(PurposeId.NEWSLETTER)
+    assert not renewed.may_receive(PurposeId.SIMILAR_SERVICES_EMAILS)  # legitimate interest: never renewed
+    assert not renewed.may_receive(PurposeId.COMMERCIAL_PARTNERS)
+    restricted = SubjectStatus(
+        restricted=True, suppressed=True, consented_since_suppression=frozenset(MARKETING)
+    )
+    assert not restricted.may_be_matched and not any(restricted.may_receive(p) for p in MARKETING)
+    objected = SubjectStatus(objections=frozenset({PurposeId.SIMILAR_SERVICES_EMAILS}))
+    assert objected.may_be_matched and not objected.may_receive(PurposeId.SIMILAR_SERVICES_EMAILS)
+
+
+def test_c7_04_only_a_consent_that_counts_and_came_after_the_suppression_renews_a_purpose():
+    suppressed_at = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    now = suppressed_at + timedelta(days=2)
+    before, after = suppressed_at - timedelta(seconds=1), suppressed_at + timedelta(days=1)
+    assert (
+        consented_since({PurposeId.NEWSLETTER: decision(PurposeId.NEWSLETTER, before)}, suppressed_at, now)
+        == set()
+    )
+    assert consented_since(
+        {PurposeId.NEWSLETTER: decision(PurposeId.NEWSLETTER, after)}, suppressed_at, now
+    ) == {PurposeId.NEWSLETTER}
+    pending = decision(PurposeId.COMMERCIAL_PARTNERS, after, confirmed=False)
+    withdrawn = decision(PurposeId.NEWSLETTER, after, granted=False)
+    current = {PurposeId.COMMERCIAL_PARTNERS: pending, PurposeId.NEWSLETTER: withdrawn}
+    assert consented_since(current, suppressed_at, now) == set()

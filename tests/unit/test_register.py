@@ -43,7 +43,7 @@ def test_c3_08_similar_services_on_legitimate_interest_three_years_from_last_con
     similar = purpose(PurposeId.SIMILAR_SERVICES_EMAILS)
     assert similar.legal_bases == (LegalBasis.LEGITIMATE_INTEREST,)
     assert similar.expires_at(PLACED) == at(2027, 2, 28)
-    assert similar.objection_applies and not similar.portability_applies
+    assert similar.objection.applies and not similar.portability_applies
 
 
 def test_c3_09_newsletter_on_specific_consent_until_unsubscribe():
@@ -73,13 +73,35 @@ def test_c6_01_technical_cookies_need_no_consent():
     assert technical.recipients == ("hosting",)  # never shared with tracking providers
 
 
-def test_portability_follows_consent_and_contract_objection_follows_legitimate_interest():
+def test_portability_follows_consent_and_contract():
     for entry in PURPOSES.values():
         based_on_consent_or_contract = bool(
             {LegalBasis.CONSENT, LegalBasis.CONTRACT, LegalBasis.PRE_CONTRACTUAL} & set(entry.legal_bases)
         )
         assert entry.portability_applies == based_on_consent_or_contract
-        assert entry.objection_applies == (LegalBasis.LEGITIMATE_INTEREST in entry.legal_bases)
+
+
+@pytest.mark.parametrize("entry", PURPOSES.values(), ids=lambda p: p.id.value)
+def test_c7_07_c7_01_every_purpose_says_what_an_objection_and_a_withdrawal_do(entry):
+    """The answers are generated from these: none may be missing, and each right applies only where its
+    legal basis allows (objection: legitimate interest; withdrawal: consent)."""
+    objection, withdrawal = entry.objection, entry.withdrawal
+    assert objection.text_fr and withdrawal.text_fr
+    assert not objection.applies or LegalBasis.LEGITIMATE_INTEREST in entry.legal_bases
+    assert not withdrawal.applies or entry.needs_consent
+
+
+def test_c7_07_objection_stops_similar_services_and_names_compelling_grounds_or_necessity_elsewhere():
+    applies = {p.id for p in PURPOSES.values() if p.objection.applies}
+    assert applies == {PurposeId.SIMILAR_SERVICES_EMAILS}
+    assert "motifs légitimes et impérieux" in purpose(PurposeId.SERVER_LOGS).objection.text_fr
+    assert "strictement nécessaires" in purpose(PurposeId.TECHNICAL_COOKIES).objection.text_fr
+
+
+def test_c7_01_cookie_consents_are_withdrawn_in_the_browser_not_by_email():
+    for cookie in (PurposeId.AUDIENCE_MEASUREMENT, PurposeId.ADVERTISING):
+        effect = purpose(cookie).withdrawal
+        assert not effect.applies and "Gérer mes cookies" in effect.text_fr
 
 
 def test_c4_04_cookie_providers_are_named_with_country_and_safeguard():

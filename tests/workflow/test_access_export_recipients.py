@@ -10,6 +10,7 @@ from jaqe_dev.apigw import Caller
 from tests.conftest import load_event
 from tests.integration.seeds import listed_professional
 from tests.integration.test_consent_confirmation import confirmation_link
+from tests.integration.test_quote_acceptance import accept_quote
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 EMAIL = QUOTE["contact"]["email"]
@@ -36,10 +37,11 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
         "POST", "/v1/quote-requests", json_body=body, headers={"Origin": PARTNER_SITE}
     ).json()["request_id"]
     assert local.api.request("POST", confirmation_link(local, EMAIL)).status == 200  # counts once confirmed
-    accepted = local.api.request(
+    taken = local.api.request(
         "POST", f"/v1/pro/me/leads/{lead_id}/accept", caller=Caller(claims={"custom:pro_id": "p1"})
     )
-    assert accepted.status == 200
+    assert taken.status == 200
+    accepted = accept_quote(local, "p1", EMAIL)  # the consumer's click, from the confirmation email
     exported = local.api.request(
         "POST",
         "/v1/admin/commercial-partners/exports",
@@ -54,6 +56,7 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
     assert lead["source_site"] == PARTNER_SITE
     by_company = {d["company"]: d for d in document["disclosed_to"]}
     assert "kept_by_partner" in by_company["Entreprise p1"]  # the accepted quote's partner keeps the data
+    assert by_company["Entreprise p1"]["accepted_at"] == accepted["accepted_at"]  # the consumer's click
     assert by_company["Assureur Habitat SA"]["recipient"].startswith("Partenaires commerciaux")
     partners_consent = document["consents"]["commercial_partners"]  # C4-05: how the address was confirmed
     assert partners_consent["state"] == "granted" and partners_consent["address_confirmed_by"] == "email_link"
@@ -75,6 +78,22 @@ def test_c3_04_a_professional_can_only_accept_a_lead_disclosed_to_them(rights):
     assert other.status == 404
     leads = local.api.request("GET", "/v1/pro/me/leads", caller=Caller(claims={"custom:pro_id": "p1"})).json()
     assert [lead.get("accepted") for lead in leads["items"]] == [False]
+
+
+def test_c3_04_the_professionals_click_alone_is_no_accepted_quote_in_the_access_export(rights):
+    """Issue 20: "si vous avez accepté un devis" is the consumer's click, not the professional's."""
+    local = rights.local
+    listed_professional(local, "p1")
+    lead_id = local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).json()["request_id"]
+    taken = local.api.request(
+        "POST", f"/v1/pro/me/leads/{lead_id}/accept", caller=Caller(claims={"custom:pro_id": "p1"})
+    )
+    assert taken.status == 200
+
+    [disclosed] = access_export(rights)["disclosed_to"]
+
+    assert disclosed["company"] == "Entreprise p1"
+    assert "accepted_at" not in disclosed and "kept_by_partner" not in disclosed
 
 
 def test_c3_03_a_quote_request_is_gone_from_an_access_export_after_three_years_and_a_day(rights):

@@ -83,7 +83,8 @@ def test_c7_04_erasure_leaves_only_the_request_record_and_suppression_and_tells_
     # Nor in what Step Functions keeps 90 days: the execution's input, output and history.
     assert [where for where, text in rights.execution_texts(request_id) if PERSON["email"] in text] == []
     about_person = [i for i in rights.scan() if i.get("subject_key") == key or key in i.get("pk", "")]
-    assert {i["item_type"] for i in about_person} == {"rights_request", "suppression"}
+    # Issue 20 (item 8): the seeded consent events stay as pseudonymous proofs (Art. 7(1)).
+    assert {i["item_type"] for i in about_person} == {"rights_request", "suppression", "consent_proof"}
     record = rights.record(request_id)
     assert record["status"] == "completed" and record["subject_key"] == key
     assert [h["step"] for h in record["history"]][-4:] == [
@@ -271,7 +272,9 @@ def test_c7_07_objection_stops_legitimate_interest_processing_and_explains_why_i
     assert flags["objections"] == ["similar_services_emails"]
     answer = rights.wait_for_email(PERSON["email"], "Réponse à votre demande")
     assert "Courriels sur des services analogues" in answer["text"]
-    assert "ne s'applique qu'aux traitements fondés sur l'intérêt légitime" in answer["text"]
+    assert "le droit d'opposition (article 21 du RGPD) ne s'y applique pas" in " ".join(
+        answer["text"].split()
+    )
     assert "3 Place de Fontenoy" in answer["text"]  # C7-10: a no-action part names the CNIL
 
 
@@ -300,9 +303,16 @@ def test_c7_08_post_mortem_directives_are_stored_read_back_revoked_and_executabl
     )
     assert executed.status == 202, executed.body
     erasure_id = executed.json()["erasure_request_id"]
+    # What happened, no more: the erasure is started; its answer reaches the designated person later.
+    assert executed.json()["status"] == "erasure_started"
+    assert executed.json()["designated_person_notified"] is False
     assert rights.wait(erasure_id)["status"] == "SUCCEEDED", rights.states(erasure_id)
-    assert not [i for i in rights.scan() if i["pk"] == "LEAD#lead1"]
+    assert not [i for i in rights.scan() if i["pk"] == "LEAD#lead1" or i["sk"] == "POST_MORTEM"]
     assert rights.wait_for_email("alex.martin@example.fr", "Réponse à votre demande")
+    # The erasure request's record (kept after the erasure) says it carried out the directives.
+    history = rights.record(erasure_id)["history"]
+    assert any(h["step"] == "post_mortem_execution" for h in history)
+    assert rights.record(erasure_id)["channel"] == "post_mortem"
 
 
 def test_c7_08_directives_can_be_revoked(rights):

@@ -1,4 +1,5 @@
-"""The leads a professional received (C3-04): listed newest first, and accepted once the quote is."""
+"""The leads a professional received (C3-04): listed newest first, with the consumer's acceptance of
+their quote (`jaqe.leads.acceptance`) and whether they took the request on."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from jaqe.leads.records import disclosure_key, is_disclosure_to
 from jaqe.platform import clock
 from jaqe.platform.cursors import encode_cursor, read_cursor
 from jaqe.platform.errors import Forbidden, NotFound
-from jaqe.platform.store import Store, plain, query_professional_index
+from jaqe.platform.store import Item, Store, plain, query_professional_index
 from jaqe.professionals.records import live_profile
 
 _CURSOR_KEYS = {"pk", "sk", "pro_id", "disclosed_at"}
@@ -37,17 +38,43 @@ def list_leads(store: Store, pro_id: str, *, limit: int, cursor: str | None) -> 
         }
         if "accepted" in item:
             lead["accepted"] = bool(item["accepted"])
+        for moment in ("accepted_at", "taken_at"):
+            if item.get(moment):
+                lead[moment] = item[moment]
+        if item.get("consent_withdrawn_at"):
+            lead["consent_withdrawn"] = True
         leads.append(lead)
     return {"items": leads, "next_cursor": encode_cursor(last) if last else None}
 
 
 def accept_lead(store: Store, pro_id: str, lead_id: str) -> dict[str, Any]:
-    """The professional's quote was accepted (C3-04): the disclosure says so; from then on this partner
-    keeps the data for as long as the service needs, as the policy tells the consumer."""
+    """The professional takes the request on (`taken_at`, first click kept). Acceptance of the quote
+    (C3-04: from then on this partner keeps the data as long as the service needs) is the consumer's
+    alone (`jaqe.leads.acceptance`): `accepted` and `accepted_at` answer whether the consumer did."""
     live_profile(store, pro_id)
     key = disclosure_key(lead_id, pro_id)
-    if store.get(*key) is None:
+    disclosure = store.get(*key)
+    if disclosure is None:
         raise NotFound("Aucune demande de devis de ce numéro ne vous a été transmise.")
-    accepted_at = clock.now().isoformat()
-    store.update(*key, {"accepted": True, "accepted_at": accepted_at})
-    return {"lead_id": lead_id, "accepted": True, "accepted_at": accepted_at}
+    if not disclosure.get("taken_at"):
+        disclosure = store.update(*key, {"taken_at": clock.now().isoformat()})
+    return {
+        "lead_id": lead_id,
+        "accepted": bool(disclosure.get("accepted")),
+        "accepted_at": disclosure.get("accepted_at"),
+        "taken_at": disclosure["taken_at"],
+    }
+
+
+def withdraw_from_professionals(store: Store, disclosures: list[Item]) -> int:
+    """The person withdrew the consent their leads were shared under: what a professional sees of them
+    goes, except where the quote was accepted (a contract then carries it). The disclosure itself
+    stays, as the record of who received what (Art. 15(1)(c), Art. 19). Returns how many changed."""
+    withdrawn_at = clock.now().isoformat()
+    hidden = 0
+    for item in disclosures:
+        if item.get("accepted") or "shared" not in item:
+            continue
+        store.update(item["pk"], item["sk"], {"shared": None, "consent_withdrawn_at": withdrawn_at})
+        hidden += 1
+    return hidden

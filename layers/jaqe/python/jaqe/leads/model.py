@@ -88,6 +88,8 @@ class Consents(BaseModel):
     partner_matching: StrictBool
     newsletter: StrictBool = False
     commercial_partners: StrictBool = False
+    # Not a consent: the box to refuse similar-services emails at collection (soft opt-in, L.34-5 CPCE).
+    refuse_similar_services: StrictBool = False
 
     @field_validator("partner_matching")
     @classmethod
@@ -109,3 +111,13 @@ class QuoteRequestIn(BaseModel):
 class QuoteRequestAccepted(BaseModel):
     request_id: str
     matched_professionals: int
+
+
+class QuoteAcceptance(BaseModel):
+    """The consumer accepted this professional's quote (C3-04)."""
+
+    request_id: str
+    professional_id: str
+    company_name: str
+    accepted: bool
+    accepted_at: str

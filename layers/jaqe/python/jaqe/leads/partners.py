@@ -84,8 +84,8 @@ def export_for_partner(store: Store, partner: str, operator: str) -> PartnerExpo
     disclosures: list[Item] = []
     for key in consenting_subjects(store, PurposeId.COMMERCIAL_PARTNERS):
         contact = latest_contact(store, key)
-        if contact is None or not subjects.status(key).may_be_matched:
-            continue  # data gone, or restricted / suppressed: never shared
+        if contact is None or not subjects.status(key).may_receive(PurposeId.COMMERCIAL_PARTNERS):
+            continue  # data gone, restricted, or suppressed with no consent given since: never shared
         reference = new_id("ref")  # how the partner and we name this person in this export (Art. 19)
         export.rows.append({"reference": reference, **{f: contact[f] for f in EXPORTED_FIELDS}})
         disclosures.append(

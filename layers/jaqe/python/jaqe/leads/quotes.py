@@ -2,6 +2,11 @@
 
 Legal basis: consent to be put in contact (`partner_matching`, mandatory) and
 pre-contractual measures. Other consents are optional and never assumed.
+
+Each request records its own consent, so a request after an erasure starts a new relationship: it
+is matched and shared like any other (the suppression entry stops marketing and partner exports,
+not the service asked for); only a restriction keeps a request from being shared. The confirmation
+email says what happened: shared with whom (with the link to accept a quote), or with no one, and why.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from jaqe.leads.acceptance import QuoteAcceptances
 from jaqe.leads.matching import Candidate, choose
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.partners import COMMERCIAL_PARTNERS_WORDING, PartnerConsents
@@ -35,6 +41,12 @@ PARTNER_MATCHING_WORDING = (
     "J'accepte que JAQE transmette ma demande et mes coordonnées aux professionnels référencés "
     "en mesure d'y répondre."
 )
+# Told next to the consent boxes (soft opt-in, art. L.34-5 CPCE), with the box to refuse right there.
+SIMILAR_SERVICES_NOTICE = (
+    "JAQE pourra vous adresser des emails sur des services analogues à celui que vous demandez ; "
+    "vous pouvez le refuser ici ou à tout moment depuis chacun de ces emails."
+)
+SIMILAR_SERVICES_REFUSAL_WORDING = "Je refuse de recevoir ces emails sur des services analogues."
 # What a professional receives: enough to answer the request, nothing more.
 SHARED_FIELDS = (
     "first_name",
@@ -97,10 +109,28 @@ class QuoteRequests:
                 key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id
             )
             consents.append(partners_consent)
+        if data.consents.refuse_similar_services:
+            consents.append(
+                self.ledger.record(
+                    key,
+                    PurposeId.SIMILAR_SERVICES_EMAILS,
+                    granted=False,
+                    policy_version=data.policy_version,
+                    channel="quote_form",
+                    wording=f"{SIMILAR_SERVICES_NOTICE} {SIMILAR_SERVICES_REFUSAL_WORDING}",
+                    source=lead_id,
+                )
+            )
         self.store.transact([lead, *consents])
+        if data.consents.refuse_similar_services:
+            # The ledger event is the proof; the flag is what similar-services mailings read.
+            Subjects(self.store).object_to(key, [PurposeId.SIMILAR_SERVICES_EMAILS])
         self.refresh_last_contact(key, exclude=lead["pk"])
 
-        companies = self._match_and_share(key, lead_id, data)
+        restricted = not Subjects(self.store).status(key).may_be_matched
+        if restricted:
+            logger.info("lead not shared: subject restricted", extra={"lead_id": lead_id})
+        companies = [] if restricted else self._match_and_share(key, lead_id, data)
         confirm_url = (
             PartnerConsents(self.store).confirmation_url(key, partners_consent) if partners_consent else None
         )
@@ -110,6 +140,8 @@ class QuoteRequests:
                 lead_id,
                 TRADES[data.project.trade],
                 companies,
+                restricted=restricted,
+                acceptance_url=QuoteAcceptances(self.store).url(key, lead) if companies else None,
                 partners_confirm_url=confirm_url,
             )
         )
@@ -136,16 +168,18 @@ class QuoteRequests:
         )
 
     def refresh_last_contact(self, subject_key: str, exclude: str = "") -> None:
-        """A new contact moves "last contact": earlier lead data is kept three more years from now."""
+        """A new contact moves "last contact": earlier lead data is kept three more years from now (an
+        email waiting in the outbox keeps its own short expiry)."""
         expires = expiry_fields(purpose(PurposeId.QUOTE_MATCHING).expires_at(clock.now()))
         for item in self.store.by_subject(subject_key):
-            if item["purpose"] in LEAD_PURPOSES and item["pk"] != exclude:
+            if (
+                item["purpose"] in LEAD_PURPOSES
+                and item["pk"] != exclude
+                and item["item_type"] != "outgoing_mail"
+            ):
                 self.store.update(item["pk"], item["sk"], expires)
 
     def _match_and_share(self, key: str, lead_id: str, data: QuoteRequestIn) -> list[str]:
-        if not Subjects(self.store).status(key).may_be_matched:
-            logger.info("lead not shared: subject restricted or suppressed", extra={"lead_id": lead_id})
-            return []
         self.ledger.require(key, PurposeId.QUOTE_MATCHING)
         departement = departement_of(data.project.postcode)
         listing = self.store.query(listing_pk(data.project.trade, departement))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
@@ -29,12 +30,18 @@ class CookieChoices(BaseModel):
     advertising: StrictBool
 
 
+# Where a choice was made: the banner's buttons, its "Personnaliser" boxes, or the browser's Global
+# Privacy Control signal. Only a choice made in "Personnaliser" overrides GPC for advertising.
+ChoiceSource = Literal["banner", "customise", "gpc"]
+
+
 class CookieConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     visitor_id: uuid.UUID
     choices: CookieChoices
     policy_version: PolicyVersion
+    source: ChoiceSource = "banner"
 
 
 class CookieConsentOut(BaseModel):
@@ -44,6 +51,10 @@ class CookieConsentOut(BaseModel):
     policy_version: str
     decided_at: str
     expires_at: str
+    # banner | customise | gpc, or rights_request when a written request withdrew it.
+    source: str = "banner"
+    # The request carried `Sec-GPC: 1` and accepted advertising outside "Personnaliser": refused instead.
+    gpc_applied: bool = False
 
 
 class SubscriptionIn(BaseModel):

@@ -70,10 +70,12 @@ PAGE_HEADERS = {
 
 @dataclass
 class Form:
-    """A POST back to the page's own address: the token in a hidden field, one button."""
+    """A POST back to the page's own address: the token in a hidden field, one button; `fields` are
+    further hidden (name, value) pairs (which of several choices this button makes)."""
 
     token: str
     button: str
+    fields: Sequence[tuple[str, str]] = ()
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Page:
     facts: Sequence[tuple[str, str]] = ()
     links: Sequence[tuple[str, str]] = ()
     form: Form | None = None
+    # Several choices, one form each (a page listing professionals, one button each).
+    forms: Sequence[Form] = ()
     tone: str = ""  # "success" | "error" | ""
     notes: Sequence[str] = ()
 
@@ -98,11 +102,13 @@ def render(page: Page) -> str:
     if page.links:
         items = "".join(f'<li><a href="{e(url)}">{e(text)}</a></li>' for text, url in page.links)
         parts.append(f"<ul>{items}</ul>")
-    if page.form is not None:
+    for form in ([page.form] if page.form is not None else []) + list(page.forms):
+        hidden = "".join(
+            f'<input type="hidden" name="{e(name)}" value="{e(value)}">'
+            for name, value in [("token", form.token), *form.fields]
+        )
         parts.append(
-            '<form method="post">'
-            f'<input type="hidden" name="token" value="{e(page.form.token)}">'
-            f'<button type="submit" class="button">{e(page.form.button)}</button></form>'
+            f'<form method="post">{hidden}<button type="submit" class="button">{e(form.button)}</button></form>'
         )
     notes = "".join(f'<p class="legal">{e(text)}</p>' for text in page.notes)
     tone = f" {page.tone}" if page.tone else ""
@@ -170,22 +176,26 @@ def wants_html(headers: Any) -> bool:
     return False
 
 
-def posted_token(body: str | None, content_type: str | None, query_token: str | None) -> str:
-    """The token of a POST: a form field or a JSON "token", else the query string's (RFC 8058 one-click
-    posts "List-Unsubscribe=One-Click" to the address that carries it). Missing or too long: 422."""
+def posted_value(body: str | None, content_type: str | None, name: str) -> Any:
+    """One field of a link page's POST, form-encoded or JSON; None when it is not there."""
     text = body or ""
     kind = (content_type or "").split(";", 1)[0].strip().lower()
-    token: Any = None
     if kind == "application/x-www-form-urlencoded":
-        values = parse_qs(text, keep_blank_values=True).get("token") or []
-        token = values[0] if values else None
-    elif text.strip().startswith("{"):
+        values = parse_qs(text, keep_blank_values=True).get(name) or []
+        return values[0] if values else None
+    if text.strip().startswith("{"):
         try:
             document = json.loads(text)
         except json.JSONDecodeError:
-            document = None
-        token = document.get("token") if isinstance(document, dict) else None
-    token = token or query_token
+            return None
+        return document.get(name) if isinstance(document, dict) else None
+    return None
+
+
+def posted_token(body: str | None, content_type: str | None, query_token: str | None) -> str:
+    """The token of a POST: a form field or a JSON "token", else the query string's (RFC 8058 one-click
+    posts "List-Unsubscribe=One-Click" to the address that carries it). Missing or too long: 422."""
+    token = posted_value(body, content_type, "token") or query_token
     if not isinstance(token, str) or not token or len(token) > TOKEN_MAX_LENGTH:
         raise InvalidInput(
             "Le jeton du lien est manquant ou invalide.", errors=[{"field": "token", "message": "requis"}]

@@ -75,26 +75,46 @@ def quote_confirmation(
     trade_label: str,
     companies: list[str],
     *,
+    restricted: bool = False,
+    acceptance_url: str | None = None,
     partners_confirm_url: str | None = None,
 ) -> OutgoingEmail:
-    """`partners_confirm_url`: the person ticked the commercial partners box; it counts once confirmed."""
+    """What happened to the request, as it happened: shared with `companies` (with the link where the
+    consumer says which quote they accept), or shared with no one because the person's data is
+    restricted or no professional is available. `partners_confirm_url`: the person ticked the
+    commercial partners box; it counts once confirmed."""
     if companies:
-        shared = (
-            f"Votre demande de devis ({trade_label}) a été transmise aux professionnels suivants, qui "
-            "vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
-            "et la description de votre projet, uniquement pour vous répondre."
+        outcome: tuple[str, ...] = (
+            f"Votre demande de devis ({trade_label}) a été transmise à {len(companies)} professionnel(s), "
+            "qui vont vous contacter : " + ", ".join(companies) + ". Ils ont reçu votre nom, vos coordonnées "
+            "et la description de votre projet, uniquement pour vous répondre.",
+        )
+        if acceptance_url:
+            outcome += (
+                "Quand vous aurez choisi un devis, dites-le nous : ouvrez ce lien (valable tant que nous "
+                "conservons votre demande), puis cliquez sur le bouton du professionnel retenu. Ce "
+                "professionnel conservera alors vos données le temps nécessaire à la prestation :",
+                acceptance_url,
+            )
+    elif restricted:
+        outcome = (
+            f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais nous ne l'avons "
+            "transmise à aucun professionnel : vous avez demandé la limitation du traitement de vos "
+            "données, et elle est en cours. Votre demande ne sera pas transmise plus tard ; une fois la "
+            "limitation levée, vous pourrez en déposer une nouvelle.",
         )
     else:
-        shared = (
+        outcome = (
             f"Nous avons bien enregistré votre demande de devis ({trade_label}), mais aucun professionnel "
             "référencé n'est disponible pour le moment dans votre secteur. Votre demande n'a été transmise "
-            "à personne ; nous vous recontacterons si un professionnel se libère."
+            "à personne et ne le sera pas plus tard : vous pourrez en déposer une nouvelle quand vous le "
+            "souhaiterez.",
         )
     return OutgoingEmail(
         to=to,
         subject="Votre demande de devis JAQE",
         text=_body(
-            shared,
+            *outcome,
             f"Référence : {request_id}",
             *(_partners_confirmation(partners_confirm_url) if partners_confirm_url else ()),
             "Nous conservons vos données trois ans au plus à compter de votre dernière prise de contact avec nous.",
@@ -533,4 +553,49 @@ def rights_closed(to: str, request_id: str, answer: str) -> OutgoingEmail:
         ),
         tags={"template": "rights_closed"},
         purpose="rights_requests",
+    )
+
+
+def post_mortem_designated_person_link(to: str, link: str, valid_days: int, *, about: str) -> OutgoingEmail:
+    """To the person someone designated in their post-mortem directives, once an operator has recorded
+    the death: a link to confirm the address before the directives and the data are sent to it.
+    `about`: the deceased's subject key (nothing of theirs is in this email)."""
+    return OutgoingEmail(
+        to=to,
+        subject="Directives post mortem : confirmez votre adresse",
+        text=_body(
+            "Une personne vous a désigné(e), dans les directives qu'elle avait confiées à JAQE, pour recevoir "
+            "ses données après son décès (loi Informatique et Libertés, article 85). Notre équipe a "
+            "enregistré son décès.",
+            f"Pour recevoir ses directives et ses données, ouvrez ce lien dans les {valid_days} jours, puis "
+            f"cliquez sur « Confirmer et recevoir les données » :\n{link}",
+            "Si ce message ne vous concerne pas, ignorez-le : rien ne vous sera envoyé.",
+            _rights_controller_line(),
+        ),
+        tags={"template": "post_mortem_designated_person_link"},
+        purpose="post_mortem_directives",
+        about=about,
+    )
+
+
+def portability_transmission(
+    to: str, requester: str, request_id: str, links: dict[str, str], *, about: str
+) -> OutgoingEmail:
+    """To the controller a person asked their portability export to be sent to (Art. 20(2)).
+    `about`: the requester's subject key."""
+    files = "\n".join(f"{fmt.upper()} : {url}" for fmt, url in sorted(links.items()) if fmt != "expires_at")
+    return OutgoingEmail(
+        to=to,
+        subject="Données transmises à la demande d'une personne (portabilité)",
+        text=_body(
+            f"{requester} nous a demandé de vous transmettre les données qu'elle a fournies à JAQE, dans un "
+            "format structuré et lisible par machine (droit à la portabilité, article 20.2 du RGPD).",
+            f"{files}\nCes liens expirent le {str(links.get('expires_at', ''))[:10]}.",
+            f"Référence : {request_id}. Si vous n'attendiez pas cette transmission, ignorez ce message : "
+            "les liens expirent d'eux-mêmes.",
+            _rights_controller_line(),
+        ),
+        tags={"template": "portability_transmission"},
+        purpose="rights_requests",
+        about=about,
     )

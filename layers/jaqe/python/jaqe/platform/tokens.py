@@ -1,7 +1,8 @@
-"""Single-use, unguessable, expiring tokens for links sent by email.
+"""Unguessable, expiring tokens for links sent by email.
 
 Only the token's SHA-256 is stored; consuming it is one conditional delete, so a link
-works once even if two clicks race.
+works once even if two clicks race. A link meant to be used again while it lives (a quote
+acceptance) reads its `payload` without spending it.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ class Tokens:
         """Whether the link still works, without using it (the page a link opens says so at once)."""
         item = self.store.get(f"TOKEN#{token_digest(token)}", "TOKEN")
         return item is not None and item.get("kind") == kind
+
+    def payload(self, kind: str, token: str) -> dict[str, Any]:
+        """The payload of a link that many clicks may use while it lives (it is not spent). Unknown or
+        expired: 410."""
+        item = self.store.get(f"TOKEN#{token_digest(token)}", "TOKEN")
+        if item is None or item.get("kind") != kind:
+            raise LinkGone()
+        return dict(item["payload"])
 
     def _take_item(self, kind: str, token: str) -> dict[str, Any]:
         old = self.store.take(

@@ -8,6 +8,12 @@ A purpose whose consent needs a confirmed address (commercial partners) is grant
 the form's grant, pending until `confirm_by`, then the grant the person confirmed from a link sent to
 that address (`address_confirmed_by`, `address_confirmed_at`). Nothing is rewritten: a pending grant
 never confirmed simply stops counting at `confirm_by` (it has lapsed).
+
+An erasure keeps each event as a pseudonymous proof (`pseudonymous_proof`, Art. 7(1)): the subject
+key (a keyed hash of the address), the purpose, granted or withdrawn, the policy version, the hash of
+the wording shown, the channel and the dates, nothing else, for the same five years from the event
+(the limitation period). A proof is no longer a decision: the ledger reads events only, so after an
+erasure nothing the person consented to before counts, and a new relationship starts from new events.
 """
 
 from __future__ import annotations
@@ -111,10 +117,43 @@ def derive_state(events: Iterable[ConsentEvent]) -> dict[PurposeId, ConsentEvent
     return current
 
 
+CONSENT_EVENT = "consent_event"
+# What a proof keeps of an event: whose (subject key), what was decided, under which wording and policy,
+# how, when, and its retention. Left out: `source` (the request it came from, erased with it) and
+# `segment` (the index that selects people who consented: a proof selects no one).
+PROOF_FIELDS = (
+    "pk",
+    "sk",
+    "consent_purpose",
+    "granted",
+    "policy_version",
+    "wording_hash",
+    "channel",
+    "occurred_at",
+    "confirm_by",
+    "address_confirmed_by",
+    "address_confirmed_at",
+    "subject_key",
+    "purpose",
+    "created_at",
+    "expires_at",
+    "expiry_day",
+)
+
+
+def pseudonymous_proof(event: Item) -> Item:
+    """What an erasure leaves of a consent event (same key, same expiry): the proof, and nothing personal."""
+    return {
+        **{name: event[name] for name in PROOF_FIELDS if name in event},
+        "item_type": "consent_proof",
+        "kept_as_proof_at": clock.now().isoformat(),
+    }
+
+
 def consent_statuses(items: Iterable[Item]) -> dict[str, dict[str, str | None]]:
     """The person's current decision per purpose, from their items (any kind: the consent events are
     picked), with its state now: granted, pending confirmation, lapsed or withdrawn."""
-    events = [ConsentEvent.from_item(i) for i in items if i.get("item_type") == "consent_event"]
+    events = [ConsentEvent.from_item(i) for i in items if i.get("item_type") == CONSENT_EVENT]
     now = clock.now()
     return {p.value: event.status(now) for p, event in sorted(derive_state(events).items())}
 
@@ -143,8 +182,9 @@ class ConsentLedger:
         """The item of one consent event; the caller writes it (alone or in a transaction).
 
         A grant for a purpose that needs a confirmed address is pending unless `address_confirmed_by`
-        says how the person confirmed it (e.g. "email_link")."""
-        if not purpose(purpose_id).needs_consent:
+        says how the person confirmed it (e.g. "email_link"). A purpose resting on legitimate interest
+        takes refusals only: an objection made where the data is collected (L.34-5 CPCE), kept as proof."""
+        if not purpose(purpose_id).needs_consent and (granted or not purpose(purpose_id).objection.applies):
             raise ValueError(f"{purpose_id} does not rest on consent")
         now = clock.now()
         confirmation: dict[str, str] = {}
@@ -176,7 +216,8 @@ class ConsentLedger:
         self.store.put_new(self.record(subject_key, purpose_id, **event))  # type: ignore[arg-type]
 
     def events(self, subject_key: str) -> list[ConsentEvent]:
-        return [ConsentEvent.from_item(i) for i in self.store.query(subject_pk(subject_key), CONSENT)]
+        items = self.store.query(subject_pk(subject_key), CONSENT)
+        return [ConsentEvent.from_item(i) for i in items if i.get("item_type") == CONSENT_EVENT]
 
     def current(self, subject_key: str) -> dict[PurposeId, ConsentEvent]:
         return derive_state(self.events(subject_key))

@@ -89,6 +89,13 @@ _SUPPRESSION_KEPT = (
     "import ne vous atteigne à nouveau"
 )
 
+_CONSENT_PROOFS_KEPT = (
+    "la preuve des consentements que vous nous aviez donnés ou retirés (finalité, date, canal, version "
+    "de la politique et empreinte du texte présenté), sous cet identifiant pseudonymisé et sans aucune "
+    "coordonnée, car nous devons pouvoir démontrer votre consentement (article 7.1 du RGPD) : chacune "
+    "est conservée cinq ans à compter du consentement ou du retrait (délai de prescription), puis supprimée"
+)
+
 # The purposes that send email (the stored message carries the one it serves).
 _MAILING_PURPOSES = (
     PurposeId.QUOTE_MATCHING,
@@ -98,6 +105,7 @@ _MAILING_PURPOSES = (
     PurposeId.CONTACT_REQUESTS,
     PurposeId.RIGHTS_REQUESTS,
     PurposeId.INCIDENT_RECORDS,
+    PurposeId.POST_MORTEM_DIRECTIVES,
 )
 
 ITEM_FAMILIES: dict[str, ItemFamily] = {
@@ -111,6 +119,14 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ),
         ItemFamily("consent_event", (PurposeId.CONSENT_PROOFS,), "consentement ou retrait, version, canal"),
         ItemFamily(
+            "consent_proof",
+            (PurposeId.CONSENT_PROOFS,),
+            "ce qu'un effacement laisse d'un consentement ou d'un retrait : finalité, date, canal, "
+            "version, empreinte du texte (identifiant pseudonymisé seul)",
+            AfterErasure.KEPT,
+            _CONSENT_PROOFS_KEPT,
+        ),
+        ItemFamily(
             "cookie_consent",
             (PurposeId.TECHNICAL_COOKIES, PurposeId.AUDIENCE_MEASUREMENT, PurposeId.ADVERTISING),
             "choix du bandeau cookies",
@@ -119,8 +135,14 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("contact_message", (PurposeId.CONTACT_REQUESTS,), "message, nom, adresse"),
         ItemFamily(
             "token",
-            (PurposeId.NEWSLETTER, PurposeId.SIMILAR_SERVICES_EMAILS, PurposeId.COMMERCIAL_PARTNERS),
-            "lien à usage unique (confirmation, désinscription)",
+            (
+                PurposeId.NEWSLETTER,
+                PurposeId.SIMILAR_SERVICES_EMAILS,
+                PurposeId.COMMERCIAL_PARTNERS,
+                PurposeId.QUOTE_MATCHING,
+                PurposeId.POST_MORTEM_DIRECTIVES,
+            ),
+            "lien envoyé par email (confirmation, désinscription, acceptation d'un devis)",
         ),
         ItemFamily(
             "professional", (PurposeId.PROFESSIONAL_LISTING,), "fiche du professionnel", AfterErasure.ARCHIVED
@@ -159,7 +181,17 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
             (PurposeId.RIGHTS_REQUESTS,),
             "votre demande en cours de chaque type (identifiant), pour joindre à elle une demande identique",
         ),
-        ItemFamily("post_mortem_directives", (PurposeId.RIGHTS_REQUESTS,), "directives post mortem"),
+        ItemFamily(
+            "post_mortem_directives",
+            (PurposeId.POST_MORTEM_DIRECTIVES, PurposeId.RIGHTS_REQUESTS),
+            "directives post mortem et personne désignée, puis ce qui en a été fait (gardées jusqu'à "
+            "leur exécution ou leur révocation ; exécutées, elles deviennent la trace d'une demande)",
+        ),
+        ItemFamily(
+            "portability_transmission",
+            (PurposeId.RIGHTS_REQUESTS,),
+            "transmission de vos données à un autre responsable à votre demande : destinataire, champs, date",
+        ),
         ItemFamily("outgoing_mail", _MAILING_PURPOSES, "email en attente d'envoi (supprimé à l'envoi)"),
         ItemFamily(
             "mail_rate",
@@ -200,6 +232,13 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("incident_batch", (PurposeId.INCIDENT_RECORDS,), "personnes à informer (clés seules)"),
         ItemFamily("incident_deadline", (PurposeId.INCIDENT_RECORDS,), "échéance de notification"),
         ItemFamily("incident_decision", (PurposeId.INCIDENT_RECORDS,), "décision du DPO sur un incident"),
+        ItemFamily(
+            "legal_hold",
+            (PurposeId.LEGAL_HOLDS,),
+            "mesure de conservation pour un litige : motif, dates, origine (identifiant pseudonymisé)",
+            # The operator's record of the hold (its own purpose): an erasure answer names it when present.
+            AfterErasure.KEPT,
+        ),
     )
 }
 

@@ -6,8 +6,9 @@ queues `{"mail_id": ...}`: no queue or dead-letter queue ever holds an address o
 erasure (which deletes everything under the subject key) deletes the unsent message too.
 
 `OutboxDelivery.deliver` is the mail sender's use case: it loads the message, refuses it to a
-bounced or complained address (any mail) or to a suppressed address (marketing mail only: the
-answer to a person's own rights request still reaches them), sends the rest and deletes the
+bounced or complained address (any mail) or to a suppressed address (marketing mail only, unless
+the person gave a new consent for its purpose since: the answer to a person's own rights request
+still reaches them), sends the rest and deletes the
 stored message. A message whose stored body is gone (erased, expired, already sent) is done:
 a redrive after an erasure sends nothing.
 """
@@ -137,7 +138,8 @@ class OutboxDelivery:
         outcome = decide(
             email,
             bounced=self.is_bounced(recipient),
-            suppressed=Subjects(self.store).is_suppressed(recipient),
+            # Suppressed unless the person consented to this mail's purpose again since (a new relationship).
+            suppressed=Subjects(self.store).status(recipient).suppressed_for(PurposeId(email.purpose)),
         )
         if outcome is Outcome.SENT:
             self.transport.send(email)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from html import escape
 
@@ -28,6 +29,7 @@ from jaqe.privacy.register import (
     RecipientKind,
     policy_purposes,
 )
+from jaqe.privacy.trackers import CONSENT_LIFETIME, policy_rows
 
 # The eight rights (policy section 7), keyed by the `type` of `POST /v1/rights-requests`.
 RIGHTS: dict[str, tuple[str, str]] = {
@@ -150,8 +152,11 @@ def render_policy() -> str:
         f"<td>{escape(r.transfer_safeguard)}</td></tr>"
         for r in recipients
     )
+    cookie_rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in policy_rows()
+    )
     transfers = [r for r in recipients if r.country not in EU]
-    return f"""<h1>Politique de confidentialité</h1>
+    return _with_contents(f"""<h1>Politique de confidentialité</h1>
 <p class="lead">Version {escape(controller.POLICY_VERSION)}. Cette page est générée à partir de notre registre des
 traitements : ce qu'elle annonce est ce que nos systèmes appliquent.</p>
 
@@ -201,6 +206,16 @@ compromise, nous vous en informerions dans les conditions prévues par la loi.</
 <p>Les cookies suivants ne sont déposés qu'avec votre consentement, recueilli par un bandeau d'information lors
 de votre première visite :</p>
 <ul>{cookie_purposes}</ul>
+<table>
+<caption>Cookies déposés avec votre consentement, et leur durée de vie</caption>
+<thead><tr><th scope="col">Cookie</th><th scope="col">Éditeur</th><th scope="col">Finalité</th>\
+<th scope="col">Durée de vie</th></tr></thead>
+<tbody>{cookie_rows}</tbody>
+</table>
+<p>Aucun de ces cookies ne vit plus de {escape(CONSENT_LIFETIME.describe_fr())} à compter de votre choix, même si vous
+revenez sur le Site entre-temps. Si vous refusez ou retirez une finalité, ses cookies sont supprimés de votre
+navigateur. Si votre navigateur transmet le signal Global Privacy Control (GPC), la publicité ciblée est refusée
+sans que nous vous le demandions.</p>
 <p>En les acceptant, vous acceptez que les données collectées soient transmises à ces éditeurs, dont certains sont
 situés aux États-Unis. Ils peuvent les réutiliser pour leurs propres finalités : consultez leurs pratiques en
 cliquant sur leur nom ({_provider_links(providers)}).</p>
@@ -218,7 +233,20 @@ paramétrer les cookies publicitaires sur <a href="{OPT_OUT_URL}">{OPT_OUT_URL}<
 en indiquerions alors la raison). Vous pouvez également adresser une réclamation à la
 {escape(controller.CNIL_NAME)}, {escape(controller.CNIL_ADDRESS)}, ou en ligne sur
 <a href="{CNIL_COMPLAINT_URL}">{CNIL_COMPLAINT_URL}</a>.</p>
-"""
+""")
+
+
+SECTION_HEADING = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>')
+
+
+def _with_contents(policy: str) -> str:
+    """The policy with its table of contents after the opening paragraph: a link to each section."""
+    entries = "".join(
+        f'<li><a href="#{anchor}">{title}</a></li>' for anchor, title in SECTION_HEADING.findall(policy)
+    )
+    contents = f'<nav class="toc" aria-labelledby="sommaire">\n<h2 id="sommaire">Sommaire</h2>\n<ol>{entries}</ol>\n</nav>\n'
+    first_section = policy.index("<h2 ")
+    return policy[:first_section] + contents + "\n" + policy[first_section:]
 
 
 PAGE = """<title>Politique de confidentialité – JAQE</title>

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from jaqe.platform.controller import SITE_URL
 from jaqe.privacy.periods import Period, add_period
 
 
@@ -70,6 +71,7 @@ class RecipientKind(StrEnum):
     PROCESSOR = "processor"
     COOKIE_PROVIDER = "cookie_provider"
     COMMERCIAL_PARTNER = "commercial_partner"
+    CHOSEN_BY_PERSON = "chosen_by_person"  # someone the person named: data goes there at their request
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,21 @@ RECIPIENTS: dict[str, Recipient] = {
             "FR",
             "aucun transfert hors UE",
         ),
+        Recipient(
+            "requested_controller",
+            "Responsable de traitement auquel vous avez demandé que vos données soient transmises "
+            "(portabilité, article 20.2 du RGPD)",
+            RecipientKind.CHOSEN_BY_PERSON,
+            "UE",
+            "transmission à votre demande, à l'adresse que vous avez indiquée",
+        ),
+        Recipient(
+            "designated_person",
+            "Personne que vous avez désignée dans vos directives post mortem",
+            RecipientKind.CHOSEN_BY_PERSON,
+            "UE",
+            "communication selon vos directives, après vérification de son adresse",
+        ),
     )
 }
 
@@ -178,6 +195,47 @@ COOKIE_RETENTION = Retention(
     "treize (13) mois au maximum à compter du placement initial du cookie",
 )
 _CORE_PROCESSORS = ("jaqe_staff", "hosting", "crm", "email_routing")
+
+
+@dataclass(frozen=True)
+class RightEffect:
+    """What an objection (Art. 21) or a withdrawal of consent (Art. 7(3)) does to one purpose: the
+    answer to the person is this text, and tests hold the processing to it."""
+
+    applies: bool
+    text_fr: str
+
+
+# Where a right does not apply, the reason follows from the legal basis (first listed basis).
+_OBJECTION_BY_BASIS = {
+    LegalBasis.CONSENT: "ce traitement ne repose pas sur notre intérêt légitime mais sur votre consentement : "
+    "le droit d'opposition (article 21 du RGPD) ne s'y applique pas ; vous pouvez en revanche retirer votre "
+    "consentement à tout moment, ce qui y met fin",
+    LegalBasis.CONTRACT: "ce traitement est nécessaire à l'exécution du contrat qui nous lie (article 6.1.b du "
+    "RGPD) : le droit d'opposition ne s'y applique pas ; vous pouvez demander l'effacement des données dont "
+    "nous n'avons plus besoin",
+    LegalBasis.LEGAL_OBLIGATION: "ce traitement répond à une obligation légale (article 6.1.c du RGPD) : le droit "
+    "d'opposition ne s'y applique pas",
+}
+_OBJECTION_BY_BASIS[LegalBasis.PRE_CONTRACTUAL] = _OBJECTION_BY_BASIS[LegalBasis.CONTRACT]
+
+
+# The banner's choices are kept per browser (a visitor id), never tied to an email address: a
+# request by email finds them only if it gives that id; otherwise the person withdraws them where they live.
+COOKIE_CHOICES_IN_THE_BROWSER = RightEffect(
+    False,
+    "vos choix en matière de cookies sont enregistrés pour votre navigateur, sous un identifiant de visiteur "
+    "que nous ne relions pas à votre adresse email : pour retirer votre consentement, cliquez sur « Gérer mes "
+    f"cookies » en bas de n'importe quelle page du Site ({SITE_URL}) puis sur « Tout refuser » (les cookies "
+    "de cette finalité sont alors supprimés et ses traceurs ne sont plus chargés), ou écrivez-nous en indiquant "
+    "l'identifiant de visiteur affiché dans « Gérer mes cookies »",
+)
+# The request gave the visitor id of a recorded choice: that choice now refuses the purpose.
+COOKIE_CHOICE_WITHDRAWN = RightEffect(
+    True,
+    "le choix enregistré pour l'identifiant de visiteur que vous avez indiqué refuse désormais cette finalité : "
+    "à votre prochaine visite avec ce navigateur, le Site supprime ses cookies et ne charge plus ses traceurs",
+)
 
 
 class PurposeId(StrEnum):
@@ -195,6 +253,8 @@ class PurposeId(StrEnum):
     CONSENT_PROOFS = "consent_proofs"
     SUPPRESSION_LIST = "suppression_list"
     INCIDENT_RECORDS = "incident_records"
+    LEGAL_HOLDS = "legal_holds"
+    POST_MORTEM_DIRECTIVES = "post_mortem_directives"
 
 
 @dataclass(frozen=True)
@@ -213,6 +273,10 @@ class Purpose:
     # The consent counts only once the person has confirmed the address it was given for (a link
     # sent there): anyone can type anyone's address in a form, and this data leaves for third parties.
     needs_confirmed_address: bool = False
+    # What an objection or a withdrawal does here, where the legal basis alone does not say it: every
+    # legitimate-interest purpose states its objection, every consent purpose its withdrawal.
+    on_objection: RightEffect | None = None
+    on_withdrawal: RightEffect | None = None
 
     @property
     def needs_consent(self) -> bool:
@@ -228,9 +292,28 @@ class Purpose:
         )
 
     @property
-    def objection_applies(self) -> bool:
-        """Art. 21: for processing based on legitimate interest."""
-        return LegalBasis.LEGITIMATE_INTEREST in self.legal_bases
+    def objection(self) -> RightEffect:
+        """Art. 21: stops legitimate-interest processing, unless compelling legitimate grounds."""
+        if self.on_objection is not None:
+            return self.on_objection
+        basis = self.legal_bases[0]
+        if basis is LegalBasis.LEGITIMATE_INTEREST:
+            raise LookupError(f"{self.id}: a legitimate-interest purpose says what an objection does")
+        return RightEffect(False, _OBJECTION_BY_BASIS[basis])
+
+    @property
+    def withdrawal(self) -> RightEffect:
+        """Art. 7(3): a consent may be withdrawn at any time; it ends what rests on it."""
+        if self.on_withdrawal is not None:
+            return self.on_withdrawal
+        if self.needs_consent:
+            raise LookupError(f"{self.id}: a consent purpose says what a withdrawal does")
+        bases = ", ".join(b.label_fr for b in self.legal_bases)
+        return RightEffect(
+            False,
+            f"ce traitement ne repose pas sur votre consentement mais sur : {bases} ; il n'y a pas de "
+            "consentement à retirer",
+        )
 
     def expires_at(self, anchor_time: datetime) -> int | None:
         return self.retention.expires_at(anchor_time)
@@ -261,6 +344,13 @@ PURPOSES: dict[PurposeId, Purpose] = {
             (LegalBasis.CONSENT, LegalBasis.PRE_CONTRACTUAL),
             THREE_YEARS_FROM_LAST_CONTACT,
             ("listed_professionals", *_CORE_PROCESSORS),
+            on_withdrawal=RightEffect(
+                True,
+                "les professionnels qui ont reçu vos demandes de devis n'y ont plus accès dans leur espace, "
+                "sauf celui dont vous avez accepté le devis, et aucune mise en relation n'est plus faite sans "
+                "une nouvelle demande de votre part ; nous gardons la trace de vos demandes trois (3) ans au "
+                "maximum après votre dernière prise de contact, sauf si vous en demandez l'effacement",
+            ),
         ),
         Purpose(
             PurposeId.PROFESSIONAL_LISTING,
@@ -291,6 +381,10 @@ PURPOSES: dict[PurposeId, Purpose] = {
             (LegalBasis.LEGITIMATE_INTEREST,),
             THREE_YEARS_FROM_LAST_CONTACT,
             _CORE_PROCESSORS,
+            on_objection=RightEffect(
+                True,
+                "nous ne vous adressons plus aucun courriel sur des services analogues à vos demandes passées",
+            ),
         ),
         Purpose(
             PurposeId.NEWSLETTER,
@@ -305,6 +399,11 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 "jusqu'à ce que vous décidiez de vous désinscrire de nos listes d'abonnés",
             ),
             _CORE_PROCESSORS,
+            on_withdrawal=RightEffect(
+                True,
+                "vous êtes désinscrit(e) : votre abonnement est supprimé et plus aucune newsletter ni aucun "
+                "email promotionnel ne vous est adressé",
+            ),
         ),
         Purpose(
             PurposeId.CONTACT_REQUESTS,
@@ -333,6 +432,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             COOKIE_RETENTION,
             ("hosting", "google", "meta", "microsoft", "hubspot", "cloudflare"),
             is_cookie=True,
+            on_withdrawal=COOKIE_CHOICES_IN_THE_BROWSER,
         ),
         Purpose(
             PurposeId.ADVERTISING,
@@ -343,6 +443,7 @@ PURPOSES: dict[PurposeId, Purpose] = {
             COOKIE_RETENTION,
             ("hosting", "google", "meta", "microsoft"),
             is_cookie=True,
+            on_withdrawal=COOKIE_CHOICES_IN_THE_BROWSER,
         ),
         Purpose(
             PurposeId.COMMERCIAL_PARTNERS,
@@ -354,6 +455,12 @@ PURPOSES: dict[PurposeId, Purpose] = {
             THREE_YEARS_FROM_LAST_CONTACT,
             ("commercial_partners", *_CORE_PROCESSORS),
             needs_confirmed_address=True,
+            on_withdrawal=RightEffect(
+                True,
+                "vos données ne figurent plus dans aucune transmission à nos partenaires commerciaux ; ceux qui "
+                "les ont déjà reçues en sont responsables : vous pouvez vous adresser à eux, ou nous demander "
+                "l'effacement, que nous leur transmettrons",
+            ),
         ),
         Purpose(
             PurposeId.TECHNICAL_COOKIES,
@@ -366,6 +473,13 @@ PURPOSES: dict[PurposeId, Purpose] = {
             COOKIE_RETENTION,
             ("hosting",),
             is_cookie=True,
+            on_objection=RightEffect(
+                False,
+                "ces cookies sont strictement nécessaires au fonctionnement du Site et à la mémorisation de vos "
+                "choix (article 82 de la loi Informatique et Libertés) et ne servent à aucun suivi : l'opposition "
+                "ne s'y applique pas ; vous pouvez les bloquer dans les réglages de votre navigateur, au risque "
+                "que le Site ne fonctionne plus correctement",
+            ),
         ),
         Purpose(
             PurposeId.SERVER_LOGS,
@@ -381,6 +495,13 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 "douze (12) mois au maximum à compter de l'événement journalisé",
             ),
             ("jaqe_staff", "hosting"),
+            on_objection=RightEffect(
+                False,
+                "nous avons des motifs légitimes et impérieux de poursuivre ce traitement (article 21.1 du RGPD) : "
+                "ces journaux servent à la sécurité du Site et à la détection des abus ; ils ne contiennent ni "
+                "adresse IP en clair ni contenu de formulaire et sont effacés au plus tard douze (12) mois après "
+                "l'événement",
+            ),
         ),
         Purpose(
             PurposeId.RIGHTS_REQUESTS,
@@ -401,14 +522,33 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 False,
                 "cinq (5) ans à compter de la clôture de la demande (délai de prescription)",
             ),
-            ("jaqe_staff", "hosting"),
+            ("jaqe_staff", "hosting", "requested_controller"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.POST_MORTEM_DIRECTIVES,
+            "Directives post mortem",
+            "Conserver vos directives relatives au sort de vos données après votre décès (loi Informatique "
+            "et Libertés, article 85) et les exécuter : effacer, conserver ou communiquer vos données à la "
+            "personne que vous avez désignée. Une fois exécutées, leur trace suit la durée de conservation "
+            "des demandes d'exercice des droits.",
+            ("identifiant pseudonymisé", "vos directives", "personne désignée (nom, adresse email)"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(
+                Anchor.NONE,
+                None,
+                True,
+                "jusqu'à leur exécution après votre décès ou jusqu'à ce que vous les révoquiez",
+            ),
+            ("jaqe_staff", "hosting", "designated_person"),
             in_policy=False,
         ),
         Purpose(
             PurposeId.CONSENT_PROOFS,
             "Preuves du consentement",
             "Démontrer que vous avez consenti (art. 7.1 RGPD) : finalité, version de la politique, "
-            "date, canal et texte présenté.",
+            "date, canal et texte présenté. Après un effacement, cette preuve reste, sans aucune "
+            "coordonnée, sous un identifiant pseudonymisé, jusqu'au terme de sa durée.",
             ("identifiant pseudonymisé", "historique des consentements"),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(
@@ -440,6 +580,24 @@ PURPOSES: dict[PurposeId, Purpose] = {
             ("identifiant pseudonymisé", "description de l'incident", "suivi des notifications"),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de la déclaration"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.LEGAL_HOLDS,
+            "Conservation pour un litige",
+            "Suspendre l'effacement de vos données tant qu'elles sont nécessaires à la constatation, à "
+            "l'exercice ou à la défense de droits en justice (à votre demande de limitation, art. 18.1.c "
+            "RGPD, ou lors d'un litige), et pouvoir prouver pourquoi et combien de temps elles l'ont été.",
+            ("identifiant pseudonymisé", "motif, dates de la mesure et de sa levée"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            # The record outlives its lifting by the limitation period: it proves why data outlived its own.
+            Retention(
+                Anchor.EVENT,
+                Period(years=5),
+                True,
+                "tant que la mesure est active, puis cinq (5) ans à compter de sa levée (délai de prescription)",
+            ),
             ("jaqe_staff", "hosting"),
             in_policy=False,
         ),

@@ -2,16 +2,25 @@
 
 - restriction (Art. 18): no matching, sharing or marketing until an operator lifts it;
 - objection (Art. 21): legitimate-interest processing stops for the purposes objected to;
-- suppression: after an erasure (or a hard bounce / complaint), no import or send reaches
-  the person again. Only the subject key is kept.
+- suppression: after an erasure, no marketing send, similar-services email or commercial-partner
+  export reaches the person again (only the subject key is kept), until they give a new consent
+  for that purpose: a consent event for it, counting now, that occurred after the suppression (a
+  newsletter double opt-in confirmed, a commercial-partners consent whose address was confirmed).
+  Similar-services emails rest on legitimate interest, which no consent renews: they stay stopped
+  for as long as the suppression entry lives. The suppression never refuses a service the person
+  asks for: a new quote request after an erasure is a new relationship, matched and shared like any
+  other under the consent that request records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from jaqe.platform import clock
 from jaqe.platform.store import Item, Store
+from jaqe.privacy.consent import ConsentEvent, ConsentLedger
 from jaqe.privacy.records import FLAGS_SK, subject_pk, suppression_key
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
@@ -22,15 +31,30 @@ class SubjectStatus:
     restricted: bool = False
     objections: frozenset[PurposeId] = field(default_factory=frozenset)
     suppressed: bool = False
+    # The consent purposes the person granted again after the suppression (a new relationship).
+    consented_since_suppression: frozenset[PurposeId] = field(default_factory=frozenset)
 
     @property
     def may_be_matched(self) -> bool:
-        """Matching and sharing with professionals."""
-        return not (self.restricted or self.suppressed)
+        """Matching and sharing with professionals, the service each quote request asks for: a
+        restriction stops it; a suppression does not (the request records its own consent)."""
+        return not self.restricted
+
+    def suppressed_for(self, purpose_id: PurposeId) -> bool:
+        """The suppression still stands for this purpose: no new consent for it since."""
+        return self.suppressed and purpose_id not in self.consented_since_suppression
 
     def may_receive(self, purpose_id: PurposeId) -> bool:
-        """Marketing and similar-services emails."""
-        return self.may_be_matched and purpose_id not in self.objections
+        """Marketing, similar-services emails and commercial-partner exports."""
+        return not (self.restricted or purpose_id in self.objections or self.suppressed_for(purpose_id))
+
+
+def consented_since(
+    current: Mapping[PurposeId, ConsentEvent], since: datetime, now: datetime
+) -> frozenset[PurposeId]:
+    """The purposes whose current decision (`ConsentLedger.current`) counts now and was made after
+    `since` (the suppression): a grant from before, a pending or lapsed one, or a withdrawal, none."""
+    return frozenset(p for p, event in current.items() if event.counts(now) and event.occurred_at > since)
 
 
 class Subjects:
@@ -39,14 +63,19 @@ class Subjects:
 
     def status(self, subject_key: str) -> SubjectStatus:
         flags = self.store.get(subject_pk(subject_key), FLAGS_SK) or {}
+        suppression = self.store.get(*suppression_key(subject_key))
         return SubjectStatus(
             restricted=bool(flags.get("restricted")),
             objections=frozenset(PurposeId(p) for p in flags.get("objections", ())),
-            suppressed=self.is_suppressed(subject_key),
+            suppressed=suppression is not None,
+            consented_since_suppression=self._consented_since(subject_key, suppression),
         )
 
-    def is_suppressed(self, subject_key: str) -> bool:
-        return self.store.get(*suppression_key(subject_key)) is not None
+    def _consented_since(self, subject_key: str, suppression: Item | None) -> frozenset[PurposeId]:
+        if suppression is None:
+            return frozenset()
+        since = datetime.fromisoformat(str(suppression["suppressed_at"]))
+        return consented_since(ConsentLedger(self.store).current(subject_key), since, clock.now())
 
     def _flags(self, subject_key: str) -> Item:
         existing = self.store.get(subject_pk(subject_key), FLAGS_SK)
