@@ -112,8 +112,9 @@ def test_c4_04_the_banner_names_the_cookie_providers_and_its_link_gives_each_cou
     with site.page.expect_navigation():
         dialog.get_by_role("link", name="En savoir plus").click()
 
+    recipients = site.page.get_by_role("table", name="Destinataires, pays et garanties")
     for provider in COOKIE_PROVIDERS:
-        cells = site.page.locator("tr", has=site.page.get_by_role("cell", name=provider, exact=True))
+        cells = recipients.locator("tr", has=site.page.get_by_role("cell", name=provider, exact=True))
         assert cells.count() == 1, provider
         _, country, safeguard = cells.locator("td").all_inner_texts()
         assert country == "États-Unis" and "Data Privacy Framework" in safeguard, provider
