@@ -75,15 +75,64 @@ def test_c6_02_refuse_all_is_stored_as_refused_and_loads_no_tag(site):
     assert site.tags() == [] and site.third_party == []
 
 
-def test_accept_analytics_only_is_stored_as_such_and_loads_only_its_tag(site):
+def accept_only(site: Site, label: str) -> dict:
     site.open()
     site.page.get_by_role("button", name="Personnaliser mes choix").click()
-    site.page.get_by_label("Mesure d'audience").check()
-    stored = choose(site, "Enregistrer mes choix")
+    site.page.get_by_label(label).check()
+    return choose(site, "Enregistrer mes choix")
+
+
+def test_c3_11_accepting_audience_measurement_only_loads_only_its_tag(site):
+    stored = accept_only(site, "Mesure d'audience")
     assert stored["choices"] == {"analytics": True, "advertising": False}
     assert site.tags() == ["analytics"]
     site.page.wait_for_load_state("networkidle")
     assert site.third_party and all("googletagmanager.com" in url for url in site.third_party)
+
+
+def test_c3_12_accepting_advertising_only_loads_only_its_tag(site):
+    stored = accept_only(site, "Publicité")
+    assert stored["choices"] == {"analytics": False, "advertising": True}
+    assert site.tags() == ["advertising"]
+    site.page.wait_for_load_state("networkidle")
+    assert site.third_party and all("facebook.net" in url for url in site.third_party)
+
+
+COOKIE_PROVIDERS = ("Google", "Meta", "Microsoft", "Hubspot", "Cloudflare")
+
+
+def test_c4_04_the_banner_names_the_cookie_providers_and_its_link_gives_each_country_and_safeguard(site):
+    """What a visitor is shown before consenting: the providers, then, one click away, where each is
+    and under which transfer safeguard."""
+    site.open()
+    dialog = site.page.get_by_role("dialog", name=BANNER)
+    banner = dialog.inner_text()
+    assert all(provider in banner for provider in COOKIE_PROVIDERS)
+
+    with site.page.expect_navigation():
+        dialog.get_by_role("link", name="En savoir plus").click()
+
+    recipients = site.page.get_by_role("table", name="Destinataires, pays et garanties")
+    for provider in COOKIE_PROVIDERS:
+        cells = recipients.locator("tr", has=site.page.get_by_role("cell", name=provider, exact=True))
+        assert cells.count() == 1, provider
+        _, country, safeguard = cells.locator("td").all_inner_texts()
+        assert country == "États-Unis" and "Data Privacy Framework" in safeguard, provider
+
+
+def test_c6_01_refusing_everything_is_remembered_by_technical_storage_alone(site):
+    """The choice itself is kept (a technical cookie, exempt from consent) with nothing accepted: the
+    next page asks nothing and loads nothing, and the browser holds no cookie at all."""
+    site.open()
+    stored = choose(site, "Tout refuser")
+    assert set(site.storage()) == {"visitor_id", "choices", "policy_version", "expires_at"}
+    assert site.storage()["choices"] == stored["choices"] == REFUSED
+
+    site.open("/contact.html")
+
+    expect(site.page.get_by_role("dialog", name=BANNER)).to_be_hidden()
+    site.page.wait_for_load_state("networkidle")
+    assert site.tags() == [] and site.third_party == [] and site.page.context.cookies() == []
 
 
 def test_refuse_all_is_exactly_as_prominent_as_accept_all(site):

@@ -226,6 +226,42 @@ def test_c6_04_a_new_cookie_choice_supersedes_the_old_one(local):
     assert current["choices"] == {"analytics": False, "advertising": False}
 
 
+def choose_cookies(local: LocalStack, analytics: bool, advertising: bool) -> dict:
+    choice = {
+        "visitor_id": VISITOR,
+        "choices": {"analytics": analytics, "advertising": advertising},
+        "policy_version": "2023-09",
+    }
+    assert local.api.request("POST", "/v1/cookie-consents", json_body=choice).status == 201
+    current = local.api.request("GET", f"/v1/cookie-consents/{VISITOR}")
+    assert current.status == 200
+    return dict(current.json()["choices"])
+
+
+def test_c3_11_c3_12_each_cookie_purpose_has_its_own_consent(local):
+    assert choose_cookies(local, analytics=True, advertising=False) == {
+        "analytics": True,
+        "advertising": False,
+    }
+    assert choose_cookies(local, analytics=False, advertising=True) == {
+        "analytics": False,
+        "advertising": True,
+    }
+
+
+def test_c6_01_refusing_every_cookie_is_remembered_without_any_consent(local):
+    """The choice is kept by a technical cookie, which needs no consent: a refusal of everything is
+    recorded and read back like any other choice, so the banner is not shown again."""
+    assert choose_cookies(local, analytics=False, advertising=False) == {
+        "analytics": False,
+        "advertising": False,
+    }
+    [recorded] = of_type(local, "cookie_consent")
+    assert (
+        recorded["visitor_id"] == VISITOR and "subject_key" not in recorded
+    )  # a random id, nobody's address
+
+
 def test_c3_13_cookie_consent_lasts_thirteen_months_then_is_gone(local):
     clock.freeze(datetime(2026, 1, 31, 10, 0, tzinfo=UTC))
     created = local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))

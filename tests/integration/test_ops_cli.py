@@ -15,6 +15,7 @@ from jaqe.privacy.policy import art30_csv, art30_rows
 from jaqe.privacy.register import PURPOSES, PurposeId
 
 from jaqe_ops.cli import main
+from tests.integration.test_operator_routes import unsigned
 from tests.integration.test_professionals import PDF, post_file, register, request_upload, sign_in, siret
 from tests.integration.test_rights_ops_cli import cli_json, local_transport, printed
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
@@ -96,9 +97,10 @@ def test_retention_report_route_refuses_bad_input_with_a_problem_document(rights
 
 
 def test_c4_01_retention_report_route_needs_an_operator(rights):  # noqa: F811
-    answer = rights.admin("GET", "/v1/admin/retention-report", caller=None)
+    answer = unsigned(rights.local, "GET", "/v1/admin/retention-report")
 
     assert answer.status == 403 and answer.headers["Content-Type"] == "application/problem+json"
+    assert "overdue" not in answer.body
 
 
 # --- Art. 30 record -----------------------------------------------------------------------------
@@ -202,6 +204,9 @@ def test_professionals_list_route_refuses_bad_input_with_a_problem_document(righ
 
 
 def test_c4_01_professionals_list_route_needs_an_operator(rights):  # noqa: F811
-    answer = rights.admin("GET", "/v1/admin/professionals", caller=None)
+    pro_id = register(rights.local)
 
-    assert answer.status == 403
+    answer = unsigned(rights.local, "GET", "/v1/admin/professionals")
+
+    assert answer.status == 403 and pro_id not in answer.body
+    assert pro_id in rights.admin("GET", "/v1/admin/professionals").body

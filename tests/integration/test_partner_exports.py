@@ -11,6 +11,7 @@ from jaqe_dev.template import SynthesizedStack
 from tests.conftest import load_event
 from tests.integration.seeds import all_items
 from tests.integration.test_consent_confirmation import confirmation_link
+from tests.integration.test_operator_routes import unsigned
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
@@ -54,10 +55,16 @@ def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_
 
 
 def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
+    """A valid export, with a person to export: refused at the gateway and by the function itself."""
     quote(local, "yes@example.fr", True)
-    response = local.api.request("POST", EXPORT, json_body={"partner": "X"})
-    assert response.status == 403
-    assert not [i for i in all_items(local) if i.get("recipient") == "commercial_partners"]
+    before = all_items(local)
+
+    assert local.api.request("POST", EXPORT, json_body={"partner": "X"}).status == 403
+    assert unsigned(local, "POST", EXPORT, {"partner": "X"}).status == 403
+    assert all_items(local) == before
+    assert (
+        local.api.request("POST", EXPORT, json_body={"partner": "X"}, headers=OPERATOR).json()["count"] == 1
+    )
 
 
 def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
@@ -90,8 +97,14 @@ def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_
 
 
 def test_c4_01_the_partners_directory_routes_are_operators_only(local):
-    assert local.api.request("GET", "/v1/admin/commercial-partners").status == 403
-    added = local.api.request(
-        "POST", "/v1/admin/commercial-partners", json_body={"name": "X", "email": "x@example.fr"}
+    partner = {"name": "X", "email": "x@example.fr"}
+    assert (
+        local.api.request("POST", "/v1/admin/commercial-partners", json_body=partner, headers=OPERATOR).status
+        == 201
     )
-    assert added.status == 403
+
+    listed = unsigned(local, "GET", "/v1/admin/commercial-partners")
+    added = unsigned(local, "POST", "/v1/admin/commercial-partners", {"name": "Y", "email": "y@example.fr"})
+
+    assert listed.status == added.status == 403 and "x@example.fr" not in listed.body
+    assert [i["name"] for i in all_items(local) if i.get("item_type") == "commercial_partner"] == ["X"]

@@ -25,6 +25,7 @@ from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.cognito import login
 from tests.conftest import header, load_event
+from tests.integration.test_operator_routes import unsigned
 from tests.integration.test_quote_acceptance import accept_quote
 
 VALID = load_event("professionals/post_valid.json")
@@ -540,12 +541,18 @@ def test_bad_upload_requests_are_refused_and_write_nothing(local, document):
 
 
 def test_c4_01_operator_routes_need_an_iam_identity(local):
+    """Refused at the gateway, and by the function itself when called without an IAM identity."""
     pro_id = register(local)
+    before = items(local)
+    reject = f"/v1/admin/professionals/{pro_id}/reject"
 
-    assert local.api.request("POST", f"/v1/admin/professionals/{pro_id}/approve").status == 403
-    assert local.api.request("POST", f"/v1/admin/professionals/{pro_id}/reject", json_body={}).status == 403
+    assert local.api.request("POST", reject, json_body={"reason": "Kbis illisible"}).status == 403
+    assert unsigned(local, "POST", reject, {"reason": "Kbis illisible"}).status == 403
+    assert unsigned(local, "POST", f"/v1/admin/professionals/{pro_id}/approve").status == 403
+    assert items(local) == before
     assert (
-        local.api.request("POST", "/v1/admin/professionals/pro_nope/approve", headers=OPERATOR).status == 404
+        local.api.request("POST", reject, json_body={"reason": "Kbis illisible"}, headers=OPERATOR).status
+        == 200
     )
 
 
@@ -680,8 +687,73 @@ def test_c3_07_delisting_archives_profile_and_documents_for_five_years(local):
     assert any("déréférencement" in e["subject"] for e in local.outbox())
     # Archived: never shown again through the app (the login is gone), never matched.
     assert local.api.request("GET", "/v1/pro/me", headers=auth).status == 401
-    clock.freeze(delisted_at + timedelta(days=5 * 366))
-    assert not [i for i in items(local) if i["sk"] == "PROFILE" and int(i["expires_at"]) > clock.epoch()]
+
+
+def archive_of(local: Any, pro_id: str) -> dict[str, Any]:
+    """What is held of a professional, expired or not: its items (by sort key family) and files. The
+    leads it received are not its archive: they are the consumers' data, kept under their own rule."""
+    held = [
+        i
+        for i in items(local)
+        if pro_id in (i["pk"].removeprefix("PRO#"), i.get("pro_id")) and i.get("item_type") != "disclosure"
+    ]
+    return {
+        "items": sorted({i["sk"].split("#")[0] for i in held}),
+        "files": versions(local, f"professionals/{pro_id}/"),
+    }
+
+
+def reconcile(local: Any) -> dict[str, Any]:
+    return dict(local.lambdas.invoke_by_name("reconciliation", {}))
+
+
+def delisted_with_archive(local: Any, delisted_at: datetime) -> tuple[str, dict[str, Any]]:
+    """A professional who received a lead and uploaded a certificate, delisted at `delisted_at`."""
+    clock.freeze(delisted_at - timedelta(days=6))
+    pro_id, auth = approved_professional(local)
+    quote = load_event("quote_requests/post_valid.json")
+    assert local.api.request("POST", "/v1/quote-requests", body=quote["body"]).status == 201
+    clock.freeze(delisted_at)
+    assert local.api.request("POST", "/v1/pro/me/delist", headers=auth).status == 200
+    archive = archive_of(local, pro_id)
+    assert archive["items"] == ["DOC", "INTERVENTION", "PROFILE"] and archive["files"]
+    return pro_id, archive
+
+
+def test_c3_07_the_archive_documents_included_outlives_five_years_after_delisting_by_not_a_day(local):
+    """The daily reconciliation, run just before and just after the archive's end, purges it all: the
+    profile, its documents' items and files, its archived interventions."""
+    delisted_at = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    pro_id, archive = delisted_with_archive(local, delisted_at)
+    end = add_period(delisted_at, Period(years=5))
+
+    clock.freeze(end - timedelta(minutes=1))
+    assert PurposeId.PROFESSIONAL_LISTING.value not in reconcile(local)["purged_by_purpose"]
+    assert archive_of(local, pro_id) == archive
+    clock.freeze(end + timedelta(minutes=1))
+    report = reconcile(local)
+
+    assert report["purged_by_purpose"] == {PurposeId.PROFESSIONAL_LISTING.value: 3}
+    assert archive_of(local, pro_id) == {"items": [], "files": []}
+
+
+def test_c3_07_when_ttl_removes_the_expired_profile_first_the_cascade_takes_documents_files_and_archive(
+    local,
+):
+    """DynamoDB's TTL (which moto never applies) may delete the profile before anything else: the
+    retention cascade, on that stream record, removes the files at once; the items, expired with the
+    profile, are absent to every read and go at the next reconciliation."""
+    delisted_at = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+    pro_id, _ = delisted_with_archive(local, delisted_at)
+    clock.freeze(add_period(delisted_at, Period(years=5)) + timedelta(minutes=1))
+
+    with written_by_another_capability(local):
+        table(local).delete_item(Key={"pk": f"PRO#{pro_id}", "sk": "PROFILE"})  # as TTL would
+
+    assert archive_of(local, pro_id)["files"] == []
+    assert local.store().query(f"PRO#{pro_id}") == []
+    reconcile(local)
+    assert archive_of(local, pro_id) == {"items": [], "files": []}
 
 
 def test_listing_entries_are_queryable_by_trade_and_departement(local):
@@ -769,14 +841,11 @@ def test_c3_07_a_delisted_professionals_interventions_join_the_archive_without_t
     )
 
     def held() -> set[str]:
-        return {
-            i["sk"].split("#")[0] for i in items(local) if int(i.get("expires_at", 2**40)) > clock.epoch()
-        }
+        return {i["sk"].split("#")[0] for i in items(local)}
 
     clock.freeze(datetime(2029, 11, 21, tzinfo=UTC))  # 3 years and a day after the quote request
+    reconcile(local)
     assert {"LEAD", "DISCLOSURE"}.isdisjoint(held()) and "INTERVENTION" in held()
-    clock.freeze(delisted_at + timedelta(days=5 * 366))
-    assert "INTERVENTION" not in held()
 
 
 # --- operators' review of documents (issue 19) -------------------------------------------------
@@ -803,9 +872,10 @@ def test_c4_01_the_document_review_routes_need_an_operator_and_change_nothing_wi
         ("GET", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}", None),
         ("POST", f"/v1/admin/professionals/{pro_id}/documents/{doc_id}/decision", {"decision": "reject"}),
     ):
-        answer = local.api.request(method, path, json_body=body)
+        answer = unsigned(local, method, path, body)
         assert answer.status == 403, (path, answer.body)
         assert answer.headers["Content-Type"] == "application/problem+json"
+        assert pro_id not in answer.body and doc_id not in answer.body
     assert items(local) == before
 
 

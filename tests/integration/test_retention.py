@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from jaqe.platform import clock
 from jaqe.privacy.periods import Period, add_period
+from jaqe.privacy.register import PurposeId, purpose
 
 from jaqe_dev.stack import LocalStack
 from tests.conftest import ROOT, load_event
@@ -79,16 +80,34 @@ def test_c3_10_contact_messages_are_kept_for_the_handling_period(local):
     assert "contact_message" not in types(local)
 
 
-def test_c3_13_cookie_consents_are_purged_after_thirteen_months(local):
-    clock.freeze(START)
-    local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))
-    before, after = just_before_and_after(Period(months=13))
+# The cookies' rule as the register states it (C3-13). Placed on 31 March, 13 months end on 30 April:
+# month ends make a count of days (396, 13 x 30...) land on the wrong side.
+COOKIE_PERIOD = purpose(PurposeId.AUDIENCE_MEASUREMENT).retention.period
+PLACED = datetime(2026, 3, 31, 9, 0, tzinfo=UTC)
 
-    clock.freeze(before)
+
+def cookie_choice_status(local: LocalStack) -> int:
+    return int(
+        local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/get.json"))["statusCode"]
+    )
+
+
+def test_c3_13_cookie_consents_are_purged_after_thirteen_months(local):
+    assert COOKIE_PERIOD is not None
+    assert purpose(PurposeId.ADVERTISING).retention.period == COOKIE_PERIOD  # one choice item for both
+    clock.freeze(PLACED)
+    local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))
+    limit = add_period(PLACED, COOKIE_PERIOD)
+    assert limit <= add_period(PLACED, Period(months=13))
+
+    clock.freeze(add_period(PLACED, Period(months=12, days=29)))
     reconcile(local)
     assert "cookie_consent" in types(local)
-    clock.freeze(after)
+    clock.freeze(limit - timedelta(minutes=1))
     reconcile(local)
+    assert "cookie_consent" in types(local)
+    clock.freeze(limit + timedelta(minutes=1))
+    assert reconcile(local)["purged_by_purpose"] == {"audience_measurement": 1}
     assert "cookie_consent" not in types(local)
 
 
@@ -164,12 +183,20 @@ def test_c5_01_no_runtime_code_scans_a_table():
     assert runtime and offenders == []
 
 
-@pytest.mark.parametrize("days", [399, 401])
-def test_the_local_clock_moves_reads_past_expiry(local, days):
-    clock.freeze(START)
+@pytest.mark.parametrize(
+    ("elapsed", "shift", "status"),
+    [
+        (Period(months=12, days=29), timedelta(0), 200),
+        (COOKIE_PERIOD, -timedelta(minutes=1), 200),
+        (COOKIE_PERIOD, timedelta(minutes=1), 404),
+        (Period(months=13, days=1), timedelta(0), 404),
+    ],
+    ids=["12_months_29_days", "a_minute_before_the_register_s_limit", "a_minute_after_it", "13_months_1_day"],
+)
+def test_c3_13_the_local_clock_moves_reads_past_expiry(local, elapsed, shift, status):
+    """A cookie choice reads back until 13 months after it was made, not a minute longer (C3-13)."""
+    clock.freeze(PLACED)
     local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/post.json"))
-    clock.travel(timedelta(days=days))
-    status = local.lambdas.invoke_by_name("cookie_consents", load_event("cookie_consents/get.json"))[
-        "statusCode"
-    ]
-    assert status == (200 if days < 396 else 404)
+    clock.travel(add_period(PLACED, elapsed) + shift - PLACED)
+
+    assert cookie_choice_status(local) == status

@@ -124,3 +124,28 @@ def test_c4_05_access_export_shows_a_commercial_partners_consent_pending_its_add
     assert document["consents"]["quote_matching"]["state"] == "granted"
     [pending] = [d for d in document["data"] if d.get("consent_purpose") == "commercial_partners"]
     assert pending["confirm_by"] and "address_confirmed_by" not in pending
+
+
+def test_c4_03_the_access_export_names_each_processor_with_its_country_and_safeguard(rights):
+    """What the person receives (the JSON document and the readable summary), for each purpose her data
+    is under: the host in the EU, the CRM provider and the email routing provider, each with where it
+    is and under which safeguard."""
+    assert rights.local.api.request("POST", "/v1/quote-requests", json_body=QUOTE).status == 201
+    _, execution = rights.run({"type": "access", "email": EMAIL})
+    assert execution["status"] == "SUCCEEDED"
+    answer = rights.wait_for_email(EMAIL, "Réponse à votre demande")
+    document = rights.get(next(link for link in answer["links"] if "format=json" in link)).json()
+    summary = rights.get(next(link for link in answer["links"] if "format=summary" in link)).body
+
+    assert {"quote_matching", "rights_requests"} <= set(document["purposes"])
+    for purpose_id, info in document["purposes"].items():
+        names = [r["name"] for r in info["recipients"]]
+        assert all(r["country"] and r["transfer_safeguard"] for r in info["recipients"]), purpose_id
+        assert any(n.startswith("Hébergeur") for n in names), purpose_id
+        for recipient in info["recipients"]:
+            line = f"{recipient['name']} ({recipient['country']}, {recipient['transfer_safeguard']})"
+            assert line in summary, (purpose_id, line)
+    processors = {r["name"]: r for r in document["purposes"]["quote_matching"]["recipients"]}
+    [host] = [r for name, r in processors.items() if name.startswith("Hébergeur")]
+    assert host["country"] == "UE" and "Union européenne" in host["transfer_safeguard"]
+    assert any("CRM" in name for name in processors) and any("routage" in name for name in processors)
