@@ -35,7 +35,8 @@ def test_an_extension_of_two_months_counts_from_receipt():
         {"type": "withdraw_consent", "email": "a@example.fr", "purposes": ["similar_services_emails"]},
         {"type": "rectification", "email": "a@example.fr"},
         {"type": "rectification", "email": "a@example.fr", "corrections": {}},
-        {"type": "rectification", "email": "a@example.fr", "corrections": {"email": "b@example.fr"}},
+        # The new address (issue 20) must differ from the request's, whatever its case.
+        {"type": "rectification", "email": "a@example.fr", "corrections": {"email": "A@example.fr"}},
         {"type": "access", "email": "a@example.fr", "corrections": {"first_name": "A"}},
         {"type": "post_mortem_directives", "email": "a@example.fr"},
         {"type": "post_mortem_directives", "email": "a@example.fr", "directives": {"action": "set"}},

@@ -16,7 +16,7 @@ from tests.workflow.conftest import Rights
 from tests.workflow.seeds import PERSON, PROS, seed_person, seed_professionals
 
 NEW = "camille.nouvelle@example.fr"
-PASSWORD = "Camille-Pro-2026!"  # noqa: S105 - a test login
+PASSWORD = "Camille-Pro-2026!"  # a test login
 
 
 def give_person_a_login(rights: Rights) -> str:
