@@ -123,6 +123,7 @@ class MainStack(Stack):
         )
         # An erasure deletes a professional's login too (the data inventory's professional_logins).
         self.professionals.allow_login_erasure(self.rights.actions_function)
+        self.professionals.allow_login_move(self.rights.actions_function)
         self.professionals.allow_login_lookup(self.rights.admin_function)
         self.breach = BreachResponse(self, "Breach", platform)
         self._dashboard()
