@@ -40,6 +40,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
+from jaqe.platform.validation import normalise_email
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import (
@@ -350,7 +351,9 @@ class RightsWorkflow:
         """A callback step for a rectification of the email address: the new address confirms it
         too, by a link sent to it (the requester's address has confirmed the request already)."""
         request_id = state.request_id
-        new_address = _corrections(self.requests.contact(request_id).params)["email"]
+        new_address = _new_address(self.requests.contact(request_id))
+        if new_address is None:  # the route read the same contact item: it cannot happen
+            raise AddressChangeIncomplete("no new address to confirm")
         self.requests.transition(request_id, RequestStatus.AWAITING_VERIFICATION, "awaiting_new_address")
         token = self.requests.issue_verification(request_id, task_token, NEW_ADDRESS, NEW_ADDRESS_TTL)
         link = f"{self.deps.public_api_url}/v1/rights-requests/confirm-address?token={token}"
@@ -390,7 +393,7 @@ class RightsWorkflow:
         """Whether the request changes the email address (the state machine then waits for the new
         address to confirm, within `new_address_timeout_seconds`): a flag, never the address."""
         changes = record["request_type"] == RequestType.RECTIFICATION.value and bool(
-            _corrections(self.requests.contact(record["request_id"]).params).get("email")
+            _new_address(self.requests.contact(record["request_id"]))
         )
         timeout = {"new_address_timeout_seconds": int(NEW_ADDRESS_TTL.total_seconds())} if changes else {}
         return {"address_change": changes, **timeout}
@@ -447,7 +450,7 @@ class RightsWorkflow:
     def act_rectification(self, state: RightsState) -> dict[str, Any]:
         contact = self.requests.contact(state.request_id)
         corrections = _corrections(contact.params)
-        new_address = corrections.get("email")
+        new_address = _new_address(contact)
         # The address is not corrected in place: it moves with the subject key (`_move_address`).
         in_place = {k: v for k, v in corrections.items() if k != "email"}
         if new_address and self._login_taken(state.subject_key, new_address):
@@ -782,7 +785,7 @@ class RightsWorkflow:
         outcome = {**(state.outcome or {}), "recipients_pending": pending}
         contact = self.requests.contact(state.request_id)
         # An email rectification is answered at the new address, and at the old one it replaced.
-        new_address = _corrections(contact.params)["email"] if outcome.get("address_changed") else None
+        new_address = _new_address(contact) if outcome.get("address_changed") else None
         paragraphs, no_action = answer_paragraphs(
             kind, outcome, self._directives_text(state), new_address=new_address
         )
@@ -790,7 +793,7 @@ class RightsWorkflow:
         self.deps.mail.send(
             templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
-        if new_address and contact.email != new_address:
+        if new_address:
             self.deps.mail.send(
                 templates.rights_answer_to_previous_address(
                     contact.email, state.request_id, kind.label_fr, paragraphs, about=state.subject_key
@@ -876,6 +879,13 @@ class RightsWorkflow:
 
 def _corrections(params: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in (params.get("corrections") or {}).items() if k in CORRECTABLE and v}
+
+
+def _new_address(contact: RequestContact) -> str | None:
+    """The new address an email rectification asks for, if it is not the request's own (the API
+    refuses that; a request qualified by an operator may still carry it: it changes nothing)."""
+    new = _corrections(contact.params).get("email")
+    return new if new and normalise_email(new) != normalise_email(contact.email) else None
 
 
 def _archived(key: str, archived_pks: set[str], scan: SubjectScan) -> bool:
