@@ -82,7 +82,7 @@ def test_the_suppression_entry_stays_with_the_old_key(local: LocalStack) -> None
     Subjects(store).suppress(OLD, reason="hard_bounce")
 
     assert rekey_subject(store, CHANGE).total == 0
-    assert Subjects(store).is_suppressed(OLD) and not Subjects(store).is_suppressed(NEW)
+    assert Subjects(store).status(OLD).suppressed and not Subjects(store).status(NEW).suppressed
 
 
 def test_an_address_is_found_in_email_fields_whatever_its_case() -> None:

@@ -506,7 +506,7 @@ class RightsWorkflow:
             self.store, change, keep_address=lambda item: is_contact_of(item, state.request_id)
         )
         subjects = Subjects(self.store)
-        if not subjects.is_suppressed(old_key):
+        if not subjects.status(old_key).suppressed:
             subjects.suppress(old_key, reason="address_changed")
         left = {str(i.get("item_type")) for i in self.locate(old_key).items} - ADDRESS_BOUND
         if left:
