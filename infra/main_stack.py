@@ -125,6 +125,14 @@ class MainStack(Stack):
         self.professionals.allow_login_erasure(self.rights.actions_function)
         self.professionals.allow_login_move(self.rights.actions_function)
         self.professionals.allow_login_lookup(self.rights.admin_function)
+        # Holds lock a held person's documents (S3 legal hold): placed and lifted by operators and by a
+        # restriction for legal claims, re-applied by the daily reconciliation.
+        for function in (
+            self.rights.admin_function,
+            self.rights.actions_function,
+            self.retention.reconciliation,
+        ):
+            self.professionals.allow_legal_holds(function)
         self.breach = BreachResponse(self, "Breach", platform)
         self._dashboard()
 

@@ -208,11 +208,15 @@ def _event_source_mappings(stack: SynthesizedStack, session: boto3.Session, done
 
 
 def _buckets(stack: SynthesizedStack, session: boto3.Session, done: Provisioned) -> None:
-    """Buckets named after their logical id, in the EU region, versioned as declared."""
+    """Buckets named after their logical id, in the EU region, versioned and locked as declared."""
     s3 = session.client("s3")
     for logical_id, props in stack.of_type("AWS::S3::Bucket").items():
         name = props["BucketName"] if isinstance(props.get("BucketName"), str) else logical_id.lower()[:63]
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})  # type: ignore[typeddict-item]
+        s3.create_bucket(
+            Bucket=name,
+            CreateBucketConfiguration={"LocationConstraint": REGION},  # type: ignore[typeddict-item]
+            ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")),  # the documents' legal holds
+        )
         if props.get("VersioningConfiguration", {}).get("Status") == "Enabled":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         if props.get("PublicAccessBlockConfiguration"):

@@ -4,7 +4,9 @@ Resources come from the synthesised template (run `make synth` first; `make dev`
 Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
 `GET|POST /_local/clock` (time travel: `{"advance_days": N}`), `GET /_local/progress` (what
 workflows, streams and queues have done so far: tests wait on it), `GET /_local/aws` (the local
-AWS endpoint: point boto3 or the AWS CLI at it to look into every table, bucket and queue). The site kit (`web/`) is served
+AWS endpoint: point boto3 or the AWS CLI at it to look into every table, bucket and queue), `POST
+/_local/jobs/<name>` (run a scheduled function now, its JSON body as the event: `reconciliation`,
+`insurance_watch`, `rights_deadlines`, `similar_services` `{"trade": "plomberie"}`). The site kit (`web/`) is served
 at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
 
 Hostile requests are answered as API Gateway and Lambda would, never by a dropped connection: a
@@ -33,6 +35,8 @@ from jaqe_dev.provision import REGION
 
 DEFAULT_PORT = 3000
 WEB = Path(__file__).resolve().parent.parent / "web"
+# The scheduled functions `POST /_local/jobs/<name>` runs (its JSON body is the event).
+LOCAL_JOBS = ("reconciliation", "insurance_watch", "rights_deadlines", "similar_services")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
 # What the site would send in production: no inline script or style; third-party tags over HTTPS.
 SITE_CSP = (
@@ -187,6 +191,18 @@ class LocalHandler(BaseHTTPRequestHandler):
                 return True
             now = clock.travel(timedelta(days=days))
             self._json(200, {"now": now.isoformat(), "offset_days": clock.offset().days})
+        elif path.startswith("/_local/jobs/") and self.command == "POST":
+            # What a schedule (or an operator) starts in AWS, run now: after moving the clock, say.
+            job = path.removeprefix("/_local/jobs/")
+            if job not in LOCAL_JOBS:
+                self._json(404, {"title": f"unknown job; one of {', '.join(LOCAL_JOBS)}"})
+                return True
+            try:
+                event = json.loads(body or "{}")
+            except ValueError:
+                self._json(422, {"title": "the body is the job's event, as JSON"})
+                return True
+            self._json(200, self.stack.lambdas.invoke_by_name(job, event))
         elif path == "/_local/login" and self.command == "POST":
             from jaqe_dev.cognito import login_request
 

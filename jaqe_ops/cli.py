@@ -14,6 +14,9 @@
     jaqe-ops execute-post-mortem --email person@example.fr
     jaqe-ops privacy-scan --email person@example.fr
     jaqe-ops retention-report [--days 30] [--json]
+    jaqe-ops hold place --email person@example.fr --reason "Litige sur le chantier du 12 mars"
+    jaqe-ops hold list [--json]
+    jaqe-ops hold lift hold_... --reason "Litige clos"
     jaqe-ops art30-export --format csv|markdown [--output FILE]     (offline: the register is code)
     jaqe-ops professionals list [--status pending_review]
     jaqe-ops professionals approve pro_...
@@ -34,7 +37,7 @@ Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-
 Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
 signed with SigV4 using that AWS profile's credentials (the admin routes use IAM authorisation).
 
-The commands live by group: `rights`, `retention`, `incidents`, `professionals`, `partners` (click commands
+The commands live by group: `rights`, `retention`, `holds`, `incidents`, `professionals`, `partners` (click commands
 taking the run's `Ops`, see `jaqe_ops.context`); HTTP and SigV4 in `transport`, tables and progress
 in `output`. `main(argv, transport)` stays testable with any transport
 `(method, path, body) -> (status, parsed JSON)`.
@@ -49,7 +52,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from jaqe_ops import incidents, partners, professionals, retention, rights
+from jaqe_ops import holds, incidents, partners, professionals, retention, rights
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
 from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
 
@@ -59,7 +62,7 @@ from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
     cls=OpsGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="JAQE operators' tool: rights requests (GDPR Art. 12-22), breaches (Art. 33-34), retention "
-    "report, Art. 30 record, professionals' approval, commercial partners. Against `make dev` by default, or a deployed "
+    "report and holds, Art. 30 record, professionals' approval, commercial partners. Against `make dev` by default, or a deployed "
     "stack with --api, --profile and an EU --region.",
 )
 @click.option(
@@ -96,6 +99,7 @@ def jaqe_ops(
 for _command in (
     *rights.COMMANDS,
     *retention.COMMANDS,
+    holds.hold,
     incidents.incident,
     professionals.professionals,
     partners.partners,

@@ -45,6 +45,15 @@ def render_retention_report(report: dict[str, Any]) -> str:
         "",
         *_tally(f"Due to expire within {report['days']} days: {due['total']}", "expires on", due),
     ]
+    held = report.get("holds") or {}
+    if held.get("active"):
+        lines += [
+            "",
+            f"Kept past retention by {held['active']} active hold(s) (jaqe-ops hold list): "
+            f"{held['items_held']} item(s)",
+            "",
+            table(("purpose", "items"), sorted(held["by_purpose"].items())),
+        ]
     return "\n".join(lines)
 
 

@@ -113,6 +113,7 @@ def _type_fields(command: Any) -> Any:
         click.option("--on-death", type=click.Choice(["erase", "keep", "communicate"]), default="erase"),
         click.option("--designated-name", help="post_mortem_directives: the designated person"),
         click.option("--designated-email"),
+        click.option("--recipient-email", help="portability: another controller the export links go to"),
     ]
     for option in reversed(options):
         command = option(command)
@@ -128,6 +129,7 @@ def type_body(
     on_death: str,
     designated_name: str | None,
     designated_email: str | None,
+    recipient_email: str | None = None,
 ) -> dict[str, Any]:
     """The type and the fields it needs; the API validates them (and says what is missing)."""
     body: dict[str, Any] = {"type": request_type}
@@ -144,6 +146,8 @@ def type_body(
         body["directives"] = {"on_death": on_death, "instructions": instructions}
         if designated_name or designated_email:
             body["directives"]["designated_person"] = {"name": designated_name, "email": designated_email}
+    if recipient_email:
+        body["recipient_email"] = recipient_email
     return body
 
 
@@ -218,7 +222,12 @@ def resume(ops: Ops, request_id: str, wait: bool, timeout: float, interval: floa
     return _act_and_maybe_wait(ops, request_id, "/resume", None, wait, timeout, interval)
 
 
-@click.command("execute-post-mortem", cls=OpsCommand, help="carry out a deceased person's directives")
+@click.command(
+    "execute-post-mortem",
+    cls=OpsCommand,
+    help="record a death and carry out the directives (erase; keep; communicate: the designated person "
+    "is emailed a link first). Run again: where it stands, or a fresh link if still unconfirmed",
+)
 @click.option("--email", required=True, help="the deceased person's email")
 @pass_ops
 def execute_post_mortem(ops: Ops, email: str) -> int:

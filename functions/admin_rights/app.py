@@ -1,5 +1,5 @@
 """Operators' rights-request routes (IAM-authorised): list, register (post, phone), qualify, close,
-decide, extend, lift, resume, post-mortem."""
+decide, extend, lift, resume, post-mortem; privacy scans and holds (legal claims, disputes)."""
 
 from typing import Annotated, Any
 
@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
 from jaqe.platform.cognito import CognitoLogins
+from jaqe.platform.objects import S3Objects
 from jaqe.platform.settings import (
     ApiSettings,
     DataSettings,
@@ -20,7 +21,8 @@ from jaqe.platform.settings import (
 )
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
-from jaqe.privacy.model import PrivacyScanRequest
+from jaqe.privacy.holds import Holds, holds_entry, view
+from jaqe.privacy.model import HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
@@ -55,6 +57,11 @@ get_settings(Settings)  # at import: a missing or invalid variable fails the col
 app = create_app()
 
 
+def holds() -> Holds:
+    """Holds reach the person's documents (legal hold on their versions) as well as their items."""
+    return Holds(Store(), S3Objects(), {"documents": get_settings(Settings).documents_bucket})
+
+
 def operations() -> RightsOperations:
     settings = get_settings(Settings)
     return RightsOperations(
@@ -63,6 +70,7 @@ def operations() -> RightsOperations:
         OutboxMailer(),
         subject_key=subject_key,
         public_api_url=settings.public_api_url,
+        holds=holds(),
     )
 
 
@@ -82,8 +90,36 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
             **scan.summary(),
             "by_purpose": scan.by_purpose(),
             "inventory": scan.by_inventory(),
+            "holds": holds_entry(scan.items),
+            "held": scan.held(),
         },
     )
+
+
+@app.post(
+    "/v1/admin/holds",
+    responses={201: {"description": "Placed: the person's data is kept past its retention until lifted"}},
+)
+def place_hold(body: Annotated[HoldRequest, Body()]) -> Response[Any]:
+    """A hold during a dispute: the expiry of everything held about the person (items and documents)
+    is set aside until an operator lifts it. POST, so the address never sits in a URL."""
+    placed = holds().place(subject_key(body.email), reason=body.reason, placed_by=operator_name(app))
+    return json_response(201, placed.as_dict())
+
+
+@app.get("/v1/admin/holds")
+def list_holds() -> Response[Any]:
+    """The active holds, oldest first (one index query)."""
+    operator_of(app)  # operators only (IAM)
+    return json_response(200, {"holds": [view(h) for h in holds().active()]})
+
+
+@app.post("/v1/admin/holds/<hold_id>/lift")
+def lift_hold(hold_id: str, body: Annotated[HoldLift, Body()]) -> Response[Any]:
+    """The person's retention clock starts again (unless another hold is active); what is past its
+    period goes at the next reconciliation. 404 unknown hold, 409 already lifted."""
+    lifted = holds().lift(hold_id, reason=body.reason, lifted_by=operator_name(app))
+    return json_response(200, lifted.as_dict())
 
 
 @app.get("/v1/admin/rights-requests")
@@ -165,8 +201,20 @@ def resume(request_id: str) -> Response[Any]:
     return json_response(202, {"request_id": request_id, "status": "resumed"})
 
 
-@app.post("/v1/admin/rights-requests/post-mortem-executions")
+@app.post(
+    "/v1/admin/rights-requests/post-mortem-executions",
+    responses={
+        202: {
+            "description": "What was done: `status` erasure_started, kept, awaiting_designated_person or "
+            "communicated; `designated_person_notified` is true only once the directives and the data "
+            "reached the designated person"
+        }
+    },
+)
 def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Response[Any]:
+    """The death is reported: `erase` starts an erasure answered to the designated person, `keep`
+    records, `communicate` emails the designated person a link whose confirmation sends the directives
+    and the access export. Called again: where it stands (or a fresh link while unconfirmed)."""
     result = operations().execute_post_mortem(
         body.email,
         operator=operator_name(app),

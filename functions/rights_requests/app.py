@@ -30,7 +30,8 @@ from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn, RightsRequestStatus
-from jaqe.rights.records import LINK_TOKEN_KINDS, NEW_ADDRESS, RightsRequestRecords
+from jaqe.rights.post_mortem import confirm_designated_person
+from jaqe.rights.records import LINK_TOKEN_KINDS, NEW_ADDRESS, POST_MORTEM_LINK, RightsRequestRecords
 from pydantic import BaseModel
 
 
@@ -196,6 +197,77 @@ def post_confirm_address(token: Annotated[str | None, Query(max_length=200)] = N
             200, Verified(request_id=request_id, status="address_confirmed", message=NEW_ADDRESS_CONFIRMED)
         ),
         gone_hints=NEW_ADDRESS_GONE_HINTS,
+    )
+
+
+class DesignatedPersonConfirmed(BaseModel):
+    request_id: str
+    status: str
+    message: str
+
+
+POST_MORTEM_MESSAGE = (
+    "Votre adresse est confirmée. Les directives et les données vous sont envoyées par email."
+)
+POST_MORTEM_GONE_HINTS = (
+    "Si vous avez déjà confirmé, les directives et les données vous ont été envoyées par email.",
+    f"Sinon, écrivez à {CONTROLLER_EMAIL} : notre équipe pourra vous envoyer un nouveau lien.",
+)
+
+
+@app.get(
+    "/v1/rights-requests/post-mortem-confirmation",
+    responses=pages.page_only(
+        "A page whose button confirms the designated person's address (GET changes nothing)"
+    ),
+)
+def get_post_mortem_confirmation(token: Token) -> Response[Any]:
+    return pages.link_page(
+        Tokens(Store()).usable(POST_MORTEM_LINK, token),
+        pages.Page(
+            title="Directives post mortem",
+            paragraphs=[
+                "Une personne vous a désigné(e), dans les directives qu'elle avait confiées à JAQE, pour "
+                "recevoir ses données après son décès.",
+                "Cliquez sur le bouton ci-dessous pour confirmer votre adresse : ses directives et ses "
+                "données vous seront alors envoyées par email. Si ce message ne vous concerne pas, fermez "
+                "simplement cette page : rien ne sera envoyé.",
+            ],
+            form=pages.Form(token=token, button="Confirmer et recevoir les données"),
+        ),
+        POST_MORTEM_GONE_HINTS,
+    )
+
+
+@app.post(
+    "/v1/rights-requests/post-mortem-confirmation",
+    responses=pages.page_or_json(DesignatedPersonConfirmed, "Confirmed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_post_mortem_confirmation(
+    token: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response[Any]:
+    """The designated person confirms their address: the workflow sends them the directives and the export."""
+    event = app.current_event
+
+    def confirm() -> str:
+        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
+        return confirm_designated_person(posted, store=Store(), workflows=workflows())
+
+    return pages.link_action(
+        event.headers,
+        confirm,
+        done=lambda request_id: pages.Page(
+            title="Adresse confirmée",
+            paragraphs=[POST_MORTEM_MESSAGE],
+            facts=[("Référence", request_id)],
+            tone="success",
+        ),
+        as_json=lambda request_id: json_response(
+            200,
+            DesignatedPersonConfirmed(request_id=request_id, status="confirmed", message=POST_MORTEM_MESSAGE),
+        ),
+        gone_hints=POST_MORTEM_GONE_HINTS,
     )
 
 

@@ -74,6 +74,22 @@ class Professionals(Construct):
             "Purging the documents of professionals whose data expired: any key under the prefix.",
         )
 
+    def allow_legal_holds(self, function: lambda_.Function) -> None:
+        """For holds (placing, lifting, re-applying them): list a document's versions and set or
+        release their legal hold. Nothing else: no reading, no deleting."""
+        function.add_environment("DOCUMENTS_BUCKET", self.documents.bucket_name)
+        allow(function, ["s3:ListBucket", "s3:ListBucketVersions"], [self.documents.bucket_arn])
+        allow(
+            function,
+            ["s3:PutObjectLegalHold", "s3:GetObjectLegalHold"],
+            [self.documents.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::<{self._logical_id(self.documents)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Holding a person's documents: their keys are only known from the data table.",
+        )
+
     # --- resources ---------------------------------------------------------------------
 
     def _buckets(self, site_url: str) -> None:
@@ -87,6 +103,9 @@ class Professionals(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             versioned=True,
+            # Object Lock with no default retention: only a legal hold (jaqe.privacy.holds) locks a
+            # version, so that neither the lifecycle rule nor a delete removes a held person's documents.
+            object_lock_enabled=True,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="documents/",
             # Deleting a rejected or expired document must not leave it behind as an old version.

@@ -65,12 +65,17 @@ class Retention(Construct):
         )
 
         self.reconciliation = functions.create("reconciliation", timeout_seconds=900)
+        # UpdateItem and the subject and segment indexes: active holds are re-applied before purging.
         allow(
             self.reconciliation,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
             [table.table_arn],
         )
-        allow(self.reconciliation, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
+        allow(
+            self.reconciliation,
+            ["dynamodb:Query"],
+            [f"{table.table_arn}/index/{index}" for index in ("by_expiry", "by_subject", "by_segment")],
+        )
         for function in (self.cascade, self.reconciliation):
             storage.name_data_table(function)
             allow(
@@ -116,7 +121,12 @@ class Retention(Construct):
         # watermark (GetItem).
         self.report = functions.create("admin_retention", timeout_seconds=60)
         allow(self.report, ["dynamodb:GetItem"], [table.table_arn])
-        allow(self.report, ["dynamodb:Query"], [f"{table.table_arn}/index/by_expiry"])
+        # Held data is counted apart, from the active hold records (by_segment: counts, no person's item).
+        allow(
+            self.report,
+            ["dynamodb:Query"],
+            [f"{table.table_arn}/index/{index}" for index in ("by_expiry", "by_segment")],
+        )
         allow_key(self.report, storage.key)
         storage.name_data_table(self.report)
         platform.api.operator_route("GET", "/v1/admin/retention-report", self.report)

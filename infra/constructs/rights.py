@@ -82,7 +82,6 @@ class RightsWorkflowConstruct(Construct):
         )
         allow(self.actions_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
         allow_key(self.actions_function, storage.key)
-        storage.use_subject_keys(self.actions_function)  # an email rectification moves to the new key
         acknowledge(
             self.actions_function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
@@ -110,7 +109,8 @@ class RightsWorkflowConstruct(Construct):
         storage.name_data_table(public)
         allow(
             public,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            # UpdateItem: a designated person's confirmation is written on the request and the directives.
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
             [table_arn],
         )
         allow(public, ["states:StartExecution"], [main_arn])
@@ -127,6 +127,8 @@ class RightsWorkflowConstruct(Construct):
             ("POST", "/v1/rights-requests"),
             ("GET", "/v1/rights-requests/verify"),  # a page: the link never acts on GET
             ("POST", "/v1/rights-requests/verify"),  # the page's form (or a JSON client) confirms
+            ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page
+            ("POST", "/v1/rights-requests/post-mortem-confirmation"),  # its button: the data is sent
             ("GET", "/v1/rights-requests/confirm-address"),  # the new address of an email rectification
             ("POST", "/v1/rights-requests/confirm-address"),
             ("GET", "/v1/rights-requests/{request_id}"),
@@ -139,7 +141,7 @@ class RightsWorkflowConstruct(Construct):
             "admin_rights",
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
-                "DOCUMENTS_BUCKET": documents.bucket_name,  # named in privacy scans, not read
+                "DOCUMENTS_BUCKET": documents.bucket_name,  # privacy scans name it; holds lock its versions
                 **platform.links(),
             },
         )
@@ -153,7 +155,8 @@ class RightsWorkflowConstruct(Construct):
         allow(
             admin, ["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn]
         )
-        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject"])  # privacy scans
+        # Privacy scans and holds (the person's items); the active holds (by_segment).
+        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject", f"{table_arn}/index/by_segment"])
         storage.use_subject_keys(admin)
         mail.allow_sending(admin)
         for method, path in (
@@ -169,6 +172,9 @@ class RightsWorkflowConstruct(Construct):
             ("POST", "/v1/admin/rights-requests/{request_id}/resume"),
             ("POST", "/v1/admin/rights-requests/post-mortem-executions"),
             ("POST", "/v1/admin/privacy-scans"),
+            ("GET", "/v1/admin/holds"),
+            ("POST", "/v1/admin/holds"),
+            ("POST", "/v1/admin/holds/{hold_id}/lift"),
         ):
             platform.api.operator_route(method, path, admin)
 

@@ -1,6 +1,7 @@
-"""Cookies that obey the visitor (issue 21), in Chromium against the local server: Global Privacy
-Control, lifetimes capped at the consent's end, cookies purged on refusal or withdrawal, a withdrawal
-recorded on the server applied by the browser, and a banner that holds the focus on a first visit.
+"""Cookies and marketing that obey the visitor (issue 21), in Chromium against the local server: Global
+Privacy Control, lifetimes capped at the consent's end, cookies purged on refusal or withdrawal, a
+withdrawal recorded on the server applied by the browser, a banner that holds the focus on a first
+visit, and similar-services emails refused on the quote form.
 
 Third-party tags are cut in tests (they never load), so the cookies they would set are planted."""
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Site, screenshot_if_failed, visitor
-from tests.browser.test_site_in_chromium import BANNER, REFUSED, choose
+from tests.browser.test_site_in_chromium import BANNER, REFUSED, an_email, choose, fill_quote_request
 
 pytestmark = pytest.mark.browser
 
@@ -132,3 +133,31 @@ def test_the_banner_holds_the_focus_on_a_first_visit_until_a_choice(site):
     site.page.keyboard.press("Escape")
     expect(dialog).to_be_visible()  # only a choice closes it
     assert site.accessibility_violations() == []
+
+
+def test_c3_08_a_quote_sent_with_the_similar_services_box_ticked_never_gets_one(site):
+    site.open()
+    choose(site, "Tout refuser")
+    refuser, other = an_email(), an_email()
+    fill_quote_request(site, refuser)
+    notice = site.page.get_by_text("JAQE pourra vous adresser des emails sur des services analogues")
+    expect(notice).to_be_visible()  # told at collection, next to the consent boxes
+    site.page.get_by_label("Je refuse de recevoir ces emails sur des services analogues.").check()
+    with site.page.expect_request(lambda r: r.url.endswith("/v1/quote-requests")) as sent:
+        site.page.get_by_role("button", name="Recevoir mes devis").click()
+    expect(site.page.get_by_role("status")).to_contain_text("Merci ! Votre demande est enregistrée")
+    assert sent.value.post_data_json["consents"]["refuse_similar_services"] is True
+    body = {**sent.value.post_data_json, "consents": {"partner_matching": True}}
+    body["contact"] = {**body["contact"], "email": other}
+    assert site.client.call("POST", "/v1/quote-requests", body)[0] == 201
+
+    site.client.call("POST", "/_local/clock", {"advance_days": 60})
+    try:
+        status, _ = site.client.call("POST", "/_local/jobs/similar_services", {"trade": "plomberie"})
+    finally:
+        site.client.call("POST", "/_local/clock", {"advance_days": -60})
+
+    assert status == 200
+    subject = "Des services complémentaires"
+    assert [e for e in site.outbox_to(other) if subject in e["subject"]]
+    assert [e for e in site.outbox_to(refuser) if subject in e["subject"]] == []

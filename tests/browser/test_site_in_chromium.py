@@ -326,6 +326,10 @@ def direct(page: Page) -> None:
     page.get_by_label("Son email").fill("alix.essai@example.org")
 
 
+def transmit(page: Page) -> None:
+    page.get_by_label("Son adresse email").fill("dpo@autre-comparateur.example.org")
+
+
 def details(page: Page) -> None:
     page.get_by_label("Précisions").fill("Ma demande de devis de mars.")
 
@@ -341,7 +345,7 @@ CASES: dict[str, tuple[Callable[[Page], None], dict[str, Any]]] = {
     "rectification": (rectify, {"corrections": {"last_name": "Durand-Essai", "phone": "+33612345678"}}),
     "erasure": (details, {"details": "Ma demande de devis de mars."}),
     "restriction": (details, {"details": "Ma demande de devis de mars."}),
-    "portability": (nothing, {}),
+    "portability": (transmit, {"recipient_email": "dpo@autre-comparateur.example.org"}),
     "objection": (
         object_to,
         {

@@ -122,12 +122,14 @@ def test_operator_routes_use_iam_and_public_routes_are_the_documented_ones(templ
     assert len(admin) == 11 and all(auth == "AWS_IAM" for _, _, auth in admin)
     public = sorted((m, p) for m, p, _ in methods if p.startswith("/v1/rights-requests"))
     assert public == [
-        ("GET", "/v1/rights-requests/confirm-address"),
+        ("GET", "/v1/rights-requests/confirm-address"),  # the new address of an email rectification
+        ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page (issue 20)
         ("GET", "/v1/rights-requests/verify"),
         ("GET", "/v1/rights-requests/{request_id}"),
         ("GET", "/v1/rights-requests/{request_id}/export"),
         ("POST", "/v1/rights-requests"),
         ("POST", "/v1/rights-requests/confirm-address"),
+        ("POST", "/v1/rights-requests/post-mortem-confirmation"),
         ("POST", "/v1/rights-requests/verify"),
     ]
 

@@ -28,9 +28,10 @@ def test_c7_04_every_item_family_the_code_writes_is_in_the_inventory():
     assert written - ITEM_FAMILIES.keys() == set()
 
 
-def test_c7_04_an_erasure_keeps_only_the_request_trace_the_suppression_entry_and_the_consent_proofs():
-    """Issue 20 (item 8) adds the pseudonymous consent proofs (Art. 7(1)) to what an erasure keeps."""
-    assert erasure_keeps() == {"rights_request", "suppression", "consent_proof"}
+def test_c7_04_an_erasure_keeps_only_the_request_trace_the_suppression_entry_the_consent_proofs_and_holds():
+    """Issue 20 adds the pseudonymous consent proofs (Art. 7(1), item 8) and the record of a hold (the
+    operator's, item 1: what it keeps is kept until it is lifted) to what an erasure keeps."""
+    assert erasure_keeps() == {"rights_request", "suppression", "consent_proof", "legal_hold"}
 
 
 def test_c7_04_the_erasure_answer_lists_what_remains_from_the_inventory_and_nothing_else():

@@ -28,6 +28,7 @@ EVERY_COMMAND = [
     "privacy-scan",
     "retention-report",
     "art30-export",
+    "hold",
     "professionals",
     "incident",
     "partners",
@@ -254,3 +255,9 @@ def test_no_progress_when_stderr_is_not_a_terminal_unless_asked(capsys):
 
     assert main(["professionals", "list"], transport) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_c7_06_a_portability_qualified_by_an_operator_may_name_another_controller():
+    transport = answering((202, {}))
+    main(["qualify", "rr_1", "--type", "portability", "--recipient-email", "dpo@autre.example.fr"], transport)
+    assert transport.calls[0][2] == {"type": "portability", "recipient_email": "dpo@autre.example.fr"}  # type: ignore[attr-defined]

@@ -64,6 +64,8 @@ def test_consent_checkboxes_show_the_wording_the_server_records():
         quotes.PARTNER_MATCHING_WORDING,
         quotes.COMMERCIAL_PARTNERS_WORDING,
         newsletter.CONFIRM_WORDING,
+        quotes.SIMILAR_SERVICES_NOTICE,  # soft opt-in told at collection, with its box
+        quotes.SIMILAR_SERVICES_REFUSAL_WORDING,
     ):
         assert wording in index
 

@@ -303,9 +303,16 @@ def test_c7_08_post_mortem_directives_are_stored_read_back_revoked_and_executabl
     )
     assert executed.status == 202, executed.body
     erasure_id = executed.json()["erasure_request_id"]
+    # What happened, no more: the erasure is started; its answer reaches the designated person later.
+    assert executed.json()["status"] == "erasure_started"
+    assert executed.json()["designated_person_notified"] is False
     assert rights.wait(erasure_id)["status"] == "SUCCEEDED", rights.states(erasure_id)
-    assert not [i for i in rights.scan() if i["pk"] == "LEAD#lead1"]
+    assert not [i for i in rights.scan() if i["pk"] == "LEAD#lead1" or i["sk"] == "POST_MORTEM"]
     assert rights.wait_for_email("alex.martin@example.fr", "Réponse à votre demande")
+    # The erasure request's record (kept after the erasure) says it carried out the directives.
+    history = rights.record(erasure_id)["history"]
+    assert any(h["step"] == "post_mortem_execution" for h in history)
+    assert rights.record(erasure_id)["channel"] == "post_mortem"
 
 
 def test_c7_08_directives_can_be_revoked(rights):

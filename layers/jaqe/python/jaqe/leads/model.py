@@ -88,6 +88,8 @@ class Consents(BaseModel):
     partner_matching: StrictBool
     newsletter: StrictBool = False
     commercial_partners: StrictBool = False
+    # Not a consent: the box to refuse similar-services emails at collection (soft opt-in, L.34-5 CPCE).
+    refuse_similar_services: StrictBool = False
 
     @field_validator("partner_matching")
     @classmethod

@@ -41,6 +41,12 @@ PARTNER_MATCHING_WORDING = (
     "J'accepte que JAQE transmette ma demande et mes coordonnées aux professionnels référencés "
     "en mesure d'y répondre."
 )
+# Told next to the consent boxes (soft opt-in, art. L.34-5 CPCE), with the box to refuse right there.
+SIMILAR_SERVICES_NOTICE = (
+    "JAQE pourra vous adresser des emails sur des services analogues à celui que vous demandez ; "
+    "vous pouvez le refuser ici ou à tout moment depuis chacun de ces emails."
+)
+SIMILAR_SERVICES_REFUSAL_WORDING = "Je refuse de recevoir ces emails sur des services analogues."
 # What a professional receives: enough to answer the request, nothing more.
 SHARED_FIELDS = (
     "first_name",
@@ -103,7 +109,22 @@ class QuoteRequests:
                 key, PurposeId.COMMERCIAL_PARTNERS, COMMERCIAL_PARTNERS_WORDING, data, lead_id
             )
             consents.append(partners_consent)
+        if data.consents.refuse_similar_services:
+            consents.append(
+                self.ledger.record(
+                    key,
+                    PurposeId.SIMILAR_SERVICES_EMAILS,
+                    granted=False,
+                    policy_version=data.policy_version,
+                    channel="quote_form",
+                    wording=f"{SIMILAR_SERVICES_NOTICE} {SIMILAR_SERVICES_REFUSAL_WORDING}",
+                    source=lead_id,
+                )
+            )
         self.store.transact([lead, *consents])
+        if data.consents.refuse_similar_services:
+            # The ledger event is the proof; the flag is what similar-services mailings read.
+            Subjects(self.store).object_to(key, [PurposeId.SIMILAR_SERVICES_EMAILS])
         self.refresh_last_contact(key, exclude=lead["pk"])
 
         restricted = not Subjects(self.store).status(key).may_be_matched

@@ -32,6 +32,8 @@ class ObjectStore(Protocol):
     def delete_prefix(self, bucket: str, prefix: str) -> int: ...
     def delete_keys(self, bucket: str, keys: list[str]) -> int: ...
     def owners(self, bucket: str, prefix: str) -> dict[str, list[str]]: ...
+    def set_legal_hold(self, bucket: str, key: str, *, on: bool) -> int: ...
+    def legal_hold(self, bucket: str, key: str) -> bool: ...
 
 
 def _missing(error: Exception) -> bool:
@@ -139,20 +141,41 @@ class S3Objects:
             owners.setdefault(owner, []).append(key)
         return owners
 
-    def _versions(self, bucket: str, prefix: str) -> Iterator[tuple[str, str]]:
+    def set_legal_hold(self, bucket: str, key: str, *, on: bool) -> int:
+        """S3 Object Lock legal hold on every version of one object (the bucket has Object Lock
+        enabled): while it is ON, no lifecycle rule and no delete removes the version. The count of
+        versions set (delete markers carry no lock)."""
+        status = "ON" if on else "OFF"
+        versions = [v for k, v in self._versions(bucket, key, markers=False) if k == key]
+        for version_id in versions:
+            self._s3.put_object_legal_hold(
+                Bucket=bucket, Key=key, VersionId=version_id, LegalHold={"Status": status}
+            )
+        return len(versions)
+
+    def legal_hold(self, bucket: str, key: str) -> bool:
+        """Whether the current version of the object is under a legal hold, as S3 reports it."""
+        found = self.head(bucket, key)
+        return bool(found) and found.get("ObjectLockLegalHoldStatus") == "ON"  # type: ignore[union-attr]
+
+    def _versions(self, bucket: str, prefix: str, *, markers: bool = True) -> Iterator[tuple[str, str]]:
         paginator = self._s3.get_paginator("list_object_versions")
         for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-            for version in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            for version in page.get("Versions", []) + (page.get("DeleteMarkers", []) if markers else []):
                 yield version["Key"], version["VersionId"]
 
     def _delete(self, bucket: str, versions: list[tuple[str, str]]) -> int:
+        """Delete versions; the count of keys whose every version went (S3 refuses a version under
+        a legal hold: that object stays, and is not counted)."""
+        refused: set[str] = set()
         for start in range(0, len(versions), 1000):
             chunk = versions[start : start + 1000]
-            self._s3.delete_objects(
+            answer = self._s3.delete_objects(
                 Bucket=bucket,
                 Delete={"Objects": [{"Key": k, "VersionId": v} for k, v in chunk], "Quiet": True},
             )
-        return len({k for k, _ in versions})
+            refused |= {str(e["Key"]) for e in answer.get("Errors", [])}
+        return len({k for k, _ in versions} - refused)
 
 
 def _version(version_id: str | None) -> dict[str, str]:

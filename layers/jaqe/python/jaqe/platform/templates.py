@@ -556,6 +556,51 @@ def rights_closed(to: str, request_id: str, answer: str) -> OutgoingEmail:
     )
 
 
+def post_mortem_designated_person_link(to: str, link: str, valid_days: int, *, about: str) -> OutgoingEmail:
+    """To the person someone designated in their post-mortem directives, once an operator has recorded
+    the death: a link to confirm the address before the directives and the data are sent to it.
+    `about`: the deceased's subject key (nothing of theirs is in this email)."""
+    return OutgoingEmail(
+        to=to,
+        subject="Directives post mortem : confirmez votre adresse",
+        text=_body(
+            "Une personne vous a désigné(e), dans les directives qu'elle avait confiées à JAQE, pour recevoir "
+            "ses données après son décès (loi Informatique et Libertés, article 85). Notre équipe a "
+            "enregistré son décès.",
+            f"Pour recevoir ses directives et ses données, ouvrez ce lien dans les {valid_days} jours, puis "
+            f"cliquez sur « Confirmer et recevoir les données » :\n{link}",
+            "Si ce message ne vous concerne pas, ignorez-le : rien ne vous sera envoyé.",
+            _rights_controller_line(),
+        ),
+        tags={"template": "post_mortem_designated_person_link"},
+        purpose="post_mortem_directives",
+        about=about,
+    )
+
+
+def portability_transmission(
+    to: str, requester: str, request_id: str, links: dict[str, str], *, about: str
+) -> OutgoingEmail:
+    """To the controller a person asked their portability export to be sent to (Art. 20(2)).
+    `about`: the requester's subject key."""
+    files = "\n".join(f"{fmt.upper()} : {url}" for fmt, url in sorted(links.items()) if fmt != "expires_at")
+    return OutgoingEmail(
+        to=to,
+        subject="Données transmises à la demande d'une personne (portabilité)",
+        text=_body(
+            f"{requester} nous a demandé de vous transmettre les données qu'elle a fournies à JAQE, dans un "
+            "format structuré et lisible par machine (droit à la portabilité, article 20.2 du RGPD).",
+            f"{files}\nCes liens expirent le {str(links.get('expires_at', ''))[:10]}.",
+            f"Référence : {request_id}. Si vous n'attendiez pas cette transmission, ignorez ce message : "
+            "les liens expirent d'eux-mêmes.",
+            _rights_controller_line(),
+        ),
+        tags={"template": "portability_transmission"},
+        purpose="rights_requests",
+        about=about,
+    )
+
+
 def rights_new_address_verification(
     to: str, request_id: str, link: str, valid_days: int, *, about: str
 ) -> OutgoingEmail:

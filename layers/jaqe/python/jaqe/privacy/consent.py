@@ -182,8 +182,9 @@ class ConsentLedger:
         """The item of one consent event; the caller writes it (alone or in a transaction).
 
         A grant for a purpose that needs a confirmed address is pending unless `address_confirmed_by`
-        says how the person confirmed it (e.g. "email_link")."""
-        if not purpose(purpose_id).needs_consent:
+        says how the person confirmed it (e.g. "email_link"). A purpose resting on legitimate interest
+        takes refusals only: an objection made where the data is collected (L.34-5 CPCE), kept as proof."""
+        if not purpose(purpose_id).needs_consent and (granted or not purpose(purpose_id).objection.applies):
             raise ValueError(f"{purpose_id} does not rest on consent")
         now = clock.now()
         confirmation: dict[str, str] = {}

@@ -105,6 +105,7 @@ _MAILING_PURPOSES = (
     PurposeId.CONTACT_REQUESTS,
     PurposeId.RIGHTS_REQUESTS,
     PurposeId.INCIDENT_RECORDS,
+    PurposeId.POST_MORTEM_DIRECTIVES,
 )
 
 ITEM_FAMILIES: dict[str, ItemFamily] = {
@@ -139,6 +140,7 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
                 PurposeId.SIMILAR_SERVICES_EMAILS,
                 PurposeId.COMMERCIAL_PARTNERS,
                 PurposeId.QUOTE_MATCHING,
+                PurposeId.POST_MORTEM_DIRECTIVES,
             ),
             "lien envoyé par email (confirmation, désinscription, acceptation d'un devis)",
         ),
@@ -179,7 +181,17 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
             (PurposeId.RIGHTS_REQUESTS,),
             "votre demande en cours de chaque type (identifiant), pour joindre à elle une demande identique",
         ),
-        ItemFamily("post_mortem_directives", (PurposeId.RIGHTS_REQUESTS,), "directives post mortem"),
+        ItemFamily(
+            "post_mortem_directives",
+            (PurposeId.POST_MORTEM_DIRECTIVES, PurposeId.RIGHTS_REQUESTS),
+            "directives post mortem et personne désignée, puis ce qui en a été fait (gardées jusqu'à "
+            "leur exécution ou leur révocation ; exécutées, elles deviennent la trace d'une demande)",
+        ),
+        ItemFamily(
+            "portability_transmission",
+            (PurposeId.RIGHTS_REQUESTS,),
+            "transmission de vos données à un autre responsable à votre demande : destinataire, champs, date",
+        ),
         ItemFamily("outgoing_mail", _MAILING_PURPOSES, "email en attente d'envoi (supprimé à l'envoi)"),
         ItemFamily(
             "mail_rate",
@@ -220,6 +232,13 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("incident_batch", (PurposeId.INCIDENT_RECORDS,), "personnes à informer (clés seules)"),
         ItemFamily("incident_deadline", (PurposeId.INCIDENT_RECORDS,), "échéance de notification"),
         ItemFamily("incident_decision", (PurposeId.INCIDENT_RECORDS,), "décision du DPO sur un incident"),
+        ItemFamily(
+            "legal_hold",
+            (PurposeId.LEGAL_HOLDS,),
+            "mesure de conservation pour un litige : motif, dates, origine (identifiant pseudonymisé)",
+            # The operator's record of the hold (its own purpose): an erasure answer names it when present.
+            AfterErasure.KEPT,
+        ),
     )
 }
 

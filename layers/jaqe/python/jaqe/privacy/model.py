@@ -1,10 +1,10 @@
-"""The privacy API models (operators' privacy scan)."""
+"""The privacy API models (operators' privacy scan and holds)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from jaqe.platform.validation import Email
+from jaqe.platform.validation import Email, LongText
 
 
 class PrivacyScanRequest(BaseModel):
@@ -13,3 +13,18 @@ class PrivacyScanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
+
+
+class HoldRequest(BaseModel):
+    """An operator's hold (a dispute): the person's data outlives its retention until it is lifted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    reason: LongText
+
+
+class HoldLift(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: LongText

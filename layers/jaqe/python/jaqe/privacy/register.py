@@ -71,6 +71,7 @@ class RecipientKind(StrEnum):
     PROCESSOR = "processor"
     COOKIE_PROVIDER = "cookie_provider"
     COMMERCIAL_PARTNER = "commercial_partner"
+    CHOSEN_BY_PERSON = "chosen_by_person"  # someone the person named: data goes there at their request
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,21 @@ RECIPIENTS: dict[str, Recipient] = {
             "FR",
             "aucun transfert hors UE",
         ),
+        Recipient(
+            "requested_controller",
+            "Responsable de traitement auquel vous avez demandé que vos données soient transmises "
+            "(portabilité, article 20.2 du RGPD)",
+            RecipientKind.CHOSEN_BY_PERSON,
+            "UE",
+            "transmission à votre demande, à l'adresse que vous avez indiquée",
+        ),
+        Recipient(
+            "designated_person",
+            "Personne que vous avez désignée dans vos directives post mortem",
+            RecipientKind.CHOSEN_BY_PERSON,
+            "UE",
+            "communication selon vos directives, après vérification de son adresse",
+        ),
     )
 }
 
@@ -237,6 +253,8 @@ class PurposeId(StrEnum):
     CONSENT_PROOFS = "consent_proofs"
     SUPPRESSION_LIST = "suppression_list"
     INCIDENT_RECORDS = "incident_records"
+    LEGAL_HOLDS = "legal_holds"
+    POST_MORTEM_DIRECTIVES = "post_mortem_directives"
 
 
 @dataclass(frozen=True)
@@ -504,7 +522,25 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 False,
                 "cinq (5) ans à compter de la clôture de la demande (délai de prescription)",
             ),
-            ("jaqe_staff", "hosting"),
+            ("jaqe_staff", "hosting", "requested_controller"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.POST_MORTEM_DIRECTIVES,
+            "Directives post mortem",
+            "Conserver vos directives relatives au sort de vos données après votre décès (loi Informatique "
+            "et Libertés, article 85) et les exécuter : effacer, conserver ou communiquer vos données à la "
+            "personne que vous avez désignée. Une fois exécutées, leur trace suit la durée de conservation "
+            "des demandes d'exercice des droits.",
+            ("identifiant pseudonymisé", "vos directives", "personne désignée (nom, adresse email)"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(
+                Anchor.NONE,
+                None,
+                True,
+                "jusqu'à leur exécution après votre décès ou jusqu'à ce que vous les révoquiez",
+            ),
+            ("jaqe_staff", "hosting", "designated_person"),
             in_policy=False,
         ),
         Purpose(
@@ -544,6 +580,24 @@ PURPOSES: dict[PurposeId, Purpose] = {
             ("identifiant pseudonymisé", "description de l'incident", "suivi des notifications"),
             (LegalBasis.LEGAL_OBLIGATION,),
             Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de la déclaration"),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.LEGAL_HOLDS,
+            "Conservation pour un litige",
+            "Suspendre l'effacement de vos données tant qu'elles sont nécessaires à la constatation, à "
+            "l'exercice ou à la défense de droits en justice (à votre demande de limitation, art. 18.1.c "
+            "RGPD, ou lors d'un litige), et pouvoir prouver pourquoi et combien de temps elles l'ont été.",
+            ("identifiant pseudonymisé", "motif, dates de la mesure et de sa levée"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            # The record outlives its lifting by the limitation period: it proves why data outlived its own.
+            Retention(
+                Anchor.EVENT,
+                Period(years=5),
+                True,
+                "tant que la mesure est active, puis cinq (5) ans à compter de sa levée (délai de prescription)",
+            ),
             ("jaqe_staff", "hosting"),
             in_policy=False,
         ),

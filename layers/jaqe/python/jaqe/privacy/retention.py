@@ -4,7 +4,9 @@ DynamoDB TTL deletes an item once `expires_at` has passed (reads already treat i
 What hangs from a deleted item goes with it (`cascade`, given the owners' `dependents`): the
 disclosures of a lead, the documents, listing entries and S3 objects of a professional. Reconciliation purges what TTL
 has not removed yet, day by day through the `by_expiry` index, and S3 objects whose owner
-no longer exists.
+no longer exists. Neither touches what a hold keeps (`jaqe.privacy.holds`): reconciliation
+re-applies every active hold first, and a cascade spares held items (S3 refuses to delete a
+version under a legal hold).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from jaqe.platform import clock
 from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
 from jaqe.platform.store import EXPIRY_INDEX, Item, Store, expiry_fields
+from jaqe.privacy.holds import Holds
 from jaqe.privacy.register import PurposeId, purpose
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
@@ -66,19 +69,19 @@ def cascade(
     objects: ObjectStore | None,
     bucket: str = "",
 ) -> CascadeResult:
-    """Deletes what hangs from `deleted` (found by key, never by a table scan)."""
+    """Deletes what hangs from `deleted` (found by key, never by a table scan), except what a hold
+    keeps: a held item stays, and so does a held object version (S3 refuses to delete it)."""
     items: list[tuple[str, str]] = []
     prefixes: list[str] = []
     for of in dependents:
         found = of(deleted, store)
         items += found.items
         prefixes += found.object_prefixes
-    for pk, sk in items:
-        store.delete(pk, sk)
+    taken = sum(store.take(pk, sk, where="attribute_not_exists(holds)") is not None for pk, sk in items)
     removed = 0
     if objects is not None and bucket:
         removed = sum(objects.delete_prefix(bucket, prefix) for prefix in prefixes)
-    return CascadeResult(len(items), removed)
+    return CascadeResult(taken, removed)
 
 
 def days_between(first: date, last: date) -> Iterator[date]:
@@ -91,6 +94,8 @@ def days_between(first: date, last: date) -> Iterator[date]:
 @dataclass
 class ReconciliationReport:
     days_checked: int = 0
+    holds_applied: int = 0
+    items_held: int = 0
     items_purged: int = 0
     orphan_objects_deleted: int = 0
     purged_by_purpose: dict[str, int] = field(default_factory=dict)
@@ -105,6 +110,10 @@ def reconcile(
 ) -> ReconciliationReport:
     now = now or clock.now()
     report = ReconciliationReport()
+    # Holds first: what was written for a held person since their hold was placed is held before
+    # its time can run out (items leave the expiry index as they are held).
+    held = Holds(store, objects, {"documents": bucket}).reapply()
+    report.holds_applied, report.items_held = held.holds, held.items
     mark = store.get(*WATERMARK)
     first = (
         date.fromisoformat(mark["last_day"]) if mark else now.date() - timedelta(days=FIRST_RUN_LOOKBACK_DAYS)

@@ -4,7 +4,9 @@ Counts by register purpose and by day, read day by day through the `by_expiry` i
 holds keys and the purpose only: no personal data is read into the report or written out of it,
 and never a table scan. Both horizons are bounded (one query per day). "Overdue" items are waiting for DynamoDB
 TTL (which lags by up to days) or the daily reconciliation; many of them, or old ones, mean
-retention is late.
+retention is late. Held data (`jaqe.privacy.holds`) is in neither: its expiry is set aside while
+a hold is active, so the report counts it apart, by purpose, from the active hold records (one
+query on `by_segment`; each record keeps its counts, so no person's item is read).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.store import EXPIRY_INDEX, Store
+from jaqe.privacy.holds import Holds
 from jaqe.privacy.retention import FIRST_RUN_LOOKBACK_DAYS, WATERMARK, days_between
 
 MAX_DAYS = 92
@@ -74,4 +77,23 @@ def retention_report(
         "due": due.as_dict(),
         "overdue": overdue.as_dict(),
         "last_reconciliation_day": mark["last_day"] if mark else None,
+        "holds": held_report(store),
+    }
+
+
+def held_report(store: Store) -> dict[str, Any]:
+    """The active holds (ids, origin, since) and the items they keep past retention, by purpose, as
+    each hold record counted them when last applied (the report never reads a person's items)."""
+    active = Holds(store).active()
+    by_purpose: dict[str, int] = {}
+    for hold in active:
+        for name, count in (hold.get("held_by_purpose") or {}).items():
+            by_purpose[name] = by_purpose.get(name, 0) + int(count)
+    return {
+        "active": len(active),
+        "items_held": sum(by_purpose.values()),
+        "by_purpose": dict(sorted(by_purpose.items())),
+        "list": [
+            {"hold_id": h["hold_id"], "origin": h.get("origin"), "since": h.get("placed_at")} for h in active
+        ],
     }

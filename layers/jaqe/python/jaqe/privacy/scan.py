@@ -3,7 +3,9 @@
 It walks the stores the data inventory (`jaqe.privacy.inventory`) marks as reachable: one Query on
 the subject index (`Store.by_subject`, never a table scan) finds the table items; the S3 objects
 are those the items point at (`s3_key`), in the bucket the inventory names for their item type;
-a professional's login is the one named by the profile's address. Each is checked where it lives.
+a professional's login is the one named by the profile's address. Each is checked where it lives,
+and what a hold keeps (`jaqe.privacy.holds`) says so: the item's `holds`, the object's legal hold
+as S3 reports it.
 The other stores hold ids and subject keys only, or nothing reachable by person (the inventory
 says which and for how long).
 """
@@ -31,6 +33,7 @@ class HeldObject:
     purpose: str
     item_type: str
     exists: bool
+    legal_hold: bool = False  # S3 Object Lock legal hold on its current version (a hold keeps it)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,17 @@ class SubjectScan:
             for entry in INVENTORY.values()
         ]
 
+    def held(self) -> dict[str, Any]:
+        """What holds keep past its retention: items by purpose, and objects under a legal hold."""
+        per_purpose: Counter[str] = Counter(
+            str(i.get("purpose", "unknown")) for i in self.items if i.get("holds")
+        )
+        return {
+            "items": sum(per_purpose.values()),
+            "by_purpose": dict(sorted(per_purpose.items())),
+            "objects_under_legal_hold": sum(1 for o in self.objects if o.exists and o.legal_hold),
+        }
+
     def item_types(self) -> list[str]:
         return sorted({str(i.get("item_type", "unknown")) for i in self.items})
 
@@ -123,7 +137,11 @@ def scan_subject(
         for key in sorted(keys) if bucket else ():
             exists = objects.exists(bucket, key) if objects else True
             purpose = str(item.get("purpose", "unknown"))
-            scan.objects.append(HeldObject(store_id, bucket, key, purpose, item_type, exists))
+            # As S3 reports it; without `objects`, as the held item says (like `exists`).
+            locked = (
+                bool(item.get("holds")) and exists and (objects.legal_hold(bucket, key) if objects else True)
+            )
+            scan.objects.append(HeldObject(store_id, bucket, key, purpose, item_type, exists, locked))
         username = (item.get("contact") or {}).get("email") if item_type == "professional" else None
         if username:
             exists = logins.exists(str(username)) if logins else True

@@ -172,7 +172,9 @@ def approve(store: Store, mailer: Mailer, pro_id: str, operator: str) -> dict[st
             f"Ce SIRET est déjà celui d'un autre compte professionnel ({holder}) : "
             "vérifiez les deux dossiers avant d'en approuver un."
         )
-    after = {k: v for k, v in before.items() if k not in ("expires_at", "expiry_day", "rejection_reason")}
+    # No expiry once approved: nor one a hold set aside (`held_expires_at`) to give back when lifted.
+    dropped = ("expires_at", "expiry_day", "held_expires_at", "rejection_reason")
+    after = {k: v for k, v in before.items() if k not in dropped}
     after.update(status=Status.APPROVED.value, approved_at=clock.now().isoformat(), decided_by=operator)
     save(store, before, after, [] if holder else [siret_claim(before["siret"], after)])
     logger.info("professional approved", extra={"pro_id": pro_id, "listed": after["listed"]})

@@ -99,8 +99,13 @@ def archive_expiry(moment: Any) -> Item:
 
 
 def _document_expiry_actions(store: Store, before: Item | None, after: Item) -> list[dict[str, Any]]:
-    """Documents follow their owner's expiry (pending uploads keep their own short one)."""
-    if before is None or before.get("expires_at") == after.get("expires_at"):
+    """Documents follow their owner's expiry (pending uploads keep their own short one), a held
+    owner's set-aside one included (`jaqe.privacy.holds`)."""
+
+    def clock_of(profile: Item) -> Any:
+        return profile.get("expires_at", profile.get("held_expires_at"))
+
+    if before is None or clock_of(before) == clock_of(after):
         return []
     actions: list[dict[str, Any]] = []
     for doc in store.query(profile_pk(after["pro_id"]), "DOC#"):
@@ -108,7 +113,8 @@ def _document_expiry_actions(store: Store, before: Item | None, after: Item) -> 
             continue
         key = {"pk": doc["pk"], "sk": doc["sk"]}
         if after.get("expires_at") is None:
-            actions.append({"Update": {"Key": key, "UpdateExpression": "REMOVE expires_at, expiry_day"}})
+            removed = "REMOVE expires_at, expiry_day, held_expires_at"
+            actions.append({"Update": {"Key": key, "UpdateExpression": removed}})
         else:
             actions.append(
                 {

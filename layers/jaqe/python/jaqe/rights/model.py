@@ -104,10 +104,22 @@ class Directives(BaseModel):
     def _complete(self) -> Directives:
         if self.action == "set" and self.instructions is None:
             raise ValueError("les directives (instructions) sont requises")
+        if self.action == "set" and self.on_death == "communicate" and self.designated_person is None:
+            raise ValueError("pour communiquer vos données, désignez la personne qui les recevra")
         return self
 
 
 ConsentPurpose = Annotated[PurposeId, Field(description="a purpose of the register")]
+
+
+class RestrictionGrounds(StrEnum):
+    """Why a restriction is asked (Art. 18(1) a-d, policy section 7): `legal_claims` also stops the
+    retention clock (a hold) until an operator lifts the restriction."""
+
+    ACCURACY_CONTESTED = "accuracy_contested"
+    UNLAWFUL_PROCESSING = "unlawful_processing"
+    LEGAL_CLAIMS = "legal_claims"
+    OBJECTION_PENDING = "objection_pending"
 
 
 class RightsRequestFields(BaseModel):
@@ -124,10 +136,18 @@ class RightsRequestFields(BaseModel):
     directives: Directives | None = None
     # withdraw_consent of cookie purposes: the visitor id "Gérer mes cookies" shows, to find that choice.
     visitor_id: uuid.UUID | None = None
+    # restriction only: legal_claims keeps the data past its retention until the restriction is lifted.
+    grounds: RestrictionGrounds | None = None
+    # portability: another controller the export links are sent to as well (Art. 20(2)).
+    recipient_email: Email | None = None
 
     @model_validator(mode="after")
     def _type_fields(self) -> RightsRequestFields:
         kind = self.type
+        if self.grounds is not None and kind is not RequestType.RESTRICTION:
+            raise ValueError("« grounds » ne concerne que la demande de limitation")
+        if self.recipient_email is not None and kind is not RequestType.PORTABILITY:
+            raise ValueError("« recipient_email » ne concerne que la portabilité")
         if self.purposes is not None and kind not in (RequestType.WITHDRAW_CONSENT, RequestType.OBJECTION):
             raise ValueError("« purposes » ne concerne que le retrait du consentement et l'opposition")
         if kind is RequestType.WITHDRAW_CONSENT:
@@ -177,8 +197,8 @@ class RightsRequestIn(RightsRequestFields):
 
 class RequestContact(BaseModel):
     """What a request holds that is personal: the requester's address, the type's fields (details,
-    purposes, corrections, directives) and, for a post-mortem execution, the designated person who
-    receives the answer. Stored in the request's contact item only (`jaqe.rights.records`)."""
+    purposes, corrections, directives, a portability's `recipient_email`) and, for a post-mortem
+    execution, the designated person who receives the answer. Stored in the request's contact item only (`jaqe.rights.records`)."""
 
     email: str
     params: dict[str, Any] = Field(default_factory=dict)

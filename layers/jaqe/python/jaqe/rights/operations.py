@@ -8,23 +8,23 @@ from datetime import timedelta
 from typing import Any
 
 from jaqe.platform import clock, templates
-from jaqe.platform.errors import Conflict, NotFound
+from jaqe.platform.errors import Conflict
 from jaqe.platform.mail import Mailer
-from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, plain
 from jaqe.platform.workflows import Workflows
+from jaqe.privacy.holds import Holds, is_active
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.rights.intake import submit_rights_request
 from jaqe.rights.model import (
     PostalOrPhoneRequest,
-    RequestContact,
     RequestStatus,
     RequestType,
     RightsInput,
     RightsRequestAccepted,
     RightsRequestFields,
 )
-from jaqe.rights.records import QUALIFICATION, RightsRequestRecords, post_mortem_key, request_pk
+from jaqe.rights.post_mortem import PostMortemExecution
+from jaqe.rights.records import QUALIFICATION, RightsRequestRecords, request_pk
 
 ANSWER_DUE_SOON = timedelta(days=7)
 
@@ -45,8 +45,11 @@ class RightsOperations:
         mailer: Mailer,
         subject_key: Callable[[str], str] | None = None,
         public_api_url: str = "",
+        holds: Holds | None = None,
     ) -> None:
         self.subject_key = subject_key
+        # A restriction for legal claims placed a hold: lifting the restriction lifts it (documents too).
+        self.holds = holds or Holds(store)
         self.public_api_url = public_api_url
         self.store = store
         self.requests = RightsRequestRecords(store)
@@ -156,6 +159,9 @@ class RightsOperations:
             templates.rights_restriction_lifted(self.requests.contact(request_id).email, request_id, reason)
         )
         Subjects(self.store).lift_restriction(record["subject_key"])
+        hold_id = record.get("hold_id")
+        if hold_id and is_active(self.holds.get(str(hold_id))):  # an operator may have lifted it already
+            self.holds.lift(str(hold_id), reason=reason, lifted_by=operator)
         self.requests.set_fields(request_id, restriction_active=False)
         self.requests.log(request_id, "restriction_lifted", reason=reason, operator=operator)
 
@@ -178,40 +184,9 @@ class RightsOperations:
     def execute_post_mortem(
         self, email: str, *, operator: str, subject_key: Callable[[str], str], public_api_url: str
     ) -> dict[str, Any]:
-        """The designated person reported the death: carry out the stored directives."""
-        from jaqe.platform.ids import new_id
-
-        key = subject_key(email)
-        item = self.store.get(*post_mortem_key(key))
-        if item is None:
-            raise NotFound("Aucune directive post mortem n'est enregistrée pour cette adresse.")
-        directives = item["directives"]
-        self.store.update(
-            item["pk"],
-            item["sk"],
-            changes={"executed_at": clock.now().isoformat(), "executed_by": operator},
-        )
-        designated = (directives.get("designated_person") or {}).get("email")
-        result: dict[str, Any] = {
-            "on_death": directives.get("on_death"),
-            "designated_person_notified": bool(designated),
-        }
-        if directives.get("on_death") == "erase":
-            request_id = new_id("rr")
-            contact = RequestContact(email=email, answer_to=designated or email)
-            self.requests.create(request_id, RequestType.ERASURE, key, contact, channel="post_mortem")
-            self.requests.log(request_id, "post_mortem_execution", operator=operator)
-            payload = RightsInput(
-                request_id=request_id,
-                type=RequestType.ERASURE,
-                subject_key=key,
-                channel="post_mortem",
-                verified=True,
-            )
-            self.workflows.start(request_id, payload.model_dump(mode="json"))
-            result["erasure_request_id"] = request_id
-        logger.info("post-mortem directives executed", extra={"subject_key": key, "operator": operator})
-        return result
+        """The death is reported: carry out the stored directives (`jaqe.rights.post_mortem`)."""
+        execution = PostMortemExecution(self.store, self.workflows, self.mailer, public_api_url)
+        return execution.execute(email, subject_key(email), operator=operator)
 
 
 __all__ = ["RightsOperations", "request_pk"]

@@ -6,6 +6,8 @@ RIGHTS#<id>  CONTACT    the requester's address, the type's fields and who recei
                         them; an erasure deletes it right after its answer has been sent
 RIGHTS#<id>  NOTICE#... one Art. 19 notice to a recipient (kind, id, reference: no personal data)
 RIGHTS#<id>  EXPORT | REVIEW
+RIGHTS#<id>  TRANSMISSION  a portability export sent to another controller at the person's request
+SUBJECT#<key> POST_MORTEM post-mortem directives (no expiry until executed or revoked) and their execution
 
 The workflow's input and state carry the request id and the subject key only (AWS keeps an
 execution's input and history 90 days and cannot delete them). Every step appends to `history`.
@@ -42,6 +44,7 @@ REQUEST_SK = "REQUEST"
 CONTACT_SK = "CONTACT"
 CONTACT_ITEM_TYPE = "rights_request_contact"
 NOTICE = "NOTICE#"
+TRANSMISSION_SK = "TRANSMISSION"
 MAX_EXTENSION_MONTHS = 2
 VERIFICATION = "VERIFICATION"  # the workflow waits for the person to follow the verification link
 REVIEW = "REVIEW"  # the workflow waits for an operator's decision
@@ -76,7 +79,17 @@ def post_mortem_key(subject_key: str) -> tuple[str, str]:
     return subject_pk(subject_key), "POST_MORTEM"
 
 
+# What became of a person's directives (`status` on their item).
+DIRECTIVES_RECORDED = "recorded"  # kept, with no expiry, until executed or revoked
+AWAITING_DESIGNATED_PERSON = "awaiting_designated_person"  # communicate: the link is sent, not followed
+DIRECTIVES_EXECUTED = "executed"  # done: the item is now the trace of what was done
+# The designated person's link (a page whose button confirms), and how long it works.
+POST_MORTEM_LINK = "post_mortem_communication"
+POST_MORTEM_LINK_TTL = timedelta(days=30)
+
+
 def post_mortem_directives(subject_key: str, directives: dict[str, Any], request_id: str) -> Item:
+    """Kept until executed or revoked (their own purpose, no expiry: loi Informatique et Libertés art. 85)."""
     pk, sk = post_mortem_key(subject_key)
     return {
         "pk": pk,
@@ -85,8 +98,62 @@ def post_mortem_directives(subject_key: str, directives: dict[str, Any], request
         "directives": directives,
         "request_id": request_id,
         "recorded_at": clock.now().isoformat(),
-        **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
+        "status": DIRECTIVES_RECORDED,
+        **retention_fields(PurposeId.POST_MORTEM_DIRECTIVES, subject_key),
     }
+
+
+class PostMortemRecords:
+    """A person's directives and what was done with them: when executed, by whom, how, and (for
+    `communicate`) when the designated person confirmed and received them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, subject_key: str) -> Item | None:
+        return self.store.get(*post_mortem_key(subject_key))
+
+    def executing(self, subject_key: str, action: str, operator: str, **fields: Any) -> Item:
+        """The operator recorded the death and carries the directives out (`executed_at` stays the
+        first execution's: sending a fresh link again changes nothing else)."""
+        item = self.get(subject_key) or {}
+        return self.store.update(
+            *post_mortem_key(subject_key),
+            changes={
+                "executed_at": item.get("executed_at") or clock.now().isoformat(),
+                "executed_by": operator,
+                "executed_action": action,
+                **fields,
+            },
+        )
+
+    def not_executed(self, subject_key: str) -> None:
+        """Undo `executing` (what it was to start did not start)."""
+        fields = ("executed_at", "executed_by", "executed_action", "erasure_request_id")
+        self.store.update(*post_mortem_key(subject_key), changes=dict.fromkeys(fields))
+
+    def executed(self, subject_key: str, **fields: Any) -> Item:
+        """Done: the directives' own purpose has ended, their item is now the trace of a rights request
+        (kept, then expired, like one)."""
+        trace = retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key)
+        return self.store.update(
+            *post_mortem_key(subject_key),
+            changes={
+                "status": DIRECTIVES_EXECUTED,
+                "completed_at": clock.now().isoformat(),
+                **{k: v for k, v in trace.items() if k != "created_at"},
+                **fields,
+            },
+        )
+
+    def confirmed(self, subject_key: str) -> None:
+        """The designated person followed the link and confirmed their address."""
+        self.store.update(*post_mortem_key(subject_key), changes={"confirmed_at": clock.now().isoformat()})
+
+    def communicated(self, subject_key: str, request_id: str) -> None:
+        """The directives and the export were sent to the designated person, who had confirmed."""
+        if (self.get(subject_key) or {}).get("communication_request_id") == request_id:
+            self.executed(subject_key, communicated_at=clock.now().isoformat())
 
 
 def export_item(
@@ -105,6 +172,23 @@ def export_item(
         "subject_key": subject_key,
         "created_at": clock.now().isoformat(),
         **expiry_fields(clock.epoch(expires)),
+    }
+
+
+def transmission_item(request_id: str, subject_key: str, recipient_email: str, fields: list[str]) -> Item:
+    """A portability export sent to another controller at the person's request (Art. 20(2)): a
+    disclosure (who, which fields, when), shown in the access export's `disclosed_to`."""
+    return {
+        "pk": request_pk(request_id),
+        "sk": TRANSMISSION_SK,
+        "item_type": "portability_transmission",
+        "request_id": request_id,
+        "recipient": "requested_controller",
+        "recipient_email": recipient_email,
+        "at_request_of": "data_subject",
+        "fields": fields,
+        "disclosed_at": clock.now().isoformat(),
+        **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key),
     }
 
 
@@ -257,6 +341,11 @@ class RightsRequestRecords:
 
     def notices(self, request_id: str) -> list[Item]:
         return self.store.query(request_pk(request_id), NOTICE)
+
+    def record_transmission(
+        self, request_id: str, subject_key: str, recipient_email: str, fields: list[str]
+    ) -> None:
+        self.store.put(transmission_item(request_id, subject_key, recipient_email, fields))
 
     def _index_item(self, record: Item) -> Item:
         return {

@@ -42,6 +42,7 @@ from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
 from jaqe.platform.validation import normalise_email
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
+from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, is_held, restriction_hold_id
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
 from jaqe.privacy.register import (
     COOKIE_CHOICE_WITHDRAWN,
@@ -56,13 +57,15 @@ from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.professionals.records import PROFILE_SK, profile_pk
-from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RightsInput
+from jaqe.rights import post_mortem
+from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RestrictionGrounds, RightsInput
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
     NEW_ADDRESS,
     QUALIFICATION,
     VERIFICATION_TTL,
+    PostMortemRecords,
     RightsRequestRecords,
     export_item,
     is_contact_of,
@@ -98,6 +101,9 @@ _NOT_PROVIDED = {
     "rights_request_index",
     CONTACT_ITEM_TYPE,
 }
+# What the access export lists under `disclosed_to`: disclosures of every kind, and the transmissions
+# to another controller a person asked for (portability).
+DISCLOSURE_TYPES = {"disclosure", "portability_transmission"}
 CORRECTABLE = ("first_name", "last_name", "phone", "company_name", "email")
 # How long the new address of an email rectification has to confirm it (then the request closes unverified).
 NEW_ADDRESS_TTL = VERIFICATION_TTL
@@ -445,7 +451,9 @@ class RightsWorkflow:
         document = {"generated_at": clock.now().isoformat(), "controller": _controller(), "data": rows}
         links = self._export(state, {"json": _json_bytes(document), "csv": _csv_bytes(rows)})
         self.requests.log(state.request_id, "portability_export_ready", items=len(rows))
-        return {**state.dump(), "outcome": {"links": links, "items": len(rows)}}
+        # The names of the fields exported (what a transmission to another controller discloses).
+        fields = sorted({name for row in rows for name in row if name not in ("item_type", "purpose")})
+        return {**state.dump(), "outcome": {"links": links, "items": len(rows), "fields": fields}}
 
     def act_rectification(self, state: RightsState) -> dict[str, Any]:
         contact = self.requests.contact(state.request_id)
@@ -535,9 +543,12 @@ class RightsWorkflow:
             and i.get("purpose") == PurposeId.PROFESSIONAL_LISTING.value
         }
         erased: dict[str, int] = {}
+        # Art. 17(3)(e): what a hold keeps for a legal claim stays, and goes once the hold is lifted.
+        holds = Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets)
+        held: dict[str, int] = {}
         recipients = []
         for obj in scan.objects:
-            if obj.exists and not _archived(obj.key, archived_pks, scan):
+            if obj.exists and not obj.legal_hold and not _archived(obj.key, archived_pks, scan):
                 self.deps.reach.objects.delete(obj.bucket, obj.key)
                 erased[f"s3:{obj.store}"] = erased.get(f"s3:{obj.store}", 0) + 1
         for login in scan.logins:  # a login serves the person, not the listing archive: it goes
@@ -548,6 +559,9 @@ class RightsWorkflow:
             kind = str(item.get("item_type", "unknown"))
             if kind in ERASURE_KEEPS or item["pk"] in archived_pks or is_contact_of(item, state.request_id):
                 continue  # this request's contact: its answer needs it (`answer` deletes it once sent)
+            if is_held(item) and holds.erase_on_release(item):
+                held[kind] = held.get(kind, 0) + 1
+                continue
             if kind == "disclosure":
                 recipients.append(recipient(item, "erasure"))
             # Art. 7(1): a consent event leaves its pseudonymous proof in its place, for its 5 years.
@@ -561,9 +575,13 @@ class RightsWorkflow:
         left = {
             str(i.get("item_type"))
             for i in proof.items
-            if i["pk"] not in archived_pks and not is_contact_of(i, state.request_id)
+            if i["pk"] not in archived_pks and not is_contact_of(i, state.request_id) and not is_held(i)
         } - ERASURE_KEEPS
-        left_objects = [o for o in proof.objects if o.exists and not _archived(o.key, archived_pks, proof)]
+        left_objects = [
+            o
+            for o in proof.objects
+            if o.exists and not o.legal_hold and not _archived(o.key, archived_pks, proof)
+        ]
         left_logins = [login for login in proof.logins if login.exists]
         if left or left_objects or left_logins:
             raise ErasureIncomplete(
@@ -577,24 +595,45 @@ class RightsWorkflow:
             }
             for _ in archived_pks
         ]
-        self.requests.log(state.request_id, "erased", erased=erased, kept=len(kept), proof=proof.summary())
+        held_objects = sum(1 for o in proof.objects if o.exists and o.legal_hold)
+        if held_objects:
+            held["s3:documents"] = held_objects
+        self.requests.log(
+            state.request_id, "erased", erased=erased, kept=len(kept), held=held, proof=proof.summary()
+        )
         return {
             **state.dump(),
-            "outcome": {"erased": erased, "kept": kept, "proof": proof.summary()},
+            "outcome": {"erased": erased, "kept": kept, "held": held, "proof": proof.summary()},
             "recipients": recipients,
         }
 
     def act_restriction(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
         Subjects(self.store).restrict(subject_key, reason=f"rights request {state.request_id}")
+        grounds = self.requests.contact(state.request_id).params.get("grounds")
+        hold_id = None
+        if grounds == RestrictionGrounds.LEGAL_CLAIMS:
+            # Art. 18(1)(c): the person needs the data for a legal claim: its retention clock stops
+            # until an operator lifts the restriction (C7-05).
+            hold_id = restriction_hold_id(state.request_id)
+            Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets).place(
+                subject_key,
+                reason=RestrictionGrounds.LEGAL_CLAIMS.value,
+                placed_by="rights_request",
+                origin=HoldOrigin.RESTRICTION,
+                hold_id=hold_id,
+                request_id=state.request_id,
+            )
         recipients = [
             recipient(i, "restriction")
             for i in self.locate(subject_key, include_expired=False).items
             if i.get("item_type") == "disclosure"
         ]
-        self.requests.log(state.request_id, "restricted")
-        self.requests.set_fields(state.request_id, restriction_active=True)
-        return {**state.dump(), "outcome": {"restricted": True}, "recipients": recipients}
+        held = {"hold_id": hold_id} if hold_id else {}
+        self.requests.log(state.request_id, "restricted", **({"grounds": grounds} if grounds else {}), **held)
+        self.requests.set_fields(state.request_id, restriction_active=True, **held)
+        outcome: dict[str, Any] = {"restricted": True, **({"held": True} if hold_id else {})}
+        return {**state.dump(), "outcome": outcome, "recipients": recipients}
 
     def act_objection(self, state: RightsState) -> dict[str, Any]:
         """Each purpose asked is answered as the register says (`Purpose.objection`); only where the
@@ -666,7 +705,13 @@ class RightsWorkflow:
 
     def act_post_mortem_directives(self, state: RightsState) -> dict[str, Any]:
         subject_key = state.subject_key
-        directives = self.requests.contact(state.request_id).params["directives"]
+        params = self.requests.contact(state.request_id).params
+        if params.get(post_mortem.EXECUTION_PARAM) == "communicate":
+            # The designated person confirmed their address: the access export, which `answer` sends
+            # them with the directives.
+            accessed = self.act_access(state)
+            return {**accessed, "outcome": {**accessed["outcome"], "action": "communicate"}}
+        directives = params["directives"]
         action = directives.get("action", "set")
         pk, sk = post_mortem_key(subject_key)
         found = self.store.get(pk, sk) is not None
@@ -784,6 +829,8 @@ class RightsWorkflow:
         pending = int((state.model_extra or {}).get("recipients_pending", 0))
         outcome = {**(state.outcome or {}), "recipients_pending": pending}
         contact = self.requests.contact(state.request_id)
+        if kind is RequestType.PORTABILITY:
+            outcome.update(self._transmit(state, contact))  # an address: in this answer, never in the state
         # An email rectification is answered at the new address, and at the old one it replaced.
         new_address = _new_address(contact) if outcome.get("address_changed") else None
         paragraphs, no_action = answer_paragraphs(
@@ -801,6 +848,8 @@ class RightsWorkflow:
             )
             # Kept for this answer only: now sent, the request's contact names the new address too.
             self.requests.readdress_contact(state.request_id, new_address)
+        if outcome.get("action") == "communicate":
+            PostMortemRecords(self.store).communicated(state.subject_key, state.request_id)
         erased = kind is RequestType.ERASURE and not (state.outcome or {}).get("refused")
         if erased:
             # The address was kept for this answer only: now sent, it goes too (the record keeps none).
@@ -830,6 +879,25 @@ class RightsWorkflow:
         )
         return state.dump()
 
+    def _transmit(self, state: RightsState, contact: RequestContact) -> dict[str, Any]:
+        """Art. 20(2): the export links go to the controller the person named as well, and that
+        disclosure at the person's request is recorded (shown in an access export's `disclosed_to`)."""
+        to = contact.params.get("recipient_email")
+        outcome = state.outcome or {}
+        if not to or outcome.get("refused"):
+            return {}
+        if not outcome.get("items"):
+            return {"not_transmitted_to": to}
+        self.deps.mail.send(
+            templates.portability_transmission(
+                to, contact.email, state.request_id, outcome["links"], about=state.subject_key
+            )
+        )
+        fields = [str(f) for f in outcome.get("fields", [])]
+        self.requests.record_transmission(state.request_id, state.subject_key, to, fields)
+        self.requests.log(state.request_id, "transmitted_to_controller", fields=fields)
+        return {"transmitted_to": to}
+
     # -- helpers ----------------------------------------------------------------------------
     def _directives_text(self, state: RightsState) -> str | None:
         if state.type != RequestType.POST_MORTEM_DIRECTIVES:
@@ -840,7 +908,7 @@ class RightsWorkflow:
     def _access_document(self, scan: SubjectScan) -> dict[str, Any]:
         purposes = {str(i.get("purpose")) for i in scan.items}
         disclosures = sorted(
-            (i for i in scan.items if i.get("item_type") == "disclosure"),
+            (i for i in scan.items if i.get("item_type") in DISCLOSURE_TYPES),
             key=lambda i: str(i.get("disclosed_at", "")),
         )
         return {
@@ -855,6 +923,8 @@ class RightsWorkflow:
             "disclosed_to": [_disclosure_view(i) for i in disclosures],
             # Each consent's current state (a commercial partners consent pending, confirmed or lapsed).
             "consents": consent_statuses(scan.items),
+            # What keeps the person's data past its retention, why and since when.
+            "holds": holds_entry(scan.items),
             "purposes": {
                 p: _purpose_info(p) for p in sorted(purposes) if p in PurposeId.__members__.values()
             },
@@ -954,12 +1024,14 @@ def _disclosure_view(item: Item) -> dict[str, Any]:
     recipient = RECIPIENTS[str(item.get("recipient", "listed_professionals"))]
     view: dict[str, Any] = {
         "recipient": recipient.name_fr,
-        "company": item.get("company_name", ""),
+        "company": item.get("company_name", item.get("recipient_email", "")),
         "disclosed_at": str(item.get("disclosed_at", "")),
         "fields": list(item.get("fields", [])),
     }
     if item.get("pro_id"):
         view["professional_id"] = item["pro_id"]
+    if item.get("at_request_of"):  # a portability transmission the person asked for (Art. 20(2))
+        view["at_request_of"] = item["at_request_of"]
     if item.get("accepted"):
         view["accepted_at"] = str(item.get("accepted_at", ""))
         view["kept_by_partner"] = (
@@ -1090,11 +1162,22 @@ def answer_paragraphs(
             f"Ces liens sont personnels et expirent le {expiry}.",
         ], False
     if kind is RequestType.PORTABILITY:
-        return [
+        paragraphs = [
             "Voici les données que vous nous avez fournies, pour les traitements fondés sur votre consentement "
             f"ou sur un contrat, dans un format structuré et lisible par machine :\nJSON : {links.get('json')}\nCSV : {links.get('csv')}",
             f"Ces liens sont personnels et expirent le {expiry}. Vous pouvez transmettre ces fichiers à un autre responsable de traitement.",
-        ], outcome.get("items", 0) == 0
+        ]
+        if outcome.get("transmitted_to"):
+            paragraphs.append(
+                f"À votre demande, ces liens ont aussi été envoyés à {outcome['transmitted_to']}, le responsable "
+                "de traitement que vous avez indiqué (article 20.2 du RGPD). Cette transmission figure "
+                "désormais parmi les destinataires de vos données."
+            )
+        elif outcome.get("not_transmitted_to"):
+            paragraphs.append(
+                f"Nous n'avons trouvé aucune donnée à transmettre : rien n'a été envoyé à {outcome['not_transmitted_to']}."
+            )
+        return paragraphs, outcome.get("items", 0) == 0
     if kind is RequestType.RECTIFICATION and outcome.get("address_changed"):
         return _address_changed_paragraphs(outcome, new_address), False
     if kind is RequestType.RECTIFICATION:
@@ -1117,6 +1200,15 @@ def answer_paragraphs(
             "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
             + "\n".join(f"- {line} ;" for line in remains),
         ]
+        held = outcome.get("held") or {}
+        if held:
+            paragraphs.append(
+                f"Une mesure de conservation liée à un litige ou à un droit en justice est en cours : "
+                f"{sum(held.values())} élément(s) ({', '.join(f'{k} : {v}' for k, v in sorted(held.items()))}) "
+                "sont conservés le temps de cette procédure, sans autre usage (article 17.3.e du RGPD). Ils "
+                "seront effacés dès la levée de cette mesure, sans nouvelle demande de votre part ; la trace "
+                "de la mesure (motif et dates, sous un identifiant pseudonymisé) est gardée cinq ans après sa levée."
+            )
         return paragraphs, not erased
     if kind is RequestType.RESTRICTION:
         return [
@@ -1146,6 +1238,16 @@ def answer_paragraphs(
             )
         return paragraphs, not done
     action = outcome.get("action")
+    if action == "communicate":  # to the designated person, who confirmed their address
+        return [
+            "Vous avez été désigné(e) pour recevoir, après son décès, les données qu'une personne avait confiées "
+            "à JAQE. Conformément à ses directives (loi Informatique et Libertés, article 85), les voici.",
+            f"Ses directives :\n{directives}",
+            "Ses données (JSON), avec pour chaque traitement sa finalité, sa base légale, sa durée de "
+            f"conservation et ses destinataires :\n{links.get('json')}",
+            f"Résumé lisible :\n{links.get('summary')}",
+            f"Ces liens sont personnels et expirent le {expiry}.",
+        ], False
     if action == "set":
         return [
             "Vos directives relatives au sort de vos données après votre décès sont enregistrées. Vous pouvez les "
