@@ -81,8 +81,11 @@ class PublicApi(Construct):
     def route(self, method: str, path: str, function: lambda_.Function, **options: Any) -> apigw.Method:
         """Any route (`options` as for `add_method`: authoriser, ...), validated by the stage's validator."""
         self.serves(function)
+        # No console test-invoke permission: it doubled the Lambda permissions (one per route) and took
+        # the stack past CloudFormation's 500 resources; operators test through jaqe-ops and the stage.
+        integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
         return self.rest_api.root.resource_for_path(path).add_method(
-            method, apigw.LambdaIntegration(function), request_validator=self.request_validator, **options
+            method, integration, request_validator=self.request_validator, **options
         )
 
     def operator_route(self, method: str, path: str, function: lambda_.Function) -> apigw.Method:
