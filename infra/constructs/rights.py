@@ -82,6 +82,7 @@ class RightsWorkflowConstruct(Construct):
         )
         allow(self.actions_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
         allow_key(self.actions_function, storage.key)
+        storage.use_subject_keys(self.actions_function)  # an email rectification moves to the new key
         acknowledge(
             self.actions_function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
