@@ -123,6 +123,7 @@ class MainStack(Stack):
         )
         # An erasure deletes a professional's login too (the data inventory's professional_logins).
         self.professionals.allow_login_erasure(self.rights.actions_function)
+        self.professionals.allow_login_move(self.rights.actions_function)
         self.professionals.allow_login_lookup(self.rights.admin_function)
         # Holds lock a held person's documents (S3 legal hold): placed and lifted by operators and by a
         # restriction for legal claims, re-applied by the daily reconciliation.

@@ -16,13 +16,16 @@ from jaqe.platform.settings import (
     ExportsSettings,
     LinkSettings,
     LoginSettings,
+    SubjectKeySettings,
     get_settings,
 )
 from jaqe.platform.store import Store
 from jaqe.rights.workflow import Collaborators, PersonalStores, RightsWorkflow, task_for
 
 
-class Settings(DataSettings, ExportsSettings, DocumentsSettings, LinkSettings, LoginSettings):
+class Settings(
+    DataSettings, ExportsSettings, DocumentsSettings, LinkSettings, LoginSettings, SubjectKeySettings
+):
     """What rights_actions reads from its environment (the infra construct that creates it sets exactly these)."""
 
 

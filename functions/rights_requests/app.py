@@ -31,7 +31,7 @@ from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn, RightsRequestStatus
 from jaqe.rights.post_mortem import confirm_designated_person
-from jaqe.rights.records import POST_MORTEM_LINK, RightsRequestRecords
+from jaqe.rights.records import LINK_TOKEN_KINDS, NEW_ADDRESS, POST_MORTEM_LINK, RightsRequestRecords
 from pydantic import BaseModel
 
 
@@ -140,6 +140,63 @@ def post_verify(token: Annotated[str | None, Query(max_length=200)] = None) -> R
             200, Verified(request_id=request_id, status="verified", message=VERIFIED_MESSAGE)
         ),
         gone_hints=VERIFY_GONE_HINTS,
+    )
+
+
+NEW_ADDRESS_CONFIRMED = "Votre nouvelle adresse est confirmée. Nous vous répondrons par email."
+NEW_ADDRESS_GONE_HINTS = (
+    "Si vous avez déjà confirmé cette adresse, il n'y a rien à faire : la réponse vous parviendra par email.",
+    f"Sinon, la demande est close : déposez-en une nouvelle depuis la page « Mes données » : {SITE_URL}/droits.html",
+)
+
+
+@app.get(
+    "/v1/rights-requests/confirm-address",
+    responses=pages.page_only(
+        "A page whose form confirms a new email address (opening the link changes nothing)"
+    ),
+)
+def get_confirm_address(token: Token) -> Response[Any]:
+    return pages.link_page(
+        Tokens(Store()).usable(LINK_TOKEN_KINDS[NEW_ADDRESS], token),
+        pages.Page(
+            title="Confirmez votre nouvelle adresse email",
+            paragraphs=[
+                "Une demande de rectification reçue par JAQE indique cette adresse comme votre nouvelle adresse email.",
+                "Si c'est bien la vôtre, cliquez sur le bouton ci-dessous : vos données y seront rattachées. "
+                "Sinon, fermez simplement cette page : rien ne sera fait.",
+            ],
+            form=pages.Form(token=token, button="Confirmer ma nouvelle adresse"),
+        ),
+        NEW_ADDRESS_GONE_HINTS,
+    )
+
+
+@app.post(
+    "/v1/rights-requests/confirm-address",
+    responses=pages.page_or_json(Verified, "New address confirmed: a page, or JSON for a JSON client"),
+    openapi_extensions=pages.TOKEN_BODY_OPENAPI,
+)
+def post_confirm_address(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    event = app.current_event
+
+    def confirm() -> str:
+        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
+        return verify(posted, store=Store(), workflows=workflows(), waiting_for=NEW_ADDRESS)
+
+    return pages.link_action(
+        event.headers,
+        confirm,
+        done=lambda request_id: pages.Page(
+            title="Nouvelle adresse confirmée",
+            paragraphs=[NEW_ADDRESS_CONFIRMED],
+            facts=[("Référence", request_id)],
+            tone="success",
+        ),
+        as_json=lambda request_id: json_response(
+            200, Verified(request_id=request_id, status="address_confirmed", message=NEW_ADDRESS_CONFIRMED)
+        ),
+        gone_hints=NEW_ADDRESS_GONE_HINTS,
     )
 
 

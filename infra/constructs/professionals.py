@@ -211,6 +211,10 @@ class Professionals(Construct):
         function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)
         self._allow_cognito(function, ["cognito-idp:AdminGetUser", "cognito-idp:AdminDeleteUser"])
 
+    def allow_login_move(self, function: lambda_.Function) -> None:
+        """For the rights workflow: a professional's login follows a rectified email address."""
+        self._allow_cognito(function, ["cognito-idp:AdminUpdateUserAttributes"])
+
     def allow_login_lookup(self, function: lambda_.Function) -> None:
         """For privacy scans: whether a professional's login exists (nothing else of the pool)."""
         function.add_environment("USER_POOL_ID", self.user_pool.user_pool_id)

@@ -82,6 +82,7 @@ class RightsWorkflowConstruct(Construct):
         )
         allow(self.actions_function, ["s3:ListBucketVersions"], [b.bucket_arn for b in buckets])
         allow_key(self.actions_function, storage.key)
+        storage.use_subject_keys(self.actions_function)  # an email rectification moves to the new key
         acknowledge(
             self.actions_function.role.node.find_child("DefaultPolicy"),
             f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/*]",
@@ -129,6 +130,8 @@ class RightsWorkflowConstruct(Construct):
             ("POST", "/v1/rights-requests/verify"),  # the page's form (or a JSON client) confirms
             ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page
             ("POST", "/v1/rights-requests/post-mortem-confirmation"),  # its button: the data is sent
+            ("GET", "/v1/rights-requests/confirm-address"),  # the new address of an email rectification
+            ("POST", "/v1/rights-requests/confirm-address"),
             ("GET", "/v1/rights-requests/{request_id}"),
             ("GET", "/v1/rights-requests/{request_id}/export"),
         ):

@@ -105,7 +105,7 @@ def test_exports_bucket_is_kms_encrypted_versioned_tls_only_private_logged_and_e
     assert '"aws:SecureTransport": "false"' in json.dumps(policies)
 
 
-def test_operator_routes_use_iam_and_public_routes_are_the_seven_documented(template):
+def test_operator_routes_use_iam_and_public_routes_are_the_documented_ones(template):
     resources = of_type(template, "AWS::ApiGateway::Resource")
 
     def path(ref: Any) -> str:
@@ -122,11 +122,13 @@ def test_operator_routes_use_iam_and_public_routes_are_the_seven_documented(temp
     assert len(admin) == 11 and all(auth == "AWS_IAM" for _, _, auth in admin)
     public = sorted((m, p) for m, p, _ in methods if p.startswith("/v1/rights-requests"))
     assert public == [
+        ("GET", "/v1/rights-requests/confirm-address"),  # the new address of an email rectification
         ("GET", "/v1/rights-requests/post-mortem-confirmation"),  # a designated person's page (issue 20)
         ("GET", "/v1/rights-requests/verify"),
         ("GET", "/v1/rights-requests/{request_id}"),
         ("GET", "/v1/rights-requests/{request_id}/export"),
         ("POST", "/v1/rights-requests"),
+        ("POST", "/v1/rights-requests/confirm-address"),
         ("POST", "/v1/rights-requests/post-mortem-confirmation"),
         ("POST", "/v1/rights-requests/verify"),
     ]
@@ -189,6 +191,11 @@ def test_the_workflow_steps_run_in_two_roles_each_with_only_what_its_steps_need(
     assert not [a for a, _ in actions if a.startswith("sqs:")]
     assert any("by_subject" in r for _, r in actions)
     assert {"s3:DeleteObjectVersion", "cognito-idp:AdminDeleteUser"} <= {a for a, _ in actions}
+    # Issue 20: an email rectification moves the login to the new address and computes its subject key.
+    assert {"cognito-idp:AdminUpdateUserAttributes", "secretsmanager:GetSecretValue"} <= {
+        a for a, _ in actions
+    }
+    assert "cognito-idp:AdminUpdateUserAttributes" not in {a for a, _ in conversation}
     assert "sqs:SendMessage" in {a for a, _ in conversation}
     # Nothing reads an execution's input back: it holds ids only (issue 17).
     assert "states:DescribeExecution" not in {a for a, _ in _granted(template, "admin_rights")}

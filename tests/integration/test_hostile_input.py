@@ -32,6 +32,7 @@ LINK_POSTS = [
     "/v1/newsletter/confirm",
     "/v1/newsletter/unsubscribe",
     "/v1/rights-requests/verify",
+    "/v1/rights-requests/confirm-address",
     "/v1/consents/confirm",
     "/v1/quote-requests/lead_inconnu/acceptance",
 ]

@@ -35,7 +35,8 @@ def test_an_extension_of_two_months_counts_from_receipt():
         {"type": "withdraw_consent", "email": "a@example.fr", "purposes": ["similar_services_emails"]},
         {"type": "rectification", "email": "a@example.fr"},
         {"type": "rectification", "email": "a@example.fr", "corrections": {}},
-        {"type": "rectification", "email": "a@example.fr", "corrections": {"email": "b@example.fr"}},
+        # The new address (issue 20) must differ from the request's, whatever its case.
+        {"type": "rectification", "email": "a@example.fr", "corrections": {"email": "A@example.fr"}},
         {"type": "access", "email": "a@example.fr", "corrections": {"first_name": "A"}},
         {"type": "post_mortem_directives", "email": "a@example.fr"},
         {"type": "post_mortem_directives", "email": "a@example.fr", "directives": {"action": "set"}},
@@ -65,3 +66,26 @@ def test_c7_10_the_answer_template_names_the_cnil_and_the_controller():
     email = rights_answer("a@example.fr", "rr_1", "droit d'accès", ["Refus."], no_action=True)
     assert "3 Place de Fontenoy - TSA 80715 - 75334 PARIS CEDEX" in email.text
     assert "RCS Montpellier 883 536 195" in email.text
+
+
+def test_c7_03_an_email_rectification_answer_says_where_the_data_now_is_and_what_else_changed() -> None:
+    outcome = {
+        "address_changed": True,
+        "items_moved": 9,
+        "login_changed": True,
+        "fields": ["email", "phone"],
+        "updated": {"lead": 1},
+    }
+
+    paragraphs, no_action = answer_paragraphs(RequestType.RECTIFICATION, outcome, new_address="n@example.fr")
+
+    text = "\n".join(paragraphs)
+    assert not no_action
+    assert "désormais n@example.fr" in text and "9 élément(s)" in text and "JAQE Pro" in text
+    assert "(phone) dans 1 enregistrement(s)" in text
+    only_address, _ = answer_paragraphs(
+        RequestType.RECTIFICATION,
+        {**outcome, "login_changed": False, "fields": ["email"]},
+        new_address="n@example.fr",
+    )
+    assert "JAQE Pro" not in "\n".join(only_address) and "autres données" not in "\n".join(only_address)

@@ -19,6 +19,8 @@ class Logins(Protocol):
 
     def exists(self, email: str) -> bool: ...
 
+    def change_email(self, old: str, new: str) -> None: ...
+
 
 class CognitoLogins:
     """The professionals' user pool. Cognito's own invitation is suppressed: we send ours (French,
@@ -49,6 +51,31 @@ class CognitoLogins:
 
     def exists(self, email: str) -> bool:
         return self._on_user("admin_get_user", email)
+
+    def change_email(self, old: str, new: str) -> None:
+        """The login follows a rectified address: the pool signs in by email, so the new address is
+        the login from now on (verified: the person confirmed it by a link sent to it). Run again
+        once done, it finds no login under the old address and leaves the new one as it is."""
+        from botocore.exceptions import ClientError
+
+        try:
+            aws.client("cognito-idp").admin_update_user_attributes(
+                UserPoolId=get_settings(LoginSettings).user_pool_id,
+                Username=normalise_email(old),
+                UserAttributes=[
+                    {"Name": "email", "Value": normalise_email(new)},
+                    {"Name": "email_verified", "Value": "true"},
+                ],
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code == "UserNotFoundException" and self.exists(new):
+                return
+            if code == "AliasExistsException":
+                raise Conflict(
+                    "Un compte professionnel existe déjà pour la nouvelle adresse email."
+                ) from error
+            raise
 
     def _on_user(self, operation: str, email: str) -> bool:
         """One admin call on the user named by `email`; False when there is no such user."""

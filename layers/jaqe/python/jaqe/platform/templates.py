@@ -599,3 +599,48 @@ def portability_transmission(
         purpose="rights_requests",
         about=about,
     )
+
+
+def rights_new_address_verification(
+    to: str, request_id: str, link: str, valid_days: int, *, about: str
+) -> OutgoingEmail:
+    """Sent to the new address of an email rectification: the change waits for its click too.
+    `about`: the requester's subject key (the request is theirs until the address moves)."""
+    return OutgoingEmail(
+        to=to,
+        subject="Confirmez votre nouvelle adresse email",
+        text=_body(
+            "Une demande de rectification reçue par JAQE indique cette adresse comme la nouvelle adresse "
+            "email de la personne qui l'a faite.",
+            f"Si c'est bien la vôtre, ouvrez ce lien dans les {valid_days} jours, puis cliquez sur "
+            f"« Confirmer ma nouvelle adresse » :\n{link}",
+            "Sans cette confirmation, rien ne change : vos données restent rattachées à l'ancienne adresse.",
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.",
+            f"Référence : {request_id}",
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_new_address_verification"},
+        limited_per_address=True,
+        purpose="rights_requests",
+        about=about,
+    )
+
+
+def rights_answer_to_previous_address(
+    to: str, request_id: str, type_label: str, paragraphs: list[str], *, about: str
+) -> OutgoingEmail:
+    """The answer to an email rectification, also sent to the address it replaced. `about`: the
+    person's new subject key (nothing is left under the old one)."""
+    return OutgoingEmail(
+        to=to,
+        subject=f"Réponse à votre demande : {type_label} (ancienne adresse)",
+        text=_body(
+            f"Voici notre réponse à votre demande ({type_label}), référence {request_id}. Nous l'envoyons "
+            "aussi à cette adresse, que vous nous avez demandé de remplacer.",
+            *paragraphs,
+            _rights_controller_line(),
+        ),
+        tags={"template": "rights_answer_to_previous_address"},
+        purpose="rights_requests",
+        about=about,
+    )

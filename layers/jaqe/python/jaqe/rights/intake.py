@@ -25,7 +25,7 @@ from jaqe.rights.model import (
     RightsRequestAccepted,
     RightsRequestIn,
 )
-from jaqe.rights.records import RightsRequestRecords, request_pk
+from jaqe.rights.records import VERIFICATION, RightsRequestRecords, request_pk
 
 
 def status_url(public_api_url: str, request_id: str, token: str) -> str:
@@ -100,9 +100,14 @@ def open_rights_request(
     )
 
 
-def verify(token: str, *, store: Store, workflows: Workflows) -> str:
-    """Follow the verification link: resumes the workflow (single use, expiring)."""
-    with RightsRequestRecords(store).redeeming_verification(token) as (request_id, task_token, live):
+def verify(token: str, *, store: Store, workflows: Workflows, waiting_for: str = VERIFICATION) -> str:
+    """Follow the verification link (or, `waiting_for=NEW_ADDRESS`, the link sent to the new address
+    of an email rectification): resumes the workflow (single use, expiring)."""
+    with RightsRequestRecords(store).redeeming_verification(token, waiting_for) as (
+        request_id,
+        task_token,
+        live,
+    ):
         if live:
             workflows.succeed(task_token, {"verified_at": clock.now().isoformat()})
         else:
@@ -111,7 +116,7 @@ def verify(token: str, *, store: Store, workflows: Workflows) -> str:
         raise Gone(
             "Ce lien de vérification a expiré : la demande est close, vous pouvez en déposer une nouvelle."
         )
-    logger.info("rights request verified", extra={"request_id": request_id})
+    logger.info("rights request verified", extra={"request_id": request_id, "waiting_for": waiting_for})
     return request_id
 
 

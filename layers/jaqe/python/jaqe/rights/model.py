@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jaqe.platform import clock
-from jaqe.platform.validation import Email, FrenchPhone, LongText, Name
+from jaqe.platform.validation import Email, FrenchPhone, LongText, Name, normalise_email
 from jaqe.privacy.register import PurposeId, purpose
 
 
@@ -72,6 +72,8 @@ class Corrections(BaseModel):
     last_name: Name | None = None
     phone: FrenchPhone | None = None
     company_name: Name | None = None
+    # The new address: confirmed by a link sent to it, then everything held moves to its subject key.
+    email: Email | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Corrections:
@@ -179,6 +181,15 @@ class RightsRequestIn(RightsRequestFields):
     """`POST /v1/rights-requests`: the type, its fields and the requester's address."""
 
     email: Email
+
+    @model_validator(mode="after")
+    def _new_address_differs(self) -> RightsRequestIn:
+        new = self.corrections.email if self.corrections else None
+        if new is not None and normalise_email(new) == normalise_email(self.email):
+            raise ValueError(
+                "la nouvelle adresse (corrections.email) doit être différente de celle de la demande"
+            )
+        return self
 
     def contact(self) -> RequestContact:
         return RequestContact(email=self.email, params=self.params())

@@ -49,6 +49,9 @@ MAX_EXTENSION_MONTHS = 2
 VERIFICATION = "VERIFICATION"  # the workflow waits for the person to follow the verification link
 REVIEW = "REVIEW"  # the workflow waits for an operator's decision
 QUALIFICATION = "QUALIFICATION"  # ... for an operator to give the type and fields of an emailed request
+NEW_ADDRESS = "NEW_ADDRESS"  # ... for the new address of an email rectification to confirm it
+# Each wait for a link's click has its own kind of token: one link cannot stand for the other.
+LINK_TOKEN_KINDS = {VERIFICATION: "rights_verification", NEW_ADDRESS: "rights_new_address"}
 OPEN_ITEM_TYPE = "rights_request_open"
 # What a request still to qualify is called to the person (its type was only guessed from the message).
 TO_QUALIFY_LABEL = "droit à préciser : notre équipe relit votre message"
@@ -326,6 +329,10 @@ class RightsRequestRecords:
     def forget_contact(self, request_id: str) -> None:
         self.store.delete(request_pk(request_id), CONTACT_SK)
 
+    def readdress_contact(self, request_id: str, email: str) -> None:
+        """An email rectification answered: the request's contact names the new address only."""
+        self.store.update(request_pk(request_id), CONTACT_SK, changes={"email": email})
+
     # -- Art. 19 notices --------------------------------------------------------------------
     def record_notice(
         self, request_id: str, recipient_kind: str, recipient_id: str, reference: str, **fields: Any
@@ -470,27 +477,37 @@ class RightsRequestRecords:
         ]
 
     # -- tokens -----------------------------------------------------------------------------
-    def issue_verification(self, request_id: str, task_token: str) -> str:
+    def issue_verification(
+        self,
+        request_id: str,
+        task_token: str,
+        waiting_for: str = VERIFICATION,
+        ttl: timedelta = VERIFICATION_TTL,
+    ) -> str:
+        """The token of a link whose click resumes the workflow: the requester's address (VERIFICATION)
+        or the new address of an email rectification (NEW_ADDRESS)."""
         payload = {
             "request_id": request_id,
             "task_token": task_token,
             "purpose": PurposeId.RIGHTS_REQUESTS.value,
         }
         # The wait is also kept under the request, so that an operator closing it can end it.
-        self._park(request_id, task_token, VERIFICATION, VERIFICATION_TTL)
-        return Tokens(self.store).issue("rights_verification", payload, ttl=VERIFICATION_TTL)
+        self._park(request_id, task_token, waiting_for, ttl)
+        return Tokens(self.store).issue(LINK_TOKEN_KINDS[waiting_for], payload, ttl=ttl)
 
     @contextmanager
-    def redeeming_verification(self, token: str) -> Iterator[tuple[str, str, bool]]:
+    def redeeming_verification(
+        self, token: str, waiting_for: str = VERIFICATION
+    ) -> Iterator[tuple[str, str, bool]]:
         """(request id, task token, still valid). Single use: one conditional delete, so two clicks
         race safely; the link works again if resuming the workflow fails."""
-        with Tokens(self.store).redeeming("rights_verification", token) as (payload, live):
+        with Tokens(self.store).redeeming(LINK_TOKEN_KINDS[waiting_for], token) as (payload, live):
             request_id = payload["request_id"]
             record = self.store.get(request_pk(request_id), REQUEST_SK)
             if record is None or record["status"] == RequestStatus.CLOSED.value:
                 raise Gone("Cette demande a été close : il n'y a plus rien à confirmer.")
             yield request_id, payload["task_token"], live
-        self.store.delete(request_pk(request_id), VERIFICATION)
+        self.store.delete(request_pk(request_id), waiting_for)
 
     def park_for_operator(
         self, request_id: str, task_token: str, reason: str, waiting_for: str = REVIEW
@@ -555,7 +572,7 @@ class RightsRequestRecords:
             raise Conflict(
                 "Seule une demande en attente (vérification, opérateur, liée) peut être close ainsi."
             )
-        waits = [self.take_waiting(request_id, w) for w in (VERIFICATION, QUALIFICATION, REVIEW)]
+        waits = [self.take_waiting(request_id, w) for w in (VERIFICATION, NEW_ADDRESS, QUALIFICATION, REVIEW)]
         self.release_open(record)
         closed = self._rewrite(
             record,

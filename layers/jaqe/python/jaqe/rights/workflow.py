@@ -40,6 +40,7 @@ from jaqe.platform.mail import Mailer
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store
+from jaqe.platform.validation import normalise_email
 from jaqe.privacy.consent import CONSENT_EVENT, ConsentLedger, consent_statuses, pseudonymous_proof
 from jaqe.privacy.holds import HoldOrigin, Holds, holds_entry, is_held, restriction_hold_id
 from jaqe.privacy.inventory import erasure_keeps, what_remains_after_erasure
@@ -51,14 +52,17 @@ from jaqe.privacy.register import (
     RightEffect,
     purpose,
 )
+from jaqe.privacy.rekey import ADDRESS_BOUND, AddressChange, holds_address, rekey_subject
 from jaqe.privacy.scan import SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
+from jaqe.privacy.subject_keys import subject_key
 from jaqe.professionals.records import PROFILE_SK, profile_pk
 from jaqe.rights import post_mortem
 from jaqe.rights.model import RequestContact, RequestStatus, RequestType, RestrictionGrounds, RightsInput
 from jaqe.rights.records import (
     CONTACT_ITEM_TYPE,
     EXPORT_TTL,
+    NEW_ADDRESS,
     QUALIFICATION,
     VERIFICATION_TTL,
     PostMortemRecords,
@@ -100,7 +104,9 @@ _NOT_PROVIDED = {
 # What the access export lists under `disclosed_to`: disclosures of every kind, and the transmissions
 # to another controller a person asked for (portability).
 DISCLOSURE_TYPES = {"disclosure", "portability_transmission"}
-CORRECTABLE = ("first_name", "last_name", "phone", "company_name")
+CORRECTABLE = ("first_name", "last_name", "phone", "company_name", "email")
+# How long the new address of an email rectification has to confirm it (then the request closes unverified).
+NEW_ADDRESS_TTL = VERIFICATION_TTL
 # What executions started before issue 17 carried in their state (now in the contact item).
 LEGACY_PERSONAL = ("email", "params", "answer_to")
 
@@ -110,6 +116,7 @@ class RightsStep(StrEnum):
 
     RECORD = "record"
     SEND_VERIFICATION = "send_verification"
+    SEND_NEW_ADDRESS_VERIFICATION = "send_new_address_verification"
     VERIFIED = "verified"
     ROUTE = "route"
     REQUEST_QUALIFICATION = "request_qualification"
@@ -193,6 +200,12 @@ class ErasureIncomplete(DomainError):
     status = 500
     type_slug = "erasure-incomplete"
     title = "Effacement incomplet"
+
+
+class AddressChangeIncomplete(DomainError):
+    status = 500
+    type_slug = "address-change-incomplete"
+    title = "Changement d'adresse incomplet"
 
 
 class AlreadyQualified(Exception):
@@ -281,6 +294,9 @@ class RightsWorkflow:
         return {
             RightsStep.RECORD: lambda task: self.record(task.state, task.execution),
             RightsStep.SEND_VERIFICATION: lambda task: self.send_verification(task.state, task.task_token),
+            RightsStep.SEND_NEW_ADDRESS_VERIFICATION: lambda task: self.send_new_address_verification(
+                task.state, task.task_token
+            ),
             RightsStep.VERIFIED: lambda task: self.verified(task.state),
             RightsStep.ROUTE: lambda task: self.route(task.state),
             RightsStep.REQUEST_QUALIFICATION: lambda task: self.request_qualification(
@@ -337,6 +353,24 @@ class RightsWorkflow:
         self.requests.log(request_id, "verification_sent")
         return {}
 
+    def send_new_address_verification(self, state: RightsState, task_token: str) -> dict[str, Any]:
+        """A callback step for a rectification of the email address: the new address confirms it
+        too, by a link sent to it (the requester's address has confirmed the request already)."""
+        request_id = state.request_id
+        new_address = _new_address(self.requests.contact(request_id))
+        if new_address is None:  # the route read the same contact item: it cannot happen
+            raise AddressChangeIncomplete("no new address to confirm")
+        self.requests.transition(request_id, RequestStatus.AWAITING_VERIFICATION, "awaiting_new_address")
+        token = self.requests.issue_verification(request_id, task_token, NEW_ADDRESS, NEW_ADDRESS_TTL)
+        link = f"{self.deps.public_api_url}/v1/rights-requests/confirm-address?token={token}"
+        self.deps.mail.send(
+            templates.rights_new_address_verification(
+                new_address, request_id, link, NEW_ADDRESS_TTL.days, about=state.subject_key
+            )
+        )
+        self.requests.log(request_id, "new_address_verification_sent")
+        return {}
+
     def verified(self, state: RightsState) -> dict[str, Any]:
         self.requests.transition(state.request_id, RequestStatus.IN_PROGRESS, "verified")
         return state.dump()
@@ -354,7 +388,21 @@ class RightsWorkflow:
         if first is not None:
             logger.info("rights request linked", extra={"request_id": state.request_id, "first": first})
             return {**state.dump(), "route": "linked"}
-        return {**state.dump(), "type": record["request_type"], "route": "act"}
+        return {
+            **state.dump(),
+            "type": record["request_type"],
+            "route": "act",
+            **self._address_change(record),
+        }
+
+    def _address_change(self, record: Item) -> dict[str, Any]:
+        """Whether the request changes the email address (the state machine then waits for the new
+        address to confirm, within `new_address_timeout_seconds`): a flag, never the address."""
+        changes = record["request_type"] == RequestType.RECTIFICATION.value and bool(
+            _new_address(self.requests.contact(record["request_id"]))
+        )
+        timeout = {"new_address_timeout_seconds": int(NEW_ADDRESS_TTL.total_seconds())} if changes else {}
+        return {"address_change": changes, **timeout}
 
     def request_qualification(self, state: RightsState, task_token: str) -> dict[str, Any]:
         """A callback step: the task answers when an operator qualifies the request. If that happened
@@ -408,7 +456,15 @@ class RightsWorkflow:
         return {**state.dump(), "outcome": {"links": links, "items": len(rows), "fields": fields}}
 
     def act_rectification(self, state: RightsState) -> dict[str, Any]:
-        corrections = _corrections(self.requests.contact(state.request_id).params)
+        contact = self.requests.contact(state.request_id)
+        corrections = _corrections(contact.params)
+        new_address = _new_address(contact)
+        # The address is not corrected in place: it moves with the subject key (`_move_address`).
+        in_place = {k: v for k, v in corrections.items() if k != "email"}
+        if new_address and self._login_taken(state.subject_key, new_address):
+            reason = "un compte professionnel existe déjà pour la nouvelle adresse email"
+            self.requests.log(state.request_id, "address_change_refused", reason=reason)
+            return {**state.dump(), "outcome": {"refused": True, "reason": reason}}
         updated: dict[str, int] = {}
         recipients = []
         for item in self.locate(state.subject_key).items:
@@ -419,18 +475,61 @@ class RightsWorkflow:
                 if received:
                     recipients.append(recipient(item, "rectification", received))
                 continue
-            changed = _apply_corrections(item, corrections)
-            if not changed:
-                continue
-            self.store.put(item)
-            updated[item["item_type"]] = updated.get(item["item_type"], 0) + 1
-            if item.get("item_type") == "disclosure":
-                recipients.append(recipient(item, "rectification", [k for k in changed if k in corrections]))
+            changed = _apply_corrections(item, in_place)
+            if changed:
+                self.store.put(item)
+                updated[item["item_type"]] = updated.get(item["item_type"], 0) + 1
+            told = [k for k in changed if k in corrections]
+            if new_address and holds_address(item, contact.email):
+                told.append("email")  # Art. 19: the new address is a correction the recipient is told
+            if item.get("item_type") == "disclosure" and told:
+                recipients.append(recipient(item, "rectification", told))
         self.requests.log(state.request_id, "rectified", fields=sorted(corrections), updated=updated)
+        moved: dict[str, Any] = {}
+        if new_address:
+            moved = self._move_address(state, contact.email, new_address)
         return {
             **state.dump(),
-            "outcome": {"updated": updated, "fields": sorted(corrections)},
+            **({"subject_key": moved["subject_key"]} if moved else {}),
+            "outcome": {"updated": updated, "fields": sorted(corrections), **moved.get("outcome", {})},
             "recipients": recipients,
+        }
+
+    def _login_taken(self, old_key: str, new_address: str) -> bool:
+        """The person's professional login cannot take an address another login already has."""
+        held = [login for login in self.locate(old_key).logins if login.exists]
+        return bool(held) and self.deps.reach.logins.exists(new_address)
+
+    def _move_address(self, state: RightsState, old_address: str, new_address: str) -> dict[str, Any]:
+        """Everything held under the old address's subject key moves to the new one's: the login first
+        (found from the profile, which still names the old address if a previous run failed after),
+        then every item; the old key is left with its suppression entry only. Safe to run again."""
+        old_key, new_key = state.subject_key, subject_key(new_address)
+        logins = [login for login in self.locate(old_key).logins if login.exists]
+        for login in logins:
+            self.deps.reach.logins.change_email(login.username, new_address)
+        change = AddressChange(old_key, new_key, old_address, new_address)
+        # This request's contact keeps the address the request came from: the answer goes there too.
+        result = rekey_subject(
+            self.store, change, keep_address=lambda item: is_contact_of(item, state.request_id)
+        )
+        subjects = Subjects(self.store)
+        if not subjects.status(old_key).suppressed:
+            subjects.suppress(old_key, reason="address_changed")
+        left = {str(i.get("item_type")) for i in self.locate(old_key).items} - ADDRESS_BOUND
+        if left:
+            raise AddressChangeIncomplete(f"still under the old subject key: {sorted(left)}")
+        self.requests.log(
+            state.request_id,
+            "address_changed",
+            moved=dict(result.moved),
+            updated=dict(result.updated),
+            kept_existing=dict(result.kept_existing),
+            logins=len(logins),
+        )
+        return {
+            "subject_key": new_key,
+            "outcome": {"address_changed": True, "items_moved": result.total, "login_changed": bool(logins)},
         }
 
     def act_erasure(self, state: RightsState) -> dict[str, Any]:
@@ -732,11 +831,23 @@ class RightsWorkflow:
         contact = self.requests.contact(state.request_id)
         if kind is RequestType.PORTABILITY:
             outcome.update(self._transmit(state, contact))  # an address: in this answer, never in the state
-        paragraphs, no_action = answer_paragraphs(kind, outcome, self._directives_text(state))
-        to = contact.reply_to
+        # An email rectification is answered at the new address, and at the old one it replaced.
+        new_address = _new_address(contact) if outcome.get("address_changed") else None
+        paragraphs, no_action = answer_paragraphs(
+            kind, outcome, self._directives_text(state), new_address=new_address
+        )
+        to = new_address or contact.reply_to
         self.deps.mail.send(
             templates.rights_answer(to, state.request_id, kind.label_fr, paragraphs, no_action=no_action)
         )
+        if new_address:
+            self.deps.mail.send(
+                templates.rights_answer_to_previous_address(
+                    contact.email, state.request_id, kind.label_fr, paragraphs, about=state.subject_key
+                )
+            )
+            # Kept for this answer only: now sent, the request's contact names the new address too.
+            self.requests.readdress_contact(state.request_id, new_address)
         if outcome.get("action") == "communicate":
             PostMortemRecords(self.store).communicated(state.subject_key, state.request_id)
         erased = kind is RequestType.ERASURE and not (state.outcome or {}).get("refused")
@@ -838,6 +949,13 @@ class RightsWorkflow:
 
 def _corrections(params: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in (params.get("corrections") or {}).items() if k in CORRECTABLE and v}
+
+
+def _new_address(contact: RequestContact) -> str | None:
+    """The new address an email rectification asks for, if it is not the request's own (the API
+    refuses that; a request qualified by an operator may still carry it: it changes nothing)."""
+    new = _corrections(contact.params).get("email")
+    return new if new and normalise_email(new) != normalise_email(contact.email) else None
 
 
 def _archived(key: str, archived_pks: set[str], scan: SubjectScan) -> bool:
@@ -998,8 +1116,35 @@ def _effects(
     return [f"« {purpose(p).name_fr} » : {effect(purpose(p)).text_fr}." for p in asked]
 
 
+def _address_changed_paragraphs(outcome: dict[str, Any], new_address: str | None) -> list[str]:
+    """What an email rectification did: where the data now is, the login, the old address, the rest."""
+    login = (
+        " ; votre identifiant de connexion à JAQE Pro est désormais cette adresse"
+        if outcome.get("login_changed")
+        else ""
+    )
+    paragraphs = [
+        f"Votre adresse email est désormais {new_address or 'celle que vous nous avez indiquée'} : les "
+        f"{outcome.get('items_moved', 0)} élément(s) que nous détenons à votre sujet y sont rattachés{login}.",
+        "Nous ne conservons de l'ancienne adresse qu'une empreinte pseudonymisée sur notre liste "
+        "d'opposition : elle ne recevra plus d'envoi commercial de notre part.",
+    ]
+    others = [f for f in outcome.get("fields", []) if f != "email"]
+    done = sum(outcome.get("updated", {}).values())
+    if others and done:
+        paragraphs.append(
+            f"Vos autres données ont été rectifiées ({', '.join(others)}) dans {done} enregistrement(s)."
+        )
+    paragraphs.append(_recipients_told(outcome, "informés de la rectification"))
+    return paragraphs
+
+
 def answer_paragraphs(
-    kind: RequestType, outcome: dict[str, Any], directives: str | None = None
+    kind: RequestType,
+    outcome: dict[str, Any],
+    directives: str | None = None,
+    *,
+    new_address: str | None = None,
 ) -> tuple[list[str], bool]:
     """The body of the answer to the person, and whether it is a refusal / no-action answer."""
     if outcome.get("refused"):
@@ -1033,6 +1178,8 @@ def answer_paragraphs(
                 f"Nous n'avons trouvé aucune donnée à transmettre : rien n'a été envoyé à {outcome['not_transmitted_to']}."
             )
         return paragraphs, outcome.get("items", 0) == 0
+    if kind is RequestType.RECTIFICATION and outcome.get("address_changed"):
+        return _address_changed_paragraphs(outcome, new_address), False
     if kind is RequestType.RECTIFICATION:
         fields = ", ".join(outcome.get("fields", []))
         done = sum(outcome.get("updated", {}).values())
