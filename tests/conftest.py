@@ -70,7 +70,9 @@ def cdk_out(request: pytest.FixtureRequest) -> Path:
     from infra.app import build_app
 
     workerinput = getattr(request.config, "workerinput", {})
-    run = workerinput.get("testrunuid") or str(os.getpid())
+    # `make test` names its run (JAQE_TEST_RUN) so that its after_all phase reads the app its first
+    # phase synthesised instead of synthesising it again.
+    run = os.environ.get("JAQE_TEST_RUN") or workerinput.get("testrunuid") or str(os.getpid())
     marker = CDK_OUT / ".synthesised-by-run"
     with open(ROOT / ".cdk-out.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
