@@ -3,7 +3,7 @@
 Every route of the document: the public site's, the professionals' app (a Cognito ID token of a
 seeded professional, from `/_local/login`), and the operators' (`X-Local-Operator`). No 5xx and no
 answer outside the document (status, content type, schema) on any route. `FUZZ_EXAMPLES` sets the
-cases per route: 40 in `make test` (every route, in CI), 1000 with `make fuzz` (a route with fewer possible inputs,
+cases per route: 25 in `make test` (every route, in CI), 1000 with `make fuzz` (a route with fewer possible inputs,
 such as `GET /v1/pro/me`, gets them all). Routes are fuzzed by `FUZZ_WORKERS` client threads
 (3 by default) against one server; each route's time is printed.
 
@@ -38,7 +38,7 @@ from schemathesis.checks import (
 from jaqe_dev.seed_professionals import SEED_PASSWORD
 from jaqe_dev.template import SynthesizedStack
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 WORKERS = int(os.environ.get("FUZZ_WORKERS", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The app's routes act as a seeded professional; delisting deletes the login, so it gets its own.
