@@ -93,6 +93,11 @@ function setCookie(name, value, attributes, domain) {
   document.cookie = `${name}=${value}; path=/; ${attributes}${domain ? `; domain=${domain}` : ""}`;
 }
 
+// A cookie goes wherever it may live: on the host and every parent domain.
+function deleteCookie(name) {
+  for (const domain of cookieDomains()) setCookie(name, "", "max-age=0", domain);
+}
+
 // The cookies of these purposes present in this browser, with their values.
 function trackerCookies(purposes) {
   const jar = Object.fromEntries(document.cookie.split(";").map((pair) => pair.trim().split(/=(.*)/s, 2)));
@@ -103,9 +108,7 @@ function trackerCookies(purposes) {
 // A refused or withdrawn purpose leaves nothing behind: its cookies go, on the host and every parent domain.
 function purgeCookies(choices) {
   const refused = Object.keys(TRACKERS).filter((purpose) => choices[purpose] !== true);
-  for (const [name] of trackerCookies(refused)) {
-    for (const domain of cookieDomains()) setCookie(name, "", "max-age=0", domain);
-  }
+  for (const [name] of trackerCookies(refused)) deleteCookie(name);
 }
 
 // An accepted purpose's cookies end with the consent (13 months at most from the choice): a tag that
@@ -115,7 +118,7 @@ function capCookies(choices, expiresAt) {
   if (Number.isNaN(end.getTime())) return;
   const accepted = Object.keys(TRACKERS).filter((purpose) => choices[purpose] === true);
   for (const [name, value] of trackerCookies(accepted)) {
-    for (const domain of cookieDomains()) setCookie(name, "", "max-age=0", domain);
+    deleteCookie(name);
     // Written back on the widest domain that takes it, as the tags themselves do.
     const domains = cookieDomains().reverse();
     for (const domain of domains) {

@@ -4,6 +4,7 @@ The verification link never acts on GET (mail scanners open links): it answers a
 POSTs the token back; the POST confirms. The status link answers a page to a browser, JSON otherwise.
 """
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -118,28 +119,40 @@ def get_verify(token: Token) -> Response[Any]:
     openapi_extensions=pages.TOKEN_BODY_OPENAPI,
 )
 def post_verify(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
+    return confirmed_by_link(
+        token,
+        lambda posted: verify(posted, store=Store(), workflows=workflows()),
+        title="Demande confirmée",
+        paragraphs=[VERIFIED_MESSAGE, "Suivez son avancement avec le lien de suivi reçu dans le même email."],
+        status="verified",
+        message=VERIFIED_MESSAGE,
+        gone_hints=VERIFY_GONE_HINTS,
+    )
+
+
+def confirmed_by_link(
+    token: str | None,
+    act: Callable[[str], str],
+    *,
+    title: str,
+    paragraphs: list[str],
+    status: str,
+    message: str,
+    gone_hints: tuple[str, ...],
+) -> Response[Any]:
+    """The POST of a confirmation link's page: `act` on the posted token (it answers the request id),
+    then a page to a browser or `Verified` JSON to a JSON client."""
     event = app.current_event
-
-    def confirm() -> str:
-        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
-        return verify(posted, store=Store(), workflows=workflows())
-
     return pages.link_action(
         event.headers,
-        confirm,
+        lambda: act(pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)),
         done=lambda request_id: pages.Page(
-            title="Demande confirmée",
-            paragraphs=[
-                VERIFIED_MESSAGE,
-                "Suivez son avancement avec le lien de suivi reçu dans le même email.",
-            ],
-            facts=[("Référence", request_id)],
-            tone="success",
+            title=title, paragraphs=paragraphs, facts=[("Référence", request_id)], tone="success"
         ),
         as_json=lambda request_id: json_response(
-            200, Verified(request_id=request_id, status="verified", message=VERIFIED_MESSAGE)
+            200, Verified(request_id=request_id, status=status, message=message)
         ),
-        gone_hints=VERIFY_GONE_HINTS,
+        gone_hints=gone_hints,
     )
 
 
@@ -178,32 +191,15 @@ def get_confirm_address(token: Token) -> Response[Any]:
     openapi_extensions=pages.TOKEN_BODY_OPENAPI,
 )
 def post_confirm_address(token: Annotated[str | None, Query(max_length=200)] = None) -> Response[Any]:
-    event = app.current_event
-
-    def confirm() -> str:
-        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
-        return verify(posted, store=Store(), workflows=workflows(), waiting_for=NEW_ADDRESS)
-
-    return pages.link_action(
-        event.headers,
-        confirm,
-        done=lambda request_id: pages.Page(
-            title="Nouvelle adresse confirmée",
-            paragraphs=[NEW_ADDRESS_CONFIRMED],
-            facts=[("Référence", request_id)],
-            tone="success",
-        ),
-        as_json=lambda request_id: json_response(
-            200, Verified(request_id=request_id, status="address_confirmed", message=NEW_ADDRESS_CONFIRMED)
-        ),
+    return confirmed_by_link(
+        token,
+        lambda posted: verify(posted, store=Store(), workflows=workflows(), waiting_for=NEW_ADDRESS),
+        title="Nouvelle adresse confirmée",
+        paragraphs=[NEW_ADDRESS_CONFIRMED],
+        status="address_confirmed",
+        message=NEW_ADDRESS_CONFIRMED,
         gone_hints=NEW_ADDRESS_GONE_HINTS,
     )
-
-
-class DesignatedPersonConfirmed(BaseModel):
-    request_id: str
-    status: str
-    message: str
 
 
 POST_MORTEM_MESSAGE = (
@@ -241,32 +237,20 @@ def get_post_mortem_confirmation(token: Token) -> Response[Any]:
 
 @app.post(
     "/v1/rights-requests/post-mortem-confirmation",
-    responses=pages.page_or_json(DesignatedPersonConfirmed, "Confirmed: a page, or JSON for a JSON client"),
+    responses=pages.page_or_json(Verified, "Confirmed: a page, or JSON for a JSON client"),
     openapi_extensions=pages.TOKEN_BODY_OPENAPI,
 )
 def post_post_mortem_confirmation(
     token: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response[Any]:
     """The designated person confirms their address: the workflow sends them the directives and the export."""
-    event = app.current_event
-
-    def confirm() -> str:
-        posted = pages.posted_token(event.decoded_body, event.headers.get("Content-Type"), token)
-        return confirm_designated_person(posted, store=Store(), workflows=workflows())
-
-    return pages.link_action(
-        event.headers,
-        confirm,
-        done=lambda request_id: pages.Page(
-            title="Adresse confirmée",
-            paragraphs=[POST_MORTEM_MESSAGE],
-            facts=[("Référence", request_id)],
-            tone="success",
-        ),
-        as_json=lambda request_id: json_response(
-            200,
-            DesignatedPersonConfirmed(request_id=request_id, status="confirmed", message=POST_MORTEM_MESSAGE),
-        ),
+    return confirmed_by_link(
+        token,
+        lambda posted: confirm_designated_person(posted, store=Store(), workflows=workflows()),
+        title="Adresse confirmée",
+        paragraphs=[POST_MORTEM_MESSAGE],
+        status="confirmed",
+        message=POST_MORTEM_MESSAGE,
         gone_hints=POST_MORTEM_GONE_HINTS,
     )
 

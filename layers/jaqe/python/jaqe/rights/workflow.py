@@ -53,7 +53,7 @@ from jaqe.privacy.register import (
     purpose,
 )
 from jaqe.privacy.rekey import ADDRESS_BOUND, AddressChange, holds_address, rekey_subject
-from jaqe.privacy.scan import SubjectScan, scan_subject
+from jaqe.privacy.scan import HeldLogin, SubjectScan, scan_subject
 from jaqe.privacy.subject_flags import Subjects
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.professionals.records import PROFILE_SK, profile_pk
@@ -431,6 +431,9 @@ class RightsWorkflow:
             include_expired=include_expired,
         )
 
+    def _holds(self) -> Holds:
+        return Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets)
+
     def act_access(self, state: RightsState) -> dict[str, Any]:
         scan = self.locate(state.subject_key, include_expired=False)
         document = self._access_document(scan)
@@ -461,13 +464,16 @@ class RightsWorkflow:
         new_address = _new_address(contact)
         # The address is not corrected in place: it moves with the subject key (`_move_address`).
         in_place = {k: v for k, v in corrections.items() if k != "email"}
-        if new_address and self._login_taken(state.subject_key, new_address):
+        scan = self.locate(state.subject_key)
+        logins = [login for login in scan.logins if login.exists]
+        # The person's professional login cannot take an address another login already has.
+        if new_address and logins and self.deps.reach.logins.exists(new_address):
             reason = "un compte professionnel existe déjà pour la nouvelle adresse email"
             self.requests.log(state.request_id, "address_change_refused", reason=reason)
             return {**state.dump(), "outcome": {"refused": True, "reason": reason}}
         updated: dict[str, int] = {}
         recipients = []
-        for item in self.locate(state.subject_key).items:
+        for item in scan.items:
             if item.get("item_type") == "disclosure" and disclosed_to(item).kind == COMMERCIAL_PARTNER:
                 # A partner export's record names the fields sent, not their values: the partner is
                 # told the corrections of the fields it received (C4-06).
@@ -487,7 +493,7 @@ class RightsWorkflow:
         self.requests.log(state.request_id, "rectified", fields=sorted(corrections), updated=updated)
         moved: dict[str, Any] = {}
         if new_address:
-            moved = self._move_address(state, contact.email, new_address)
+            moved = self._move_address(state, contact.email, new_address, logins)
         return {
             **state.dump(),
             **({"subject_key": moved["subject_key"]} if moved else {}),
@@ -495,17 +501,13 @@ class RightsWorkflow:
             "recipients": recipients,
         }
 
-    def _login_taken(self, old_key: str, new_address: str) -> bool:
-        """The person's professional login cannot take an address another login already has."""
-        held = [login for login in self.locate(old_key).logins if login.exists]
-        return bool(held) and self.deps.reach.logins.exists(new_address)
-
-    def _move_address(self, state: RightsState, old_address: str, new_address: str) -> dict[str, Any]:
+    def _move_address(
+        self, state: RightsState, old_address: str, new_address: str, logins: list[HeldLogin]
+    ) -> dict[str, Any]:
         """Everything held under the old address's subject key moves to the new one's: the login first
         (found from the profile, which still names the old address if a previous run failed after),
         then every item; the old key is left with its suppression entry only. Safe to run again."""
         old_key, new_key = state.subject_key, subject_key(new_address)
-        logins = [login for login in self.locate(old_key).logins if login.exists]
         for login in logins:
             self.deps.reach.logins.change_email(login.username, new_address)
         change = AddressChange(old_key, new_key, old_address, new_address)
@@ -544,7 +546,7 @@ class RightsWorkflow:
         }
         erased: dict[str, int] = {}
         # Art. 17(3)(e): what a hold keeps for a legal claim stays, and goes once the hold is lifted.
-        holds = Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets)
+        holds = self._holds()
         held: dict[str, int] = {}
         recipients = []
         for obj in scan.objects:
@@ -616,7 +618,7 @@ class RightsWorkflow:
             # Art. 18(1)(c): the person needs the data for a legal claim: its retention clock stops
             # until an operator lifts the restriction (C7-05).
             hold_id = restriction_hold_id(state.request_id)
-            Holds(self.store, self.deps.reach.objects, self.deps.reach.buckets).place(
+            self._holds().place(
                 subject_key,
                 reason=RestrictionGrounds.LEGAL_CLAIMS.value,
                 placed_by="rights_request",
@@ -676,16 +678,16 @@ class RightsWorkflow:
         ledger = ConsentLedger(self.store)
         for purpose_id in withdrawn:
             ledger.withdraw(subject_key, purpose_id, channel="rights_request", policy_version=POLICY_VERSION)
-        held = self.locate(subject_key).items if withdrawn else []
+        located = self.locate(subject_key).items if withdrawn else []
         stopped = {"subscriptions_removed": 0, "leads_hidden": 0}
         if PurposeId.NEWSLETTER in withdrawn:
             # Newsletter data is kept "until you unsubscribe": it goes now.
-            for item in held:
+            for item in located:
                 if item.get("item_type") == "newsletter_subscription":
                     self.store.delete(item["pk"], item["sk"])
                     stopped["subscriptions_removed"] += 1
         if PurposeId.QUOTE_MATCHING in withdrawn:
-            shared = [i for i in held if i.get("item_type") == "disclosure" and i.get("pro_id")]
+            shared = [i for i in located if i.get("item_type") == "disclosure" and i.get("pro_id")]
             stopped["leads_hidden"] = withdraw_from_professionals(self.store, shared)
         self.requests.log(
             state.request_id,
@@ -1108,12 +1110,14 @@ def _recipients_told(outcome: dict[str, Any], told: str) -> str:
     )
 
 
-def _effects(
-    outcome: dict[str, Any], done: str, not_done: str, effect: Callable[[Purpose], RightEffect]
-) -> list[str]:
+def _effects(asked: list[str], effect: Callable[[Purpose], RightEffect]) -> list[str]:
     """One paragraph per purpose asked, in the register's words: what stopped, or why it does not."""
-    asked = [*outcome.get(done, []), *outcome.get(not_done, [])]
     return [f"« {purpose(p).name_fr} » : {effect(purpose(p)).text_fr}." for p in asked]
+
+
+def _counts(by_kind: dict[str, int]) -> str:
+    """`lead : 1, disclosure : 2`: what an erasure did or kept, kind by kind."""
+    return ", ".join(f"{k} : {v}" for k, v in sorted(by_kind.items()))
 
 
 def _address_changed_paragraphs(outcome: dict[str, Any], new_address: str | None) -> list[str]:
@@ -1194,7 +1198,7 @@ def answer_paragraphs(
         remains = what_remains_after_erasure(archived_profile=bool(outcome.get("kept")))
         paragraphs = [
             f"Nous avons effacé {sum(erased.values())} élément(s) vous concernant"
-            + (f" ({', '.join(f'{k} : {v}' for k, v in sorted(erased.items()))})." if erased else "."),
+            + (f" ({_counts(erased)})." if erased else "."),
             _recipients_told(outcome, "invités à les effacer")
             + " Une vérification complète de nos bases, de nos fichiers et des comptes de connexion après l'effacement confirme "
             "qu'il n'en reste rien, à l'exception de ce qui suit :\n"
@@ -1204,7 +1208,7 @@ def answer_paragraphs(
         if held:
             paragraphs.append(
                 f"Une mesure de conservation liée à un litige ou à un droit en justice est en cours : "
-                f"{sum(held.values())} élément(s) ({', '.join(f'{k} : {v}' for k, v in sorted(held.items()))}) "
+                f"{sum(held.values())} élément(s) ({_counts(held)}) "
                 "sont conservés le temps de cette procédure, sans autre usage (article 17.3.e du RGPD). Ils "
                 "seront effacés dès la levée de cette mesure, sans nouvelle demande de votre part ; la trace "
                 "de la mesure (motif et dates, sous un identifiant pseudonymisé) est gardée cinq ans après sa levée."
@@ -1217,15 +1221,13 @@ def answer_paragraphs(
             + _recipients_told(outcome, "informés de cette limitation")
         ], False
     if kind is RequestType.OBJECTION:
-        return _effects(outcome, "applied", "not_applicable", lambda p: p.objection), bool(
-            outcome.get("not_applicable")
-        )
+        asked = [*outcome.get("applied", []), *outcome.get("not_applicable", [])]
+        return _effects(asked, lambda p: p.objection), bool(outcome.get("not_applicable"))
     if kind is RequestType.WITHDRAW_CONSENT:
-        paragraphs = _effects(outcome, "withdrawn", "not_here", lambda p: p.withdrawal)
-        paragraphs += [
-            f"« {purpose(p).name_fr} » : {COOKIE_CHOICE_WITHDRAWN.text_fr}."
-            for p in outcome.get("cookie_choice_withdrawn", [])
-        ]
+        paragraphs = _effects(
+            [*outcome.get("withdrawn", []), *outcome.get("not_here", [])], lambda p: p.withdrawal
+        )
+        paragraphs += _effects(outcome.get("cookie_choice_withdrawn", []), lambda _: COOKIE_CHOICE_WITHDRAWN)
         if outcome.get("visitor_id_unknown"):
             paragraphs.append(
                 "Aucun choix en matière de cookies n'est enregistré pour l'identifiant de visiteur indiqué."
