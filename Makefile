@@ -7,7 +7,7 @@ PORT ?= 3000
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: dev test synth scan scanners scan-templates checkov cfn-lint lint format layer install clean bench fuzz site
+.PHONY: dev test synth scan scanners scan-templates checkov cfn-lint lint format layer install clean bench fuzz site data-map
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ test: layer
 # The site's pages (web/*.html): web/pages/ and the policy from the register (jaqe/privacy/policy.py), with web/partials/.
 site: install
 	$(PY) -m scripts.build_site
+
+# docs/data-map.md from the register and the inventory (tests/unit/test_data_map.py fails when it is stale).
+data-map: install
+	$(PY) -m jaqe.privacy.data_map > docs/data-map.md
 
 dev: synth site
 	$(PY) -m jaqe_dev.server --port $(PORT)

@@ -90,12 +90,20 @@ def retention_report(ops: Ops, days: int, lookback_days: int, as_json: bool) -> 
     "is code in the installed package, no API or credentials needed",
 )
 @click.option("--format", "form", type=click.Choice(("csv", "markdown")), default="csv", show_default=True)
+@click.option(
+    "--table",
+    type=click.Choice(("purposes", "recipients")),
+    default="purposes",
+    show_default=True,
+    help="CSV: the purposes' table, or the recipients' and processors' (markdown has both)",
+)
 @output_option
 @pass_ops
-def art30_export(ops: Ops, form: str, output: str | None) -> int:
-    from jaqe.privacy.policy import art30_csv, art30_markdown
+def art30_export(ops: Ops, form: str, table: str, output: str | None) -> int:
+    from jaqe.privacy.policy import art30_csv, art30_markdown, art30_recipients_csv
 
-    text = art30_csv() if form == "csv" else art30_markdown()
+    csv_table = art30_recipients_csv if table == "recipients" else art30_csv
+    text = csv_table() if form == "csv" else art30_markdown()
     if output:
         Path(output).write_text(text, encoding="utf-8")
         print(f"jaqe-ops: Art. 30 record ({form}) written to {output}", file=sys.stderr)

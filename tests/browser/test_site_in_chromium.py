@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from jaqe.platform.controller import POLICY_VERSION
-from jaqe.privacy.register import PurposeId, purpose
+from jaqe.privacy.register import RECIPIENTS, PurposeId, purpose
 from playwright.sync_api import Browser, Locator, Page, Response, expect
 
 from tests.browser.conftest import Site, screenshot_if_failed, visitor
@@ -117,8 +117,9 @@ def test_c4_04_the_banner_names_the_cookie_providers_and_its_link_gives_each_cou
     for provider in COOKIE_PROVIDERS:
         cells = recipients.locator("tr", has=site.page.get_by_role("cell", name=provider, exact=True))
         assert cells.count() == 1, provider
-        _, country, safeguard = cells.locator("td").all_inner_texts()
+        _, country, safeguard, role = cells.locator("td").all_inner_texts()
         assert country == "États-Unis" and "Data Privacy Framework" in safeguard, provider
+        assert role == RECIPIENTS[provider.lower()].kind.role_fr, provider
 
 
 def test_c6_01_refusing_everything_is_remembered_by_technical_storage_alone(site):

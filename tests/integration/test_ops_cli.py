@@ -12,7 +12,7 @@ import pytest
 from jaqe.platform import clock
 from jaqe.platform.store import expiry_fields
 from jaqe.privacy.policy import art30_csv, art30_rows
-from jaqe.privacy.register import PURPOSES, PurposeId
+from jaqe.privacy.register import PURPOSES, RECIPIENTS, PurposeId
 
 from jaqe_ops.cli import main
 from tests.integration.test_operator_routes import unsigned
@@ -115,11 +115,26 @@ def test_art30_export_writes_csv_or_markdown_from_the_same_register_rows(tmp_pat
     captured = capsys.readouterr()
     assert captured.out == art30_csv() and str(target) in captured.err
     assert len(list(csv.reader(io.StringIO(captured.out)))) == len(PURPOSES) + 1
-    markdown = target.read_text(encoding="utf-8")
-    table = [line for line in markdown.splitlines() if line.startswith("| ")]
+    purposes, recipients = target.read_text(encoding="utf-8").split("## Destinataires et sous-traitants")
+    table = [line for line in purposes.splitlines() if line.startswith("| ")]
     assert len(table) == len(PURPOSES) + 1  # header + one row per purpose
     for row, line in zip(art30_rows(), table[1:], strict=True):
         assert line.startswith(f"| {row[0]} | ") and row[4] in line
+    assert len([line for line in recipients.splitlines() if line.startswith("| ")]) == len(RECIPIENTS) + 1
+
+
+def test_art30_export_lists_each_recipient_with_its_role_country_safeguard_and_contract(capsys):
+    """Issue 24: processors and recipients as data, from the register to the DPO's export."""
+    assert main(["art30-export", "--format", "csv", "--table", "recipients"]) == 0
+
+    rows = {row["destinataire"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert set(rows) == {r.name_fr for r in RECIPIENTS.values()}
+    hosting, google = rows[RECIPIENTS["hosting"].name_fr], rows[RECIPIENTS["google"].name_fr]
+    assert hosting["rôle"] == "sous-traitant (article 28 du RGPD)" and hosting["pays"] == "Union européenne"
+    assert hosting["prochaine revue"] == RECIPIENTS["hosting"].contract.next_review_on.isoformat()
+    assert "Data Privacy Framework" in google["garantie"] and google["pays"] == "États-Unis"
+    assert google["finalités"] == "Cookies de mesure d'audience ; Cookies publicitaires"
+    assert rows[RECIPIENTS["designated_person"].name_fr]["contrat"] == "sans objet"
 
 
 # --- professionals --------------------------------------------------------------------------------

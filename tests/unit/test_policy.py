@@ -111,7 +111,10 @@ def test_c4_03_c4_04_recipients_with_country_and_safeguard():
     for kind in (RecipientKind.PROCESSOR, RecipientKind.COOKIE_PROVIDER):
         for r in (r for r in RECIPIENTS.values() if r.kind is kind):
             country = policy.COUNTRIES_FR[r.country]
-            row = f"<tr><td>{r.name_fr}</td><td>{country}</td><td>{r.transfer_safeguard}</td></tr>"
+            row = (
+                f"<tr><td>{r.name_fr}</td><td>{country}</td><td>{r.transfer_safeguard}</td>"
+                f"<td>{r.kind.role_fr}</td></tr>"
+            )
             assert unescape(row) in unescape(html)
     transfers = normalise(html).split("transferts hors de l'union européenne")[1].split("</ul>")[0]
     assert all(
@@ -155,7 +158,29 @@ def test_art30_markdown_and_csv_render_the_same_rows_of_the_register():
 
     from_csv = list(csv.reader(io.StringIO(art30_csv())))
     assert from_csv[0] == list(ART30_COLUMNS) and [tuple(r) for r in from_csv[1:]] == art30_rows()
-    lines = [line for line in art30_markdown().splitlines() if line.startswith("|")]
+    purposes_part = art30_markdown().split("## Destinataires et sous-traitants")[0]
+    lines = [line for line in purposes_part.splitlines() if line.startswith("|")]
     assert lines[0] == "| " + " | ".join(ART30_COLUMNS) + " |"
     cells = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:]]
     assert cells == [list(row) for row in art30_rows()]  # no cell holds a "|" to escape today
+
+
+def test_every_recipient_has_a_contract_to_review_unless_it_is_staff_or_chosen_by_the_person():
+    """Issue 24: processors and recipients as data: each outside recipient JAQE chose is bound by a
+    contract whose review date the DPO's monthly report watches."""
+    for r in RECIPIENTS.values():
+        chosen_or_internal = r.kind in (RecipientKind.INTERNAL, RecipientKind.CHOSEN_BY_PERSON)
+        assert (r.contract is None) is chosen_or_internal, r.id
+        assert r.purposes and r.data_categories_fr, r.id
+
+
+def test_overdue_reviews_are_those_whose_review_date_has_passed():
+    from datetime import date
+
+    aws = RECIPIENTS["hosting"].contract
+    assert aws is not None
+    day_after = date.fromordinal(aws.next_review_on.toordinal() + 1)
+    assert "hosting" not in [r.id for r in register.overdue_reviews(aws.next_review_on)]
+    overdue = register.overdue_reviews(day_after)
+    assert {"hosting", "email_routing"} <= {r.id for r in overdue}
+    assert all(r.contract and r.contract.next_review_on < day_after for r in overdue)

@@ -7,6 +7,7 @@ C1-01, C1-02, C3-*, C4-03, C4-04, C5-03, C6-01..C6-04, C7-01..C7-10.
 
     python -m jaqe.privacy.policy html     # the page's title and content; `make site` adds the site's layout
     python -m jaqe.privacy.policy csv > registre-art30.csv
+    python -m jaqe.privacy.policy recipients-csv > registre-art30-destinataires.csv
     python -m jaqe.privacy.policy markdown > registre-art30.md
 """
 
@@ -149,7 +150,7 @@ def render_policy() -> str:
     )
     recipient_rows = "".join(
         f"<tr><td>{escape(r.name_fr)}</td><td>{escape(COUNTRIES_FR[r.country])}</td>"
-        f"<td>{escape(r.transfer_safeguard)}</td></tr>"
+        f"<td>{escape(r.transfer_safeguard)}</td><td>{escape(r.kind.role_fr)}</td></tr>"
         for r in recipients
     )
     cookie_rows = "".join(
@@ -188,7 +189,8 @@ destinataire les reçoit dans le cadre du contrat qui le lie à {name}, sans pou
 politique.</p>
 <table>
 <caption>Destinataires, pays et garanties</caption>
-<thead><tr><th scope="col">Destinataire</th><th scope="col">Pays</th><th scope="col">Garantie</th></tr></thead>
+<thead><tr><th scope="col">Destinataire</th><th scope="col">Pays</th><th scope="col">Garantie</th>\
+<th scope="col">Rôle</th></tr></thead>
 <tbody>{recipient_rows}</tbody>
 </table>
 <p>Transferts hors de l'Union européenne, uniquement si vous acceptez les cookies concernés :</p>
@@ -296,38 +298,101 @@ def art30_rows() -> list[tuple[str, ...]]:
     return rows
 
 
-def art30_csv() -> str:
-    """The Art. 30 record as CSV (a header row, then one row per purpose)."""
+ART30_RECIPIENT_COLUMNS = (
+    "destinataire",
+    "rôle",
+    "finalités",
+    "catégories de données",
+    "pays",
+    "garantie",
+    "contrat",
+    "accord sur les données",
+    "prochaine revue",
+)
+
+
+def art30_recipient_rows() -> list[tuple[str, ...]]:
+    """Art. 30(1)(d)-(e): every recipient and processor of the register, in the order of
+    `ART30_RECIPIENT_COLUMNS`, with its contract's dates and next review."""
+    return [
+        (
+            r.name_fr,
+            r.kind.role_fr,
+            " ; ".join(p.name_fr for p in r.purposes),
+            " ; ".join(r.data_categories_fr),
+            COUNTRIES_FR[r.country],
+            r.transfer_safeguard,
+            *(
+                (
+                    r.contract.signed_on.isoformat(),
+                    r.contract.dpa_signed_on.isoformat(),
+                    r.contract.next_review_on.isoformat(),
+                )
+                if r.contract
+                else ("sans objet", "sans objet", "sans objet")
+            ),
+        )
+        for r in RECIPIENTS.values()
+    ]
+
+
+def _csv(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ART30_COLUMNS)
-    writer.writerows(art30_rows())
+    writer.writerow(columns)
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def art30_csv() -> str:
+    """The Art. 30 record as CSV (a header row, then one row per purpose)."""
+    return _csv(ART30_COLUMNS, art30_rows())
+
+
+def art30_recipients_csv() -> str:
+    """The record's recipients and processors as CSV (a header row, then one row per recipient)."""
+    return _csv(ART30_RECIPIENT_COLUMNS, art30_recipient_rows())
 
 
 def _markdown_cell(text: str) -> str:
     return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
 
 
+def _markdown_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in rows),
+    ]
+
+
 def art30_markdown() -> str:
-    """The Art. 30 record as a markdown table (the same rows as the CSV), with its controller."""
+    """The Art. 30 record as markdown: the purposes' table, then the recipients' (the same rows as
+    the CSVs), with its controller."""
     lines = [
         f"# Registre des activités de traitement (art. 30 RGPD) – {controller.CONTROLLER_NAME}",
         "",
         f"Responsable de traitement : {controller.CONTROLLER_NAME}, {controller.CONTROLLER_ADDRESS} "
         f"({controller.CONTROLLER_EMAIL}). Politique version {controller.POLICY_VERSION}.",
         "",
-        "| " + " | ".join(ART30_COLUMNS) + " |",
-        "|" + "---|" * len(ART30_COLUMNS),
+        *_markdown_table(ART30_COLUMNS, art30_rows()),
+        "",
+        "## Destinataires et sous-traitants",
+        "",
+        *_markdown_table(ART30_RECIPIENT_COLUMNS, art30_recipient_rows()),
     ]
-    lines += ["| " + " | ".join(_markdown_cell(c) for c in row) + " |" for row in art30_rows()]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> None:
-    outputs = {"html": render_html, "csv": art30_csv, "markdown": art30_markdown}
+    outputs = {
+        "html": render_html,
+        "csv": art30_csv,
+        "recipients-csv": art30_recipients_csv,
+        "markdown": art30_markdown,
+    }
     if len(argv) != 1 or argv[0] not in outputs:
-        sys.exit("usage: python -m jaqe.privacy.policy html|csv|markdown")
+        sys.exit("usage: python -m jaqe.privacy.policy html|csv|recipients-csv|markdown")
     sys.stdout.write(outputs[argv[0]]())
 
 

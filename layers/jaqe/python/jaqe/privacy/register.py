@@ -8,7 +8,7 @@ purpose, legal basis, retention or recipient is made here and nowhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from jaqe.platform.controller import SITE_URL
@@ -73,6 +73,30 @@ class RecipientKind(StrEnum):
     COMMERCIAL_PARTNER = "commercial_partner"
     CHOSEN_BY_PERSON = "chosen_by_person"  # someone the person named: data goes there at their request
 
+    @property
+    def role_fr(self) -> str:
+        return _ROLE_LABELS_FR[self]
+
+
+_ROLE_LABELS_FR = {
+    RecipientKind.INTERNAL: "personnel de JAQE",
+    RecipientKind.PARTNER: "destinataire (partenaire référencé, responsable de ses propres traitements)",
+    RecipientKind.PROCESSOR: "sous-traitant (article 28 du RGPD)",
+    RecipientKind.COOKIE_PROVIDER: "destinataire (éditeur de cookies, responsable de ses propres finalités)",
+    RecipientKind.COMMERCIAL_PARTNER: "destinataire (partenaire commercial, responsable de ses propres traitements)",
+    RecipientKind.CHOSEN_BY_PERSON: "destinataire que vous désignez",
+}
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What binds a recipient to JAQE: the contract, its data-processing agreement (Art. 28, a
+    processor's; the data-sharing terms of another controller's) and when the DPO reviews them next."""
+
+    signed_on: date
+    dpa_signed_on: date
+    next_review_on: date
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -82,7 +106,31 @@ class Recipient:
     country: str
     transfer_safeguard: str
     privacy_url: str | None = None
+    # None: JAQE's own staff, or someone the person designates (no contract of JAQE's to review).
+    contract: Contract | None = None
 
+    @property
+    def purposes(self) -> list[Purpose]:
+        """The purposes whose data this recipient receives (the register's purposes name it)."""
+        return [p for p in PURPOSES.values() if self.id in p.recipients]
+
+    @property
+    def data_categories_fr(self) -> list[str]:
+        """What it receives: the data categories of those purposes, each once, in register order."""
+        return list(dict.fromkeys(c for p in self.purposes for c in p.data_categories_fr))
+
+    def review_overdue(self, on: date) -> bool:
+        return self.contract is not None and self.contract.next_review_on < on
+
+
+# The dates are the DPO's to keep true: each review updates them here (one commit, reviewed like code),
+# and the monthly report lists the reviews that are overdue.
+# AWS Customer Agreement with its GDPR Data Processing Addendum (hosting and SES alike).
+AWS_AGREEMENT = Contract(date(2025, 1, 6), date(2025, 1, 6), date(2027, 1, 6))
+# The professionals' listing terms (conditions générales de référencement) and their data clause.
+LISTING_TERMS = Contract(date(2025, 1, 15), date(2025, 1, 15), date(2027, 1, 15))
+# The framework every commercial partner signs before an export (each partner in the directory).
+PARTNERSHIP_TERMS = Contract(date(2025, 4, 1), date(2025, 4, 1), date(2027, 4, 1))
 
 RECIPIENTS: dict[str, Recipient] = {
     r.id: r
@@ -100,6 +148,7 @@ RECIPIENTS: dict[str, Recipient] = {
             RecipientKind.PARTNER,
             "FR",
             "aucun transfert hors UE",
+            contract=LISTING_TERMS,
         ),
         Recipient(
             "hosting",
@@ -107,6 +156,7 @@ RECIPIENTS: dict[str, Recipient] = {
             RecipientKind.PROCESSOR,
             "UE",
             "hébergement dans l'Union européenne",
+            contract=AWS_AGREEMENT,
         ),
         Recipient(
             "crm",
@@ -114,6 +164,7 @@ RECIPIENTS: dict[str, Recipient] = {
             RecipientKind.PROCESSOR,
             "UE",
             "contrat de sous-traitance (art. 28 RGPD)",
+            contract=Contract(date(2025, 2, 3), date(2025, 2, 3), date(2027, 2, 3)),
         ),
         Recipient(
             "email_routing",
@@ -121,6 +172,7 @@ RECIPIENTS: dict[str, Recipient] = {
             RecipientKind.PROCESSOR,
             "UE",
             "contrat de sous-traitance (art. 28 RGPD)",
+            contract=AWS_AGREEMENT,
         ),
         Recipient(
             "google",
@@ -129,6 +181,7 @@ RECIPIENTS: dict[str, Recipient] = {
             "US",
             "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
             "https://policies.google.com/privacy",
+            contract=Contract(date(2025, 3, 10), date(2025, 3, 10), date(2027, 3, 10)),
         ),
         Recipient(
             "meta",
@@ -137,6 +190,7 @@ RECIPIENTS: dict[str, Recipient] = {
             "US",
             "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
             "https://www.facebook.com/privacy/policy",
+            contract=Contract(date(2025, 3, 10), date(2025, 3, 10), date(2027, 3, 10)),
         ),
         Recipient(
             "microsoft",
@@ -145,6 +199,7 @@ RECIPIENTS: dict[str, Recipient] = {
             "US",
             "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
             "https://privacy.microsoft.com/",
+            contract=Contract(date(2025, 3, 17), date(2025, 3, 17), date(2027, 3, 17)),
         ),
         Recipient(
             "hubspot",
@@ -153,6 +208,7 @@ RECIPIENTS: dict[str, Recipient] = {
             "US",
             "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
             "https://legal.hubspot.com/privacy-policy",
+            contract=Contract(date(2025, 3, 17), date(2025, 3, 17), date(2027, 3, 17)),
         ),
         Recipient(
             "cloudflare",
@@ -161,6 +217,7 @@ RECIPIENTS: dict[str, Recipient] = {
             "US",
             "Data Privacy Framework UE-États-Unis et clauses contractuelles types",
             "https://www.cloudflare.com/privacypolicy/",
+            contract=Contract(date(2025, 3, 24), date(2025, 3, 24), date(2027, 3, 24)),
         ),
         Recipient(
             "commercial_partners",
@@ -168,6 +225,7 @@ RECIPIENTS: dict[str, Recipient] = {
             RecipientKind.COMMERCIAL_PARTNER,
             "FR",
             "aucun transfert hors UE",
+            contract=PARTNERSHIP_TERMS,
         ),
         Recipient(
             "requested_controller",
@@ -603,6 +661,11 @@ PURPOSES: dict[PurposeId, Purpose] = {
         ),
     )
 }
+
+
+def overdue_reviews(on: date) -> list[Recipient]:
+    """Recipients whose contract review date has passed (the DPO's monthly report lists them)."""
+    return [r for r in RECIPIENTS.values() if r.review_overdue(on)]
 
 
 def purpose(purpose_id: PurposeId | str) -> Purpose:
