@@ -16,12 +16,20 @@ def partners() -> None:
     pass
 
 
-@partners.command(help="add a partner (as exports name it) or set its contact email")
+@partners.command(help="add a partner (as exports name it) or set its contact email and contract")
 @click.argument("name")
 @click.option("--email", required=True, help="where erasure, restriction and rectification notices go")
+@click.option("--country", help="ISO code of the country it processes the data in, e.g. FR")
+@click.option(
+    "--safeguard", "transfer_safeguard", help="transfer safeguard (adequacy, SCCs, EU-US framework...)"
+)
+@click.option("--contract-signed", "contract_signed_on", help="YYYY-MM-DD")
+@click.option("--dpa-signed", "dpa_signed_on", help="YYYY-MM-DD: its data-sharing agreement")
+@click.option("--next-review", "next_review_on", help="YYYY-MM-DD: the DPO's next review of both")
 @pass_ops
-def add(ops: Ops, name: str, email: str) -> int:
-    ops.emit(ops.call("POST", PARTNERS, {"name": name, "email": email}))
+def add(ops: Ops, name: str, email: str, **contract: str | None) -> int:
+    given = {k: v for k, v in contract.items() if v is not None}
+    ops.emit(ops.call("POST", PARTNERS, {"name": name, "email": email, **given}))
     return 0
 
 
@@ -33,10 +41,19 @@ def list_command(ops: Ops, as_json: bool) -> int:
     if as_json:
         ops.emit({"partners": found})
         return 0
-    rows = [(p["partner_id"], p["name"], p.get("contact_email") or "- (no contact)") for p in found]
+    rows = [
+        (
+            p["partner_id"],
+            p["name"],
+            p.get("contact_email") or "- (no contact)",
+            p.get("country") or "-",
+            p.get("next_review_on") or "- (no contract recorded)",
+        )
+        for p in found
+    ]
     print(f"{len(found)} partner(s)", file=ops.out)
     if rows:
-        print(table(("id", "name", "contact"), rows), file=ops.out)
+        print(table(("id", "name", "contact", "country", "next review"), rows), file=ops.out)
     return 0
 
 

@@ -5,7 +5,14 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from jaqe.leads.model import Partner, PartnerExport, PartnerExportRequest, PartnerIn, PartnerTask
+from jaqe.leads.model import (
+    Partner,
+    PartnerContract,
+    PartnerExport,
+    PartnerExportRequest,
+    PartnerIn,
+    PartnerTask,
+)
 from jaqe.leads.partners import PartnerDirectory, export_for_partner
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
 from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
@@ -38,7 +45,8 @@ def _view(model: Any, item: dict[str, Any]) -> dict[str, Any]:
 
 @app.post("/v1/admin/commercial-partners", responses={201: {"description": "Partner added or updated"}})
 def post_partner(request: Annotated[PartnerIn, Body()]) -> Response[Partner]:
-    entry = PartnerDirectory(Store()).add(request.name, request.email, operator_of(app))
+    contract = request.model_dump(mode="json", include=set(PartnerContract.model_fields), exclude_none=True)
+    entry = PartnerDirectory(Store()).add(request.name, request.email, operator_of(app), contract)
     return json_response(201, _view(Partner, entry))
 
 

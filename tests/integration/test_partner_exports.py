@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
@@ -94,6 +95,36 @@ def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_
     }
     assert main(["partners", "list"], transport) == 0
     assert "2 partner(s)" in capsys.readouterr().out
+
+
+def test_a_partner_s_contract_is_kept_in_the_directory_and_its_review_falls_due(local, capsys):
+    """Issue 24: each commercial partner carries its country, safeguard, contract, data agreement and
+    next review; one an export named before any contract was recorded is due for review at once."""
+    from jaqe.leads.partners import PartnerDirectory
+
+    from jaqe_ops.cli import main
+    from tests.integration.test_rights_ops_cli import local_transport, printed
+
+    local.api.request("POST", EXPORT, json_body={"partner": "Courtier Express"}, headers=OPERATOR)
+    transport = local_transport(local)
+    capsys.readouterr()
+    add = ["partners", "add", "Mutuelle Verte", "--email", "rgpd@mutuelle.example", "--country", "FR"]
+    add += ["--safeguard", "aucun transfert hors UE", "--contract-signed", "2026-01-05"]
+    assert main([*add, "--dpa-signed", "2026-01-05", "--next-review", "2027-01-05"], transport) == 0
+    assert printed(capsys)["next_review_on"] == "2027-01-05"
+    # A new contact keeps the contract already recorded.
+    assert main(["partners", "add", "Mutuelle Verte", "--email", "dpo@mutuelle.example"], transport) == 0
+    assert printed(capsys)["contract_signed_on"] == "2026-01-05"
+    bad = {"name": "Mutuelle Verte", "email": "dpo@mutuelle.example", "next_review_on": "bientôt"}
+    answer = local.api.request("POST", "/v1/admin/commercial-partners", json_body=bad, headers=OPERATOR)
+    assert answer.status == 422 and answer.headers["Content-Type"] == "application/problem+json"
+
+    with local.environment_of("admin_exports"):
+        due = PartnerDirectory(local.store()).reviews_due(date(2027, 1, 6))
+        assert [e["name"] for e in due] == ["Courtier Express", "Mutuelle Verte"]
+        assert [e["name"] for e in PartnerDirectory(local.store()).reviews_due(date(2027, 1, 5))] == [
+            "Courtier Express"
+        ]
 
 
 def test_c4_01_the_partners_directory_routes_are_operators_only(local):

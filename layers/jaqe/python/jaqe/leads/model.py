@@ -3,9 +3,10 @@ partners directory."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictBool, StringConstraints, field_validator
 
 from jaqe.platform.trades import check_trade
 from jaqe.platform.validation import (
@@ -33,10 +34,21 @@ class PartnerExport(BaseModel):
     rows: list[dict[str, str]]
 
 
-class PartnerIn(BaseModel):
-    """A commercial partner of the directory and the contact its Art. 19 notices go to."""
+class PartnerContract(BaseModel):
+    """What binds a commercial partner (one of the register's `commercial_partners`): its country, the
+    transfer safeguard, its contract and data-sharing agreement, and the DPO's next review of them."""
 
     model_config = ConfigDict(extra="forbid")
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    transfer_safeguard: ShortText | None = None
+    contract_signed_on: date | None = None
+    dpa_signed_on: date | None = None
+    next_review_on: date | None = None
+
+
+class PartnerIn(PartnerContract):
+    """A commercial partner of the directory and the contact its Art. 19 notices go to."""
 
     name: ShortText
     email: Email
@@ -47,6 +59,11 @@ class Partner(BaseModel):
     name: str
     contact_email: str | None = None
     added_at: str | None = None
+    country: str | None = None
+    transfer_safeguard: str | None = None
+    contract_signed_on: str | None = None
+    dpa_signed_on: str | None = None
+    next_review_on: str | None = None
 
 
 class PartnerTask(BaseModel):

@@ -16,6 +16,7 @@ that Art. 19 notices go to. A notice for a partner without a contact becomes an 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from jaqe.leads.records import (
@@ -175,18 +176,25 @@ class PartnerConsents:
         return confirmed
 
 
+# A partner's contract as the directory keeps it (ISO dates), from `PartnerContract`.
+CONTRACT_FIELDS = ("country", "transfer_safeguard", "contract_signed_on", "dpa_signed_on", "next_review_on")
+
+
 class PartnerDirectory:
     """The commercial partners that exports name, and whom Art. 19 notices reach."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add(self, name: str, email: str, operator: str) -> Item:
-        """Add a partner or set its contact (the name is kept as first written)."""
+    def add(self, name: str, email: str, operator: str, contract: dict[str, str] | None = None) -> Item:
+        """Add a partner or set its contact and contract (the name is kept as first written; contract
+        fields not given keep their value)."""
         current = self.store.get(*partner_key(name))
         entry = partner_entry(
             str(current["name"]) if current else name,
             {
+                **{k: v for k, v in (current or {}).items() if k in CONTRACT_FIELDS},
+                **(contract or {}),
                 "contact_email": email,
                 "added_at": (current or {}).get("added_at", clock.now().isoformat()),
                 "updated_by": operator,
@@ -203,6 +211,11 @@ class PartnerDirectory:
 
     def entries(self) -> list[Item]:
         return self.store.query(PARTNERS, PARTNER)
+
+    def reviews_due(self, on: date) -> list[Item]:
+        """Partners whose contract review date has passed, or that no review has dated yet (an export
+        named them before an operator recorded their contract): the DPO's monthly report lists them."""
+        return [e for e in self.entries() if str(e.get("next_review_on") or "") < on.isoformat()]
 
     def contact_of(self, name: str) -> str | None:
         entry = self.store.get(*partner_key(name))
