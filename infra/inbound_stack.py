@@ -173,11 +173,11 @@ class InboundMailStack(Stack):
         )
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{main}:<AWS::AccountId>:secret:{names.SUBJECT_KEY_SECRET}-??????]",
+            f"IAM5[Resource::arn:{self.partition}:secretsmanager:{main}:<AWS::AccountId>:secret:{names.SUBJECT_KEY_SECRET}-??????]",
             "Secrets Manager appends a random suffix to the name; the pattern matches this one secret only.",
         )
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::arn:<AWS::Partition>:kms:{main}:<AWS::AccountId>:key/*]",
+            f"IAM5[Resource::arn:{self.partition}:kms:{main}:<AWS::AccountId>:key/*]",
             f"Key ids are not known across regions: the statement is limited by condition to the key aliased {names.DATA_KEY_ALIAS}.",
         )
