@@ -32,6 +32,9 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # Links in emails: the local server's address (`make dev` sets its port), where a deployed
+    # function reads the API's URL from an SSM parameter (jaqe.platform.public_url).
+    "PUBLIC_API_URL": "http://127.0.0.1:3000",
 }
 
 
