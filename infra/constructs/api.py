@@ -100,8 +100,10 @@ class PublicApi(Construct):
         )
 
     def _add_custom_domain(self, domain_name: str, hosted_zone_id: str) -> None:
-        """`domain_name` served by this API: its certificate (DNS-validated in the hosted zone),
-        a regional custom domain in the stack's EU region, and the zone's alias record."""
+        """`domain_name` served by this API: its certificate (DNS-validated in the hosted zone), a
+        custom domain and the zone's alias record. Regional, so that the certificate lives in the
+        stack's EU region (an edge-optimized domain needs one in us-east-1); a regional domain maps
+        REST APIs of either endpoint type."""
         zone = route53.HostedZone.from_hosted_zone_id(self, "Zone", hosted_zone_id)
         certificate = acm.Certificate(
             self,

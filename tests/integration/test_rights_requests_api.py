@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 
-from jaqe_dev.lambdas import LOCAL_ENVIRONMENT
 from tests.conftest import header, load_event
 from tests.workflow.conftest import rights  # noqa: F401 - fixture
 
@@ -30,7 +29,7 @@ def test_a_request_is_accepted_with_its_due_date_and_status_link_and_starts_one_
     accepted = json.loads(response["body"])
     assert set(accepted) == {"request_id", "status", "due_at", "status_url"}
     assert accepted["status_url"].startswith(
-        f"{LOCAL_ENVIRONMENT['PUBLIC_API_URL']}/v1/rights-requests/{accepted['request_id']}?token="
+        f"https://api.jaqe.fr/v1/rights-requests/{accepted['request_id']}?token="
     )
     assert [e["name"] for e in executions(rights)] == [accepted["request_id"]]
     rights.wait_for_status(accepted["request_id"], "awaiting_verification")
@@ -156,8 +155,7 @@ def test_c7_02_the_export_is_reached_with_the_emailed_status_link_never_with_the
     assert view["extension_reason"] == reason
     export_url = seen_by_mailbox.json()["export_url"]
     assert (
-        export_url
-        == f"{LOCAL_ENVIRONMENT['PUBLIC_API_URL']}/v1/rights-requests/{request_id}/export?token={token_of(mailbox)}"
+        export_url == f"https://api.jaqe.fr/v1/rights-requests/{request_id}/export?token={token_of(mailbox)}"
     )
     download = rights.get(export_url)
     assert download.status == 200 and "rights_request" in download.body
