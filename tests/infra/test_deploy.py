@@ -245,3 +245,22 @@ def test_make_deploy_bootstraps_then_deploys_both_stacks_with_the_pinned_cli():
     ]
     assert any("build-deps-layer.sh" in line for line in dry_run)
     assert json.loads((ROOT / "cdk.json").read_text())["app"] == ".venv/bin/python -m infra.app"
+
+
+def test_the_inbound_stack_passes_cdk_nag_when_the_account_is_known_as_cdk_deploy_knows_it(tmp_path):
+    """`make synth` leaves the account unresolved; `cdk deploy` gives it (CDK_DEFAULT_ACCOUNT), and
+    the acknowledgements must still match the findings, which then name it."""
+    from aws_cdk import App, Environment, Validations
+    from cdk_nag import AwsSolutionsChecks
+
+    from infra.config import DeployConfig
+    from infra.inbound_stack import InboundMailStack
+
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    app = App(outdir=str(tmp_path), context={**context, "account": "123456789012"})
+    config = DeployConfig.from_app(app)
+    InboundMailStack(
+        app, INBOUND_STACK, config=config, env=Environment(account="123456789012", region="eu-west-1")
+    )
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises ValidationFailed on an unacknowledged finding
