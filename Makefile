@@ -4,20 +4,49 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# The pinned Node LTS and CDK CLI (package.json, `npm ci`) come first for everything make runs:
+# jsii (the Python CDK app, the tests) and `cdk`. A supported Node prints no end-of-life box, and
+# nothing silences jsii's warnings, so the day this Node reaches its end of life is seen.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+UV_VERSION := 0.13.9
 
-.PHONY: dev test synth scan scanners scan-templates checkov cfn-lint lint format layer install clean bench fuzz site data-map
+.PHONY: dev test synth deploy bootstrap lock scan scanners scan-templates checkov cfn-lint lint format layer install node clean bench fuzz site data-map
 
-$(VENV)/.installed: pyproject.toml
+# npm (any version) is needed once, to install the pinned Node and CDK CLI into node_modules.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is required once, to install the pinned Node and CDK CLI (package.json)"; exit 1; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed
+
+$(VENV)/bin/uv:
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip uv 2>&1 | grep -v '^WARNING: Location' || true
+	@$(PY) -m pip install -q --upgrade pip uv==$(UV_VERSION) 2>&1 | grep -v '^WARNING: Location' || true
+
+# The locked versions (requirements/dev.lock, hashes checked), then the project itself, editable.
+$(VENV)/.installed: pyproject.toml requirements/dev.lock | $(VENV)/bin/uv
 	@# uv installs the same requirements as pip, in ~10 s instead of ~70 (CI's budget is 10 minutes).
-	@$(PY) -m uv pip install -q --python $(PY) -e '.[dev]'
+	@$(PY) -m uv pip install -q --python $(PY) --require-hashes -r requirements/dev.lock
+	@$(PY) -m uv pip install -q --python $(PY) --no-deps -e .
 	@$(PY) -c "import aws_cdk, moto, aws_lambda_powertools, pytest" # fails loudly if the install did not
 	@touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node
+
+# Regenerates both lock files from pyproject.toml (keeping every version that still fits;
+# `make lock LOCK_FLAGS=--upgrade` takes the newest): the dev install for any platform, and the
+# Lambda layer for the functions' architecture and Python (infra/lambda_target.py), without
+# boto3 and the packages only it needs, which the Lambda runtime provides.
+LAYER_PROVIDED_BY_RUNTIME := boto3 botocore s3transfer urllib3
+lock: $(VENV)/bin/uv
+	$(PY) -m uv pip compile -q $(LOCK_FLAGS) --universal --generate-hashes --extra dev pyproject.toml -o requirements/dev.lock
+	read -r python_version wheel_platform < <($(PY) -m infra.lambda_target) && \
+	$(PY) -m uv pip compile -q $(LOCK_FLAGS) --generate-hashes --only-binary :all: \
+		--python-version $$python_version --python-platform $$wheel_platform \
+		$(foreach package,$(LAYER_PROVIDED_BY_RUNTIME),--no-emit-package $(package)) \
+		pyproject.toml -o requirements/layer.lock
 
 layer: install
 	@PYTHON=$(PY) bash scripts/build-deps-layer.sh
@@ -25,6 +54,17 @@ layer: install
 synth: layer
 	$(PY) -m infra.app
 	@echo "cdk.out/ synthesised; cdk-nag AwsSolutions checks passed"
+
+# Both stacks, with the pinned CLI (cdk.json runs the app): JaqeMain in the main region, then
+# JaqeInbound in the SES receiving region. Settings as CDK context, e.g.
+# `make deploy CDK_ARGS="-c account=123456789012 -c domain_name=api.jaqe.fr -c hosted_zone_id=Z123"`.
+CDK := npx --no-install cdk
+CDK_ARGS ?=
+bootstrap: layer
+	$(CDK) bootstrap $(CDK_ARGS)
+
+deploy: bootstrap
+	$(CDK) deploy --all $(CDK_ARGS)
 
 # Outside scanners on the synthesised templates (docs/scanners.md): checkov and cfn-lint, each in
 # its own virtual environment (checkov pins an older boto3 than the project's), pinned, installed by

@@ -26,7 +26,7 @@ PRICES: dict[str, tuple[float, str]] = {
     "waf_rule_month": (1.00, "WAF rule or managed rule group, per month"),
     "waf_per_million": (0.60, "WAF, per million requests inspected"),
     "lambda_per_million": (0.20, "Lambda requests, per million"),
-    "lambda_gb_second_x86": (0.0000166667, "Lambda duration x86_64, per GB-second"),
+    "lambda_gb_second_arm64": (0.0000133334, "Lambda duration arm64 (Graviton), per GB-second"),
     "ddb_write_per_million": (0.7338, "DynamoDB on-demand, per million write request units"),
     "ddb_read_per_million": (0.1468, "DynamoDB on-demand, per million read request units"),
     "ddb_storage_gb_month": (0.2975, "DynamoDB standard storage, per GB-month"),
@@ -100,7 +100,7 @@ def template_memory_mb(service: str) -> int:
             resource["Type"] == "AWS::Lambda::Function"
             and props.get("Environment", {}).get("Variables", {}).get("POWERTOOLS_SERVICE_NAME") == service
         ):
-            assert props.get("Architectures", ["x86_64"]) == ["x86_64"], "price table is for x86_64"
+            assert props.get("Architectures") == ["arm64"], "price table is for arm64"
             return int(props["MemorySize"])
     raise LookupError(service)
 
@@ -162,7 +162,7 @@ def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[s
             f"1 web ACL, {waf_rules} rules, {api_requests:,.0f} requests",
         ),
         ("Lambda requests", count / 1e6 * p["lambda_per_million"], f"{count:,.0f} invocations"),
-        ("Lambda duration (x86_64)", gb_seconds * p["lambda_gb_second_x86"], f"{gb_seconds:,.0f} GB-s"),
+        ("Lambda duration (arm64)", gb_seconds * p["lambda_gb_second_arm64"], f"{gb_seconds:,.0f} GB-s"),
         ("DynamoDB writes", writes / 1e6 * p["ddb_write_per_million"], f"{writes:,.0f} WRU"),
         ("DynamoDB reads", reads / 1e6 * p["ddb_read_per_million"], f"{reads:,.0f} RRU"),
         (
@@ -269,7 +269,7 @@ def render(results: dict[str, Any]) -> str:
         "## Assumptions (not measured)",
         "",
         *(f"- {text}: {value:,}" for value, text in ASSUMPTIONS.values()),
-        "- Lambda memory: from the synthesised template (`MemorySize`), x86_64 as `infra/constructs/functions.py` sets it.",
+        "- Lambda memory: from the synthesised template (`MemorySize`), arm64 as `infra/lambda_target.py` sets it.",
         "- Lambda duration: the measured in-process duration against moto (moto's answers stand in for the network "
         "round trips to DynamoDB, SQS and SES); billed in 1 ms steps.",
         "",

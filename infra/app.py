@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -21,10 +22,11 @@ INBOUND_STACK = "JaqeInbound"
 
 
 def build_app(outdir: str | None = None, context: dict[str, str] | None = None) -> App:
-    # Access-log delivery granted by bucket policy, not the legacy LogDeliveryWrite ACL (cfn-lint W3045).
-    app = App(
-        outdir=outdir, context={"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True, **(context or {})}
-    )
+    # cdk.json's context (settings and feature flags) for every synthesis, `make synth` and the tests
+    # included, not only the CLI's: one template whoever synthesises. The CLI's values (cdk.json and
+    # `-c`, in CDK_CONTEXT_JSON) override these, and `context` overrides both.
+    defaults = json.loads((ROOT / "cdk.json").read_text())["context"]
+    app = App(outdir=outdir, context=defaults, post_cli_context=context)
     config = DeployConfig.from_app(app)
     main = MainStack(
         app, MAIN_STACK, config=config, env=Environment(account=config.account, region=config.region)

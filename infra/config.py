@@ -22,7 +22,13 @@ class DeployConfig:
     mail_sender: str
     alarm_email: str | None
     site_url: str
-    public_api_url: str
+    # The API's custom domain (`api.example.fr`) and the Route 53 hosted zone that serves it: the
+    # stack makes its certificate and alias record. Both or neither.
+    domain_name: str | None
+    hosted_zone_id: str | None
+    # Where email links point: `public_api_url` if set (a domain managed elsewhere), else
+    # https://<domain_name>; None: the stage URL, read at run time (jaqe.platform.public_url).
+    public_api_url: str | None
     partner_origins: tuple[str, ...]
     max_matches: int
 
@@ -35,6 +41,10 @@ class DeployConfig:
         region = require_eu_region(setting("region", "CDK_DEFAULT_REGION", "eu-west-3"))
         mail_domain = setting("mail_domain", "JAQE_MAIL_DOMAIN", "jaqe.fr") or "jaqe.fr"
         origins = setting("partner_origins", "JAQE_PARTNER_ORIGINS", "") or ""
+        domain_name = setting("domain_name", "JAQE_DOMAIN_NAME")
+        hosted_zone_id = setting("hosted_zone_id", "JAQE_HOSTED_ZONE_ID")
+        if bool(domain_name) != bool(hosted_zone_id):
+            raise ValueError("domain_name and hosted_zone_id go together: give both, or neither")
         return cls(
             account=setting("account", "CDK_DEFAULT_ACCOUNT"),
             region=region,
@@ -45,8 +55,10 @@ class DeployConfig:
             mail_sender=setting("mail_sender", "JAQE_MAIL_SENDER", f"JAQE <no-reply@{mail_domain}>") or "",
             alarm_email=setting("alarm_email", "JAQE_ALARM_EMAIL"),
             site_url=setting("site_url", "JAQE_SITE_URL", "https://jaqe.fr") or "https://jaqe.fr",
-            public_api_url=setting("public_api_url", "JAQE_PUBLIC_API_URL", f"https://api.{mail_domain}")
-            or "",
+            domain_name=domain_name,
+            hosted_zone_id=hosted_zone_id,
+            public_api_url=setting("public_api_url", "JAQE_PUBLIC_API_URL")
+            or (f"https://{domain_name}" if domain_name else None),
             partner_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
             max_matches=int(setting("max_matches", "JAQE_MAX_MATCHES", "3") or 3),
         )

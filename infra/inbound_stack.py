@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -31,6 +31,10 @@ from infra.constructs.nag import acknowledge
 
 RAW_MAIL_PREFIX = "inbound/"
 RAW_MAIL_RETENTION_DAYS = 30
+# A fixed name, so that the README's activation command names it before the first deploy (SES
+# receives through one active rule set per region, activated by hand: CloudFormation cannot).
+# Renaming it replaces the rule set, which must then be activated again.
+RECEIPT_RULE_SET = "jaqe-inbound"
 
 
 class InboundMailStack(Stack):
@@ -76,7 +80,8 @@ class InboundMailStack(Stack):
                     main, "states", f"stateMachine:{names.RIGHTS_STATE_MACHINE}"
                 ),
                 "INBOUND_BUCKET": self.raw_mail.bucket_name,
-                "PUBLIC_API_URL": config.public_api_url,
+                # The main stack writes the API's public URL there (links in the acknowledgement).
+                "PUBLIC_API_URL_PARAMETER": names.PUBLIC_API_URL_PARAMETER,
             },
             timeout_seconds=60,
             reserved_concurrency=10,
@@ -120,6 +125,7 @@ class InboundMailStack(Stack):
         ses.ReceiptRuleSet(
             self,
             "RuleSet",
+            receipt_rule_set_name=RECEIPT_RULE_SET,
             rules=[
                 ses.ReceiptRuleOptions(
                     recipients=[f"support@{domain}", f"privacy@{domain}"],
@@ -134,9 +140,28 @@ class InboundMailStack(Stack):
                 )
             ],
         )
+        CfnOutput(
+            self,
+            "ReceiptRuleSetToActivate",
+            value=RECEIPT_RULE_SET,
+            description=f"aws ses set-active-receipt-rule-set --rule-set-name <this> --region {self.region}",
+        )
+        CfnOutput(
+            self,
+            "MxRecord",
+            value=f"{domain}. MX 10 inbound-smtp.{self.region}.amazonaws.com.",
+            description="The mail domain's MX record to publish, so that SES here receives its mail",
+        )
 
     def _arn(self, region: str, service: str, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+    def _arn_in_findings(self, region: str, service: str, resource: str) -> str:
+        """`_arn` as cdk-nag writes it in a finding: the account (and partition) as `<AWS::AccountId>`
+        while unknown, literal once known (`cdk deploy` knows it, `make synth` does not)."""
+        account = "<AWS::AccountId>" if Token.is_unresolved(self.account) else self.account
+        partition = "<AWS::Partition>" if Token.is_unresolved(self.partition) else self.partition
+        return f"arn:{partition}:{service}:{region}:{account}:{resource}"
 
     def _allow_main_region(self, function: Any, main: str) -> None:
         """Exactly the main region's resources the intake writes to or starts."""
@@ -161,6 +186,11 @@ class InboundMailStack(Stack):
         allow(function, ["sqs:SendMessage"], [self._arn(main, "sqs", names.MAIL_OUTBOX_QUEUE)])
         allow(
             function,
+            ["ssm:GetParameter"],
+            [self._arn(main, "ssm", f"parameter{names.PUBLIC_API_URL_PARAMETER}")],
+        )
+        allow(
+            function,
             ["states:StartExecution"],
             [self._arn(main, "states", f"stateMachine:{names.RIGHTS_STATE_MACHINE}")],
         )
@@ -173,11 +203,11 @@ class InboundMailStack(Stack):
         )
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{main}:<AWS::AccountId>:secret:{names.SUBJECT_KEY_SECRET}-??????]",
+            f"IAM5[Resource::{self._arn_in_findings(main, 'secretsmanager', f'secret:{names.SUBJECT_KEY_SECRET}-??????')}]",
             "Secrets Manager appends a random suffix to the name; the pattern matches this one secret only.",
         )
         acknowledge(
             function.role.node.find_child("DefaultPolicy"),
-            f"IAM5[Resource::arn:<AWS::Partition>:kms:{main}:<AWS::AccountId>:key/*]",
+            f"IAM5[Resource::{self._arn_in_findings(main, 'kms', 'key/*')}]",
             f"Key ids are not known across regions: the statement is limited by condition to the key aliased {names.DATA_KEY_ALIAS}.",
         )

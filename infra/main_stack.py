@@ -103,7 +103,14 @@ class MainStack(Stack):
         functions = Functions(self, "Functions")
         monitoring.watch_functions(functions)
         api = PublicApi(
-            self, "Api", functions=functions, site_url=config.site_url, partner_origins=config.partner_origins
+            self,
+            "Api",
+            functions=functions,
+            site_url=config.site_url,
+            partner_origins=config.partner_origins,
+            domain_name=config.domain_name,
+            hosted_zone_id=config.hosted_zone_id,
+            public_url=config.public_api_url,
         )
         self.platform = platform = Platform(config, storage, functions, api, mail, monitoring)
 

@@ -9,3 +9,6 @@ SUBJECT_KEY_SECRET = "jaqe/subject-key"  # noqa: S105 - a secret's name, not its
 MAIL_OUTBOX_QUEUE = "jaqe-mail-outbox"
 DATA_KEY_ALIAS = "alias/jaqe-data"
 RIGHTS_STATE_MACHINE = "jaqe-rights-request"
+# The API's public URL (custom domain or stage URL), written once the API exists, read by every
+# function that puts links in emails (jaqe.platform.public_url), the inbound-mail one included.
+PUBLIC_API_URL_PARAMETER = "/jaqe/public-api-url"

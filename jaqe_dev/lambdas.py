@@ -32,6 +32,10 @@ LOCAL_ENVIRONMENT = {
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_DEV": "false",
+    # Links in emails: a deployed function reads the API's URL from an SSM parameter
+    # (jaqe.platform.public_url); here it is given, the production domain's shape in tests, and
+    # `make dev` replaces it with its own address (jaqe_dev.server).
+    "PUBLIC_API_URL": "https://api.jaqe.fr",
 }
 
 

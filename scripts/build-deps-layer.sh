@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# Builds the dependency layer without Docker: manylinux wheels for the Lambda runtime.
+# Builds the dependency layer without Docker: the locked wheels (requirements/layer.lock, hashes
+# checked) for the functions' architecture and Python version (infra/lambda_target.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+python="${PYTHON:-.venv/bin/python}"
+read -r python_version wheel_platform < <("$python" -m infra.lambda_target)
 out=.build/deps-layer
-stamp="$out/.requirements"
-if [ -f "$stamp" ] && cmp -s layers/requirements.txt "$stamp"; then exit 0; fi
+stamp="$out/.built-from"
+built_from="$(cat requirements/layer.lock; echo "$python_version $wheel_platform")"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$built_from" ]; then exit 0; fi
 rm -rf "$out"
 mkdir -p "$out/python"
-"${PYTHON:-.venv/bin/python}" -m pip install -q --disable-pip-version-check \
-  -r layers/requirements.txt -t "$out/python" \
-  --platform manylinux2014_x86_64 --only-binary=:all: --python-version 3.13 --implementation cp 2>&1 \
-  | grep -v "^WARNING: Location" || true
-# The Lambda runtime already ships boto3/botocore (pulled in by aws-xray-sdk): keep the layer small.
-rm -rf "$out"/python/botocore* "$out"/python/boto3* "$out"/python/s3transfer* "$out"/python/urllib3* "$out"/python/bin
+# --no-deps: the lock is the whole list (boto3 and its dependencies come with the Lambda runtime).
+"$python" -m uv pip install -q --no-deps --require-hashes --target "$out/python" \
+  --python-version "$python_version" --python-platform "$wheel_platform" --only-binary :all: \
+  -r requirements/layer.lock
+rm -rf "$out"/python/bin
 find "$out/python" -name "__pycache__" -prune -exec rm -rf {} +
 rm -rf "$out"/python/*.dist-info/RECORD
-cp layers/requirements.txt "$stamp"
-echo "dependency layer built in $out"
+printf '%s' "$built_from" > "$stamp"
+echo "dependency layer built in $out ($wheel_platform, Python $python_version)"

@@ -1,16 +1,23 @@
-"""The public REST API: stage throttling, access logs without query strings, bodies or IPs."""
+"""The public REST API: stage throttling, access logs without query strings, bodies or IPs; its
+custom domain when one is given, and its public URL in an SSM parameter for the links in emails."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_route53_targets as route53_targets
+from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra import names
 from infra.constructs.checkov import skip
-from infra.constructs.functions import Functions
+from infra.constructs.functions import Functions, allow
 from infra.constructs.nag import acknowledge
 
 # Access log fields: tokens live in query strings and personal data in bodies, so neither is
@@ -31,6 +38,9 @@ class PublicApi(Construct):
         functions: Functions,
         site_url: str,
         partner_origins: tuple[str, ...] = (),
+        domain_name: str | None = None,
+        hosted_zone_id: str | None = None,
+        public_url: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.partner_origins = partner_origins
@@ -72,6 +82,60 @@ class PublicApi(Construct):
             "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
             "AmazonAPIGatewayPushToCloudWatchLogs is the account-level role API Gateway requires for logs.",
         )
+        if domain_name and hosted_zone_id:
+            self._add_custom_domain(domain_name, hosted_zone_id)
+        self.public_url = public_url or self.rest_api.url
+        ssm.StringParameter(
+            self,
+            "PublicUrl",
+            parameter_name=names.PUBLIC_API_URL_PARAMETER,
+            string_value=self.public_url,
+            description="The API's public URL: links in emails start with it (jaqe.platform.public_url)",
+        )
+        CfnOutput(
+            Stack.of(self),
+            "OperatorsApiUrl",
+            value=self.public_url,
+            description="jaqe-ops --api <this> (or JAQE_API): the operators' routes, IAM SigV4",
+        )
+
+    def _add_custom_domain(self, domain_name: str, hosted_zone_id: str) -> None:
+        """`domain_name` served by this API: its certificate (DNS-validated in the hosted zone), a
+        custom domain and the zone's alias record. Regional, so that the certificate lives in the
+        stack's EU region (an edge-optimized domain needs one in us-east-1); a regional domain maps
+        REST APIs of either endpoint type."""
+        zone = route53.HostedZone.from_hosted_zone_id(self, "Zone", hosted_zone_id)
+        certificate = acm.Certificate(
+            self,
+            "Certificate",
+            domain_name=domain_name,
+            validation=acm.CertificateValidation.from_dns(zone),
+        )
+        domain = apigw.DomainName(
+            self,
+            "Domain",
+            domain_name=domain_name,
+            certificate=certificate,
+            endpoint_type=apigw.EndpointType.REGIONAL,
+            security_policy=apigw.SecurityPolicy.TLS_1_2,
+            mapping=self.rest_api,
+        )
+        route53.ARecord(
+            self,
+            "DomainAlias",
+            zone=zone,
+            record_name=f"{domain_name}.",  # fully qualified: the zone's name is not known here
+            target=route53.RecordTarget.from_alias(route53_targets.ApiGatewayDomain(domain)),
+        )
+
+    def let_read_public_url(self, function: lambda_.Function) -> None:
+        """`function` reads the API's public URL from its parameter at run time (LinkSettings). Named,
+        not referenced: a reference would make the function depend on the deployment that depends on it."""
+        function.add_environment("PUBLIC_API_URL_PARAMETER", names.PUBLIC_API_URL_PARAMETER)
+        parameter_arn = Stack.of(self).format_arn(
+            service="ssm", resource="parameter", resource_name=names.PUBLIC_API_URL_PARAMETER.lstrip("/")
+        )
+        allow(function, ["ssm:GetParameter"], [parameter_arn])
 
     def serves(self, function: lambda_.Function) -> None:
         """A function behind this API answers CORS for the partner sites too

@@ -16,12 +16,19 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra import lambda_target
 from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPS_LAYER = ROOT / ".build" / "deps-layer"
-RUNTIME = lambda_.Runtime.PYTHON_3_13
+# The functions' target, as the dependency layer is built for it (infra/lambda_target.py).
+RUNTIME = {"3.12": lambda_.Runtime.PYTHON_3_12, "3.13": lambda_.Runtime.PYTHON_3_13}[
+    lambda_target.PYTHON_VERSION
+]
+ARCHITECTURE = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architecture.X86_64}[
+    lambda_target.ARCHITECTURE
+]
 # Server logs (C2-04): explicit retention, at most 13 months; one year here.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 # Powertools' own configuration (metrics namespace); the service name is the function's folder.
@@ -56,6 +63,7 @@ class Functions(Construct):
                 "DepsLayer",
                 code=lambda_.Code.from_asset(str(DEPS_LAYER)),
                 compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],  # wheels with compiled code (pydantic-core)
                 description="aws-lambda-powertools, pydantic",
             ),
             lambda_.LayerVersion(
@@ -103,7 +111,7 @@ class Functions(Construct):
             self,
             construct_id,
             runtime=RUNTIME,
-            architecture=lambda_.Architecture.X86_64,
+            architecture=ARCHITECTURE,
             handler="app.handler",
             code=lambda_.Code.from_asset(str(folder), exclude=["**/__pycache__"]),
             layers=self.layers,
@@ -118,7 +126,7 @@ class Functions(Construct):
         acknowledge(
             function,
             "L1",
-            "Pinned to python3.13, the runtime the dependency layer is built for; upgrade both together.",
+            "Pinned to the runtime the dependency layer is built for (infra/lambda_target.py); upgrade both together.",
         )
         acknowledge(
             role.node.find_child("DefaultPolicy"),

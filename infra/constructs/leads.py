@@ -26,14 +26,10 @@ class Leads(Construct):
                 "dynamodb:DeleteItem",
             ],
             ("by_subject",),
-            # The confirmation email's links (commercial partners consent, the newsletter box's double
-            # opt-in) need PUBLIC_API_URL.
-            environment={
-                "SITE_URL": config.site_url,
-                "MAX_MATCHES": str(config.max_matches),
-                **platform.links(),
-            },
+            environment={"SITE_URL": config.site_url, "MAX_MATCHES": str(config.max_matches)},
         )
+        # The confirmation email's links (commercial partners consent, the newsletter box's double opt-in).
+        platform.links(self.quotes)
         api.public_route("POST", "/v1/quote-requests", self.quotes)
         # The consent to commercial partners counts once the address is confirmed from the quote
         # confirmation email: the function that wrote the pending consent and sent the link confirms it.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnOutput, Duration, Fn, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
@@ -44,6 +44,14 @@ class Mail(Construct):
             identity=ses.Identity.domain(mail_domain),
             configuration_set=self.configuration_set,
         )
+        # SES verifies the domain (Easy DKIM) once these three CNAMEs are published in its zone.
+        for number, record in enumerate(self.identity.dkim_records, start=1):
+            CfnOutput(
+                Stack.of(self),
+                f"DkimCname{number}",
+                value=Fn.join(" ", [record.name, "CNAME", record.value]),
+                description=f"DKIM record {number} of {mail_domain} to publish: <name> CNAME <value>",
+            )
         self.feedback_topic = sns.Topic(self, "Feedback", master_key=storage.key, enforce_ssl=True)
         self.configuration_set.add_event_destination(
             "BouncesAndComplaints",

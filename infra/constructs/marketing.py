@@ -15,8 +15,8 @@ class Marketing(Construct):
         self.newsletter = platform.form_function(
             "newsletter",
             ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"],
-            environment=platform.links(),
         )
+        platform.links(self.newsletter)
         api.public_route("POST", "/v1/newsletter/subscriptions", self.newsletter)
         # A link's GET answers a page whose form POSTs the token: only the POST acts (mail scanners open links).
         api.public_route("GET", "/v1/newsletter/confirm", self.newsletter)
@@ -31,9 +31,8 @@ class Marketing(Construct):
         api.public_route("POST", "/v1/cookie-consents", self.cookies)
         api.public_route("GET", "/v1/cookie-consents/{visitor_id}", self.cookies)
 
-        self.similar_services = platform.functions.create(
-            "similar_services", environment=platform.links(), timeout_seconds=300
-        )
+        self.similar_services = platform.functions.create("similar_services", timeout_seconds=300)
+        platform.links(self.similar_services)
         storage.use_data(
             self.similar_services, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"], ("by_segment",)
         )

@@ -29,11 +29,9 @@ class Platform:
     mail: Mail
     monitoring: Monitoring
 
-    def links(self) -> dict[str, str]:
-        """PUBLIC_API_URL (jaqe.platform.settings.LinkSettings): links in emails use the API's public
-        (custom-domain) URL; the stage URL would make every function depend on the deployment
-        that depends on them."""
-        return {"PUBLIC_API_URL": self.config.public_api_url}
+    def links(self, function: lambda_.Function) -> None:
+        """`function` puts links to the API in emails (jaqe.platform.settings.LinkSettings)."""
+        self.api.let_read_public_url(function)
 
     def form_function(
         self,

@@ -54,9 +54,8 @@ class RightsWorkflowConstruct(Construct):
         table_arn = storage.table.table_arn
         # The conversation (record, verification, review, notices, answer, close): the request's
         # items and the mail queue; no subject index, no bucket, no login.
-        self.workflow_function = functions.create(
-            "rights_workflow", environment=platform.links(), timeout_seconds=60
-        )
+        self.workflow_function = functions.create("rights_workflow", timeout_seconds=60)
+        platform.links(self.workflow_function)
         storage.name_data_table(self.workflow_function)
         allow(self.workflow_function, ITEM_READ_WRITE, [table_arn])
         allow_key(self.workflow_function, storage.key)
@@ -68,10 +67,10 @@ class RightsWorkflowConstruct(Construct):
             environment={
                 "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
                 "DOCUMENTS_BUCKET": documents.bucket_name,
-                **platform.links(),
             },
             timeout_seconds=60,
         )
+        platform.links(self.actions_function)
         storage.name_data_table(self.actions_function)
         allow(self.actions_function, ITEM_READ_WRITE, [table_arn, f"{table_arn}/index/by_subject"])
         buckets = [self.exports_bucket, documents]
@@ -104,9 +103,9 @@ class RightsWorkflowConstruct(Construct):
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
                 "EXPORTS_BUCKET": self.exports_bucket.bucket_name,
-                **platform.links(),
             },
         )
+        platform.links(public)
         storage.name_data_table(public)
         allow(
             public,
@@ -143,9 +142,9 @@ class RightsWorkflowConstruct(Construct):
             environment={
                 "RIGHTS_STATE_MACHINE_ARN": main_arn,
                 "DOCUMENTS_BUCKET": documents.bucket_name,  # privacy scans name it; holds lock its versions
-                **platform.links(),
             },
         )
+        platform.links(admin)
         storage.name_data_table(admin)
         allow(
             admin,

@@ -80,6 +80,7 @@ def test_capability_constructs_import_neither_the_stacks_nor_one_another():
     shared = {
         "infra.config",
         "infra.names",
+        "infra.lambda_target",
         "infra.constructs.platform",
         "infra.constructs.storage",
         "infra.constructs.functions",

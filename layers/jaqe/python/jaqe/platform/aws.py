@@ -25,6 +25,9 @@ def table(name: str) -> Any:
 
 def reset() -> None:
     """Forget clients and settings (tests switch environments between cases)."""
+    from jaqe.platform.public_url import stage_url
+
+    stage_url.cache_clear()
     client.cache_clear()
     table.cache_clear()
     get_settings.cache_clear()

@@ -75,9 +75,26 @@ class SenderSettings(RuntimeSettings):
 
 
 class LinkSettings(RuntimeSettings):
-    """Links in emails use the API's public (custom-domain) URL."""
+    """Links in emails start with the API's public URL: given (a custom domain, the local stack) or,
+    when the API has only its stage URL, the name of the SSM parameter the stack writes it into
+    once the API exists (`jaqe.platform.public_url`)."""
 
-    public_api_url: str
+    public_api_url_given: str = Field("", validation_alias="PUBLIC_API_URL")
+    public_api_url_parameter: str = ""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> LinkSettings:
+        if not (self.public_api_url_given or self.public_api_url_parameter):
+            raise ValueError("PUBLIC_API_URL or PUBLIC_API_URL_PARAMETER is required")
+        return self
+
+    @property
+    def public_api_url(self) -> str:
+        if self.public_api_url_given:
+            return self.public_api_url_given
+        from jaqe.platform.public_url import stage_url
+
+        return stage_url(self.public_api_url_parameter, self.data_region)
 
 
 class ApiSettings(RuntimeSettings):

@@ -1,0 +1,19 @@
+"""The API's stage URL, read at run time from the SSM parameter the stack writes once the API exists.
+
+Given in the functions' environment instead, it would make every function depend on the API's
+deployment, which depends on them (a cycle CloudFormation refuses). Read once per container,
+on the first link built, not at import: most invocations send no link.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jaqe.platform.aws import client
+
+
+@cache
+def stage_url(parameter: str, region: str) -> str:
+    """`https://<id>.execute-api.<region>.amazonaws.com/<stage>`, without the trailing slash."""
+    value: str = client("ssm", region).get_parameter(Name=parameter)["Parameter"]["Value"]
+    return value.rstrip("/")
