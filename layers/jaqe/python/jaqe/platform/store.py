@@ -117,6 +117,26 @@ class Store:
             raise _translate(error) from error
         return item if item and (include_expired or is_live(item)) else None
 
+    def get_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+        """Live items by key in one request (BatchGetItem, consistent reads, at most 100 keys), by
+        (pk, sk); what DynamoDB leaves unprocessed is asked again."""
+        name = self.table.name
+        wanted: Any = {
+            name: {"Keys": [{"pk": pk, "sk": sk} for pk, sk in dict.fromkeys(keys)], "ConsistentRead": True}
+        }
+        found: dict[tuple[str, str], Item] = {}
+        while keys and wanted:
+            try:
+                # The table's client speaks plain values (the resource's transformation hooks).
+                answer = self.table.meta.client.batch_get_item(RequestItems=wanted)
+            except ClientError as error:
+                raise _translate(error) from error
+            found.update(
+                ((item["pk"], item["sk"]), item) for item in answer["Responses"].get(name, []) if is_live(item)
+            )
+            wanted = answer.get("UnprocessedKeys")
+        return found
+
     def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
         from boto3.dynamodb.conditions import Key
 

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +55,12 @@ def consented_since(
     """The purposes whose current decision (`ConsentLedger.current`) counts now and was made after
     `since` (the suppression): a grant from before, a pending or lapsed one, or a withdrawal, none."""
     return frozenset(p for p, event in current.items() if event.counts(now) and event.occurred_at > since)
+
+
+def restricted_in(items: Iterable[Item]) -> bool:
+    """Whether a person's live items (`Store.by_subject`) hold a restriction in force: what a quote
+    request reads, from the one Query that also finds the earlier leads whose expiry it moves."""
+    return any(i.get("sk") == FLAGS_SK and i.get("restricted") for i in items)
 
 
 class Subjects:
