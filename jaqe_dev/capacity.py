@@ -118,6 +118,7 @@ class Write:
     function: str
     operation: str
     kind: str
+    key: tuple[str, ...]  # the item's table key values
     table: float
     indexes: dict[str, float] = field(default_factory=dict)
 
@@ -159,9 +160,7 @@ def cost_of_write(
                 entries = [old_entry, new_entry]  # the key moved: delete, then put
         else:
             entries = [old_entry or new_entry or {}]
-        indexes[index.name] = factor * sum(
-            write_units(item_size(e) + INDEX_ENTRY_OVERHEAD) for e in entries
-        )
+        indexes[index.name] = factor * sum(write_units(item_size(e) + INDEX_ENTRY_OVERHEAD) for e in entries)
     return table, indexes
 
 
@@ -254,7 +253,9 @@ class CapacityMeter:
                 [(kind, detail)] = action.items()
                 if kind == "ConditionCheck":
                     continue
-                targets.append((detail["TableName"], detail.get("Key") or detail["Item"], detail.get("Item"), 2))
+                targets.append(
+                    (detail["TableName"], detail.get("Key") or detail["Item"], detail.get("Item"), 2)
+                )
             return targets
         return []
 
@@ -303,8 +304,11 @@ class CapacityMeter:
             new = self._get(raw, table, self._key(table, key))
             shape = self.shapes[table]
             table_units, index_units = cost_of_write(shape, old, new, factor)
+            item_key = tuple(str(next(iter(v.values()))) for v in self._key(table, key).values())
             self.writes.append(
-                Write(function, operation, kind_of(new or old, table, shape), table_units, index_units)
+                Write(
+                    function, operation, kind_of(new or old, table, shape), item_key, table_units, index_units
+                )
             )
 
     def _read(self, function: str, operation: str, body: dict[str, Any], parsed: dict[str, Any]) -> Read:
@@ -315,10 +319,17 @@ class CapacityMeter:
         elif operation == "TransactGetItems":
             responses = [r.get("Item") or {} for r in parsed.get("Responses", [])]
             rate, size, target = 2.0, sum(map(item_size, responses)), "transaction"
+        elif operation == "BatchGetItem":
+            # Each item read is its own read, rounded up on its own.
+            found = [(t, i) for t, items in parsed.get("Responses", {}).items() for i in items]
+            units = sum(
+                (1.0 if body["RequestItems"][t].get("ConsistentRead") else 0.5)
+                * max(1, math.ceil(item_size(i) / READ_UNIT_BYTES))
+                for t, i in found
+            )
+            return Read(function, operation, "items by key", units)
         else:
             items = parsed.get("Items", [])
-            if operation == "BatchGetItem":
-                items = [i for found in parsed.get("Responses", {}).values() for i in found]
             rate = 1.0 if body.get("ConsistentRead") else 0.5
             size, target = sum(map(item_size, items)), body.get("IndexName", "table")
         return Read(function, operation, target, rate * max(1, math.ceil(size / READ_UNIT_BYTES)))

@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from jaqe.leads.acceptance import QuoteAcceptances
+from jaqe.leads.acceptance import acceptance_url, new_acceptance_token
 from jaqe.leads.matching import Candidate, choose
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.partners import COMMERCIAL_PARTNERS_WORDING, PartnerConsents
@@ -87,6 +87,7 @@ class QuoteRequests:
         key = self.subject_key(data.contact.email)
         lead_id = new_id("lead")
         now = clock.now()
+        acceptance_token, acceptance_digest = new_acceptance_token(lead_id)
         lead = new_lead(
             lead_id,
             {
@@ -98,6 +99,7 @@ class QuoteRequests:
                 "received_at": now.isoformat(),
                 # Similar-services mailings select past requesters by trade and month through an index.
                 "segment": f"{data.project.trade}#{now:%Y-%m}",
+                **acceptance_digest,
                 **retention_fields(PurposeId.QUOTE_MATCHING, key),
             },
         )
@@ -143,7 +145,7 @@ class QuoteRequests:
                 TRADES[data.project.trade],
                 companies,
                 restricted=restricted,
-                acceptance_url=QuoteAcceptances(self.store).url(key, lead) if companies else None,
+                acceptance_url=acceptance_url(acceptance_token) if companies else None,
                 partners_confirm_url=confirm_url,
             )
         )

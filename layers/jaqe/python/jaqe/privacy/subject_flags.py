@@ -103,9 +103,14 @@ class Subjects:
         self.store.put(flags)
 
     def object_to(self, subject_key: str, purposes: list[PurposeId]) -> None:
-        flags = self._flags(subject_key)
-        flags["objections"] = sorted(set(flags.get("objections", [])) | {p.value for p in purposes})
-        self.store.put(flags)
+        """One conditional write per purpose not objected to yet (no read): the flags item is made on
+        the first objection."""
+        new_flags = {
+            "item_type": "subject_flags",
+            **retention_fields(PurposeId.SUPPRESSION_LIST, subject_key),
+        }
+        for purpose_id in sorted({p.value for p in purposes}):
+            self.store.append_once(subject_pk(subject_key), FLAGS_SK, "objections", purpose_id, new_flags)
 
     def suppression_item(self, subject_key: str, reason: str) -> Item:
         return {
