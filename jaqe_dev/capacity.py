@@ -201,7 +201,7 @@ class CapacityMeter:
     def measuring(self) -> Iterator[CapacityMeter]:
         from botocore.client import BaseClient
 
-        original = BaseClient._make_request
+        original = BaseClient._make_request  # type: ignore[attr-defined]
         meter = self
 
         def make_request(client: Any, operation_model: Any, request_dict: Any, request_context: Any) -> Any:
@@ -227,11 +227,11 @@ class CapacityMeter:
                     meter._local.busy = False
             return http, parsed
 
-        BaseClient._make_request = make_request  # type: ignore[method-assign]
+        BaseClient._make_request = make_request  # type: ignore[attr-defined]
         try:
             yield self
         finally:
-            BaseClient._make_request = original  # type: ignore[method-assign]
+            BaseClient._make_request = original  # type: ignore[attr-defined]
 
     def _targets(self, operation: str, body: dict[str, Any]) -> list[tuple[str, Typed, Typed | None, int]]:
         """(table, key, item put or None, factor) of each item a write request touches."""
