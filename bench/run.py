@@ -182,8 +182,8 @@ class CallCounter:
                 if name:
                     self.invocations.setdefault(name, []).append(elapsed - nested)
 
-        lambdas.invoke = lambda logical_id, event: framed(
-            "function", lambda: invoke(logical_id, event), lambdas.specs[logical_id].name
+        lambdas.invoke = lambda logical_id, event, **options: framed(
+            "function", lambda: invoke(logical_id, event, **options), lambdas.specs[logical_id].name
         )
         lambdas.settle = lambda: framed("poller", settle, None)
 
