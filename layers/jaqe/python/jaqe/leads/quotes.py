@@ -31,7 +31,7 @@ from jaqe.platform.trades import TRADES
 from jaqe.platform.validation import (
     departement_of,
 )
-from jaqe.privacy.consent import ConsentEvent, ConsentLedger, ConsentRequired
+from jaqe.privacy.consent import ConsentEvent, ConsentLedger, consent_required
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
 from jaqe.privacy.subject_flags import Subjects, restricted_in
@@ -103,7 +103,10 @@ class QuoteRequests:
                 **retention_fields(PurposeId.QUOTE_MATCHING, key),
             },
         )
-        consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
+        matching_consent = self._consent(
+            key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id
+        )
+        consents = [matching_consent]
         partners_consent = None
         if data.consents.commercial_partners:
             # Pending until the person confirms the address from the link in the confirmation email.
@@ -134,7 +137,7 @@ class QuoteRequests:
         restricted = restricted_in(earlier)
         if restricted:
             logger.info("lead not shared: subject restricted", extra={"lead_id": lead_id})
-        companies = [] if restricted else self._match_and_share(key, lead_id, data, consents[0])
+        companies = [] if restricted else self._match_and_share(key, lead_id, data, matching_consent)
         confirm_url = (
             PartnerConsents(self.store).confirmation_url(key, partners_consent) if partners_consent else None
         )
@@ -184,9 +187,7 @@ class QuoteRequests:
         # The consent this request recorded, in the same transaction as the lead, is the latest event
         # for the purpose: deciding from it spares reading the ledger back.
         if not ConsentEvent.from_item(consent).counts(clock.now()):
-            raise ConsentRequired(
-                f"Aucun consentement en vigueur pour la finalité « {purpose(PurposeId.QUOTE_MATCHING).name_fr} »."
-            )
+            raise consent_required(PurposeId.QUOTE_MATCHING)
         departement = departement_of(data.project.postcode)
         listing = self.store.query(listing_pk(data.project.trade, departement))
         chosen = choose(
