@@ -19,6 +19,7 @@ BODY = json.loads(json.loads((ROOT / "events/quote_requests/post_valid.json").re
 TARGET_WRITE_UNITS = 25
 TARGET_READS = 3
 MATCHES = 3
+EVERY_OPTION = {"newsletter": True, "commercial_partners": True, "refuse_similar_services": True}
 
 
 def measure(samples: int = 3) -> dict[str, Any]:
@@ -63,6 +64,30 @@ def measure(samples: int = 3) -> dict[str, Any]:
                     )
                     entry["calls"] += 1 / samples
                     entry["units"] += read.units / samples
+            # The same request with every box ticked: newsletter, commercial partners (a pending consent and
+            # its confirmation link), the similar-services refusal (its proof and the objection flag).
+            meter.reset()
+            every = {
+                **BODY,
+                "contact": {**BODY["contact"], "email": "cost-every@example.fr"},
+                "consents": {**BODY["consents"], **EVERY_OPTION},
+            }
+            response = local.api.request(
+                "POST",
+                "/v1/quote-requests",
+                json_body=every,
+                headers={"Idempotency-Key": "cost-every-option"},
+            )
+            assert response.status == 201, response.body
+            local.settle()
+            by_kind: dict[str, float] = defaultdict(float)
+            for write in meter.writes:
+                by_kind[write.kind] += write.units
+            every_option = {
+                "write_units": meter.write_units,
+                "reads_request_path": sum(1 for r in meter.reads if r.function == "quote_requests"),
+                "wcu_by_item_kind": dict(sorted(by_kind.items(), key=lambda kv: -kv[1])),
+            }
         indexes = sorted({i.name for shape in meter.shapes.values() for i in shape.indexes})
     forget_cached_state()
     write_rows = [
@@ -102,6 +127,7 @@ def measure(samples: int = 3) -> dict[str, Any]:
             f: round(sum(r["wcu"] for r in write_rows if r["function"] == f), 2)
             for f in dict.fromkeys(r["function"] for r in write_rows)
         },
+        "every_option": every_option,
         "target_write_units": TARGET_WRITE_UNITS,
         "target_reads": TARGET_READS,
     }
@@ -117,6 +143,10 @@ def render(cost: dict[str, Any]) -> list[str]:
         + ", ".join(f"`{f}` {u}" for f, u in cost["by_function_wcu"].items())
         + f". Reads: **{cost['reads_request_path']}** on the request path (target <= {cost['target_reads']}), "
         f"{cost['reads_total']} in all ({cost['read_units']} RCU).",
+        "",
+        f"With every box ticked ({', '.join(EVERY_OPTION)}): {cost['every_option']['write_units']} write units "
+        f"({', '.join(f'{k} {v}' for k, v in cost['every_option']['wcu_by_item_kind'].items())}), "
+        f"{cost['every_option']['reads_request_path']} reads on the request path.",
         "",
         "| function | item kind | operation | items | table WCU | " + " | ".join(indexes) + " | WCU |",
         "|---|---|---|---:|---:|" + "---:|" * len(indexes) + "---:|",
