@@ -27,6 +27,14 @@ PRICES: dict[str, tuple[float, str]] = {
     "waf_per_million": (0.60, "WAF, per million requests inspected"),
     "lambda_per_million": (0.20, "Lambda requests, per million"),
     "lambda_gb_second_arm64": (0.0000133334, "Lambda duration arm64 (Graviton), per GB-second"),
+    "snapstart_cache_gb_second": (
+        0.0000015046,
+        "Lambda SnapStart cache (Python), per GB-second a published version is cached (us-east-1 figure)",
+    ),
+    "snapstart_restore_gb": (
+        0.0001397998,
+        "Lambda SnapStart restore (Python), per GB restored (us-east-1 figure)",
+    ),
     "ddb_write_per_million": (0.7338, "DynamoDB on-demand, per million write request units"),
     "ddb_read_per_million": (0.1468, "DynamoDB on-demand, per million read request units"),
     "ddb_storage_gb_month": (0.2975, "DynamoDB standard storage, per GB-month"),
@@ -46,6 +54,8 @@ PRICES: dict[str, tuple[float, str]] = {
     "xray_per_million_traces": (5.00, "X-Ray traces recorded, per million"),
     "cognito_mau": (0.015, "Cognito user pool (Essentials), per monthly active user"),
     "s3_put_per_thousand": (0.0053, "S3 PUT/POST, per 1,000"),
+    "s3_get_per_thousand": (0.00042, "S3 GET, per 1,000"),
+    "s3_storage_gb_month": (0.024, "S3 Standard storage, per GB-month"),
 }
 
 VOLUME = {"quotes_per_day": 10_000, "professionals": 200, "rights_requests_per_month": 100}
@@ -66,7 +76,31 @@ ASSUMPTIONS: dict[str, tuple[float, str]] = {
     "cold_start_share": (0.02, "share of invocations that are cold starts (INIT billed since 2025-08)"),
     "cold_start_ms": (
         800,
-        "INIT duration of a cold start, ms (imports measured by the cold-start bench are ~0.3 s locally)",
+        "INIT duration of a cold start of a function without SnapStart, ms (imports measured by the "
+        "cold-start bench are ~0.3 s locally)",
+    ),
+    "restore_ms": (
+        300,
+        "billed duration of a SnapStart restore (the runtime's restore and the after-restore hooks), ms",
+    ),
+    "snapstart_versions_cached": (
+        1,
+        "published versions of each API function kept cached (the alias's; an old one stops being "
+        "charged once deleted after a deployment)",
+    ),
+    "partner_exports_per_month": (8, "commercial-partner exports a month (asynchronous, to S3)"),
+    "partner_export_rows": (50_000, "people in each partner export"),
+    "partner_export_write_units_per_row": (
+        3,
+        "write units per person exported: the disclosure record (table, by_subject, by_expiry)",
+    ),
+    "partner_export_read_units_per_row": (
+        3,
+        "read units per person exported: the consent segment's pages, the person's items, their flags",
+    ),
+    "partner_export_seconds": (
+        60,
+        "duration of one export at the function's memory (paginated reads, streamed multipart upload)",
     ),
     "log_bytes_per_invocation": (
         1500,
@@ -105,6 +139,13 @@ def template_memory_mb(service: str) -> int:
     raise LookupError(service)
 
 
+def api_functions() -> list[str]:
+    """The functions behind API Gateway (their handler is `api_handler`): those SnapStart serves."""
+    return sorted(
+        app.parent.name for app in (ROOT / "functions").glob("*/app.py") if "api_handler(" in app.read_text()
+    )
+
+
 def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[str, float]]:
     p = {k: v for k, (v, _) in PRICES.items()}
     a = {k: v for k, (v, _) in ASSUMPTIONS.items()}
@@ -133,10 +174,30 @@ def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[s
         VOLUME["rights_requests_per_month"] * per_rights * a["workflow_invocations_per_transition"]
     )
     count += other_calls + rights_invocations
-    gb_seconds += count * a["cold_start_share"] * a["cold_start_ms"] / 1000 * 512 / 1024
+    # Cold starts: API functions restore a SnapStart snapshot (a restore charge, and its short billed
+    # duration); the others (queues, streams, workflow tasks) still run their INIT.
+    api_calls = api_requests
+    cold_api, cold_other = api_calls * a["cold_start_share"], (count - api_calls) * a["cold_start_share"]
+    gb_seconds += cold_api * a["restore_ms"] / 1000 * 512 / 1024
+    gb_seconds += cold_other * a["cold_start_ms"] / 1000 * 512 / 1024
+    api = api_functions()
+    api_gb = sum(template_memory_mb(name) for name in api) / 1024
+    snapstart = (
+        api_gb * a["snapstart_versions_cached"] * DAYS * 86400 * p["snapstart_cache_gb_second"]
+        + cold_api * 512 / 1024 * p["snapstart_restore_gb"]
+    )
+    exports = a["partner_exports_per_month"]
+    export_gb = exports * a["partner_export_rows"] * 200 / 1e9  # ~200 bytes a row (CSV)
+    gb_seconds += exports * a["partner_export_seconds"] * 1024 / 1024
 
-    writes = quotes * quote["dynamodb_write_units"]
-    reads = quotes * quote["dynamodb_read_units"] + pro_calls * a["pro_call_read_units"]
+    cost = results["quote_request_cost"]  # itemised units of one quote request (bench/quote_request_cost.py)
+    exported = exports * a["partner_export_rows"]
+    writes = quotes * cost["write_units"] + exported * a["partner_export_write_units_per_row"]
+    reads = (
+        quotes * cost["read_units"]
+        + pro_calls * a["pro_call_read_units"]
+        + exported * a["partner_export_read_units_per_row"]
+    )
     sqs_requests = (
         quotes * quote["sqs_messages_sent"] * a["sqs_requests_per_message"] + a["sqs_idle_polls_per_month"]
     )
@@ -163,6 +224,11 @@ def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[s
         ),
         ("Lambda requests", count / 1e6 * p["lambda_per_million"], f"{count:,.0f} invocations"),
         ("Lambda duration (arm64)", gb_seconds * p["lambda_gb_second_arm64"], f"{gb_seconds:,.0f} GB-s"),
+        (
+            "Lambda SnapStart (API functions)",
+            snapstart,
+            f"{len(api)} functions, {api_gb:,.1f} GB cached, {cold_api:,.0f} restores",
+        ),
         ("DynamoDB writes", writes / 1e6 * p["ddb_write_per_million"], f"{writes:,.0f} WRU"),
         ("DynamoDB reads", reads / 1e6 * p["ddb_read_per_million"], f"{reads:,.0f} RRU"),
         (
@@ -206,14 +272,20 @@ def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[s
         (
             "S3",
             quote["s3_objects_written"] * quotes / 1000 * p["s3_put_per_thousand"] + 0.5,
-            "documents, exports (small)",
+            "documents, access exports (small)",
+        ),
+        (
+            "S3 partner exports",
+            exports * (20 * p["s3_put_per_thousand"] + 2 * p["s3_get_per_thousand"]) / 1000
+            + export_gb * p["s3_storage_gb_month"],
+            f"{exports} exports of {a['partner_export_rows']:,} people (multipart, short-lived links)",
         ),
     ]
     figures = {
         "quotes": quotes,
         "per_rights": per_rights,
-        "writes_per_quote": quote["dynamodb_write_units"],
-        "reads_per_quote": quote["dynamodb_read_units"],
+        "writes_per_quote": cost["write_units"],
+        "reads_per_quote": cost["read_units"],
     }
     return lines, figures
 
@@ -222,7 +294,7 @@ def render(results: dict[str, Any]) -> str:
     lines, figures = model(results)
     total = sum(cost for _, cost, _ in lines)
     ranked = sorted(lines, key=lambda line: -line[1])
-    quote = results["quote_request_counts"]
+    quote, cost = results["quote_request_counts"], results["quote_request_cost"]
     out = [
         "# Cost model (generated by `bench/cost_model.py`; do not edit by hand)",
         "",
@@ -250,8 +322,9 @@ def render(results: dict[str, Any]) -> str:
             for k, v in quote["lambda_invocations"].items()
         ),
         *(f"| `{k}` calls by functions | {v} |" for k, v in quote["aws_calls"].items()),
-        f"| DynamoDB write request units | {quote['dynamodb_write_units']} |",
-        f"| DynamoDB read request units | {quote['dynamodb_read_units']} |",
+        f"| DynamoDB write request units (itemised: bench/results.md) | {cost['write_units']} |",
+        f"| DynamoDB reads on the request path / in all (read units) | {cost['reads_request_path']} / "
+        f"{cost['reads_total']} ({cost['read_units']}) |",
         f"| SQS messages sent (outbox) | {quote['sqs_messages_sent']} |",
         f"| SES emails | {quote['ses_emails']} |",
         f"| S3 objects written | {quote['s3_objects_written']} |",
@@ -260,8 +333,10 @@ def render(results: dict[str, Any]) -> str:
         f"With {quote['matched_professionals']} professionals matched: one email to each and one to the consumer. "
         "`retention_cascade` runs on every stream record locally; in AWS its `eventName = REMOVE` filter drops "
         "inserts and updates before any invocation, so it is left out of the cost. Request units are computed "
-        "from the JSON wire size of each item (an upper bound of DynamoDB's item size), doubled for transactions, "
-        "plus one write per global secondary index the item enters; reads are eventually consistent.",
+        "by `jaqe_dev.capacity` from DynamoDB's item-size rules and the synthesised indexes' projections "
+        "(1 KB per write unit, on the table and on each index the item lands in, doubled in a transaction; "
+        "4 KB per read unit, halved when eventually consistent), for the request and everything it causes "
+        "(the mail sender of each email, stream consumers); bench/results.md itemises them.",
         "",
         f"Rights requests: {figures['per_rights']} state transitions each (measured, bench/results.json "
         "`rights_transitions`).",
@@ -269,7 +344,12 @@ def render(results: dict[str, Any]) -> str:
         "## Assumptions (not measured)",
         "",
         *(f"- {text}: {value:,}" for value, text in ASSUMPTIONS.values()),
-        "- Lambda memory: from the synthesised template (`MemorySize`), arm64 as `infra/lambda_target.py` sets it.",
+        "- Lambda memory: from the synthesised template (`MemorySize`); every function on arm64 (Graviton) and the "
+        f"{len(api_functions())} API functions (`api_handler`) on published versions with SnapStart: their cold "
+        "starts are restores (restore charge per GB, short billed duration) and each cached version costs its "
+        "memory for every second of the month; the other functions still pay their INIT.",
+        "- Partner exports: asynchronous, written to the exports bucket by multipart upload and fetched through a "
+        "short-lived link (a few PUTs and one GET each, the file kept a few days).",
         "- Lambda duration: the measured in-process duration against moto (moto's answers stand in for the network "
         "round trips to DynamoDB, SQS and SES); billed in 1 ms steps.",
         "",
@@ -284,8 +364,13 @@ def render(results: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    DOC.write_text(render(json.loads(RESULTS.read_text())))
-    print(f"wrote {DOC.relative_to(ROOT)}")
+    results = json.loads(RESULTS.read_text())
+    DOC.write_text(render(results))
+    total = sum(cost for _, cost, _ in model(results)[0])
+    print(
+        f"monthly AWS cost for {VOLUME['quotes_per_day']:,} quote requests a day: about ${total:,.0f} "
+        f"(wrote {DOC.relative_to(ROOT)})"
+    )
 
 
 if __name__ == "__main__":

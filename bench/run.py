@@ -27,6 +27,8 @@ os.environ.update(
 )
 sys.path.insert(0, str(ROOT))
 
+from bench import quote_request_cost  # noqa: E402 - after the environment it measures in
+
 # boto3 and the Powertools utilities every handler uses, set up as a handler sets them up
 # (creating the Tracer is what loads the X-Ray SDK, the largest single import).
 BASELINE_IMPORTS = (
@@ -180,8 +182,8 @@ class CallCounter:
                 if name:
                     self.invocations.setdefault(name, []).append(elapsed - nested)
 
-        lambdas.invoke = lambda logical_id, event: framed(
-            "function", lambda: invoke(logical_id, event), lambdas.specs[logical_id].name
+        lambdas.invoke = lambda logical_id, event, **options: framed(
+            "function", lambda: invoke(logical_id, event, **options), lambdas.specs[logical_id].name
         )
         lambdas.settle = lambda: framed("poller", settle, None)
 
@@ -417,6 +419,7 @@ def main() -> None:
         "asset_bytes": asset_sizes(),
         "quote_request_counts": quote_request_counts(),
         "rights_transitions": rights_transitions(),
+        "quote_request_cost": quote_request_cost.measure(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     lines = ["| figure | value | target |", "|---|---|---|"]
@@ -438,6 +441,12 @@ def main() -> None:
         f"DynamoDB WRU / RRU, emails | {sum(v for k, v in quote['lambda_invocations'].items() if k != 'retention_cascade')}"
         f", {quote['dynamodb_write_units']} / {quote['dynamodb_read_units']}, {quote['ses_emails']} | measured |"
     )
+    cost = results["quote_request_cost"]
+    lines.append(
+        f"| one quote request ({cost['matched_professionals']} matches): DynamoDB write units (itemised below) "
+        f"/ reads on the request path | {cost['write_units']} / {cost['reads_request_path']} "
+        f"| <= {cost['target_write_units']} / <= {cost['target_reads']} |"
+    )
     paths = results["rights_transitions"]["by_path"]
     lines.append(
         "| Step Functions transitions per rights request | "
@@ -449,6 +458,8 @@ def main() -> None:
         "Transitions: the execution history's events whose type ends in `StateEntered`, one per state "
         "entered (what Standard workflows bill; a retry would add one). The quote request's invocations "
         "leave out `retention_cascade`, which AWS's REMOVE filter does not invoke for inserts.",
+        "",
+        *quote_request_cost.render(cost),
     ]
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

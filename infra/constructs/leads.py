@@ -15,12 +15,14 @@ class Leads(Construct):
         self.trades = platform.functions.create("trades")
         api.public_route("GET", "/v1/trades", self.trades)
 
-        # DeleteItem: a confirmation link's token is used once (a conditional delete).
+        # DeleteItem: a confirmation link's token is used once (a conditional delete). BatchGetItem: the
+        # matched professionals' profiles in one read.
         self.quotes = platform.form_function(
             "quote_requests",
             [
                 "dynamodb:PutItem",
                 "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
                 "dynamodb:UpdateItem",
                 "dynamodb:Query",
                 "dynamodb:DeleteItem",

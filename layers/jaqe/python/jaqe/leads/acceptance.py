@@ -7,26 +7,26 @@ disclosure (`accepted`, `accepted_at`, `accepted_by: "consumer"`). The access ex
 professional's archive read it from there; the professional's own click (`disclosures.accept_lead`)
 says only that they took the request on.
 
-The link's token is stored as its digest, under the consumer's subject key (an erasure deletes it),
-and lives as long as the lead: a click does not spend it, so the consumer may come back to it, and
+The link's token is `<lead id>.<random>`, stored as its digest on the lead itself (written once, with
+the lead, in its transaction: no item of its own), so it lives exactly as long as the lead and an
+erasure deletes it with the lead: a click does not spend it, so the consumer may come back to it, and
 accepting the same professional again changes nothing.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from jaqe.leads.records import DISCLOSURE, disclosure_key, is_disclosure_to, lead_pk
 from jaqe.platform import clock
 from jaqe.platform.errors import InvalidInput, LinkGone, NotFound
+from jaqe.platform.ids import new_token, token_digest
 from jaqe.platform.settings import LinkSettings, get_settings
 from jaqe.platform.store import Item, Store
-from jaqe.platform.tokens import Tokens
-from jaqe.privacy.register import PurposeId
 
-ACCEPTANCE_KIND = "quote_acceptance"
+ACCEPTANCE_DIGEST = "acceptance_token_digest"
 CONSUMER = "consumer"
 
 
@@ -63,29 +63,36 @@ class NotMatched(InvalidInput):
         )
 
 
+def new_acceptance_token(lead_id: str) -> tuple[str, Item]:
+    """The link's token, and what the lead stores of it (its digest)."""
+    token = f"{lead_id}.{new_token()}"
+    return token, {ACCEPTANCE_DIGEST: token_digest(token)}
+
+
+def acceptance_url(token: str) -> str:
+    lead_id = token.split(".", 1)[0]
+    return f"{get_settings(LinkSettings).public_api_url}{acceptance_path(lead_id)}?token={token}"
+
+
 class QuoteAcceptances:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.tokens = Tokens(store)
 
-    def url(self, subject_key: str, lead: Item) -> str:
-        """The link of the confirmation email, for the lead as stored (it expires with the lead)."""
-        lead_id = str(lead["lead_id"])
-        token = self.tokens.issue(
-            ACCEPTANCE_KIND,
-            {"subject_key": subject_key, "lead_id": lead_id, "purpose": PurposeId.QUOTE_MATCHING.value},
-            ttl=timedelta(seconds=int(lead["expires_at"]) - clock.epoch()),
-            subject_key=subject_key,
+    def _opens(self, lead_id: str, token: str) -> bool:
+        lead = self.store.get(lead_pk(lead_id), "LEAD") if lead_id else None
+        return lead is not None and hmac.compare_digest(
+            str(lead.get(ACCEPTANCE_DIGEST, "")), token_digest(token)
         )
-        return f"{get_settings(LinkSettings).public_api_url}{acceptance_path(lead_id)}?token={token}"
 
     def _request_of(self, request_id: str, token: str) -> str:
-        """The request the token opens. Unknown or expired token, or the lead gone: 410; a live token
-        of another request: 404."""
-        payload = self.tokens.payload(ACCEPTANCE_KIND, token)
-        if payload["lead_id"] != request_id:
-            raise NotFound("Ce lien ne correspond à aucune demande de devis de ce numéro.")
-        if self.store.get(lead_pk(request_id), "LEAD") is None:
+        """The request the token opens. Unknown token, or its lead gone (expired, erased): 410; a live
+        token of another request: 404."""
+        lead_id = token.split(".", 1)[0] if "." in token else ""
+        if lead_id != request_id:
+            if self._opens(lead_id, token):
+                raise NotFound("Ce lien ne correspond à aucune demande de devis de ce numéro.")
+            raise LinkGone()
+        if not self._opens(request_id, token):
             raise LinkGone()
         return request_id
 

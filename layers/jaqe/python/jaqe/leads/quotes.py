@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from jaqe.leads.acceptance import QuoteAcceptances
+from jaqe.leads.acceptance import acceptance_url, new_acceptance_token
 from jaqe.leads.matching import Candidate, choose
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.partners import COMMERCIAL_PARTNERS_WORDING, PartnerConsents
@@ -31,10 +31,10 @@ from jaqe.platform.trades import TRADES
 from jaqe.platform.validation import (
     departement_of,
 )
-from jaqe.privacy.consent import ConsentLedger
+from jaqe.privacy.consent import ConsentEvent, ConsentLedger, consent_required
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
-from jaqe.privacy.subject_flags import Subjects
+from jaqe.privacy.subject_flags import Subjects, restricted_in
 from jaqe.professionals.records import PROFILE_SK, listing_pk, profile_pk
 
 PARTNER_MATCHING_WORDING = (
@@ -87,6 +87,7 @@ class QuoteRequests:
         key = self.subject_key(data.contact.email)
         lead_id = new_id("lead")
         now = clock.now()
+        acceptance_token, acceptance_digest = new_acceptance_token(lead_id)
         lead = new_lead(
             lead_id,
             {
@@ -98,10 +99,14 @@ class QuoteRequests:
                 "received_at": now.isoformat(),
                 # Similar-services mailings select past requesters by trade and month through an index.
                 "segment": f"{data.project.trade}#{now:%Y-%m}",
+                **acceptance_digest,
                 **retention_fields(PurposeId.QUOTE_MATCHING, key),
             },
         )
-        consents = [self._consent(key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id)]
+        matching_consent = self._consent(
+            key, PurposeId.QUOTE_MATCHING, PARTNER_MATCHING_WORDING, data, lead_id
+        )
+        consents = [matching_consent]
         partners_consent = None
         if data.consents.commercial_partners:
             # Pending until the person confirms the address from the link in the confirmation email.
@@ -121,16 +126,18 @@ class QuoteRequests:
                     source=lead_id,
                 )
             )
+        # Read before writing: the person's earlier items (whose expiry this contact moves) and flags.
+        earlier = self.store.by_subject(key)
         self.store.transact([lead, *consents])
         if data.consents.refuse_similar_services:
             # The ledger event is the proof; the flag is what similar-services mailings read.
             Subjects(self.store).object_to(key, [PurposeId.SIMILAR_SERVICES_EMAILS])
-        self.refresh_last_contact(key, exclude=lead["pk"])
+        self.refresh_last_contact(earlier)
 
-        restricted = not Subjects(self.store).status(key).may_be_matched
+        restricted = restricted_in(earlier)
         if restricted:
             logger.info("lead not shared: subject restricted", extra={"lead_id": lead_id})
-        companies = [] if restricted else self._match_and_share(key, lead_id, data)
+        companies = [] if restricted else self._match_and_share(key, lead_id, data, matching_consent)
         confirm_url = (
             PartnerConsents(self.store).confirmation_url(key, partners_consent) if partners_consent else None
         )
@@ -141,7 +148,7 @@ class QuoteRequests:
                 TRADES[data.project.trade],
                 companies,
                 restricted=restricted,
-                acceptance_url=QuoteAcceptances(self.store).url(key, lead) if companies else None,
+                acceptance_url=acceptance_url(acceptance_token) if companies else None,
                 partners_confirm_url=confirm_url,
             )
         )
@@ -167,29 +174,30 @@ class QuoteRequests:
             source=lead_id,
         )
 
-    def refresh_last_contact(self, subject_key: str, exclude: str = "") -> None:
-        """A new contact moves "last contact": earlier lead data is kept three more years from now (an
-        email waiting in the outbox keeps its own short expiry)."""
+    def refresh_last_contact(self, earlier: list[Item]) -> None:
+        """A new contact moves "last contact": the person's earlier lead data (`earlier`, read before
+        this request wrote) is kept three more years from now (an email waiting in the outbox keeps its
+        own short expiry)."""
         expires = expiry_fields(purpose(PurposeId.QUOTE_MATCHING).expires_at(clock.now()))
-        for item in self.store.by_subject(subject_key):
-            if (
-                item["purpose"] in LEAD_PURPOSES
-                and item["pk"] != exclude
-                and item["item_type"] != "outgoing_mail"
-            ):
+        for item in earlier:
+            if item["purpose"] in LEAD_PURPOSES and item["item_type"] != "outgoing_mail":
                 self.store.update(item["pk"], item["sk"], expires)
 
-    def _match_and_share(self, key: str, lead_id: str, data: QuoteRequestIn) -> list[str]:
-        self.ledger.require(key, PurposeId.QUOTE_MATCHING)
+    def _match_and_share(self, key: str, lead_id: str, data: QuoteRequestIn, consent: Item) -> list[str]:
+        # The consent this request recorded, in the same transaction as the lead, is the latest event
+        # for the purpose: deciding from it spares reading the ledger back.
+        if not ConsentEvent.from_item(consent).counts(clock.now()):
+            raise consent_required(PurposeId.QUOTE_MATCHING)
         departement = departement_of(data.project.postcode)
         listing = self.store.query(listing_pk(data.project.trade, departement))
         chosen = choose(
             [Candidate.from_listing(i) for i in listing], self.max_matches, clock.now().date(), self.rng
         )
+        profiles = self.store.get_many([(profile_pk(c.pro_id), PROFILE_SK) for c in chosen])
         shared = {**data.contact.model_dump(), **data.project.model_dump()}
         companies = []
         for position, candidate in enumerate(chosen):
-            profile = self.store.get(profile_pk(candidate.pro_id), PROFILE_SK)
+            profile = profiles.get((profile_pk(candidate.pro_id), PROFILE_SK))
             if not profile or profile.get("status") != "approved" or not profile.get("listed"):
                 continue  # listing entry outlived its professional: never share with them
             self._disclose(key, lead_id, candidate, shared, position)

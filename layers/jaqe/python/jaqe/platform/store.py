@@ -117,6 +117,28 @@ class Store:
             raise _translate(error) from error
         return item if item and (include_expired or is_live(item)) else None
 
+    def get_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
+        """Live items by key in one request (BatchGetItem, consistent reads, at most 100 keys), by
+        (pk, sk); what DynamoDB leaves unprocessed is asked again."""
+        name = self.table.name
+        wanted: Any = {
+            name: {"Keys": [{"pk": pk, "sk": sk} for pk, sk in dict.fromkeys(keys)], "ConsistentRead": True}
+        }
+        found: dict[tuple[str, str], Item] = {}
+        while keys and wanted:
+            try:
+                # The table's client speaks plain values (the resource's transformation hooks).
+                answer = self.table.meta.client.batch_get_item(RequestItems=wanted)
+            except ClientError as error:
+                raise _translate(error) from error
+            found.update(
+                ((item["pk"], item["sk"]), item)
+                for item in answer["Responses"].get(name, [])
+                if is_live(item)
+            )
+            wanted = answer.get("UnprocessedKeys")
+        return found
+
     def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
         from boto3.dynamodb.conditions import Key
 
@@ -220,6 +242,32 @@ class Store:
             )
         except ClientError as error:
             raise _translate(error) from error
+
+    def append_once(self, pk: str, sk: str, name: str, value: Any, defaults: Mapping[str, Any]) -> bool:
+        """Append `value` to the list attribute `name` unless the list holds it already, making the item
+        with `defaults` when it does not exist: one conditional write, no read. False when it was there."""
+        names = {"#l": name, **{f"#d{i}": k for i, k in enumerate(defaults)}}
+        values: Item = {
+            ":one": value,
+            ":new": [value],
+            ":empty": [],
+            **{f":d{i}": v for i, v in enumerate(defaults.values())},
+        }
+        sets = ["#l = list_append(if_not_exists(#l, :empty), :new)"]
+        sets += [f"#d{i} = if_not_exists(#d{i}, :d{i})" for i in range(len(defaults))]
+        try:
+            self.table.update_item(
+                Key={"pk": pk, "sk": sk},
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression="attribute_not_exists(#l) OR NOT contains(#l, :one)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise _translate(error) from error
+        return True
 
     def query_index(
         self,

@@ -163,6 +163,12 @@ class ConsentRequired(Forbidden):
     title = "Consentement requis"
 
 
+def consent_required(purpose_id: PurposeId) -> ConsentRequired:
+    return ConsentRequired(
+        f"Aucun consentement en vigueur pour la finalité « {purpose(purpose_id).name_fr} »."
+    )
+
+
 class ConsentLedger:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -228,9 +234,7 @@ class ConsentLedger:
 
     def require(self, subject_key: str, purpose_id: PurposeId) -> None:
         if not self.is_granted(subject_key, purpose_id):
-            raise ConsentRequired(
-                f"Aucun consentement en vigueur pour la finalité « {purpose(purpose_id).name_fr} »."
-            )
+            raise consent_required(purpose_id)
 
     def withdraw(self, subject_key: str, purpose_id: PurposeId, *, channel: str, policy_version: str) -> None:
         self.append(

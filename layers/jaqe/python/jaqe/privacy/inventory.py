@@ -111,7 +111,11 @@ _MAILING_PURPOSES = (
 ITEM_FAMILIES: dict[str, ItemFamily] = {
     f.item_type: f
     for f in (
-        ItemFamily("lead", (PurposeId.QUOTE_MATCHING,), "demande de devis : identité, coordonnées, projet"),
+        ItemFamily(
+            "lead",
+            (PurposeId.QUOTE_MATCHING,),
+            "demande de devis : identité, coordonnées, projet, empreinte du lien d'acceptation d'un devis",
+        ),
         ItemFamily(
             "disclosure",
             (PurposeId.QUOTE_MATCHING, PurposeId.COMMERCIAL_PARTNERS),
@@ -139,10 +143,9 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
                 PurposeId.NEWSLETTER,
                 PurposeId.SIMILAR_SERVICES_EMAILS,
                 PurposeId.COMMERCIAL_PARTNERS,
-                PurposeId.QUOTE_MATCHING,
                 PurposeId.POST_MORTEM_DIRECTIVES,
             ),
-            "lien envoyé par email (confirmation, désinscription, acceptation d'un devis)",
+            "lien envoyé par email (confirmation, désinscription)",
         ),
         ItemFamily(
             "professional", (PurposeId.PROFESSIONAL_LISTING,), "fiche du professionnel", AfterErasure.ARCHIVED

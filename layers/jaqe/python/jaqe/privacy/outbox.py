@@ -138,8 +138,10 @@ class OutboxDelivery:
         outcome = decide(
             email,
             bounced=self.is_bounced(recipient),
-            # Suppressed unless the person consented to this mail's purpose again since (a new relationship).
-            suppressed=Subjects(self.store).status(recipient).suppressed_for(PurposeId(email.purpose)),
+            # Suppressed unless the person consented to this mail's purpose again since (a new relationship);
+            # only marketing mail asks (the suppression never holds back a transactional one).
+            suppressed=is_marketing(email)
+            and Subjects(self.store).status(recipient).suppressed_for(PurposeId(email.purpose)),
         )
         if outcome is Outcome.SENT:
             self.transport.send(email)

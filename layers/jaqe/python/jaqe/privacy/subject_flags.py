@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,6 +57,12 @@ def consented_since(
     return frozenset(p for p, event in current.items() if event.counts(now) and event.occurred_at > since)
 
 
+def restricted_in(items: Iterable[Item]) -> bool:
+    """Whether a person's live items (`Store.by_subject`) hold a restriction in force: what a quote
+    request reads, from the one Query that also finds the earlier leads whose expiry it moves."""
+    return any(i.get("sk") == FLAGS_SK and i.get("restricted") for i in items)
+
+
 class Subjects:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -97,9 +103,14 @@ class Subjects:
         self.store.put(flags)
 
     def object_to(self, subject_key: str, purposes: list[PurposeId]) -> None:
-        flags = self._flags(subject_key)
-        flags["objections"] = sorted(set(flags.get("objections", [])) | {p.value for p in purposes})
-        self.store.put(flags)
+        """One conditional write per purpose not objected to yet (no read): the flags item is made on
+        the first objection."""
+        new_flags = {
+            "item_type": "subject_flags",
+            **retention_fields(PurposeId.SUPPRESSION_LIST, subject_key),
+        }
+        for purpose_id in sorted({p.value for p in purposes}):
+            self.store.append_once(subject_pk(subject_key), FLAGS_SK, "objections", purpose_id, new_flags)
 
     def suppression_item(self, subject_key: str, reason: str) -> Item:
         return {
