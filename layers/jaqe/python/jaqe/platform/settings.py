@@ -74,6 +74,12 @@ class SenderSettings(RuntimeSettings):
     mail_configuration_set: str = ""
 
 
+class DpoSettings(RuntimeSettings):
+    """The DPO's address, to which the monthly report is sent (`jaqe.dpo.reports`)."""
+
+    dpo_email: str
+
+
 class LinkSettings(RuntimeSettings):
     """Links in emails use the API's public (custom-domain) URL."""
 
