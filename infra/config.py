@@ -21,6 +21,8 @@ class DeployConfig:
     mail_domain: str
     mail_sender: str
     alarm_email: str | None
+    # Where the monthly DPO report is emailed (jaqe.dpo.reports).
+    dpo_email: str
     site_url: str
     public_api_url: str
     partner_origins: tuple[str, ...]
@@ -44,6 +46,7 @@ class DeployConfig:
             mail_domain=mail_domain,
             mail_sender=setting("mail_sender", "JAQE_MAIL_SENDER", f"JAQE <no-reply@{mail_domain}>") or "",
             alarm_email=setting("alarm_email", "JAQE_ALARM_EMAIL"),
+            dpo_email=setting("dpo_email", "JAQE_DPO_EMAIL", f"dpo@{mail_domain}") or f"dpo@{mail_domain}",
             site_url=setting("site_url", "JAQE_SITE_URL", "https://jaqe.fr") or "https://jaqe.fr",
             public_api_url=setting("public_api_url", "JAQE_PUBLIC_API_URL", f"https://api.{mail_domain}")
             or "",
