@@ -9,13 +9,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import click
-from jaqe.dpo.model import MONTH_PATTERN, ReportFormat
-from jaqe.dpo.rendering import render
 
 from jaqe_ops.context import Ops, OpsCommand, output_option, pass_ops
 
 
 def _month(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from jaqe.dpo.model import MONTH_PATTERN
+
     if not re.match(MONTH_PATTERN, value):
         raise click.BadParameter("a month, YYYY-MM (e.g. 2026-11)")
     return value
@@ -31,13 +31,16 @@ def _month(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option(
     "--format",
     "form",
-    type=click.Choice((ReportFormat.MARKDOWN.value, ReportFormat.CSV.value)),
-    default=ReportFormat.MARKDOWN.value,
+    type=click.Choice(("markdown", "csv")),
+    default="markdown",
     show_default=True,
 )
 @output_option
 @pass_ops
 def report(ops: Ops, month: str, form: str, output: str | None) -> int:
+    from jaqe.dpo.model import ReportFormat
+    from jaqe.dpo.rendering import render
+
     ops.progress.update(f"reading {month} from the indexes...")
     answer = ops.call("GET", f"/v1/admin/reports/monthly?{urlencode({'month': month})}")
     ops.progress.done()
