@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from jaqe.dpo.model import Month
 from jaqe.dpo.reports import send_monthly_report
 from jaqe.platform import clock
-from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.observability import logger, tracer
 from jaqe.platform.settings import DataSettings, DpoSettings, OutboxSettings, SubjectKeySettings, get_settings
 from jaqe.platform.store import Store
 from jaqe.privacy.outbox import OutboxMailer
@@ -21,11 +21,9 @@ get_settings(Settings)  # at import: a missing or invalid variable fails the col
 
 
 @logger.inject_lambda_context
-@metrics.log_metrics(capture_cold_start_metric=False)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     asked = Month(str(event["month"])) if event.get("month") else None
     month = send_monthly_report(Store(), OutboxMailer(), get_settings(Settings).dpo_email, clock.now(), asked)
-    metrics.add_metric(name="DpoReportSent", unit="Count", value=1)
     logger.info("monthly DPO report sent", extra={"month": month.value})
     return {"month": month.value, "sent": True}

@@ -19,8 +19,8 @@ class DpoReports(Construct):
         self.monthly = function = platform.functions.create(
             "dpo_report", environment={"DPO_EMAIL": platform.config.dpo_email}, timeout_seconds=60
         )
-        # The month's items through by_segment, the rights records and reconciliation runs by key.
-        allow(function, ["dynamodb:GetItem", "dynamodb:Query"], [table_arn])
+        # The month's items through by_segment, the records of the requests closed in it by key.
+        allow(function, ["dynamodb:GetItem"], [table_arn])
         allow(function, ["dynamodb:Query"], [f"{table_arn}/index/by_segment"])
         allow_key(function, storage.key)
         platform.mail.allow_sending(function)

@@ -18,14 +18,15 @@ from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
-from jaqe.platform.store import EXPIRY_INDEX, Item, Store, expiry_fields, plain
+from jaqe.platform.store import EXPIRY_INDEX, SEGMENT_INDEX, Item, Store, expiry_fields, plain
 from jaqe.privacy.holds import Holds
 from jaqe.privacy.register import PurposeId, purpose
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 WATERMARK = ("SYSTEM#reconciliation", "WATERMARK")
 # One record per run (`RUN#<time>`, same partition): what it purged and how many days it covered,
-# read month by month for the DPO's report; kept a year and a month (a year of reports).
+# in the `reconciliation_run#<YYYY-MM>` segment read by the DPO's monthly report; kept a year and a
+# month (a year of reports).
 RUN_PREFIX = "RUN#"
 RUN_RECORD_KEPT = timedelta(days=400)
 # On the first run, look this far back for items TTL may have missed.
@@ -150,20 +151,26 @@ def run_record(report: ReconciliationReport, now: datetime) -> Item:
         "sk": f"{RUN_PREFIX}{now.isoformat()}",
         "item_type": "reconciliation_run",
         "run_at": now.isoformat(),
+        "segment": run_segment(f"{now:%Y-%m}"),
+        "created_at": now.isoformat(),
         **asdict(report),
         **expiry_fields(clock.epoch(now + RUN_RECORD_KEPT)),
     }
 
 
+def run_segment(month: str) -> str:
+    return f"reconciliation_run#{month}"
+
+
 def runs_in(store: Store, month: str) -> list[tuple[datetime, ReconciliationReport]]:
-    """The runs of `month` (YYYY-MM), oldest first, each with its time: one Query on its partition."""
+    """The runs of `month` (YYYY-MM), oldest first, each with its time: one Query on `by_segment`."""
     names = {f.name for f in fields(ReconciliationReport)}
     return [
         (
             datetime.fromisoformat(item["run_at"]),
             ReconciliationReport(**{k: plain(v) for k, v in item.items() if k in names}),
         )
-        for item in store.query(WATERMARK[0], f"{RUN_PREFIX}{month}")
+        for item in store.query_index(SEGMENT_INDEX, "segment", run_segment(month))
     ]
 
 
