@@ -16,7 +16,7 @@ from jaqe.breach.records import IncidentRecords
 from jaqe.platform import clock
 from jaqe.platform.store import Store, expiry_fields
 from jaqe.privacy.consent import ConsentLedger
-from jaqe.privacy.register import PurposeId
+from jaqe.privacy.register import PurposeId, overdue_reviews
 from jaqe.privacy.retention import WATERMARK
 from jaqe.rights.model import RequestContact, RequestStatus, RequestType
 from jaqe.rights.records import RightsRequestRecords
@@ -29,6 +29,8 @@ from tests.waiting import wait_in
 REPORT_DAY = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 DPO_EMAIL = "dpo@jaqe.fr"
 PERSON = "camille.report@example.fr"
+# The register's processors and recipients whose review date has passed on the report's day.
+OVERDUE = overdue_reviews(on=REPORT_DAY.date())
 
 
 def at(day: str, hour: int = 9) -> datetime:
@@ -240,7 +242,8 @@ def test_jaqe_ops_report_prints_each_figure_of_the_seeded_month_and_the_dpo_gets
         ("retention", "items_purged_late", "total"): "3",
         ("retention", "max_lag_days", "total"): "4",
         ("retention", "items_purged", "contact_requests"): "5",
-        ("processors", "reviews_overdue", "total"): "0",
+        ("processors", "reviews_overdue", "total"): str(len(OVERDUE)),
+        **{("processors", "review_overdue", r.id): r.name_fr for r in OVERDUE},
     }
     assert {key: rows.get(key) for key in expected} == expected
     assert not any(key[2] == "inc_october" for key in rows)
