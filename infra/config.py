@@ -21,6 +21,8 @@ class DeployConfig:
     mail_domain: str
     mail_sender: str
     alarm_email: str | None
+    # Where the monthly DPO report is emailed (jaqe.dpo.reports).
+    dpo_email: str
     site_url: str
     # The API's custom domain (`api.example.fr`) and the Route 53 hosted zone that serves it: the
     # stack makes its certificate and alias record. Both or neither.
@@ -54,6 +56,7 @@ class DeployConfig:
             mail_domain=mail_domain,
             mail_sender=setting("mail_sender", "JAQE_MAIL_SENDER", f"JAQE <no-reply@{mail_domain}>") or "",
             alarm_email=setting("alarm_email", "JAQE_ALARM_EMAIL"),
+            dpo_email=setting("dpo_email", "JAQE_DPO_EMAIL", f"dpo@{mail_domain}") or f"dpo@{mail_domain}",
             site_url=setting("site_url", "JAQE_SITE_URL", "https://jaqe.fr") or "https://jaqe.fr",
             domain_name=domain_name,
             hosted_zone_id=hosted_zone_id,

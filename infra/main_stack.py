@@ -12,6 +12,7 @@ from infra.config import DeployConfig
 from infra.constructs.api import PublicApi
 from infra.constructs.breach import BreachResponse
 from infra.constructs.contact import Contact
+from infra.constructs.dpo import DpoReports
 from infra.constructs.functions import Functions
 from infra.constructs.leads import Leads
 from infra.constructs.mail import Mail
@@ -141,6 +142,7 @@ class MainStack(Stack):
         ):
             self.professionals.allow_legal_holds(function)
         self.breach = BreachResponse(self, "Breach", platform)
+        self.dpo = DpoReports(self, "Dpo", platform)
         self._dashboard()
 
     def _dashboard(self) -> None:

@@ -36,7 +36,7 @@ from jaqe_dev.provision import REGION
 DEFAULT_PORT = 3000
 WEB = Path(__file__).resolve().parent.parent / "web"
 # The scheduled functions `POST /_local/jobs/<name>` runs (its JSON body is the event).
-LOCAL_JOBS = ("reconciliation", "insurance_watch", "rights_deadlines", "similar_services")
+LOCAL_JOBS = ("reconciliation", "insurance_watch", "rights_deadlines", "similar_services", "dpo_report")
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
 # What the site would send in production: no inline script or style; third-party tags over HTTPS.
 SITE_CSP = (

@@ -52,7 +52,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from jaqe_ops import holds, incidents, partners, professionals, retention, rights
+from jaqe_ops import holds, incidents, partners, professionals, reports, retention, rights
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
 from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
 
@@ -103,6 +103,7 @@ for _command in (
     incidents.incident,
     professionals.professionals,
     partners.partners,
+    reports.report,
 ):
     jaqe_ops.add_command(_command)
 

@@ -1,9 +1,13 @@
-"""Operators' retention report (IAM-authorised): counts by purpose and day, no personal data."""
+"""Operators' reports (IAM-authorised), no personal data: retention (counts by purpose and day) and the
+DPO's monthly report (rights requests, consents, breach register, retention health, processors)."""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from jaqe.dpo.model import MONTH_PATTERN, Month, ReportFormat
+from jaqe.dpo.reports import monthly_report
+from jaqe.platform import clock
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
 from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
 from jaqe.platform.store import Store
@@ -33,6 +37,19 @@ def get_retention_report(
     """What expires within `days`, and what expired up to `lookback_days` ago but is still held."""
     operator_of(app)
     return json_response(200, retention_report(Store(), days=days, lookback_days=lookback_days))
+
+
+@app.get("/v1/admin/reports/monthly")
+def get_monthly_report(
+    month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
+    format: Annotated[ReportFormat, Query()] = ReportFormat.JSON,
+) -> Response[Any]:
+    """The DPO's report of one month: JSON, markdown or CSV."""
+    operator_of(app)
+    report = monthly_report(Store(), Month(month), clock.now())
+    if format is ReportFormat.JSON:
+        return json_response(200, report.as_dict())
+    return Response(status_code=200, content_type=format.media_type, body=report.render(format))
 
 
 handler = api_handler(app)

@@ -130,3 +130,6 @@ class Retention(Construct):
         allow_key(self.report, storage.key)
         storage.name_data_table(self.report)
         platform.api.operator_route("GET", "/v1/admin/retention-report", self.report)
+        # The DPO's monthly report: the month's items through by_segment (above), the records of the
+        # rights requests closed in the month by key (GetItem).
+        platform.api.operator_route("GET", "/v1/admin/reports/monthly", self.report)

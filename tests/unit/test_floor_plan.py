@@ -15,6 +15,7 @@ CAPABILITIES = {
     "rights",
     "breach",
     "marketing",
+    "dpo",
 }
 
 

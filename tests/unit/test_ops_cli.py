@@ -32,6 +32,7 @@ EVERY_COMMAND = [
     "professionals",
     "incident",
     "partners",
+    "report",
 ]
 
 

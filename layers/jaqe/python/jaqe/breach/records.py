@@ -1,6 +1,7 @@
 """The breach records, and the only code that builds their keys and items.
 
-INCIDENT#<id>             INCIDENT    the incident (no personal data) and its history
+INCIDENT#<id>             INCIDENT    the incident (no personal data) and its history, in the
+                                      `incident#<YYYY-MM>` segment of the month it was declared
 INCIDENT#<id>             BATCH#<n>   subject keys of people to tell, and who was told
 INCIDENT#<id>             DECISION    the parked operator decision (its task token)
 INCIDENTS#awaiting_cnil   <due_by>#<id>  incidents whose CNIL notification is still due
@@ -14,7 +15,7 @@ from typing import Any
 from jaqe.breach.model import Incident, IncidentDecision, IncidentStatus
 from jaqe.platform import clock
 from jaqe.platform.errors import NotFound
-from jaqe.platform.store import Item, Store, expiry_fields
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expiry_fields
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
 
@@ -23,6 +24,11 @@ AWAITING_CNIL = "INCIDENTS#awaiting_cnil"
 BATCH_RETENTION = timedelta(days=90)
 # = the AwaitDecision timeout of statemachines/breach_response.asl.json
 DECISION_TIMEOUT = timedelta(days=30)
+
+
+def declared_segment(month: str) -> str:
+    """The `by_segment` partition of the incidents declared in `month` (YYYY-MM): the breach register."""
+    return f"incident#{month}"
 
 
 def incident_pk(incident_id: str) -> str:
@@ -53,6 +59,7 @@ class IncidentRecords:
             "notification_due_by": due_by,
             "cnil_submission": None,
             "history": [{"at": clock.now().isoformat(), "event": "declared", "by": operator}],
+            "segment": declared_segment(clock.now().strftime("%Y-%m")),
             # Accountability (Art. 33(5)): the record holds no personal data.
             **retention_fields(PurposeId.INCIDENT_RECORDS, None),
         }
@@ -71,6 +78,10 @@ class IncidentRecords:
         if record is None:
             raise NotFound(f"Aucun incident {incident_id}.")
         return record
+
+    def declared_in(self, month: str) -> list[Item]:
+        """The incidents declared in `month` (YYYY-MM), oldest first: one Query on `by_segment`."""
+        return self.store.query_index(SEGMENT_INDEX, "segment", declared_segment(month))
 
     def set_fields(self, incident_id: str, fields: dict[str, Any], **history: Any) -> None:
         """Sets fields of the incident; with `event=...`, a history line too."""

@@ -74,6 +74,12 @@ class SenderSettings(RuntimeSettings):
     mail_configuration_set: str = ""
 
 
+class DpoSettings(RuntimeSettings):
+    """The DPO's address, to which the monthly report is sent (`jaqe.dpo.reports`)."""
+
+    dpo_email: str
+
+
 class LinkSettings(RuntimeSettings):
     """Links in emails start with the API's public URL: given (a custom domain, the local stack) or,
     when the API has only its stage URL, the name of the SSM parameter the stack writes it into

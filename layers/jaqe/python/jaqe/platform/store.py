@@ -24,6 +24,8 @@ Keys (pk / sk):
   INCIDENT#<id>               INCIDENT | BATCH#<n> | DECISION  breach record (no personal data), batches of
                                                     subject keys to notify, the parked operator decision
   INCIDENTS#awaiting_cnil     <due_by>#<id>         incidents whose CNIL notification is still due
+  SYSTEM#reconciliation       WATERMARK | RUN#<time>  the reconciliation's last day, and one record per run
+                                                    (counts; segment `reconciliation_run#<YYYY-MM>`)
   MAIL#<mail_id>              MESSAGE               an outgoing email until sent (under the subject key of the
                                                     person it is about, 15 days at most; the queue names its id)
 """

@@ -644,3 +644,19 @@ def rights_answer_to_previous_address(
         purpose="rights_requests",
         about=about,
     )
+
+
+def dpo_monthly_report(to: str, month: str, report: str) -> OutgoingEmail:
+    """The DPO's monthly report (counts, ids, reasons, incident facts: no personal data)."""
+    return OutgoingEmail(
+        to=to,
+        subject=f"Rapport mensuel du DPO : {month}",
+        text=_body(
+            f"Voici le rapport du mois {month}. Le même rapport en CSV : "
+            f"jaqe-ops report --month {month} --format csv",
+            report,
+        ),
+        tags={"template": "dpo_monthly_report"},
+        # Demonstrating how rights requests, consents and breaches were handled (accountability).
+        purpose="rights_requests",
+    )

@@ -27,7 +27,7 @@ from enum import StrEnum
 from jaqe.platform import clock
 from jaqe.platform.errors import Forbidden
 from jaqe.platform.ids import new_id
-from jaqe.platform.store import Item, Store
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store
 from jaqe.privacy.records import CONSENT, consent_sk, subject_pk
 from jaqe.privacy.register import PurposeId, purpose
 from jaqe.privacy.retention import retention_fields
@@ -158,6 +158,24 @@ def consent_statuses(items: Iterable[Item]) -> dict[str, dict[str, str | None]]:
     return {p.value: event.status(now) for p, event in sorted(derive_state(events).items())}
 
 
+def consent_segment(purpose_id: PurposeId) -> str:
+    """The `by_segment` partition of a purpose's consent events, sorted by when they were recorded."""
+    return f"consent#{purpose_id.value}"
+
+
+def events_recorded_between(store: Store, purpose_id: PurposeId, start: str, end: str) -> list[ConsentEvent]:
+    """A purpose's consent events recorded from `start` to `end` (ISO dates or times, `end` excluded):
+    one Query on `by_segment`. A proof an erasure left is no longer in the segment (it selects no one)."""
+    items = store.query_index(
+        SEGMENT_INDEX, "segment", consent_segment(purpose_id), created_between=(start, end)
+    )
+    return [
+        ConsentEvent.from_item(i)
+        for i in items
+        if i.get("item_type") == CONSENT_EVENT and i["created_at"] < end
+    ]
+
+
 class ConsentRequired(Forbidden):
     type_slug = "consent-required"
     title = "Consentement requis"
@@ -214,7 +232,7 @@ class ConsentLedger:
             "source": source,
             **confirmation,
             # Who consented to a purpose is found through the segment index (e.g. partner exports).
-            "segment": f"consent#{purpose_id.value}",
+            "segment": consent_segment(purpose_id),
             **retention_fields(PurposeId.CONSENT_PROOFS, subject_key),
         }
 

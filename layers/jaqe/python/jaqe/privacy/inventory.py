@@ -236,6 +236,12 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
         ItemFamily("incident_deadline", (PurposeId.INCIDENT_RECORDS,), "échéance de notification"),
         ItemFamily("incident_decision", (PurposeId.INCIDENT_RECORDS,), "décision du DPO sur un incident"),
         ItemFamily(
+            "reconciliation_run",
+            (),
+            "passage de la purge quotidienne : éléments supprimés par finalité, jours couverts (comptes)",
+            AfterErasure.NO_SUBJECT,
+        ),
+        ItemFamily(
             "legal_hold",
             (PurposeId.LEGAL_HOLDS,),
             "mesure de conservation pour un litige : motif, dates, origine (identifiant pseudonymisé)",

@@ -12,18 +12,23 @@ version under a legal hold).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from jaqe.platform import clock
 from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
-from jaqe.platform.store import EXPIRY_INDEX, Item, Store, expiry_fields
+from jaqe.platform.store import EXPIRY_INDEX, SEGMENT_INDEX, Item, Store, expiry_fields, plain
 from jaqe.privacy.holds import Holds
 from jaqe.privacy.register import PurposeId, purpose
 
 TTL_PRINCIPAL = "dynamodb.amazonaws.com"
 WATERMARK = ("SYSTEM#reconciliation", "WATERMARK")
+# One record per run (`RUN#<time>`, same partition): what it purged and how many days it covered,
+# in the `reconciliation_run#<YYYY-MM>` segment read by the DPO's monthly report; kept a year and a
+# month (a year of reports).
+RUN_PREFIX = "RUN#"
+RUN_RECORD_KEPT = timedelta(days=400)
 # On the first run, look this far back for items TTL may have missed.
 FIRST_RUN_LOOKBACK_DAYS = 30
 
@@ -134,7 +139,39 @@ def reconcile(
     store.put({"pk": WATERMARK[0], "sk": WATERMARK[1], "last_day": now.date().isoformat()})
     if objects is not None and bucket and owner_exists is not None:
         report.orphan_objects_deleted = purge_orphan_objects(store, objects, bucket, owner_exists)
+    store.put(run_record(report, now))
     return report
+
+
+def run_record(report: ReconciliationReport, now: datetime) -> Item:
+    """The item recording one run (counts only). `days_checked` - 1 is how many days had passed
+    since the previous run: 1 when it runs daily."""
+    return {
+        "pk": WATERMARK[0],
+        "sk": f"{RUN_PREFIX}{now.isoformat()}",
+        "item_type": "reconciliation_run",
+        "run_at": now.isoformat(),
+        "segment": run_segment(f"{now:%Y-%m}"),
+        "created_at": now.isoformat(),
+        **asdict(report),
+        **expiry_fields(clock.epoch(now + RUN_RECORD_KEPT)),
+    }
+
+
+def run_segment(month: str) -> str:
+    return f"reconciliation_run#{month}"
+
+
+def runs_in(store: Store, month: str) -> list[tuple[datetime, ReconciliationReport]]:
+    """The runs of `month` (YYYY-MM), oldest first, each with its time: one Query on `by_segment`."""
+    names = {f.name for f in fields(ReconciliationReport)}
+    return [
+        (
+            datetime.fromisoformat(item["run_at"]),
+            ReconciliationReport(**{k: plain(v) for k, v in item.items() if k in names}),
+        )
+        for item in store.query_index(SEGMENT_INDEX, "segment", run_segment(month))
+    ]
 
 
 def purge_orphan_objects(

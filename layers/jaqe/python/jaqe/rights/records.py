@@ -7,6 +7,10 @@ RIGHTS#<id>  CONTACT    the requester's address, the type's fields and who recei
 RIGHTS#<id>  NOTICE#... one Art. 19 notice to a recipient (kind, id, reference: no personal data)
 RIGHTS#<id>  EXPORT | REVIEW
 RIGHTS#<id>  TRANSMISSION  a portability export sent to another controller at the person's request
+RIGHTS_INDEX#open|closed  <due_at>#<id>  the requests by due date; a closed entry is also in the
+                        `rights_request#closed#<YYYY-MM>` segment of the month it closed, as the record is
+                        in the `rights_request#received#<YYYY-MM>` segment of the month it was received
+                        (the DPO's monthly report reads a month through `by_segment`, never a scan)
 SUBJECT#<key> POST_MORTEM post-mortem directives (no expiry until executed or revoked) and their execution
 
 The workflow's input and state carry the request id and the subject key only (AWS keeps an
@@ -24,7 +28,7 @@ from typing import Any
 from jaqe.platform import clock
 from jaqe.platform.errors import Conflict, Gone, NotFound
 from jaqe.platform.ids import new_token, token_digest
-from jaqe.platform.store import Item, Store, expiry_fields
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expiry_fields
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.periods import add_months
 from jaqe.privacy.records import subject_pk
@@ -68,6 +72,16 @@ CLOSABLE = {
 def due_date(received_at: datetime, extension_months: int = 0) -> datetime:
     """One calendar month after receipt (Art. 12(3)); month ends clamp (31 Jan -> 28/29 Feb)."""
     return add_months(received_at, 1 + extension_months)
+
+
+def received_segment(month: str) -> str:
+    """The `by_segment` partition of the requests received in `month` (YYYY-MM)."""
+    return f"rights_request#received#{month}"
+
+
+def closed_segment(month: str) -> str:
+    """The `by_segment` partition of the requests closed in `month` (YYYY-MM), through their index entry."""
+    return f"rights_request#closed#{month}"
 
 
 def request_pk(request_id: str) -> str:
@@ -246,6 +260,14 @@ def _index_key(status: RequestStatus, due_at: str, request_id: str) -> tuple[str
     return f"RIGHTS_INDEX#{'open' if status.is_open else 'closed'}", f"{due_at}#{request_id}"
 
 
+def _closed_month_fields(record: Item) -> Item:
+    """A closed request's index entry joins the segment of the month it closed (sorted by closing time)."""
+    closed_at = record.get("closed_at")
+    if RequestStatus(record["status"]).is_open or not closed_at:
+        return {}
+    return {"segment": closed_segment(str(closed_at)[:7]), "created_at": closed_at}
+
+
 def _matches(stored: Any, digest: str) -> bool:
     """A token's digest against the one a record keeps (constant time; no digest kept: no match)."""
     return bool(stored) and hmac.compare_digest(str(stored), digest)
@@ -293,6 +315,7 @@ class RightsRequestRecords:
             "status_token_digest": token_digest(status_token),
             "history": [history_entry("received", type=request_type.value, channel=channel)],
             **({"needs_qualification": True} if needs_qualification else {}),
+            "segment": received_segment(received.strftime("%Y-%m")),
             **retention_fields(PurposeId.RIGHTS_REQUESTS, subject_key, received),
         }
         index_pk, index_sk = _index_key(RequestStatus.RECEIVED, due_at, request_id)
@@ -359,8 +382,19 @@ class RightsRequestRecords:
             "received_at": record["received_at"],
             "purpose": PurposeId.RIGHTS_REQUESTS.value,
             **({"needs_qualification": True} if record.get("needs_qualification") else {}),
+            **_closed_month_fields(record),
             **expiry_fields(int(record["expires_at"])),
         }
+
+    def received_in(self, month: str) -> list[Item]:
+        """The records of the requests received in `month` (YYYY-MM): one Query on `by_segment`."""
+        return self.store.query_index(SEGMENT_INDEX, "segment", received_segment(month))
+
+    def closed_in(self, month: str) -> list[Item]:
+        """The records of the requests closed in `month` (YYYY-MM), found through their index entries."""
+        entries = self.store.query_index(SEGMENT_INDEX, "segment", closed_segment(month))
+        records = (self.store.get(request_pk(e["request_id"]), REQUEST_SK) for e in entries)
+        return [record for record in records if record is not None]
 
     def get(self, request_id: str) -> Item:
         record = self.store.get(request_pk(request_id), REQUEST_SK)
