@@ -31,14 +31,13 @@ class FakeSsm:
 def ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSsm]:
     fake = FakeSsm()
 
-    def client(service: str, region: str | None = None) -> FakeSsm:
-        assert service == "ssm"
-        fake.region = region or ""
+    def client(region: str) -> FakeSsm:
+        fake.region = region
         return fake
 
     for name in ("PUBLIC_API_URL", "PUBLIC_API_URL_PARAMETER", "DATA_REGION"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(public_url, "client", client)
+    monkeypatch.setattr(public_url, "ssm_client", client)
     aws.reset()
     yield fake
     aws.reset()

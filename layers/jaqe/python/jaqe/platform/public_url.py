@@ -8,12 +8,18 @@ on the first link built, not at import: most invocations send no link.
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
-from jaqe.platform.aws import client
+
+def ssm_client(region: str) -> Any:
+    """Its own client, not `jaqe.platform.aws`'s: settings read this module, and that one reads settings."""
+    import boto3
+
+    return boto3.client("ssm", region_name=region)
 
 
 @cache
 def stage_url(parameter: str, region: str) -> str:
     """`https://<id>.execute-api.<region>.amazonaws.com/<stage>`, without the trailing slash."""
-    value: str = client("ssm", region).get_parameter(Name=parameter)["Parameter"]["Value"]
+    value: str = ssm_client(region).get_parameter(Name=parameter)["Parameter"]["Value"]
     return value.rstrip("/")
