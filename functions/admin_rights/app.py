@@ -5,10 +5,18 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.api import (
+    api_handler,
+    create_app,
+    json_response,
+    operator_name,
+    operator_of,
+    trail_subject,
+)
 from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.settings import (
+    AccessTrailSettings,
     ApiSettings,
     DataSettings,
     DocumentsSettings,
@@ -21,6 +29,7 @@ from jaqe.platform.settings import (
 )
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.access_trail import AccessTrail
 from jaqe.privacy.holds import Holds, holds_entry, view
 from jaqe.privacy.model import HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
@@ -40,6 +49,7 @@ from jaqe.rights.operations import RightsOperations
 
 
 class Settings(
+    AccessTrailSettings,
     ApiSettings,
     DataSettings,
     SubjectKeySettings,
@@ -54,7 +64,7 @@ class Settings(
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
-app = create_app()
+app = create_app(access_trail=AccessTrail())
 
 
 def holds() -> Holds:
@@ -79,6 +89,7 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
+    trail_subject(app, key)
     settings = get_settings(Settings)
     scan = scan_subject(
         Store(), key, buckets={"documents": settings.documents_bucket}, logins=CognitoLogins()
@@ -103,7 +114,9 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
 def place_hold(body: Annotated[HoldRequest, Body()]) -> Response[Any]:
     """A hold during a dispute: the expiry of everything held about the person (items and documents)
     is set aside until an operator lifts it. POST, so the address never sits in a URL."""
-    placed = holds().place(subject_key(body.email), reason=body.reason, placed_by=operator_name(app))
+    key = subject_key(body.email)
+    trail_subject(app, key)
+    placed = holds().place(key, reason=body.reason, placed_by=operator_name(app))
     return json_response(201, placed.as_dict())
 
 
@@ -215,6 +228,7 @@ def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Respons
     """The death is reported: `erase` starts an erasure answered to the designated person, `keep`
     records, `communicate` emails the designated person a link whose confirmation sends the directives
     and the access export. Called again: where it stands (or a fresh link while unconfirmed)."""
+    trail_subject(app, subject_key(body.email))
     result = operations().execute_post_mortem(
         body.email,
         operator=operator_name(app),

@@ -12,6 +12,7 @@ from jaqe.platform.validation import (
     Email,
     FreeText,
     FrenchPhone,
+    LongText,
     Name,
     PolicyVersion,
     Postcode,
@@ -22,9 +23,12 @@ from jaqe.platform.validation import (
 
 
 class PartnerExportRequest(BaseModel):
+    """A partner's export, and why it is made now (the operator's reason, kept in the access trail)."""
+
     model_config = ConfigDict(extra="forbid")
 
     partner: ShortText
+    reason: LongText
 
 
 class PartnerExport(BaseModel):
