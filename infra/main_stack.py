@@ -21,6 +21,7 @@ from infra.constructs.platform import Platform
 from infra.constructs.professionals import Professionals
 from infra.constructs.retention import Retention
 from infra.constructs.rights import RightsWorkflowConstruct
+from infra.constructs.staff import StaffRoles
 from infra.constructs.storage import Storage
 
 # What the functions emit with Powertools (namespace JAQE, dimension service = the function's
@@ -134,6 +135,8 @@ class MainStack(Stack):
         ):
             self.professionals.allow_legal_holds(function)
         self.breach = BreachResponse(self, "Breach", platform)
+        # Last: every operators' route exists by now.
+        self.staff = StaffRoles(self, "Staff", api=api, storage=storage, functions=functions)
         self._dashboard()
 
     def _dashboard(self) -> None:

@@ -9,3 +9,5 @@ SUBJECT_KEY_SECRET = "jaqe/subject-key"  # noqa: S105 - a secret's name, not its
 MAIL_OUTBOX_QUEUE = "jaqe-mail-outbox"
 DATA_KEY_ALIAS = "alias/jaqe-data"
 RIGHTS_STATE_MACHINE = "jaqe-rights-request"
+# Every function role is denied changing or deleting its items, in both stacks (infra/constructs/functions.py).
+ACCESS_TRAIL_TABLE = "jaqe-access-trail"

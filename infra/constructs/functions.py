@@ -16,6 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra import names
 from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
@@ -81,6 +82,24 @@ class Functions(Construct):
         inventoried(group, "function_logs")
         return group
 
+    def _access_trail_is_append_only(self) -> iam.PolicyStatement:
+        """No function may change or delete an access-trail entry, whatever else it is granted
+        (the table is named: the inbound-mail stack, in another region, denies it too)."""
+        table = Stack.of(self).format_arn(
+            service="dynamodb", resource="table", resource_name=names.ACCESS_TRAIL_TABLE
+        )
+        return iam.PolicyStatement(
+            effect=iam.Effect.DENY,
+            actions=[
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:PartiQLUpdate",
+                "dynamodb:PartiQLDelete",
+            ],
+            resources=[table],
+        )
+
     def create(
         self,
         name: str,
@@ -99,6 +118,7 @@ class Functions(Construct):
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
             )
         )
+        role.add_to_policy(self._access_trail_is_append_only())
         function = lambda_.Function(
             self,
             construct_id,
