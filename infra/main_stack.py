@@ -148,6 +148,7 @@ class MainStack(Stack):
         monitoring.add_dead_letter_queue("ProfessionalsAsyncFailures", self.professionals.failures)
         monitoring.add_table("data", storage.table)
         monitoring.add_table("idempotency", storage.idempotency_table)
+        monitoring.add_table("access trail", storage.access_trail)
         monitoring.add_state_machine("Rights requests", self.rights.state_machine)
         monitoring.add_state_machine("Breach response", self.breach.state_machine)
         monitoring.add_custom_metrics(APPLICATION_METRICS)

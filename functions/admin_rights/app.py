@@ -1,5 +1,6 @@
 """Operators' rights-request routes (IAM-authorised): list, register (post, phone), qualify, close,
-decide, extend, lift, resume, post-mortem; privacy scans and holds (legal claims, disputes)."""
+decide, extend, lift, resume, post-mortem; privacy scans, holds (legal claims, disputes) and the
+access trail (who did or read what, about whom, why)."""
 
 from typing import Annotated, Any
 
@@ -31,7 +32,7 @@ from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.access_trail import AccessTrail
 from jaqe.privacy.holds import Holds, holds_entry, view
-from jaqe.privacy.model import HoldLift, HoldRequest, PrivacyScanRequest
+from jaqe.privacy.model import AccessTrailSearch, HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
@@ -133,6 +134,23 @@ def lift_hold(hold_id: str, body: Annotated[HoldLift, Body()]) -> Response[Any]:
     period goes at the next reconciliation. 404 unknown hold, 409 already lifted."""
     lifted = holds().lift(hold_id, reason=body.reason, lifted_by=operator_name(app))
     return json_response(200, lifted.as_dict())
+
+
+@app.post("/v1/admin/access-trail/search")
+def search_access_trail(body: Annotated[AccessTrailSearch, Body()]) -> Response[Any]:
+    """Entries about one person (`subject_email`), by one operator, or from a date, oldest first.
+    POST, so the address never sits in a URL; this read is itself trailed."""
+    trail = AccessTrail()
+    if body.subject_email is not None:
+        key = subject_key(body.subject_email)
+        trail_subject(app, key)
+        entries = trail.by_subject(key)
+    elif body.operator is not None:
+        entries = trail.by_operator(body.operator)
+    else:
+        assert body.since is not None  # the model requires exactly one criterion
+        entries = trail.since(body.since)
+    return json_response(200, {"entries": entries})
 
 
 @app.get("/v1/admin/rights-requests")

@@ -68,6 +68,29 @@ class Functions(Construct):
             ),
         ]
         self.all: dict[str, lambda_.Function] = {}
+        # No function may change or delete an access-trail entry, whatever else it is granted: one
+        # policy every function role gets (the table is named, so the inbound-mail stack's too).
+        trail = Stack.of(self).format_arn(
+            service="dynamodb", resource="table", resource_name=names.ACCESS_TRAIL_TABLE
+        )
+        self.access_trail_append_only = iam.ManagedPolicy(
+            self,
+            "AccessTrailAppendOnly",
+            description="Access-trail entries cannot be changed or deleted by any function",
+            statements=[
+                iam.PolicyStatement(
+                    effect=iam.Effect.DENY,
+                    actions=[
+                        "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                        "dynamodb:BatchWriteItem",
+                        "dynamodb:PartiQLUpdate",
+                        "dynamodb:PartiQLDelete",
+                    ],
+                    resources=[trail],
+                )
+            ],
+        )
         # Called with (name, function) for each function made from now on (the dashboard).
         self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
@@ -81,24 +104,6 @@ class Functions(Construct):
         )
         inventoried(group, "function_logs")
         return group
-
-    def _access_trail_is_append_only(self) -> iam.PolicyStatement:
-        """No function may change or delete an access-trail entry, whatever else it is granted
-        (the table is named: the inbound-mail stack, in another region, denies it too)."""
-        table = Stack.of(self).format_arn(
-            service="dynamodb", resource="table", resource_name=names.ACCESS_TRAIL_TABLE
-        )
-        return iam.PolicyStatement(
-            effect=iam.Effect.DENY,
-            actions=[
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:BatchWriteItem",
-                "dynamodb:PartiQLUpdate",
-                "dynamodb:PartiQLDelete",
-            ],
-            resources=[table],
-        )
 
     def create(
         self,
@@ -118,7 +123,7 @@ class Functions(Construct):
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
             )
         )
-        role.add_to_policy(self._access_trail_is_append_only())
+        role.add_managed_policy(self.access_trail_append_only)
         function = lambda_.Function(
             self,
             construct_id,

@@ -130,7 +130,3 @@ class Retention(Construct):
         allow_key(self.report, storage.key)
         storage.name_data_table(self.report)
         platform.api.operator_route("GET", "/v1/admin/retention-report", self.report)
-        # The DPO's search of the access trail (about one person: the subject key of an address).
-        storage.read_access_trail(self.report)
-        storage.use_subject_keys(self.report)
-        platform.api.operator_route("POST", "/v1/admin/access-trail/search", self.report)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
-from jaqe.platform.staff import OPS_SCHEDULED_FUNCTIONS, StaffRole, routes_of
+from jaqe.platform.staff import OPS_SCHEDULED_FUNCTIONS, StaffRole, routes_of, staff_route
 
 from infra.constructs.api import PublicApi
 from infra.constructs.functions import Functions
@@ -27,7 +27,9 @@ class StaffRoles(Construct):
         self, scope: Construct, construct_id: str, *, api: PublicApi, storage: Storage, functions: Functions
     ) -> None:
         super().__init__(scope, construct_id)
-        for function in api.operator_functions:
+        # The functions serving a trailed route append to the access trail (the others are not given it).
+        recording = [f for m, p, f in api.operator_routes if (route := staff_route(m, p)) and route.trailed]
+        for function in dict.fromkeys(recording):
             storage.record_access(function)
         self.roles: dict[StaffRole, iam.Role] = {}
         for role in StaffRole:

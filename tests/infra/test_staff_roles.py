@@ -141,10 +141,17 @@ def test_the_access_trail_is_kept_five_years_encrypted_and_queried_by_index(temp
 
 
 def _statements_by_role(template: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each role's statements: its inline policies and the managed policies attached to it."""
     found: dict[str, list[dict[str, Any]]] = {}
     for policy in of_type(template, "AWS::IAM::Policy").values():
         for role in policy["Properties"]["Roles"]:
             found.setdefault(role["Ref"], []).extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    managed = of_type(template, "AWS::IAM::ManagedPolicy")
+    for logical_id, role in of_type(template, "AWS::IAM::Role").items():
+        for arn in role["Properties"].get("ManagedPolicyArns", []):
+            if isinstance(arn, dict) and arn.get("Ref") in managed:
+                document = managed[arn["Ref"]]["Properties"]["PolicyDocument"]
+                found.setdefault(logical_id, []).extend(document["Statement"])
     return found
 
 
@@ -170,7 +177,7 @@ def test_every_function_role_is_denied_changing_or_deleting_an_entry_and_only_op
         denials = [s for s in role_statements if s["Effect"] == "Deny" and _on_trail_table(s)]
         assert len(denials) == 1, service
         assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= set(
-            denials[0]["Action"]
+            as_list(denials[0]["Action"])
         )
         allowed = {
             action
