@@ -26,7 +26,7 @@ def ops(client: Client, operator: str, *argv: str) -> subprocess.CompletedProces
     )
 
 
-def test_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops_audit(server):
+def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops_audit(server):
     client, _ = server
     email = f"trail-{uuid.uuid4().hex[:8]}@example.fr"
     dpo = {"X-Local-Operator": "dora:dpo"}

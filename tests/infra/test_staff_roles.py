@@ -83,14 +83,14 @@ def test_every_operator_route_of_the_template_is_in_the_staff_map_and_no_other(t
     assert template_operator_routes(template) == {(r.method, r.path) for r in ROUTES}
 
 
-def test_each_role_may_invoke_exactly_its_routes(template):
+def test_c4_01_each_staff_role_may_invoke_exactly_its_routes(template):
     roles = staff_roles(template)
     assert set(roles) == set(StaffRole)
     for role, statements in roles.items():
         assert invocable(statements) == {(r.method, r.iam_resource_path) for r in routes_of(role)}, role
 
 
-def test_no_role_reaches_a_route_outside_its_own_through_a_wildcard(template):
+def test_c4_01_no_role_reaches_a_route_outside_its_own_through_a_wildcard(template):
     """An id wildcard matches any characters, `/` included: none may cover another role's route."""
     for role, statements in staff_roles(template).items():
         patterns = invocable(statements)
@@ -102,7 +102,7 @@ def test_no_role_reaches_a_route_outside_its_own_through_a_wildcard(template):
             assert reached == (role in route.roles), (role, route.method, route.path)
 
 
-def test_support_cannot_scan_or_export_and_ops_reads_no_rights_request(template):
+def test_c4_01_support_cannot_scan_or_export_and_ops_reads_no_rights_request(template):
     roles = {role: invocable(statements) for role, statements in staff_roles(template).items()}
     assert ("POST", "/v1/admin/privacy-scans") not in roles[StaffRole.SUPPORT]
     assert ("POST", "/v1/admin/commercial-partners/exports") not in roles[StaffRole.SUPPORT]
