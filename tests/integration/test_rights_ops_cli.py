@@ -58,7 +58,7 @@ def test_c7_04_privacy_scan_lists_what_is_held_by_store_and_purpose_without_the_
     seed_person(rights)
 
     code = main(
-        ["privacy-scan", "--email", PERSON["email", "--reason", "Demande d'accès"]],
+        ["privacy-scan", "--email", PERSON["email"], "--reason", "Demande d'accès"],
         transport=local_transport(rights.local),
     )
 
@@ -152,7 +152,7 @@ def test_c7_09_register_a_letter_then_qualify_and_close_emailed_requests_from_th
     assert code == 0
     registered = printed(capsys)
     assert registered["status"] == "received" and registered["due_at"] > received_on
-    assert main(["show", registered["request_id", "--reason", "vérification"]], transport) == 0
+    assert main(["show", registered["request_id"], "--reason", "vérification"], transport) == 0
     shown = printed(capsys)
     assert shown["channel"] == "post" and shown["asked"]["corrections"] == {"phone": "+33611223344"}
 
