@@ -64,4 +64,4 @@ def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops
         scan["subject_key"],
     )
     ops_role = ops(client, "olga:ops", "audit", "--since", "2026-01-01", "--reason", "curiosité")
-    assert ops_role.returncode == 1 and "403" in ops_role.stderr
+    assert ops_role.returncode == 2 and "refused this operator (403)" in ops_role.stderr

@@ -112,7 +112,7 @@ def test_a_professional_registers_logs_in_uploads_and_is_approved_over_http(clie
         timeout=30,
     )
     assert again.status_code in (200, 201, 204)
-    status, shown = client.call("GET", document_path, headers=OPERATOR)
+    status, shown = client.call("GET", f"{document_path}?reason=revue", headers=OPERATOR)
     assert requests.get(shown["download_url"], timeout=10).content == PDF
     # The current version (what the bucket keeps) is still the accepted one, and the only one.
     s3 = aws(client, "s3", "eu-west-3")
