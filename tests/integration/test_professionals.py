@@ -910,7 +910,7 @@ def test_operators_list_documents_awaiting_review_and_read_one_through_a_short_l
     assert "X-Amz-Expires=300" in link and "versionId=" in link and shown.json()["download_expires_in"] == 300
     assert requests.get(link, timeout=10).content == PDF
     missing = local.api.request(
-        "GET", f"/v1/admin/professionals/{pro_id}/documents/doc_nope", headers=OPERATOR
+        "GET", f"/v1/admin/professionals/{pro_id}/documents/doc_nope?reason=revue", headers=OPERATOR
     )
     assert missing.status == 404
 
