@@ -38,6 +38,7 @@ app = create_app(access_trail=AccessTrail())
 
 ProId = Annotated[str, Path(min_length=1, max_length=80)]
 DocId = Annotated[str, Path(min_length=1, max_length=80)]
+Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def operator() -> str:
@@ -85,8 +86,9 @@ def list_documents(
 
 
 @app.get("/v1/admin/professionals/<id>/documents/<document_id>")
-def get_document(id: ProId, document_id: DocId) -> Response[Any]:
-    """One document and `download_url`: a presigned GET of the checked version, valid a few minutes."""
+def get_document(id: ProId, document_id: DocId, reason: Reason) -> Response[Any]:
+    """One document and `download_url`: a presigned GET of the checked version, valid a few minutes;
+    read for a `reason` (kept in the access trail)."""
     operator()
     bucket = get_settings(Settings).documents_bucket
     return json_response(200, documents.download(Store(), S3Objects(), bucket, id, document_id))

@@ -66,6 +66,8 @@ class Settings(
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app(access_trail=AccessTrail())
+# Why the operator reads this personal data (kept in the access trail, jaqe.platform.staff).
+Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def holds() -> Holds:
@@ -199,7 +201,8 @@ def deadlines() -> Response[Any]:
 
 
 @app.get("/v1/admin/rights-requests/<request_id>")
-def get_request(request_id: str) -> Response[Any]:
+def get_request(request_id: str, reason: Reason) -> Response[Any]:
+    """The request, its history and what the person asked: personal data, read for a `reason`."""
     operator_of(app)  # operators only (IAM)
     return json_response(200, operations().get(request_id))
 
