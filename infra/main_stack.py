@@ -22,6 +22,7 @@ from infra.constructs.platform import Platform
 from infra.constructs.professionals import Professionals
 from infra.constructs.retention import Retention
 from infra.constructs.rights import RightsWorkflowConstruct
+from infra.constructs.staff import StaffRoles
 from infra.constructs.storage import Storage
 
 # What the functions emit with Powertools (namespace JAQE, dimension service = the function's
@@ -143,6 +144,8 @@ class MainStack(Stack):
             self.professionals.allow_legal_holds(function)
         self.breach = BreachResponse(self, "Breach", platform)
         self.dpo = DpoReports(self, "Dpo", platform)
+        # Last: every operators' route exists by now.
+        self.staff = StaffRoles(self, "Staff", api=api, storage=storage, functions=functions)
         self._dashboard()
 
     def _dashboard(self) -> None:
@@ -154,6 +157,7 @@ class MainStack(Stack):
         monitoring.add_dead_letter_queue("ProfessionalsAsyncFailures", self.professionals.failures)
         monitoring.add_table("data", storage.table)
         monitoring.add_table("idempotency", storage.idempotency_table)
+        monitoring.add_table("access trail", storage.access_trail)
         monitoring.add_state_machine("Rights requests", self.rights.state_machine)
         monitoring.add_state_machine("Breach response", self.breach.state_machine)
         monitoring.add_custom_metrics(APPLICATION_METRICS)

@@ -12,3 +12,5 @@ RIGHTS_STATE_MACHINE = "jaqe-rights-request"
 # The API's public URL (custom domain or stage URL), written once the API exists, read by every
 # function that puts links in emails (jaqe.platform.public_url), the inbound-mail one included.
 PUBLIC_API_URL_PARAMETER = "/jaqe/public-api-url"
+# Every function role is denied changing or deleting its items, in both stacks (infra/constructs/functions.py).
+ACCESS_TRAIL_TABLE = "jaqe-access-trail"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from jaqe.platform.staff import StaffRole, parse_operator, staff_route
+
 from jaqe_dev.lambdas import LocalLambdas
 from jaqe_dev.template import Route
 
@@ -104,14 +106,17 @@ class LocalApi:
         if route.authorization == "AWS_IAM" and not caller.iam_user:
             operator = _iam_caller(headers)
             if operator is None:
-                problem = {
-                    "type": "https://jaqe.fr/problems/forbidden",
-                    "title": "Accès refusé",
-                    "status": 403,
-                    "detail": "Operators' API: sign the request (IAM); locally, send X-Local-Operator: <name>.",
-                }
-                return ApiResponse(403, {"Content-Type": "application/problem+json"}, json.dumps(problem))
-            caller.iam_user = operator
+                return _forbidden(
+                    "Operators' API: sign the request (IAM); locally, send X-Local-Operator: <name>[:<role>]."
+                )
+            name, role = operator
+            staff = staff_route(method, route.path)
+            if role is None or staff is None or role not in staff.roles:
+                # As IAM would refuse a staff role's call outside its routes (jaqe.platform.staff).
+                return _forbidden(
+                    f"Le rôle « {role or 'inconnu'} » ne permet pas d'appeler {method} {route.path}."
+                )
+            caller.iam_user = f"arn:aws:iam::123456789012:user/{name}"
         elif route.authorization == "COGNITO_USER_POOLS":
             verified = cognito_caller(headers, caller)
             if isinstance(verified, ApiResponse):
@@ -131,10 +136,23 @@ class LocalApi:
 OPERATOR_HEADER = "X-Local-Operator"
 
 
-def _iam_caller(headers: dict[str, str]) -> str | None:
-    """Locally, an IAM-signed operator is whoever names themselves in X-Local-Operator."""
-    name = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), None)
-    return f"arn:aws:iam::123456789012:user/{name}" if name else None
+def _iam_caller(headers: dict[str, str]) -> tuple[str, StaffRole | None] | None:
+    """Locally, an IAM-signed operator is whoever names themselves in X-Local-Operator: `name:role`
+    (`alice:support`), a bare name meaning `dpo`; the role None when it is not a staff role."""
+    value = next((v for k, v in headers.items() if k.lower() == "x-local-operator"), None)
+    return parse_operator(value) if value and value.strip() else None
+
+
+def _forbidden(detail: str) -> ApiResponse:
+    problem = {
+        "type": "https://jaqe.fr/problems/forbidden",
+        "title": "Accès refusé",
+        "status": 403,
+        "detail": detail,
+    }
+    return ApiResponse(
+        403, {"Content-Type": "application/problem+json"}, json.dumps(problem, ensure_ascii=False)
+    )
 
 
 def cognito_caller(headers: dict[str, str], caller: Caller) -> Caller | ApiResponse:

@@ -2,7 +2,7 @@
 
     jaqe-ops list --status awaiting_operator
     jaqe-ops deadlines
-    jaqe-ops show rr_...
+    jaqe-ops show rr_... --reason "..."
     jaqe-ops register --channel post --received-on 2026-11-30 --type erasure --email person@example.fr
     jaqe-ops qualify rr_... --type rectification --correct phone=0612345678
     jaqe-ops close rr_... --reason "Question sur un devis" --answer "..."
@@ -12,7 +12,7 @@
     jaqe-ops lift-restriction rr_... --reason "..."
     jaqe-ops resume rr_... [--wait]
     jaqe-ops execute-post-mortem --email person@example.fr
-    jaqe-ops privacy-scan --email person@example.fr
+    jaqe-ops privacy-scan --email person@example.fr --reason "Demande d'accès rr_..."
     jaqe-ops retention-report [--days 30] [--json]
     jaqe-ops hold place --email person@example.fr --reason "Litige sur le chantier du 12 mars"
     jaqe-ops hold list [--json]
@@ -32,6 +32,11 @@
     jaqe-ops incident decide inc_... --high-risk --reason "..." --wait
     jaqe-ops incident cnil-draft inc_... [--output notification.md]
     jaqe-ops incident cnil-submitted inc_... --submitted-at ... --reference ...
+    jaqe-ops audit --subject-email E | --operator NAME | --since 2026-11-01 --reason "..." [--csv]
+
+Reads of personal data (show, privacy-scan, professionals documents show, audit) take --reason,
+kept in the access trail; asked for on a terminal when missing. `--operator alice:support` acts in
+a staff role locally (a bare name is the DPO).
 
 Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-Operator`.
 Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
@@ -52,7 +57,7 @@ from collections.abc import Callable, Sequence
 
 import click
 
-from jaqe_ops import holds, incidents, partners, professionals, reports, retention, rights
+from jaqe_ops import audit, holds, incidents, partners, professionals, reports, retention, rights
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
 from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
 
@@ -104,6 +109,7 @@ for _command in (
     professionals.professionals,
     partners.partners,
     reports.report,
+    audit.audit,
 ):
     jaqe_ops.add_command(_command)
 

@@ -9,6 +9,7 @@ from urllib.parse import quote, urlencode
 
 import click
 
+from jaqe_ops.audit import reason_option, require_reason
 from jaqe_ops.context import DomainChoice, Ops, OpsGroup, pass_ops
 from jaqe_ops.output import table
 
@@ -160,10 +161,12 @@ document_id_argument = click.argument("document_id")
 @documents.command(help="one document and a download link valid a few minutes")
 @professional_id_argument
 @document_id_argument
+@reason_option
 @pass_ops
-def show(ops: Ops, professional_id: str, document_id: str) -> int:
+def show(ops: Ops, professional_id: str, document_id: str, reason: str | None) -> int:
     missing = f"no document {document_id} of professional {professional_id}"
-    ops.emit(ops.call("GET", _document_path(professional_id, document_id), missing=missing))
+    path = _document_path(professional_id, document_id) + "?" + urlencode({"reason": require_reason(reason)})
+    ops.emit(ops.call("GET", path, missing=missing))
     return 0
 
 

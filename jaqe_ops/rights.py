@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 import click
 
+from jaqe_ops.audit import reason_option, require_reason
 from jaqe_ops.context import DomainChoice, Ops, OpsCommand, pass_ops, wait_options
 
 ADMIN = "/v1/admin/rights-requests"
@@ -36,8 +37,10 @@ def _missing(request_id: str) -> str:
     return f"no rights request {request_id}"
 
 
-def _show(ops: Ops, request_id: str) -> dict[str, Any]:
-    answer: dict[str, Any] = ops.call("GET", _path(request_id), missing=_missing(request_id))
+def _show(ops: Ops, request_id: str, reason: str) -> dict[str, Any]:
+    """The request's details: personal data, read with the operator's reason (access trail)."""
+    path = _path(request_id) + "?" + urlencode({"reason": reason})
+    answer: dict[str, Any] = ops.call("GET", path, missing=_missing(request_id))
     return answer
 
 
@@ -51,10 +54,14 @@ def _act_and_maybe_wait(
     if not wait:
         ops.emit(_act(ops, request_id, suffix, body))
         return 0
-    before = _show(ops, request_id)["status"]
+    # Following one's own action is the reason for reading the request while waiting.
+    reason = f"suivi de l'action {suffix.strip('/')} sur {request_id}"
+    before = _show(ops, request_id, reason)["status"]
     _act(ops, request_id, suffix, body)
     running = (before, *running_statuses())
-    return ops.wait_until_settled(request_id, lambda: _show(ops, request_id), running, timeout, interval)
+    return ops.wait_until_settled(
+        request_id, lambda: _show(ops, request_id, reason), running, timeout, interval
+    )
 
 
 request_id_argument = click.argument("request_id")
@@ -79,9 +86,10 @@ def deadlines(ops: Ops) -> int:
 
 @click.command(cls=OpsCommand, help="one rights request with its history (REQUEST_ID: rr_... from `list`)")
 @request_id_argument
+@reason_option
 @pass_ops
-def show(ops: Ops, request_id: str) -> int:
-    ops.emit(_show(ops, request_id))
+def show(ops: Ops, request_id: str, reason: str | None) -> int:
+    ops.emit(_show(ops, request_id, require_reason(reason)))
     return 0
 
 
@@ -238,9 +246,11 @@ def execute_post_mortem(ops: Ops, email: str) -> int:
 
 @click.command("privacy-scan", cls=OpsCommand, help="everything held about one email, by store and purpose")
 @click.option("--email", required=True, help="the person's email (sent in the body, never in a URL)")
+@reason_option
 @pass_ops
-def privacy_scan(ops: Ops, email: str) -> int:
-    ops.emit(ops.call("POST", "/v1/admin/privacy-scans", {"email": email}))
+def privacy_scan(ops: Ops, email: str, reason: str | None) -> int:
+    body = {"email": email, "reason": require_reason(reason)}
+    ops.emit(ops.call("POST", "/v1/admin/privacy-scans", body))
     return 0
 
 

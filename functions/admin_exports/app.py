@@ -15,17 +15,18 @@ from jaqe.leads.model import (
 )
 from jaqe.leads.partners import PartnerDirectory, export_for_partner
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
-from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
+from jaqe.platform.settings import AccessTrailSettings, ApiSettings, DataSettings, get_settings
 from jaqe.platform.store import Store
+from jaqe.privacy.access_trail import AccessTrail
 
 
-class Settings(ApiSettings, DataSettings):
+class Settings(AccessTrailSettings, ApiSettings, DataSettings):
     """What admin_exports reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
-app = create_app()
+app = create_app(access_trail=AccessTrail())
 
 
 @app.post(

@@ -11,18 +11,25 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from jaqe.breach.incidents import Incidents, cnil_form_text
 from jaqe.breach.model import INCIDENT_ID, CnilSubmission, Incident, IncidentDecision
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.platform.settings import ApiSettings, BreachWorkflowSettings, DataSettings, get_settings
+from jaqe.platform.settings import (
+    AccessTrailSettings,
+    ApiSettings,
+    BreachWorkflowSettings,
+    DataSettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.access_trail import AccessTrail
 
 
-class Settings(ApiSettings, DataSettings, BreachWorkflowSettings):
+class Settings(AccessTrailSettings, ApiSettings, DataSettings, BreachWorkflowSettings):
     """What admin_incidents reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
-app = create_app()
+app = create_app(access_trail=AccessTrail())
 IncidentId = Annotated[str, Path(pattern=INCIDENT_ID)]
 
 

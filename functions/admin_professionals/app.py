@@ -10,6 +10,7 @@ from jaqe.platform.api import api_handler, create_app, json_response, operator_o
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
+    AccessTrailSettings,
     ApiSettings,
     DataSettings,
     DocumentsSettings,
@@ -18,22 +19,26 @@ from jaqe.platform.settings import (
     get_settings,
 )
 from jaqe.platform.store import Store
+from jaqe.privacy.access_trail import AccessTrail
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.professionals import accounts as professionals
 from jaqe.professionals import documents
 from jaqe.professionals.model import DocumentDecisionIn, RejectionIn, Status
 
 
-class Settings(ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, DocumentsSettings):
+class Settings(
+    AccessTrailSettings, ApiSettings, DataSettings, OutboxSettings, SubjectKeySettings, DocumentsSettings
+):
     """What admin_professionals reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
-app = create_app()
+app = create_app(access_trail=AccessTrail())
 
 ProId = Annotated[str, Path(min_length=1, max_length=80)]
 DocId = Annotated[str, Path(min_length=1, max_length=80)]
+Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def operator() -> str:
@@ -81,8 +86,9 @@ def list_documents(
 
 
 @app.get("/v1/admin/professionals/<id>/documents/<document_id>")
-def get_document(id: ProId, document_id: DocId) -> Response[Any]:
-    """One document and `download_url`: a presigned GET of the checked version, valid a few minutes."""
+def get_document(id: ProId, document_id: DocId, reason: Reason) -> Response[Any]:
+    """One document and `download_url`: a presigned GET of the checked version, valid a few minutes;
+    read for a `reason` (kept in the access trail)."""
     operator()
     bucket = get_settings(Settings).documents_bucket
     return json_response(200, documents.download(Store(), S3Objects(), bucket, id, document_id))

@@ -1,14 +1,23 @@
 """Operators' rights-request routes (IAM-authorised): list, register (post, phone), qualify, close,
-decide, extend, lift, resume, post-mortem; privacy scans and holds (legal claims, disputes)."""
+decide, extend, lift, resume, post-mortem; privacy scans, holds (legal claims, disputes) and the
+access trail (who did or read what, about whom, why)."""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
+from jaqe.platform.api import (
+    api_handler,
+    create_app,
+    json_response,
+    operator_name,
+    operator_of,
+    trail_subject,
+)
 from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.settings import (
+    AccessTrailSettings,
     ApiSettings,
     DataSettings,
     DocumentsSettings,
@@ -21,8 +30,9 @@ from jaqe.platform.settings import (
 )
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import StepFunctionsWorkflows
+from jaqe.privacy.access_trail import AccessTrail
 from jaqe.privacy.holds import Holds, holds_entry, view
-from jaqe.privacy.model import HoldLift, HoldRequest, PrivacyScanRequest
+from jaqe.privacy.model import AccessTrailSearch, HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
 from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
@@ -40,6 +50,7 @@ from jaqe.rights.operations import RightsOperations
 
 
 class Settings(
+    AccessTrailSettings,
     ApiSettings,
     DataSettings,
     SubjectKeySettings,
@@ -54,7 +65,9 @@ class Settings(
 
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
-app = create_app()
+app = create_app(access_trail=AccessTrail())
+# Why the operator reads this personal data (kept in the access trail, jaqe.platform.staff).
+Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def holds() -> Holds:
@@ -79,6 +92,7 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
     key = subject_key(body.email)
+    trail_subject(app, key)
     settings = get_settings(Settings)
     scan = scan_subject(
         Store(), key, buckets={"documents": settings.documents_bucket}, logins=CognitoLogins()
@@ -103,7 +117,9 @@ def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[A
 def place_hold(body: Annotated[HoldRequest, Body()]) -> Response[Any]:
     """A hold during a dispute: the expiry of everything held about the person (items and documents)
     is set aside until an operator lifts it. POST, so the address never sits in a URL."""
-    placed = holds().place(subject_key(body.email), reason=body.reason, placed_by=operator_name(app))
+    key = subject_key(body.email)
+    trail_subject(app, key)
+    placed = holds().place(key, reason=body.reason, placed_by=operator_name(app))
     return json_response(201, placed.as_dict())
 
 
@@ -120,6 +136,23 @@ def lift_hold(hold_id: str, body: Annotated[HoldLift, Body()]) -> Response[Any]:
     period goes at the next reconciliation. 404 unknown hold, 409 already lifted."""
     lifted = holds().lift(hold_id, reason=body.reason, lifted_by=operator_name(app))
     return json_response(200, lifted.as_dict())
+
+
+@app.post("/v1/admin/access-trail/search")
+def search_access_trail(body: Annotated[AccessTrailSearch, Body()]) -> Response[Any]:
+    """Entries about one person (`subject_email`), by one operator, or from a date, oldest first.
+    POST, so the address never sits in a URL; this read is itself trailed."""
+    trail = AccessTrail()
+    if body.subject_email is not None:
+        key = subject_key(body.subject_email)
+        trail_subject(app, key)
+        entries = trail.by_subject(key)
+    elif body.operator is not None:
+        entries = trail.by_operator(body.operator)
+    else:
+        assert body.since is not None  # the model requires exactly one criterion
+        entries = trail.since(body.since)
+    return json_response(200, {"entries": entries})
 
 
 @app.get("/v1/admin/rights-requests")
@@ -168,7 +201,8 @@ def deadlines() -> Response[Any]:
 
 
 @app.get("/v1/admin/rights-requests/<request_id>")
-def get_request(request_id: str) -> Response[Any]:
+def get_request(request_id: str, reason: Reason) -> Response[Any]:
+    """The request, its history and what the person asked: personal data, read for a `reason`."""
     operator_of(app)  # operators only (IAM)
     return json_response(200, operations().get(request_id))
 
@@ -215,6 +249,7 @@ def execute_post_mortem(body: Annotated[PostMortemExecution, Body()]) -> Respons
     """The death is reported: `erase` starts an erasure answered to the designated person, `keep`
     records, `communicate` emails the designated person a link whose confirmation sends the directives
     and the access export. Called again: where it stands (or a fresh link while unconfirmed)."""
+    trail_subject(app, subject_key(body.email))
     result = operations().execute_post_mortem(
         body.email,
         operator=operator_name(app),

@@ -44,6 +44,8 @@ class PublicApi(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.partner_origins = partner_origins
+        # The operators' routes (method, path, function): StaffRoles grants and trails from them.
+        self.operator_routes: list[tuple[str, str, lambda_.Function]] = []
         access_logs = functions.log_group("AccessLogs")
         self.rest_api = apigw.RestApi(
             self,
@@ -155,6 +157,7 @@ class PublicApi(Construct):
     def operator_route(self, method: str, path: str, function: lambda_.Function) -> apigw.Method:
         """A route of the operators' API: IAM-signed requests only (authorised staff, C4-01)."""
         method_construct = self.route(method, path, function, authorization_type=apigw.AuthorizationType.IAM)
+        self.operator_routes.append((method, path, function))
         acknowledge(method_construct, "COG4", "Operators' API: IAM-authorised (SigV4), not Cognito.")
         return method_construct
 

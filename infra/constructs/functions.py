@@ -16,7 +16,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra import lambda_target
+from infra import lambda_target, names
 from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 
@@ -75,6 +75,29 @@ class Functions(Construct):
             ),
         ]
         self.all: dict[str, lambda_.Function] = {}
+        # No function may change or delete an access-trail entry, whatever else it is granted: one
+        # policy every function role gets (the table is named, so the inbound-mail stack's too).
+        trail = Stack.of(self).format_arn(
+            service="dynamodb", resource="table", resource_name=names.ACCESS_TRAIL_TABLE
+        )
+        self.access_trail_append_only = iam.ManagedPolicy(
+            self,
+            "AccessTrailAppendOnly",
+            description="Access-trail entries cannot be changed or deleted by any function",
+            statements=[
+                iam.PolicyStatement(
+                    effect=iam.Effect.DENY,
+                    actions=[
+                        "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                        "dynamodb:BatchWriteItem",
+                        "dynamodb:PartiQLUpdate",
+                        "dynamodb:PartiQLDelete",
+                    ],
+                    resources=[trail],
+                )
+            ],
+        )
         # Called with (name, function) for each function made from now on (the dashboard).
         self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
@@ -107,6 +130,7 @@ class Functions(Construct):
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[log_group.log_group_arn]
             )
         )
+        role.add_managed_policy(self.access_trail_append_only)
         function = lambda_.Function(
             self,
             construct_id,

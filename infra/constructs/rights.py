@@ -175,8 +175,11 @@ class RightsWorkflowConstruct(Construct):
             ("GET", "/v1/admin/holds"),
             ("POST", "/v1/admin/holds"),
             ("POST", "/v1/admin/holds/{hold_id}/lift"),
+            ("POST", "/v1/admin/access-trail/search"),
         ):
             platform.api.operator_route(method, path, admin)
+        # The DPO's search of the access trail (jaqe.privacy.access_trail), by index only.
+        storage.read_access_trail(admin)
 
         # -- deadlines: daily check, alarms ---------------------------------------------------
         deadlines = functions.create("rights_deadlines", timeout_seconds=30)

@@ -1,6 +1,8 @@
-"""Data at rest: the single data table, the idempotency table, the subject-key secret, their KMS key.
+"""Data at rest: the single data table, the idempotency table, the operators' access trail, the
+subject-key secret, their KMS key.
 
-A function is given access with `use_data`, `use_idempotency` or `use_subject_keys`: each grants
+A function is given access with `use_data`, `use_idempotency`, `record_access`, `read_access_trail`
+or `use_subject_keys`: each grants
 exactly what is needed and sets the environment variable naming the resource (jaqe.platform.settings reads
 it), so a function's environment lists only what it may reach.
 """
@@ -109,6 +111,7 @@ class Storage(Construct):
             removal_policy=RemovalPolicy.DESTROY,
         )
         inventoried(self.idempotency_table, "idempotency_table")
+        self._access_trail()
         self.subject_key_secret = secretsmanager.Secret(
             self,
             "SubjectKeySecret",
@@ -125,6 +128,50 @@ class Storage(Construct):
             "SMG4",
             "Rotating the HMAC key would orphan every stored subject key; rotation is a planned re-keying "
             "migration, not an automatic schedule.",
+        )
+
+    def _access_trail(self) -> None:
+        """Append-only: functions may put (a new entry only) and query; every function role is denied
+        UpdateItem and DeleteItem here (`Functions.create`); TTL removes entries after five years."""
+        self.access_trail = dynamodb.Table(
+            self,
+            "AccessTrailTable",
+            table_name=names.ACCESS_TRAIL_TABLE,
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.key,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            time_to_live_attribute="expires_at",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        inventoried(self.access_trail, "access_trail_table")
+        # Entries about one person, by one operator, or by month (from a date): never a Scan.
+        for index, key in (("by_subject", "subject_key"), ("by_operator", "operator"), ("by_month", "month")):
+            self.access_trail.add_global_secondary_index(
+                index_name=index,
+                partition_key=dynamodb.Attribute(name=key, type=dynamodb.AttributeType.STRING),
+                sort_key=dynamodb.Attribute(name="at", type=dynamodb.AttributeType.STRING),
+            )
+
+    def record_access(self, function: lambda_.Function) -> None:
+        """Appending access-trail entries (jaqe.platform.settings.AccessTrailSettings)."""
+        allow(function, ["dynamodb:PutItem"], [self.access_trail.table_arn])
+        allow_key(function, self.key)
+        function.add_environment("ACCESS_TRAIL_TABLE", self.access_trail.table_name)
+
+    def read_access_trail(self, function: lambda_.Function) -> None:
+        """Reading the trail through its indexes (the DPO's search)."""
+        allow(
+            function,
+            ["dynamodb:Query"],
+            [
+                f"{self.access_trail.table_arn}/index/{index}"
+                for index in ("by_subject", "by_operator", "by_month")
+            ],
         )
 
     def name_data_table(self, function: lambda_.Function) -> None:

@@ -451,7 +451,7 @@ def test_c7_01_c7_02_c7_03_c7_04_c7_05_c7_06_c7_07_c7_08_each_right_is_sent_from
     expect(page.get_by_label("Votre demande")).to_have_value("")  # the form is reset after a success
     expect(form(page).get_by_role("status")).to_contain_text(SENT)
     status, request = rights.client.call(
-        "GET", f"/v1/admin/rights-requests/{accepted['request_id']}", headers=OPERATOR
+        "GET", f"/v1/admin/rights-requests/{accepted['request_id']}?reason=suivi", headers=OPERATOR
     )
     assert status == 200 and request["request_type"] == kind
     assert request["asked"] == asked

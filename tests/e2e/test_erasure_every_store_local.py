@@ -134,7 +134,10 @@ def enter_through_every_channel(client: Client) -> None:
     partner = {"name": "Assureur Partenaire", "email": PARTNER_CONTACT}
     assert client.call("POST", "/v1/admin/commercial-partners", partner, OPERATOR)[0] == 201
     status, export = client.call(
-        "POST", "/v1/admin/commercial-partners/exports", {"partner": "Assureur Partenaire"}, OPERATOR
+        "POST",
+        "/v1/admin/commercial-partners/exports",
+        {"partner": "Assureur Partenaire", "reason": "Export demandé par le partenaire"},
+        OPERATOR,
     )
     assert status == 201 and EMAIL in [row["email"] for row in export["rows"]]
     # A rights request by email (access): verified from the link, it leaves an export behind.

@@ -30,6 +30,6 @@ def test_the_cli_lists_seeded_professionals_reports_retention_and_names_unknown_
     assert report.returncode == 0, report.stderr
     assert "Due to expire within 7 days" in report.stdout
 
-    unknown = ops(client, "show", "rr_nothing_here")
+    unknown = ops(client, "show", "rr_nothing_here", "--reason", "vérification")
     assert unknown.returncode == 2
     assert unknown.stderr == "jaqe-ops: no rights request rr_nothing_here (the API answered 404)\n"

@@ -97,7 +97,7 @@ def test_a_professional_registers_logs_in_uploads_and_is_approved_over_http(clie
     status, queue = client.call("GET", "/v1/admin/professionals/documents", headers=OPERATOR)
     assert status == 200 and upload["document_id"] in [d["document_id"] for d in queue["documents"]]
     document_path = f"/v1/admin/professionals/{pro_id}/documents/{upload['document_id']}"
-    status, shown = client.call("GET", document_path, headers=OPERATOR)
+    status, shown = client.call("GET", f"{document_path}?reason=revue", headers=OPERATOR)
     assert status == 200 and requests.get(shown["download_url"], timeout=10).content == PDF
     decision = {"decision": "accept", "expires_on": "2030-06-30"}
     assert client.call("POST", f"{document_path}/decision", decision)[0] == 403
@@ -112,7 +112,7 @@ def test_a_professional_registers_logs_in_uploads_and_is_approved_over_http(clie
         timeout=30,
     )
     assert again.status_code in (200, 201, 204)
-    status, shown = client.call("GET", document_path, headers=OPERATOR)
+    status, shown = client.call("GET", f"{document_path}?reason=revue", headers=OPERATOR)
     assert requests.get(shown["download_url"], timeout=10).content == PDF
     # The current version (what the bucket keeps) is still the accepted one, and the only one.
     s3 = aws(client, "s3", "eu-west-3")

@@ -93,9 +93,9 @@ def test_the_api_shows_requests_4xx_5xx_and_p95_latency(template, widgets):
     assert '"Latency"' in latency and '"stat": "p95"' in latency
 
 
-def test_both_tables_show_throttled_requests_and_system_errors(template, widgets):
+def test_every_table_shows_throttled_requests_and_system_errors(template, widgets):
     tables = resources(template, "AWS::DynamoDB::Table")
-    assert len(tables) == 2
+    assert len(tables) == 3  # data, idempotency, access trail
     for title, metric in (
         ("DynamoDB throttled", "ThrottledRequests"),
         ("DynamoDB system errors", "SystemErrors"),

@@ -42,7 +42,10 @@ def confirmation_link(local: LocalStack, email: str) -> str:
 
 def exported(local: LocalStack) -> list[str]:
     response = local.api.request(
-        "POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR
+        "POST",
+        EXPORT,
+        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
+        headers=OPERATOR,
     )
     assert response.status == 201
     return [row["email"] for row in response.json()["rows"]]

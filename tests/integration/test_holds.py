@@ -151,7 +151,9 @@ def test_c3_07_an_operators_hold_keeps_a_pending_registration_and_its_documents_
         Bucket=bucket(local), Delete={"Objects": [{"Key": key, "VersionId": version}], "Quiet": True}
     )
     assert refused["Errors"][0]["Code"] == "AccessDenied"
-    scan = admin(local, "POST", "/v1/admin/privacy-scans", {"email": email}).json()
+    scan = admin(
+        local, "POST", "/v1/admin/privacy-scans", {"email": email, "reason": "Demande d'accès"}
+    ).json()
     assert scan["held"]["objects_under_legal_hold"] == 1 and scan["held"]["items"] >= 2
 
     clock.freeze(datetime(2026, 12, 15, 9, 0, tzinfo=UTC))  # 30 days are long past
@@ -271,7 +273,9 @@ def test_holds_show_in_the_privacy_scan_and_the_retention_report(local):
     quote_request(local)
     hold_id = place(local, CONSUMER)
 
-    scan = admin(local, "POST", "/v1/admin/privacy-scans", {"email": CONSUMER}).json()
+    scan = admin(
+        local, "POST", "/v1/admin/privacy-scans", {"email": CONSUMER, "reason": "Demande d'accès"}
+    ).json()
     report = admin(local, "GET", "/v1/admin/retention-report").json()
 
     assert [h["hold_id"] for h in scan["holds"]] == [hold_id]

@@ -175,7 +175,7 @@ def test_an_operator_reviews_a_certificate_then_approves_and_rejects_from_the_cl
     assert main(["professionals", "documents", "list"], transport) == 0
     out = capsys.readouterr().out
     assert "1 document(s) awaiting review" in out and doc_id in out and "2099-12-31" in out and "@" not in out
-    assert main(["professionals", "documents", "show", second, doc_id], transport) == 0
+    assert main(["professionals", "documents", "show", second, doc_id, "--reason", "revue"], transport) == 0
     assert printed(capsys)["download_url"].startswith("http")
     assert main(["professionals", "approve", second], transport) == 1  # not insured until accepted
     capsys.readouterr()

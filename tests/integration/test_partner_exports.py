@@ -42,7 +42,10 @@ def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_
         )
 
     response = local.api.request(
-        "POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR
+        "POST",
+        EXPORT,
+        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
+        headers=OPERATOR,
     )
 
     assert response.status == 201
@@ -64,7 +67,13 @@ def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
     assert unsigned(local, "POST", EXPORT, {"partner": "X"}).status == 403
     assert all_items(local) == before
     assert (
-        local.api.request("POST", EXPORT, json_body={"partner": "X"}, headers=OPERATOR).json()["count"] == 1
+        local.api.request(
+            "POST",
+            EXPORT,
+            json_body={"partner": "X", "reason": "Export demandé par le partenaire"},
+            headers=OPERATOR,
+        ).json()["count"]
+        == 1
     )
 
 
@@ -79,7 +88,12 @@ def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_
     from tests.integration.test_rights_ops_cli import local_transport, printed
 
     quote(local, "yes@example.fr", True)
-    local.api.request("POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR)
+    local.api.request(
+        "POST",
+        EXPORT,
+        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
+        headers=OPERATOR,
+    )
     transport = local_transport(local)
     capsys.readouterr()
 

@@ -901,14 +901,16 @@ def test_operators_list_documents_awaiting_review_and_read_one_through_a_short_l
     assert kinds == {"insurance": "pending_review", "certification": "pending_review", "kbis": "accepted"}
 
     shown = local.api.request(
-        "GET", f"/v1/admin/professionals/{pro_id}/documents/{insurance['document_id']}", headers=OPERATOR
+        "GET",
+        f"/v1/admin/professionals/{pro_id}/documents/{insurance['document_id']}?reason=revue",
+        headers=OPERATOR,
     )
     assert shown.status == 200, shown.body
     link = shown.json()["download_url"]
     assert "X-Amz-Expires=300" in link and "versionId=" in link and shown.json()["download_expires_in"] == 300
     assert requests.get(link, timeout=10).content == PDF
     missing = local.api.request(
-        "GET", f"/v1/admin/professionals/{pro_id}/documents/doc_nope", headers=OPERATOR
+        "GET", f"/v1/admin/professionals/{pro_id}/documents/doc_nope?reason=revue", headers=OPERATOR
     )
     assert missing.status == 404
 
@@ -974,7 +976,9 @@ def test_a_rejected_certificate_is_deleted_counts_for_nothing_and_the_profession
     assert "refusé" in told["subject"] and "Attestation illisible" in told["text"]
     assert decide(local, pro_id, upload["document_id"], {"decision": "reject"}).status == 409
     again = local.api.request(
-        "GET", f"/v1/admin/professionals/{pro_id}/documents/{upload['document_id']}", headers=OPERATOR
+        "GET",
+        f"/v1/admin/professionals/{pro_id}/documents/{upload['document_id']}?reason=revue",
+        headers=OPERATOR,
     )
     assert again.status == 409
 

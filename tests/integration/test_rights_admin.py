@@ -42,7 +42,7 @@ def test_an_operator_extends_by_two_months_and_the_person_is_told_why_before_the
         "POST", f"/v1/admin/rights-requests/{request_id}/extension", {"months": 1, "reason": "encore"}
     )
     assert more.status == 409  # at most two months in all
-    shown = rights.admin("GET", f"/v1/admin/rights-requests/{request_id}").json()
+    shown = rights.admin("GET", f"/v1/admin/rights-requests/{request_id}?reason=suivi").json()
     assert (
         shown["extension_months"] == 2
         and next(h for h in shown["history"] if h["step"] == "extended")["detail"]["operator"] == "alice"

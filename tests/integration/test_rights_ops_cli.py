@@ -38,7 +38,7 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
     request_id = rights.rectification_awaiting_operator(PERSON["email"])
     transport = local_transport(rights.local)
 
-    assert main(["show", request_id], transport) == 0
+    assert main(["show", request_id, "--reason", "vérification"], transport) == 0
     assert printed(capsys)["asked"] == {"corrections": {"first_name": "Camilla"}}  # what to check
     assert main(["list", "--status", "awaiting_operator"], transport) == 0
     listed = printed(capsys)
@@ -47,7 +47,7 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     capsys.readouterr()
-    assert main(["show", request_id], transport) == 0
+    assert main(["show", request_id, "--reason", "vérification"], transport) == 0
     shown = printed(capsys)
     assert shown["status"] == "completed"
     assert any(h.get("detail", {}).get("operator") == "carol" for h in shown["history"])
@@ -57,7 +57,10 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
 def test_c7_04_privacy_scan_lists_what_is_held_by_store_and_purpose_without_the_values(rights, capsys):  # noqa: F811
     seed_person(rights)
 
-    code = main(["privacy-scan", "--email", PERSON["email"]], transport=local_transport(rights.local))
+    code = main(
+        ["privacy-scan", "--email", PERSON["email"], "--reason", "Demande d'accès"],
+        transport=local_transport(rights.local),
+    )
 
     assert code == 0
     scan = printed(capsys)
@@ -126,7 +129,7 @@ def test_c7_05_lift_restriction_from_the_cli(rights, capsys):  # noqa: F811
 def test_unknown_ids_and_missing_directives_are_one_line_errors(rights, capsys):  # noqa: F811
     transport = local_transport(rights.local)
 
-    assert main(["show", "rr_doesnotexist"], transport) == 2
+    assert main(["show", "rr_doesnotexist", "--reason", "vérification"], transport) == 2
     assert (
         capsys.readouterr().err.strip().endswith("no rights request rr_doesnotexist (the API answered 404)")
     )
@@ -149,7 +152,7 @@ def test_c7_09_register_a_letter_then_qualify_and_close_emailed_requests_from_th
     assert code == 0
     registered = printed(capsys)
     assert registered["status"] == "received" and registered["due_at"] > received_on
-    assert main(["show", registered["request_id"]], transport) == 0
+    assert main(["show", registered["request_id"], "--reason", "vérification"], transport) == 0
     shown = printed(capsys)
     assert shown["channel"] == "post" and shown["asked"]["corrections"] == {"phone": "+33611223344"}
 

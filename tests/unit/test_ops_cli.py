@@ -33,6 +33,7 @@ EVERY_COMMAND = [
     "incident",
     "partners",
     "report",
+    "audit",
 ]
 
 
@@ -184,7 +185,7 @@ def answering(*answers):
 def test_an_unknown_request_id_is_one_line_not_a_problem_dump(capsys):
     transport = answering((404, {"type": "https://jaqe.fr/problems/not-found", "status": 404}))
 
-    assert main(["show", "rr_unknown"], transport) == 2
+    assert main(["show", "rr_unknown", "--reason", "vérification"], transport) == 2
     captured = capsys.readouterr()
     assert (
         captured.out == ""
@@ -216,8 +217,12 @@ def test_other_api_errors_print_the_problem_and_exit_1(capsys):
 
 def test_ids_are_quoted_into_the_path():
     transport = answering((200, {}))
-    main(["show", "rr_1/../../professionals"], transport)
-    assert transport.calls[0][1] == "/v1/admin/rights-requests/rr_1%2F..%2F..%2Fprofessionals"  # type: ignore[attr-defined]
+    main(["show", "rr_1/../../professionals", "--reason", "vérification"], transport)
+    path, query = transport.calls[0][1].split("?")  # type: ignore[attr-defined]
+    assert (
+        path == "/v1/admin/rights-requests/rr_1%2F..%2F..%2Fprofessionals"
+        and query == "reason=v%C3%A9rification"
+    )
 
 
 def test_approve_wait_polls_until_the_workflow_moves_on_and_shows_progress(capsys):
@@ -262,3 +267,52 @@ def test_c7_06_a_portability_qualified_by_an_operator_may_name_another_controlle
     transport = answering((202, {}))
     main(["qualify", "rr_1", "--type", "portability", "--recipient-email", "dpo@autre.example.fr"], transport)
     assert transport.calls[0][2] == {"type": "portability", "recipient_email": "dpo@autre.example.fr"}  # type: ignore[attr-defined]
+
+
+def test_a_read_of_personal_data_without_reason_off_a_terminal_is_an_error_and_calls_nothing(
+    capsys, monkeypatch
+):
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    transport = answering((200, {}))
+
+    assert main(["privacy-scan", "--email", "a@example.fr"], transport) == 2
+    assert "--reason is required" in capsys.readouterr().err
+    assert transport.calls == []  # type: ignore[attr-defined]
+
+
+def test_a_missing_reason_is_asked_for_on_a_terminal(monkeypatch):
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("click.prompt", lambda text: "Appel de la personne")
+    transport = answering((200, {}))
+
+    assert main(["privacy-scan", "--email", "a@example.fr"], transport) == 0
+    assert transport.calls == [  # type: ignore[attr-defined]
+        ("POST", "/v1/admin/privacy-scans", {"email": "a@example.fr", "reason": "Appel de la personne"})
+    ]
+
+
+def test_audit_takes_one_criterion_and_exports_csv(capsys):
+    entry = {
+        "at": "2026-12-02T10:00:00+00:00",
+        "operator": "dora",
+        "method": "POST",
+        "route": "/v1/admin/privacy-scans",
+        "ids": {},
+        "subject_key": "k1",
+        "reason": "Demande, par courrier",
+        "status": 200,
+        "operator_arn": "arn:aws:iam::1:user/dora",
+    }
+    transport = answering((200, {"entries": [entry]}))
+
+    assert main(["audit", "--operator", "dora", "--since", "2026-12-01", "--reason", "x"], transport) == 2
+    assert main(["audit", "--since", "2026-12-01", "--reason", "contrôle", "--csv"], transport) == 0
+    assert transport.calls == [  # type: ignore[attr-defined]
+        ("POST", "/v1/admin/access-trail/search", {"since": "2026-12-01", "reason": "contrôle"})
+    ]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "at,operator,method,route,ids,subject_key,reason,status,operator_arn"
+    assert lines[1] == (
+        '2026-12-02T10:00:00+00:00,dora,POST,/v1/admin/privacy-scans,{},k1,"Demande, par courrier",200,'
+        "arn:aws:iam::1:user/dora"
+    )

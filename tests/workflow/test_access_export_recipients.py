@@ -45,7 +45,7 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
     exported = local.api.request(
         "POST",
         "/v1/admin/commercial-partners/exports",
-        json_body={"partner": "Assureur Habitat SA"},
+        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
         headers={"X-Local-Operator": "dpo"},
     )
     assert exported.json()["count"] == 1

@@ -46,7 +46,7 @@ def by_subject(rights: Rights, key: str) -> list[dict[str, Any]]:
 
 
 def privacy_scan(rights: Rights, email: str) -> dict[str, Any]:
-    response = rights.admin("POST", "/v1/admin/privacy-scans", {"email": email})
+    response = rights.admin("POST", "/v1/admin/privacy-scans", {"email": email, "reason": "Demande d'accès"})
     assert response.status == 200, response.body
     return dict(response.json())
 

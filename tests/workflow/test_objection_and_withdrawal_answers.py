@@ -25,7 +25,10 @@ def subscribe_to_the_newsletter(local, email: str) -> None:
 
 def partner_export_count(local) -> int:
     exported = local.api.request(
-        "POST", "/v1/admin/commercial-partners/exports", json_body={"partner": PARTNER}, headers=OPERATOR
+        "POST",
+        "/v1/admin/commercial-partners/exports",
+        json_body={"partner": PARTNER, "reason": "Export demandé par le partenaire"},
+        headers=OPERATOR,
     )
     assert exported.status == 201, exported.body
     return int(exported.json()["count"])

@@ -64,7 +64,9 @@ def test_c7_09_a_request_qualified_before_its_verification_goes_straight_to_its_
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
     assert "AwaitQualification" not in rights.states(request_id)
-    assert rights.admin("GET", f"{ADMIN}/{request_id}").json()["asked"]["purposes"] == ["newsletter"]
+    assert rights.admin("GET", f"{ADMIN}/{request_id}?reason=qualification").json()["asked"]["purposes"] == [
+        "newsletter"
+    ]
 
 
 def test_qualifying_checks_the_type_fields_and_only_applies_to_requests_to_qualify(rights):

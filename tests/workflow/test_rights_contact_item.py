@@ -158,7 +158,7 @@ def test_c7_05_operators_lift_resume_show_and_extend_after_120_days_from_the_con
     clock.travel(timedelta(days=120))
     executions_expired()
 
-    shown = rights.admin("GET", f"/v1/admin/rights-requests/{restriction}")
+    shown = rights.admin("GET", f"/v1/admin/rights-requests/{restriction}?reason=suivi")
     assert shown.status == 200 and shown.json()["asked"] == {"details": "Je conteste l'exactitude."}
     lifted = rights.admin(
         "POST", f"/v1/admin/rights-requests/{restriction}/lift-restriction", {"reason": "Données vérifiées"}

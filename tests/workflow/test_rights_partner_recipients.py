@@ -28,7 +28,10 @@ def in_a_partner_export(rights) -> dict:
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
     assert local.api.request("POST", confirmation_link(local, EMAIL)).status == 200  # counts once confirmed
     exported = local.api.request(
-        "POST", "/v1/admin/commercial-partners/exports", json_body={"partner": PARTNER}, headers=OPERATOR
+        "POST",
+        "/v1/admin/commercial-partners/exports",
+        json_body={"partner": PARTNER, "reason": "Export demandé par le partenaire"},
+        headers=OPERATOR,
     )
     assert exported.status == 201 and exported.json()["count"] == 1
     [row] = exported.json()["rows"]

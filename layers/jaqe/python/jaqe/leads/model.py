@@ -13,6 +13,7 @@ from jaqe.platform.validation import (
     Email,
     FreeText,
     FrenchPhone,
+    LongText,
     Name,
     PolicyVersion,
     Postcode,
@@ -23,9 +24,12 @@ from jaqe.platform.validation import (
 
 
 class PartnerExportRequest(BaseModel):
+    """A partner's export, and why it is made now (the operator's reason, kept in the access trail)."""
+
     model_config = ConfigDict(extra="forbid")
 
     partner: ShortText
+    reason: LongText
 
 
 class PartnerExport(BaseModel):

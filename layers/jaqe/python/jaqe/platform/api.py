@@ -8,6 +8,11 @@ refuses what no route should parse: a body over `MAX_BODY_BYTES` (413), a media 
 does not document (415), JSON nested deeper than `MAX_JSON_DEPTH` (400; Python's parser would
 raise RecursionError near 1,000 levels). A problem document lists at most `MAX_PROBLEM_ERRORS`
 field errors and says how many there were, so that it stays far below Lambda's 6 MB answer limit.
+
+The operators' functions pass `create_app` their access trail: one middleware (`_trail_middleware`)
+then refuses a read of personal data without a reason (422) and, once an operator's action or such
+a read has answered, appends its entry (routes as `jaqe.platform.staff` marks them); a route that
+knows whose data it touched says so with `trail_subject`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
@@ -35,6 +40,7 @@ from jaqe.platform.errors import (
 from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
+from jaqe.platform.staff import AccessEvent, staff_route
 from jaqe.platform.validation import json_nesting_exceeds
 
 PROBLEM_JSON = "application/problem+json"
@@ -149,6 +155,65 @@ def admit_body(body: str | None, content_type: str | None, documented: frozenset
         raise NestingTooDeep(f"Le JSON est imbriqué sur plus de {MAX_JSON_DEPTH} niveaux.")
 
 
+class AccessRecorder(Protocol):
+    """Where operators' actions and reads of personal data are recorded (`jaqe.privacy.access_trail`)."""
+
+    def record(self, entry: AccessEvent) -> str: ...
+
+
+# The resolver context key under which a route names the subject key of the person it concerns.
+TRAIL_SUBJECT = "trail_subject_key"
+REASON_REQUIRED = "Indiquez le motif de cette consultation de données personnelles (reason)."
+
+
+def trail_subject(app: APIGatewayRestResolver, subject_key: str) -> None:
+    """Name the person this operator's call concerns, for its access-trail entry."""
+    app.append_context(**{TRAIL_SUBJECT: subject_key})
+
+
+def _reason(app: APIGatewayRestResolver) -> str | None:
+    """The operator's reason: `reason` in the JSON body, or `?reason=` (GET)."""
+    event = app.current_event
+    reason: Any = (event.query_string_parameters or {}).get("reason")
+    if not reason and event.body:
+        try:
+            body = event.json_body
+        except ValueError:
+            body = None
+        reason = body.get("reason") if isinstance(body, dict) else None
+    return reason.strip() if isinstance(reason, str) and reason.strip() else None
+
+
+def _trail_middleware(recorder: AccessRecorder) -> Callable[..., Response[Any]]:
+    def middleware(
+        app: APIGatewayRestResolver, next_middleware: Callable[..., Response[Any]]
+    ) -> Response[Any]:
+        event = app.current_event
+        route = staff_route(event.http_method, event.resource)
+        if route is None or not route.trailed:
+            return next_middleware(app)
+        reason = _reason(app)
+        if route.needs_reason and reason is None:
+            raise InvalidInput(REASON_REQUIRED, errors=[{"field": "reason", "message": "motif obligatoire"}])
+        response = next_middleware(app)
+        if response.status_code < 400:
+            # Recorded before the answer leaves: a read whose entry cannot be written is not answered.
+            recorder.record(
+                AccessEvent(
+                    operator_arn=operator_of(app),
+                    method=route.method,
+                    route=route.path,
+                    ids=dict(event.path_parameters or {}),
+                    status=response.status_code,
+                    subject_key=app.context.get(TRAIL_SUBJECT),
+                    reason=reason,
+                )
+            )
+        return response
+
+    return middleware
+
+
 class _GuardedResolver(APIGatewayRestResolver):
     """The resolver, with `admit_body` run once a route matches and before its middlewares (the
     first of which, Powertools' validation, parses the body)."""
@@ -165,7 +230,8 @@ class _GuardedResolver(APIGatewayRestResolver):
         return super()._call_route(route, route_arguments)
 
 
-def create_app() -> APIGatewayRestResolver:
+def create_app(access_trail: AccessRecorder | None = None) -> APIGatewayRestResolver:
+    """The resolver of an API function; the operators' functions give their `access_trail`."""
     origins = get_settings(ApiSettings).partner_origins
     cors = CORSConfig(
         allow_origin=SITE_ORIGIN,
@@ -174,6 +240,8 @@ def create_app() -> APIGatewayRestResolver:
         max_age=600,
     )
     app = _GuardedResolver(enable_validation=True, cors=cors)
+    if access_trail is not None:
+        app.use([_trail_middleware(access_trail)])
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(error: RequestValidationError) -> Response[str]:

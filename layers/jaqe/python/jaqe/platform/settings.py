@@ -46,6 +46,12 @@ class DataSettings(RuntimeSettings):
     data_table: str
 
 
+class AccessTrailSettings(RuntimeSettings):
+    """The operators' access trail, a table of its own that no function may change (`jaqe.privacy.access_trail`)."""
+
+    access_trail_table: str
+
+
 class SubjectKeySettings(RuntimeSettings):
     """The HMAC key of subject keys (`jaqe.subject`): a secret's ARN or name."""
 

@@ -274,6 +274,15 @@ INVENTORY: dict[str, DataStore] = {
             Reach.IDS_ONLY,
         ),
         DataStore(
+            "access_trail_table",
+            StoreKind.TABLE,
+            "operators' actions and reads of personal data: operator's identity, route, ids, subject "
+            "key, reason (append-only: no function may update or delete an entry)",
+            "5 years (the register's access_trail purpose, TTL on expires_at)",
+            Reach.PSEUDONYMOUS,
+            serves=(PurposeId.ACCESS_TRAIL,),
+        ),
+        DataStore(
             "point_in_time_recovery",
             StoreKind.BACKUP,
             "continuous backup of the data table",

@@ -6,6 +6,10 @@ SUBJECT#<subject_key>       POST_MORTEM                  post-mortem directives 
 SUPPRESSION#<subject_key>   SUPPRESSION                  suppression entry (subject key only)
 SUBJECT#<subject_key>       MAIL_RATE#<template>         when the last limited emails of a kind went to the person (`jaqe.privacy.outbox`)
 MAIL#<mail_id>              MESSAGE                      an outgoing email until it is sent (`jaqe.privacy.outbox`)
+
+The access trail has a table of its own (no function may update or delete there): one item per
+entry, key `pk` = `ENTRY#<entry_id>`, found by `subject_key`, `operator` or `month` through its indexes
+(`jaqe.privacy.access_trail`).
 """
 
 from __future__ import annotations
@@ -74,4 +78,22 @@ def mail_rate_fields(subject_key: str, window: timedelta) -> Item:
         "purpose": PurposeId.SERVER_LOGS.value,
         "created_at": clock.now().isoformat(),  # the subject index's sort key: erasure and access reach it
         **expiry_fields(clock.epoch(clock.now() + window)),
+    }
+
+
+ACCESS_TRAIL_BY_SUBJECT = "by_subject"
+ACCESS_TRAIL_BY_OPERATOR = "by_operator"
+ACCESS_TRAIL_BY_MONTH = "by_month"
+
+
+def access_trail_item(entry_id: str, at: str, fields: dict[str, Any], expires_at: int | None) -> Item:
+    """One access-trail entry; `at` (ISO 8601, UTC) sorts every index, `month` partitions by date."""
+    return {
+        "pk": f"ENTRY#{entry_id}",
+        "entry_id": entry_id,
+        "at": at,
+        "month": at[:7],
+        "purpose": PurposeId.ACCESS_TRAIL.value,
+        **{k: v for k, v in fields.items() if v not in (None, "", {})},
+        **expiry_fields(expires_at),
     }

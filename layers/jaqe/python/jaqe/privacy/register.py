@@ -313,6 +313,7 @@ class PurposeId(StrEnum):
     INCIDENT_RECORDS = "incident_records"
     LEGAL_HOLDS = "legal_holds"
     POST_MORTEM_DIRECTIVES = "post_mortem_directives"
+    ACCESS_TRAIL = "access_trail"
 
 
 @dataclass(frozen=True)
@@ -656,6 +657,19 @@ PURPOSES: dict[PurposeId, Purpose] = {
                 True,
                 "tant que la mesure est active, puis cinq (5) ans à compter de sa levée (délai de prescription)",
             ),
+            ("jaqe_staff", "hosting"),
+            in_policy=False,
+        ),
+        Purpose(
+            PurposeId.ACCESS_TRAIL,
+            "Traçabilité des accès du personnel",
+            "Garder la trace de chaque action des opérateurs et de chaque consultation de données "
+            "personnelles (qui, quand, quoi, à propos de qui, pour quel motif), pour pouvoir démontrer "
+            "que les données ne sont consultées que par le personnel habilité et pour un motif (art. 5.2 "
+            "et 32 RGPD).",
+            ("identité de l'opérateur", "identifiant pseudonymisé", "action, date et motif"),
+            (LegalBasis.LEGAL_OBLIGATION,),
+            Retention(Anchor.EVENT, Period(years=5), False, "cinq (5) ans à compter de l'accès"),
             ("jaqe_staff", "hosting"),
             in_policy=False,
         ),
