@@ -1,13 +1,15 @@
 """`make dev`: the API on http://127.0.0.1:3000 against an in-process moto server.
 
-Resources come from the synthesised template (run `make synth` first; `make dev` does).
-Local-only endpoints under `/_local/`: `GET /_local/outbox` (emails sent so far),
-`GET|POST /_local/clock` (time travel: `{"advance_days": N}`), `GET /_local/progress` (what
-workflows, streams and queues have done so far: tests wait on it), `GET /_local/aws` (the local
-AWS endpoint: point boto3 or the AWS CLI at it to look into every table, bucket and queue), `POST
-/_local/jobs/<name>` (run a scheduled function now, its JSON body as the event: `reconciliation`,
-`insurance_watch`, `rights_deadlines`, `similar_services` `{"trade": "plomberie"}`). The site kit (`web/`) is served
-at `/`: `GET /`, `/<name>.html`, `/<name>.css`, `/<name>.js`.
+Resources come from the synthesised template (run `make synth` first; `make dev` does); all state
+is in memory. Local-only endpoints under `/_local/` (README, "Local development"): `GET
+/_local/outbox` (emails sent so far; `?to=` one recipient, `?seed=1` with the seed's own),
+`GET|POST /_local/clock` (time travel: `{"advance_days": N}`; with `--run-due-jobs`, as `make dev`
+runs it, each scheduled job whose time was passed runs once), `POST /_local/run/<function>` (a
+scheduled function now; `/_local/jobs/<name>` too), `GET /_local/docs` (Swagger UI) and
+`/_local/openapi.json`, `POST /_local/login`, `POST /_local/inbound-email`, `GET /_local/progress`
+(what workflows, streams and queues have done so far: tests wait on it), `GET /_local/aws` (the local
+AWS endpoint). The site kit (`web/`) is served at `/`: `GET /`, `/<name>.html`, `/<name>.css`,
+`/<name>.js`. OPTIONS is the stage's CORS preflight (jaqe_dev/cors.py), HEAD a GET without body.
 
 Hostile requests are answered as API Gateway and Lambda would, never by a dropped connection: a
 body over API Gateway's 10 MB gets 413 (the body is read and dropped); a function that fails, or
@@ -24,6 +26,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import urllib.request
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,6 +43,8 @@ from jaqe_dev.state import remove_state_file, state_file, write_state_file
 
 DEFAULT_PORT = 3000
 WEB = Path(__file__).resolve().parent.parent / "web"
+OPENAPI_LOCK = threading.Lock()
+OPENAPI_DOCUMENT: dict[str, Any] = {}
 # Run by an operator in AWS, not by a schedule: `POST /_local/run/<name>` runs them too (body: the event).
 OPERATOR_JOBS = ("similar_services",)
 STATIC_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript"}
@@ -178,9 +183,7 @@ class LocalHandler(BaseHTTPRequestHandler):
             # the bytes unchanged, as SES stores them (legacy charsets, 8-bit, binary attachments).
             self._json(200, self.stack.receive_email(raw))
         elif path == "/_local/openapi.json" and self.command == "GET":
-            from jaqe_dev.openapi import combined_openapi
-
-            self._json(200, combined_openapi(self.stack.lambdas, local_url=self.base))
+            self._json(200, self._openapi())
         elif path == "/_local/docs" or path.startswith("/_local/docs/"):
             self._docs(path)
         elif path == "/_local/progress" and self.command == "GET":
@@ -233,6 +236,16 @@ class LocalHandler(BaseHTTPRequestHandler):
         else:
             return False
         return True
+
+    def _openapi(self) -> dict[str, Any]:
+        """Built once: Powertools' schema generation is not safe to run from two threads at once
+        (Swagger UI and a client asking together), and the routes do not change while serving."""
+        from jaqe_dev.openapi import combined_openapi
+
+        with OPENAPI_LOCK:
+            if not OPENAPI_DOCUMENT:
+                OPENAPI_DOCUMENT.update(combined_openapi(self.stack.lambdas, local_url=self.base))
+            return OPENAPI_DOCUMENT
 
     def _run(self, name: str, body: str | None) -> None:
         """What a schedule (or an operator) starts in AWS, run now: after moving the clock, say.

@@ -8,7 +8,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.error import HTTPError
 from urllib.request import Request, urlopen
+
+import pytest
 
 from jaqe_dev.schedules import Schedule, ScheduledJob, due_jobs
 from jaqe_dev.state import remove_state_file, state_file, write_state_file
@@ -126,21 +129,17 @@ def test_outbox_filters_by_recipient_and_hides_the_seed(server):
 
 def test_local_login_refusals_are_french_problem_documents(server):
     client, _ = server
-    for body, status in (({"email": "pro.plomberie@example.fr", "password": "faux"}, 401), ({}, 422)):
-        request = Request(  # noqa: S310 - loopback
-            f"{client.base}/_local/login", data=json.dumps(body).encode(), method="POST"
-        )
-        try:
-            urlopen(request, timeout=30)  # noqa: S310
-            raise AssertionError("accepted")
-        except Exception as error:  # urllib's HTTPError
-            assert error.code == status  # type: ignore[attr-defined]
-            assert error.headers["Content-Type"] == "application/problem+json"  # type: ignore[attr-defined]
-            problem = json.loads(error.read())  # type: ignore[attr-defined]
-            assert problem["status"] == status and problem["title"] in (
-                "Connexion refusée",
-                "Identifiants manquants",
-            )
+    for body, status, title in (
+        ({"email": "pro.plomberie@example.fr", "password": "faux"}, 401, "Connexion refusée"),
+        ({}, 422, "Identifiants manquants"),
+    ):
+        request = Request(f"{client.base}/_local/login", data=json.dumps(body).encode(), method="POST")  # noqa: S310
+        with pytest.raises(HTTPError) as refused:
+            urlopen(request, timeout=30)  # noqa: S310 - loopback
+        assert refused.value.code == status
+        assert refused.value.headers["Content-Type"] == "application/problem+json"
+        problem = json.loads(refused.value.read())
+        assert (problem["status"], problem["title"]) == (status, title)
 
 
 def test_demo_seed_gives_operators_overdue_and_due_soon_requests(local):
