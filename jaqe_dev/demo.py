@@ -46,54 +46,12 @@ SUBSCRIBERS = ("lecture.newsletter@example.fr", "abonne.confirme@example.fr")
 
 
 def seed_demo(stack: Any) -> dict[str, Any]:
+    """Every request is submitted before any link is followed: the workflows (moto threads) run
+    side by side, so the seed waits about as long as the slowest of them, not their sum."""
     from jaqe.platform import clock
 
     started = clock.now()
     leads = [_lead(stack, n, *lead) for n, lead in enumerate(LEADS)]
-    for address in SUBSCRIBERS:
-        _call(
-            stack,
-            "POST",
-            "/v1/newsletter/subscriptions",
-            202,
-            {"email": address, "policy_version": "2023-09"},
-        )
-    _follow(stack, SUBSCRIBERS[1], "/v1/newsletter/confirm?")
-
-    today = clock.now().date()
-    overdue = _register(stack, "access", "acces.courrier@example.fr", "post", today - timedelta(days=40))
-    due_soon = _register(
-        stack, "erasure", "effacement.telephone@example.fr", "phone", today - timedelta(days=26)
-    )
-    rectification = {"corrections": {"last_name": "Martin-Roux"}}
-    review = _register(stack, "rectification", _email(0), "post", today - timedelta(days=35), rectification)
-    _follow(stack, _email(0), "/verify?")
-    _wait_for_status(stack, review, "awaiting_operator")
-
-    completed = _call(stack, "POST", "/v1/rights-requests", 202, {"type": "access", "email": _email(1)})[
-        "request_id"
-    ]
-    _follow(stack, _email(1), "/verify?")
-    refused = _call(
-        stack,
-        "POST",
-        "/v1/rights-requests",
-        202,
-        {"type": "rectification", "email": _email(2), "corrections": {"first_name": "Sacha"}},
-    )["request_id"]
-    _follow(stack, _email(2), "/verify?")
-    _wait_for_status(stack, refused, "awaiting_operator")
-    _call(
-        stack,
-        "POST",
-        f"/v1/admin/rights-requests/{refused}/decision",
-        202,
-        {"decision": "deny", "reason": "Le prénom enregistré est celui que la personne a donné."},
-        OPERATOR,
-    )
-    unclear = (ROOT / "events" / "inbound_email" / "fr_unclear.eml").read_bytes()
-    stack.receive_email(unclear)  # its type is for an operator to qualify
-
     window_end = clock.now()
     incident = {
         "nature": "Envoi par erreur de l'export des demandes de devis du jour à un prestataire",
@@ -106,6 +64,31 @@ def seed_demo(stack: Any) -> dict[str, Any]:
         "measures_taken": "Le prestataire a confirmé la suppression du fichier",
     }
     declared = _call(stack, "POST", "/v1/admin/incidents", 202, incident, OPERATOR)["incident_id"]
+    for address in SUBSCRIBERS:
+        subscription = {"email": address, "policy_version": "2023-09"}
+        _call(stack, "POST", "/v1/newsletter/subscriptions", 202, subscription)
+
+    today = clock.now().date()
+    overdue = _register(stack, "access", "acces.courrier@example.fr", "post", today - timedelta(days=40))
+    due_soon = _register(
+        stack, "erasure", "effacement.telephone@example.fr", "phone", today - timedelta(days=26)
+    )
+    rectification = {"corrections": {"last_name": "Martin-Roux"}}
+    review = _register(stack, "rectification", _email(0), "post", today - timedelta(days=35), rectification)
+    completed = _submit(stack, {"type": "access", "email": _email(1)})
+    refused = _submit(
+        stack, {"type": "rectification", "email": _email(2), "corrections": {"first_name": "Sacha"}}
+    )
+    unclear = (ROOT / "events" / "inbound_email" / "fr_unclear.eml").read_bytes()
+    stack.receive_email(unclear)  # its type is for an operator to qualify
+
+    _follow(stack, SUBSCRIBERS[1], "/v1/newsletter/confirm?")
+    for n in range(3):
+        _follow(stack, _email(n), "/verify?")
+    _wait_for_status(stack, refused, "awaiting_operator")
+    denial = {"decision": "deny", "reason": "Le prénom enregistré est celui que la personne a donné."}
+    _call(stack, "POST", f"/v1/admin/rights-requests/{refused}/decision", 202, denial, OPERATOR)
+    _wait_for_status(stack, review, "awaiting_operator")
     path = f"/v1/admin/incidents/{declared}"
     _wait(
         stack, lambda: _call(stack, "GET", path, 200, None, OPERATOR)["status"] == "awaiting_decision", path
@@ -161,6 +144,10 @@ def _register(
         **(fields or {}),
     }
     return str(_call(stack, "POST", "/v1/admin/rights-requests", 202, body, OPERATOR)["request_id"])
+
+
+def _submit(stack: Any, request: dict[str, Any]) -> str:
+    return str(_call(stack, "POST", "/v1/rights-requests", 202, request)["request_id"])
 
 
 def _call(
