@@ -15,9 +15,10 @@ from typing import Any
 
 from jaqe_dev.lambdas import LocalLambdas
 
+SIGN_IN_REQUIRED = "401"
 ERROR_STATUSES = {
     "400": "Malformed request (JSON unreadable or nested too deep)",
-    "401": "Sign-in required (professionals' app)",
+    "401": "Sign-in required (professionals' app: no valid Cognito ID token)",
     "403": "Not allowed (unsigned operator request, WAF)",
     "404": "Not found",
     "409": "Conflict",
@@ -113,11 +114,14 @@ def combined_openapi(lambdas: LocalLambdas, local_url: str = "http://127.0.0.1:3
     idempotency_key = {"name": IDEMPOTENCY_HEADER, **IDEMPOTENCY_KEY}
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            operation["security"] = SECURITY_BY_AUTHORIZATION[authorization.get((method, path), "NONE")]
+            authorised_by = authorization.get((method, path), "NONE")
+            operation["security"] = SECURITY_BY_AUTHORIZATION[authorised_by]
             if (method, path) in idempotent:
                 operation.setdefault("parameters", []).append(idempotency_key)
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_STATUSES.items():
+                if status == SIGN_IN_REQUIRED and authorised_by != "COGNITO_USER_POOLS":
+                    continue  # only the Cognito authoriser answers 401
                 # A route's own error answers stay (a link's page says it is dead); problem documents join them.
                 own = responses.get(status, {})
                 responses[status] = {

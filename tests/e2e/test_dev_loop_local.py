@@ -102,6 +102,22 @@ def test_preflight_and_head_as_the_stage_answers_them(server, template):
         assert len(get.read()) == length > 0
 
 
+def test_openapi_declares_who_may_call_each_route_and_where_idempotency_applies(server):
+    client, _ = server
+    status, document = client.call("GET", "/_local/openapi.json")
+    assert status == 200
+    assert document["servers"][0]["url"] == client.base
+    assert {"sigv4", "cognito"} <= set(document["components"]["securitySchemes"])
+    paths = document["paths"]
+    quote = paths["/v1/quote-requests"]["post"]
+    assert quote["security"] == [] and "401" not in quote["responses"]
+    assert "Idempotency-Key" in [p["name"] for p in quote["parameters"] if p["in"] == "header"]
+    assert paths["/v1/pro/me"]["get"]["security"] == [{"cognito": []}]
+    assert "application/problem+json" in paths["/v1/pro/me"]["get"]["responses"]["401"]["content"]
+    assert {"sigv4": []} in paths["/v1/admin/rights-requests"]["get"]["security"]
+    assert "Idempotency-Key" not in json.dumps(paths["/v1/admin/rights-requests"]["get"])
+
+
 def test_outbox_filters_by_recipient_and_hides_the_seed(server):
     client, _ = server
     sent = []
