@@ -423,6 +423,9 @@ def main(argv: list[str] | None = None) -> None:
         if written_state is not None:
             remove_state_file(written_state, base)
         if LocalHandler.stack is not None:
+            # Stopping the executions still waiting (a demo's verifications, reviews, an incident's
+            # decision) makes moto's interpreter log each interrupted wait: expected here, not news.
+            logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
             LocalHandler.stack.close()
         moto.stop()
 
