@@ -121,8 +121,16 @@ site: install
 data-map: install
 	$(PY) -m jaqe.privacy.data_map > docs/data-map.md
 
-dev: synth site
-	$(PY) -m jaqe_dev.server --port $(PORT)
+# The first run installs, builds the layer and synthesises (about 2 minutes): each step says so.
+# DEMO=1 seeds a demo (leads, rights requests overdue and due soon, an incident) over the seed.
+dev:
+	@echo "make dev [1/3]: Python environment and Lambda dependency layer (first run: about a minute)"
+	@$(MAKE) --no-print-directory layer
+	@echo "make dev [2/3]: synthesising the CDK app into cdk.out/ (cdk-nag checks; about a minute)"
+	@$(MAKE) --no-print-directory synth
+	@echo "make dev [3/3]: the site's pages (web/)"
+	@$(MAKE) --no-print-directory site
+	$(PY) -m jaqe_dev.server --port $(PORT) --run-due-jobs --state-file $(if $(DEMO),--demo)
 
 lint: install
 	$(PY) -m ruff check .

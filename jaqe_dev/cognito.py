@@ -87,17 +87,38 @@ def login(
 
 
 def login_request(provisioned: Provisioned, body: str | None) -> tuple[int, dict[str, Any]]:
-    """`POST /_local/login {"email", "password", "new_password"?}` -> (status, answer)."""
+    """`POST /_local/login {"email", "password", "new_password"?}` -> (status, answer); a refusal is a
+    problem document (application/problem+json), in French like the API's."""
     from botocore.exceptions import ClientError
+
+    from jaqe_dev.problems import problem
 
     try:
         request = json.loads(body or "{}")
         email, password = str(request["email"]), str(request["password"])
     except (ValueError, KeyError, TypeError):
-        return 422, {"title": "email and password are required (and new_password on the first login)"}
+        return 422, problem(
+            422,
+            "validation-error",
+            "Identifiants manquants",
+            "Envoyez un objet JSON avec email et password (et new_password à la première connexion).",
+        )
     try:
         return 200, login(provisioned, email, password, request.get("new_password"))
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        status = 401 if code in ("NotAuthorizedException", "UserNotFoundException") else 422
-        return status, {"title": "login refused", "code": code}
+        if code in ("NotAuthorizedException", "UserNotFoundException"):
+            return 401, problem(
+                401,
+                "unauthorized",
+                "Connexion refusée",
+                "Adresse email ou mot de passe incorrect.",
+                code=code,
+            )
+        return 422, problem(
+            422,
+            "login-refused",
+            "Connexion refusée",
+            "Cognito a refusé cette connexion (voir code) : le nouveau mot de passe respecte-t-il la politique ?",
+            code=code,
+        )

@@ -73,25 +73,29 @@ class SynthesizedStack:
             )
         return specs
 
-    def routes(self) -> list[Route]:
+    def resource_path(self, resource_ref: Any) -> str:
+        """The path of an API resource (`Ref` to an AWS::ApiGateway::Resource), "/" for the root."""
         resources = self.of_type("AWS::ApiGateway::Resource")
 
-        def path_of(resource_ref: Any) -> str:
-            if isinstance(resource_ref, dict) and "Ref" in resource_ref:
-                props = resources[resource_ref["Ref"]]
+        def path_of(ref: Any) -> str:
+            if isinstance(ref, dict) and "Ref" in ref:
+                props = resources[ref["Ref"]]
                 return path_of(props["ParentId"]) + "/" + props["PathPart"]
             return ""  # the API root (Fn::GetAtt RootResourceId)
 
+        return path_of(resource_ref) or "/"
+
+    def routes(self) -> list[Route]:
         routes = []
         for props in self.of_type("AWS::ApiGateway::Method").values():
             integration = props.get("Integration", {})
             if integration.get("Type") != "AWS_PROXY":
                 continue
-            function = _find_get_att(integration["Uri"])
+            function = find_get_att(integration["Uri"])
             routes.append(
                 Route(
                     method=props["HttpMethod"],
-                    path=path_of(props["ResourceId"]) or "/",
+                    path=self.resource_path(props["ResourceId"]),
                     function=function,
                     authorization=props.get("AuthorizationType", "NONE"),
                 )
@@ -99,17 +103,17 @@ class SynthesizedStack:
         return routes
 
 
-def _find_get_att(value: Any) -> str:
+def find_get_att(value: Any) -> str:
     if isinstance(value, dict):
         if "Fn::GetAtt" in value:
             return str(value["Fn::GetAtt"][0])
         for inner in value.values():
-            found = _find_get_att(inner)
+            found = find_get_att(inner)
             if found:
                 return found
     if isinstance(value, list):
         for inner in value:
-            found = _find_get_att(inner)
+            found = find_get_att(inner)
             if found:
                 return found
     return ""

@@ -677,3 +677,13 @@ def test_c3_08_a_quote_sent_with_the_similar_services_box_ticked_never_gets_one(
     subject = "Des services complémentaires"
     assert [e for e in site.outbox_to(other) if subject in e["subject"]]
     assert [e for e in site.outbox_to(refuser) if subject in e["subject"]] == []
+
+
+def test_local_docs_render_every_operation_of_the_openapi_document_offline(site):
+    site.open("/_local/docs")
+    _, document = site.client.call("GET", "/_local/openapi.json")
+    operations = sum(len(methods) for methods in document["paths"].values())
+    expect(site.page.locator(".opblock")).to_have_count(operations)
+    expect(site.page.locator(".opblock-summary-path", has_text="/v1/quote-requests").first).to_be_visible()
+    assert site.third_party == []  # Swagger UI's assets come from the local server, not a CDN
+    assert site.errors == []
