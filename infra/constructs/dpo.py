@@ -7,7 +7,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from constructs import Construct
 
-from infra.constructs.functions import allow, allow_key
+from infra.constructs.functions import allow, allow_key, allow_partition
 from infra.constructs.platform import Platform
 
 
@@ -22,6 +22,8 @@ class DpoReports(Construct):
         # The month's items through by_segment, the records of the requests closed in it by key.
         allow(function, ["dynamodb:GetItem"], [table_arn])
         allow(function, ["dynamodb:Query"], [f"{table_arn}/index/by_segment"])
+        # The commercial partners' directory, for their contract reviews.
+        allow_partition(function, ["dynamodb:Query"], table_arn, "PARTNERS")
         allow_key(function, storage.key)
         platform.mail.allow_sending(function)
         dlq = monitoring.dead_letter_queue("DpoReportDlq", "monthly DPO reports")

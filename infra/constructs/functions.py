@@ -179,5 +179,16 @@ def allow(function: lambda_.Function, actions: list[str], resources: list[str]) 
     function.add_to_role_policy(iam.PolicyStatement(actions=actions, resources=resources))
 
 
+def allow_partition(function: lambda_.Function, actions: list[str], table_arn: str, partition: str) -> None:
+    """Grant these actions on the table, for the items of one partition key only (a directory)."""
+    function.add_to_role_policy(
+        iam.PolicyStatement(
+            actions=actions,
+            resources=[table_arn],
+            conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [partition]}},
+        )
+    )
+
+
 def allow_key(function: lambda_.Function, key: kms.IKey) -> None:
     allow(function, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"], [key.key_arn])

@@ -14,7 +14,7 @@ from constructs import Construct
 from jaqe.leads.records import CASCADING as LEAD_CASCADING
 from jaqe.professionals.records import CASCADING as PROFESSIONAL_CASCADING
 
-from infra.constructs.functions import allow, allow_key
+from infra.constructs.functions import allow, allow_key, allow_partition
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 
@@ -133,3 +133,5 @@ class Retention(Construct):
         # The DPO's monthly report: the month's items through by_segment (above), the records of the
         # rights requests closed in the month by key (GetItem).
         platform.api.operator_route("GET", "/v1/admin/reports/monthly", self.report)
+        # ... and the commercial partners' directory, for their contract reviews.
+        allow_partition(self.report, ["dynamodb:Query"], table.table_arn, "PARTNERS")

@@ -61,7 +61,7 @@ class StaffRoles(Construct):
                 if "*" in route.iam_resource_path:
                     acknowledge(
                         self.roles[role],
-                        f"IAM5[Resource::arn:<AWS::Partition>:execute-api:{Stack.of(self).region}:<AWS::AccountId>:"
+                        f"IAM5[Resource::arn:aws:execute-api:{Stack.of(self).region}:<AWS::AccountId>:"
                         f"<{Stack.of(self).get_logical_id(api.rest_api.node.default_child)}>/{STAGE}/"
                         f"{route.method}{route.iam_resource_path}]",
                         "A path parameter (an id) of this role's route: any id, this method and path only.",

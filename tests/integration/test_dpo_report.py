@@ -13,6 +13,7 @@ import pytest
 from jaqe.breach.incidents import NOTIFICATION_DEADLINE, Incidents
 from jaqe.breach.model import CnilSubmission, Incident, IncidentDecision
 from jaqe.breach.records import IncidentRecords
+from jaqe.leads.partners import PartnerDirectory
 from jaqe.platform import clock
 from jaqe.platform.store import Store, expiry_fields
 from jaqe.privacy.consent import ConsentLedger
@@ -168,6 +169,13 @@ def seed_reconciliation_runs(local: LocalStack, store: Store) -> None:
         local.lambdas.invoke_by_name("reconciliation", {})
 
 
+def seed_partner_contracts(store: Store) -> None:
+    """Two commercial partners of the directory: one whose review fell due in November, one not yet."""
+    directory = PartnerDirectory(store)
+    directory.add("Courtier Express", "dpo@courtier.example", "alice", {"next_review_on": "2026-11-15"})
+    directory.add("Mutuelle Verte", "rgpd@mutuelle.example", "alice", {"next_review_on": "2027-06-30"})
+
+
 @pytest.fixture
 def seeded_november(local: LocalStack) -> LocalStack:
     store = local.store()
@@ -176,6 +184,7 @@ def seeded_november(local: LocalStack) -> LocalStack:
         seed_consents(store)
         seed_incidents(store)
         seed_reconciliation_runs(local, store)
+        seed_partner_contracts(store)
         clock.freeze(REPORT_DAY)
         yield local
     finally:
@@ -242,11 +251,13 @@ def test_jaqe_ops_report_prints_each_figure_of_the_seeded_month_and_the_dpo_gets
         ("retention", "items_purged_late", "total"): "3",
         ("retention", "max_lag_days", "total"): "4",
         ("retention", "items_purged", "contact_requests"): "5",
-        ("processors", "reviews_overdue", "total"): str(len(OVERDUE)),
+        ("processors", "reviews_overdue", "total"): str(len(OVERDUE) + 1),
         **{("processors", "review_overdue", r.id): r.name_fr for r in OVERDUE},
+        ("processors", "review_overdue", "commercial_partner:courtier-express"): "Courtier Express",
     }
     assert {key: rows.get(key) for key in expected} == expected
     assert not any(key[2] == "inc_october" for key in rows)
+    assert not any("mutuelle" in key[2] for key in rows)
 
     assert main(["report", "--month", "2026-11"], transport) == 0
     text = capsys.readouterr().out

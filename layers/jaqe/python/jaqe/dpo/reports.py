@@ -32,6 +32,7 @@ from typing import Any
 from jaqe.breach.records import IncidentRecords
 from jaqe.dpo.model import Month, ReportFormat
 from jaqe.dpo.rendering import render
+from jaqe.leads.partners import PartnerDirectory
 from jaqe.platform import templates
 from jaqe.platform.errors import InvalidInput
 from jaqe.platform.mail import Mailer
@@ -308,7 +309,11 @@ def monthly_report(store: Store, month: Month, now: datetime) -> MonthlyReport:
         },
         breach_register=[breach_entry(r) for r in IncidentRecords(store).declared_in(month.value)],
         retention=retention_figures(month, runs_in(store, month.value), now.date()),
-        overdue_reviews=[{"id": r.id, "name": r.name_fr} for r in overdue_reviews(on=now.date())],
+        overdue_reviews=[{"id": r.id, "name": r.name_fr} for r in overdue_reviews(on=now.date())]
+        + [
+            {"id": f"commercial_partner:{p['partner_id']}", "name": str(p["name"])}
+            for p in PartnerDirectory(store).reviews_due(now.date())
+        ],
     )
 
 

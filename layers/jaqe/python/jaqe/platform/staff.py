@@ -103,6 +103,8 @@ ROUTES: tuple[StaffRoute, ...] = (
     StaffRoute("POST", f"{_INCIDENTS}/{{incident_id}}/cnil-notification", _DPO, Access.ACTION),
     # Retention: counts by purpose and day, no personal data.
     StaffRoute("GET", "/v1/admin/retention-report", _OPS, Access.LISTING),
+    # The DPO's monthly report: counts, reasons and incident facts, no person's data.
+    StaffRoute("GET", "/v1/admin/reports/monthly", _DPO, Access.LISTING),
     # The access trail itself: who read whose data (its reads are trailed too).
     StaffRoute("POST", "/v1/admin/access-trail/search", _DPO, Access.PERSONAL_READ),
 )

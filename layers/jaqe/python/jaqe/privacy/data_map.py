@@ -69,7 +69,9 @@ CHANNELS: tuple[Channel, ...] = (
         ),
     ),
     Channel(
-        "operators", "Console des opérateurs et du DPO", (PurposeId.INCIDENT_RECORDS, PurposeId.LEGAL_HOLDS)
+        "operators",
+        "Console des opérateurs et du DPO",
+        (PurposeId.INCIDENT_RECORDS, PurposeId.LEGAL_HOLDS, PurposeId.ACCESS_TRAIL),
     ),
 )
 
