@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from jaqe.platform.api import api_handler, create_app, json_response, operator_of
+from jaqe.platform.api import api_handler, create_app, json_response, operator_of, trail_subject
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
@@ -91,7 +91,9 @@ def get_document(id: ProId, document_id: DocId, reason: Reason) -> Response[Any]
     read for a `reason` (kept in the access trail)."""
     operator()
     bucket = get_settings(Settings).documents_bucket
-    return json_response(200, documents.download(Store(), S3Objects(), bucket, id, document_id))
+    document = documents.download(Store(), S3Objects(), bucket, id, document_id)
+    trail_subject(app, document["subject_key"])
+    return json_response(200, document)
 
 
 @app.post("/v1/admin/professionals/<id>/documents/<document_id>/decision")

@@ -204,7 +204,9 @@ def deadlines() -> Response[Any]:
 def get_request(request_id: str, reason: Reason) -> Response[Any]:
     """The request, its history and what the person asked: personal data, read for a `reason`."""
     operator_of(app)  # operators only (IAM)
-    return json_response(200, operations().get(request_id))
+    details = operations().get(request_id)
+    trail_subject(app, details["subject_key"])
+    return json_response(200, details)
 
 
 @app.post("/v1/admin/rights-requests/<request_id>/decision")

@@ -47,6 +47,12 @@ def test_an_operator_extends_by_two_months_and_the_person_is_told_why_before_the
         shown["extension_months"] == 2
         and next(h for h in shown["history"] if h["step"] == "extended")["detail"]["operator"] == "alice"
     )
+    # The read is filed in the access trail under the person's subject key, with its reason.
+    with rights.local.environment_of("admin_rights"):
+        from jaqe.privacy.access_trail import AccessTrail
+
+        trail = AccessTrail().by_subject(rights.local.subject_key(EMAIL))
+    assert ("GET", "suivi") in {(e["method"], e["reason"]) for e in trail}
 
 
 def test_an_extension_after_the_first_due_date_is_refused(rights):  # noqa: F811

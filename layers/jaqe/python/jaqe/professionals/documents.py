@@ -304,6 +304,8 @@ def download(store: Store, objects: ObjectStore, bucket: str, pro_id: str, doc_i
         raise Conflict(f"Ce justificatif n'a pas de fichier à consulter (statut : {doc['status']}).")
     return {
         **review_item(profile, doc),
+        # Whose document it is (pseudonymous): the access trail files the read under it.
+        "subject_key": profile["subject_key"],
         "download_url": objects.download_url(bucket, doc["s3_key"], doc["version_id"], DOWNLOAD_SECONDS),
         "download_expires_in": DOWNLOAD_SECONDS,
     }

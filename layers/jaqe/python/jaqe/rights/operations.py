@@ -83,6 +83,8 @@ class RightsOperations:
         record = self.requests.get(request_id)
         return {
             **summary(record),
+            # Whose request it is (pseudonymous): the access trail files the read under it.
+            "subject_key": record["subject_key"],
             "original_due_at": record.get("original_due_at"),
             "channel": record.get("channel", "web"),
             "linked_to": record.get("linked_to"),
