@@ -20,7 +20,6 @@ from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 
-
 # The longest a Lambda function may run: a reconciliation run larger than that goes on from its queue.
 RECONCILIATION_TIMEOUT_SECONDS = 900
 

@@ -403,4 +403,5 @@ def expired_page(
         page = store.table.query(**kwargs)
     except ClientError as error:
         raise _translate(error) from error
-    return page.get("Items", []), page.get("LastEvaluatedKey")
+    # Plain numbers: the position travels as JSON (jaqe.privacy.retention.Continuation).
+    return page.get("Items", []), plain(page.get("LastEvaluatedKey"))
