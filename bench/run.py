@@ -27,6 +27,9 @@ os.environ.update(
 )
 sys.path.insert(0, str(ROOT))
 
+from bench.growth import markdown as growth_markdown  # noqa: E402 (after the environment above)
+from bench.growth import run as growth  # noqa: E402
+
 # boto3 and the Powertools utilities every handler uses, set up as a handler sets them up
 # (creating the Tracer is what loads the X-Ray SDK, the largest single import).
 BASELINE_IMPORTS = (
@@ -417,6 +420,7 @@ def main() -> None:
         "asset_bytes": asset_sizes(),
         "quote_request_counts": quote_request_counts(),
         "rights_transitions": rights_transitions(),
+        "growth": growth(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     lines = ["| figure | value | target |", "|---|---|---|"]
@@ -450,6 +454,7 @@ def main() -> None:
         "entered (what Standard workflows bill; a retry would add one). The quote request's invocations "
         "leave out `retention_cascade`, which AWS's REMOVE filter does not invoke for inserts.",
     ]
+    lines += growth_markdown(results["growth"])
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -119,6 +119,7 @@ class Retention(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(queue=reconciliation_dlq, max_receive_count=3),
         )
         inventoried(self.continuations, "reconciliation_queue")
+        monitoring.add_queue("reconciliation continuations", self.continuations)
         allow(self.reconciliation, ["sqs:SendMessage"], [self.continuations.queue_arn])
         allow(
             self.reconciliation,

@@ -95,8 +95,9 @@ def days_between(first: date, last: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
-# Keys read from the expiry index at a time (one BatchGetItem re-reads them, four BatchWriteItem delete them).
-PAGE_SIZE = 100
+# Keys read from the expiry index at a time (about 100 KB of index entries; ten BatchGetItem re-read
+# them, forty BatchWriteItem delete them).
+PAGE_SIZE = 1000
 # What the consistent re-read of a page fetches to decide (keys, expiry, purpose, holds).
 RECHECKED_FIELDS = ("pk", "sk", "expires_at", "purpose", "holds")
 
