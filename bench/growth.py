@@ -266,6 +266,7 @@ def run() -> dict[str, Any]:
         figures = measure(size, calls)
         estimate(size, figures)
         results["sizes"][str(size)] = figures
+    results["breach"] = breach_notification()
     results["seconds"] = round(time.perf_counter() - started, 1)
     return results
 
@@ -308,7 +309,19 @@ def markdown(results: dict[str, Any]) -> list[str]:
         f"Subject lookup: {lookup_calls} Query call(s) at each size. Access export peak Python memory: {memory}. "
         f"Reconciliation: {purges}. Calls by operation are in results.json (`growth`).",
     ]
-    return lines
+    return lines + breach_markdown(results["breach"])
+
+
+def breach_markdown(breach: dict[str, Any]) -> list[str]:
+    usd = breach["usd"]
+    return [
+        "",
+        f"Breach notification of {breach['people']:,} people (high risk, docs/scale.md): {breach['seconds']} s on "
+        f"the local stack, {breach['batches']} batches, {breach['transitions']} state transitions "
+        f"({breach['history_events']} history events), {breach['lambda_invocations']} Lambda invocations, "
+        f"{breach['emails']:,} emails; AWS cost: Step Functions ${usd['step_functions']}, SES ${usd['ses']}, "
+        f"Lambda requests ${usd['lambda_requests']}.",
+    ]
 
 
 BREACH_PEOPLE = int(os.environ.get("BENCH_BREACH_PEOPLE", "10000"))
@@ -355,6 +368,7 @@ def breach_notification(people: int = BREACH_PEOPLE) -> dict[str, Any]:
             "emails": len(notices(local)),
         }
         clock.reset()
+    assert figures["emails"] == figures["people_notified"] == people, figures  # each told once
     p = prices()
     figures["usd"] = {
         "step_functions": round(figures["transitions"] * p["sfn_per_thousand_transitions"] / 1000, 4),
