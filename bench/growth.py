@@ -32,7 +32,7 @@ SIZES = tuple(int(s) for s in os.environ.get("BENCH_GROWTH_SIZES", "1000,10000,1
 PERSON_LEADS = 500
 # The consenting people exported (moto walks the table for each person's lookup: kept small, and
 # the export's calls are reported per person, which is what grows in AWS).
-PARTNER_PEOPLE = 100
+PARTNER_PEOPLE = 20
 OPERATOR = {"X-Local-Operator": "dpo"}
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)
 # Assumptions of the estimate: items under 1 KB (one write unit each, index entries included),
