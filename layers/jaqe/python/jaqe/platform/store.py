@@ -268,7 +268,7 @@ class Store:
                 {"DeleteRequest": {"Key": {"pk": pk, "sk": sk}}}
                 for pk, sk in keys[start : start + BATCH_WRITE_SIZE]
             ]
-            _until_processed(
+            until_processed(
                 lambda requests: table.meta.client.batch_write_item(RequestItems=requests),
                 {table.name: deletes},
                 "UnprocessedItems",
@@ -293,7 +293,7 @@ class Store:
                 found.extend(answer.get("Responses", {}).get(table.name, []))
                 return answer
 
-            _until_processed(get, {table.name: request}, "UnprocessedKeys")
+            until_processed(get, {table.name: request}, "UnprocessedKeys")
         return found
 
     def _paginate(self, **kwargs: Any) -> Iterator[Item]:
@@ -308,7 +308,7 @@ class Store:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _until_processed(
+def until_processed(
     call: Callable[[dict[str, Any]], dict[str, Any]],
     requests: dict[str, Any],
     unprocessed: str,
