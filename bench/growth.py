@@ -36,7 +36,7 @@ PARTNER_PEOPLE = 20
 OPERATOR = {"X-Local-Operator": "dpo"}
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)
 # Assumptions of the estimate: items under 1 KB (one write unit each, index entries included),
-# Lambda at 512 MB for the time measured locally (an upper bound: moto is slower than DynamoDB).
+# Lambda at 512 MB.
 LAMBDA_GB = 0.5
 
 
@@ -65,7 +65,9 @@ class Calls:
         counts = self.counts
 
         def counted(client: Any, operation: str, params: Any) -> Any:
-            counts[f"{client.meta.service_model.service_name}.{operation}"] += 1
+            name = f"{client.meta.service_model.service_name}.{operation}"
+            if name not in POLLER_CALLS:
+                counts[name] += 1
             return real(client, operation, params)
 
         counts.clear()
@@ -85,11 +87,17 @@ def prices() -> dict[str, float]:
     return {name: price for name, (price, _) in PRICES.items()}
 
 
+# What the local stack's queue poller calls in place of Lambda's own (event source mappings).
+POLLER_CALLS = ("sqs.ReceiveMessage", "sqs.DeleteMessage", "sqs.ChangeMessageVisibility", "sqs.GetQueueUrl")
+# Lambda time in AWS, estimated from the calls (moto's time is no guide): each call's round trip.
+SECONDS_PER_CALL = 0.01
+
+
 def estimated_cost(figure: dict[str, Any], read_units: float, write_units: float) -> float:
-    """USD: DynamoDB units, SQS and S3 requests, and the Lambda time (local seconds, an upper bound)."""
+    """USD: DynamoDB units, SQS and S3 requests, Lambda requests and the time the calls take."""
     p = prices()
     calls = figure["calls"]
-    s3_puts = sum(n for op, n in calls.items() if op.startswith("s3.Put") or op.startswith("s3.Create"))
+    s3_puts = sum(n for op, n in calls.items() if op.startswith(("s3.Put", "s3.Create", "s3.Upload")))
     sqs = sum(n for op, n in calls.items() if op.startswith("sqs."))
     cost = (
         read_units * p["ddb_read_per_million"] / 1e6
@@ -97,7 +105,7 @@ def estimated_cost(figure: dict[str, Any], read_units: float, write_units: float
         + sqs * p["sqs_per_million"] / 1e6
         + s3_puts * 0.0053 / 1000  # S3 Standard PUT, per 1,000 (eu-west-3)
         + figure.get("invocations", 1) * p["lambda_per_million"] / 1e6
-        + figure["seconds"] * LAMBDA_GB * p["lambda_gb_second_x86"]
+        + sum(calls.values()) * SECONDS_PER_CALL * LAMBDA_GB * p["lambda_gb_second_x86"]
     )
     return round(cost, 6)
 
