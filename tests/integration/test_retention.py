@@ -258,12 +258,20 @@ def test_c3_10_a_day_larger_than_one_invocation_s_budget_is_purged_through_its_c
     seed_expired(local, 12, START - timedelta(hours=1), prefix="b")
     seed_expired(local, 3, START + timedelta(hours=1), prefix="later")  # expires later today
     clock.freeze(START)
-    invocations = local.lambdas.completed
+    runs, real_reconcile = [], retention.reconcile
+
+    def recorded(*args, **kwargs):
+        runs.append(real_reconcile(*args, **kwargs))
+        return runs[-1]
+
+    monkeypatch.setattr(retention, "reconcile", recorded)  # the function binds it when first invoked
 
     first = reconcile(local)  # the continuations run from the queue before it returns
 
     assert first["continued"] and first["items_purged"] == 10
-    assert local.lambdas.completed - invocations == 5  # 10 keys each, the last one finishing today
+    # 10 keys per invocation; the last one, finishing today, reports the whole run.
+    assert [run.continued for run in runs] == [True, True, True, True, False]
+    assert runs[-1].items_purged == 47 and runs[-1].purged_by_purpose == {"contact_requests": 47}
     left = [i["pk"] for i in all_items(local) if i.get("item_type") == "contact_message"]
     assert sorted(left) == ["CONTACT#later0", "CONTACT#later1", "CONTACT#later2"]
     assert local.store().get("SYSTEM#reconciliation", "WATERMARK")["last_day"] == START.date().isoformat()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -124,6 +124,8 @@ class Continuation(BaseModel):
     day: date
     last_day: date
     start_key: dict[str, Any] | None = None
+    # The run's counts so far (`ReconciliationReport`): the invocation that finishes reports the whole run.
+    counts: dict[str, Any] = {}
 
 
 @dataclass
@@ -134,7 +136,8 @@ class ReconciliationReport:
     items_purged: int = 0
     orphan_objects_deleted: int = 0
     purged_by_purpose: dict[str, int] = field(default_factory=dict)
-    # Set when the budget ran out: the rest of the run was handed to another invocation.
+    # Set when the budget ran out: the rest of the run was handed to another invocation (the
+    # counts are the run's so far; the invocation that finishes reports the whole run).
     continued: bool = False
 
 
@@ -155,7 +158,7 @@ def reconcile(
     is spent, the position is handed to `continue_later` and the next invocation `resume`s from it;
     the run that finishes the last day moves the watermark and purges orphan objects.
     """
-    report = ReconciliationReport()
+    report = ReconciliationReport(**(resume.counts if resume else {}))
     if resume is None:
         now = now or clock.now()
         # Holds first: what was written for a held person since their hold was placed is held before
@@ -176,7 +179,9 @@ def reconcile(
         while True:
             # Checked before each page once one is done: every invocation makes progress.
             if budget and continue_later and examined and budget.spent(examined):
-                continue_later(resume.model_copy(update={"day": day, "start_key": start_key}))
+                continue_later(
+                    resume.model_copy(update={"day": day, "start_key": start_key, "counts": asdict(report)})
+                )
                 report.continued = True
                 return report
             keys, start_key = expired_page(
