@@ -313,7 +313,7 @@ INVENTORY: dict[str, DataStore] = {
         DataStore(
             "reconciliation_queue",
             StoreKind.QUEUE,
-            "where a reconciliation run goes on: a date, an epoch and one item's keys (ids)",
+            "where a reconciliation run goes on: dates, one item's keys (ids), counts by purpose",
             "until the next invocation takes it; 4 days at most",
             Reach.IDS_ONLY,
         ),

@@ -116,7 +116,7 @@ class Budget:
 
 class Continuation(BaseModel):
     """Where a reconciliation run stopped: the message that hands the rest of it to the next invocation.
-    It holds keys and dates only (the expiry index's position: `pk`, `sk`, expiry day and time)."""
+    It holds dates, keys (the expiry index's position: `pk`, `sk`, expiry day and time) and counts."""
 
     model_config = ConfigDict(extra="forbid")
 
