@@ -149,7 +149,6 @@ clean:
 bench: synth
 	$(PY) bench/run.py
 	$(PY) bench/cost_model.py
-	BREACH_PEOPLE=2000 $(PY) -m pytest -p no:xdist -q --durations=1 tests/integration/test_breach.py -k many_people
 
 # More generated cases per route (every route) than the CI run of tests/e2e/test_fuzz.py; prints each route's time.
 fuzz: layer

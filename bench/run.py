@@ -28,6 +28,8 @@ os.environ.update(
 sys.path.insert(0, str(ROOT))
 
 from bench import quote_request_cost  # noqa: E402 - after the environment it measures in
+from bench.growth import markdown as growth_markdown  # noqa: E402 (after the environment above)
+from bench.growth import run as growth  # noqa: E402
 
 # boto3 and the Powertools utilities every handler uses, set up as a handler sets them up
 # (creating the Tracer is what loads the X-Ray SDK, the largest single import).
@@ -420,6 +422,7 @@ def main() -> None:
         "quote_request_counts": quote_request_counts(),
         "rights_transitions": rights_transitions(),
         "quote_request_cost": quote_request_cost.measure(),
+        "growth": growth(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     lines = ["| figure | value | target |", "|---|---|---|"]
@@ -461,6 +464,7 @@ def main() -> None:
         "",
         *quote_request_cost.render(cost),
     ]
+    lines += growth_markdown(results["growth"])
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

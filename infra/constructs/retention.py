@@ -10,13 +10,18 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from jaqe.leads.records import CASCADING as LEAD_CASCADING
 from jaqe.professionals.records import CASCADING as PROFESSIONAL_CASCADING
 
 from infra.constructs.functions import allow, allow_key, allow_partition
+from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
+
+# The longest a Lambda function may run: a reconciliation run larger than that goes on from its queue.
+RECONCILIATION_TIMEOUT_SECONDS = 900
 
 
 class Retention(Construct):
@@ -64,11 +69,21 @@ class Retention(Construct):
             )
         )
 
-        self.reconciliation = functions.create("reconciliation", timeout_seconds=900)
-        # UpdateItem and the subject and segment indexes: active holds are re-applied before purging.
+        self.reconciliation = functions.create(
+            "reconciliation", timeout_seconds=RECONCILIATION_TIMEOUT_SECONDS
+        )
+        # UpdateItem and the subject and segment indexes: active holds are re-applied before purging;
+        # BatchGetItem re-reads a page of expired keys, BatchWriteItem deletes them.
         allow(
             self.reconciliation,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem",
+            ],
             [table.table_arn],
         )
         allow(
@@ -90,6 +105,36 @@ class Retention(Construct):
             )
         reconciliation_dlq = monitoring.dead_letter_queue("ReconciliationDlq", "reconciliation runs")
         monitoring.dead_letter_async_invokes(self.reconciliation, reconciliation_dlq)
+        # A run larger than one invocation's budget goes on from here (jaqe.privacy.retention.Continuation),
+        # one message per invocation; one that fails three times lands in the alarmed DLQ.
+        self.continuations = sqs.Queue(
+            self,
+            "ReconciliationContinuations",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=storage.key,
+            enforce_ssl=True,
+            # Six times the function's timeout, as Lambda's SQS polling asks.
+            visibility_timeout=Duration.seconds(6 * RECONCILIATION_TIMEOUT_SECONDS),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=reconciliation_dlq, max_receive_count=3),
+        )
+        inventoried(self.continuations, "reconciliation_queue")
+        monitoring.add_queue("reconciliation continuations", self.continuations)
+        allow(self.reconciliation, ["sqs:SendMessage"], [self.continuations.queue_arn])
+        allow(
+            self.reconciliation,
+            [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+            ],
+            [self.continuations.queue_arn],
+        )
+        self.reconciliation.add_environment("RECONCILIATION_QUEUE_URL", self.continuations.queue_url)
+        self.reconciliation.add_event_source(
+            sources.SqsEventSource(self.continuations, batch_size=1, report_batch_item_failures=True)
+        )
         invoker = iam.Role(self, "SchedulerRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
         function_id = Stack.of(self).get_logical_id(self.reconciliation.node.default_child)
         self.schedule = scheduler.Schedule(

@@ -29,8 +29,8 @@ QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
 NOTICE_SUBJECT = "sécurité de vos données"
 INCIDENTS = "/v1/admin/incidents"
-# People in the large-incident test: 5 batches of 100 in CI, more than the Map runs at once (4);
-# `make bench` runs it with thousands (BREACH_PEOPLE=2000).
+# People in the large-incident test: 5 batches of 100 in CI, more than the Map runs at once (2);
+# `make bench` measures a breach of 10,000 people (bench/growth.py).
 BREACH_PEOPLE = int(os.environ.get("BREACH_PEOPLE", "450"))
 # States an incident does not leave by itself: waiting for another one is already lost.
 TERMINAL = {"closed", "needs_operator"}

@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from jaqe.platform import clock
+from jaqe.platform import aws, clock
+from jaqe.platform.store import expiry_fields
+from jaqe.privacy import retention
 from jaqe.privacy.periods import Period, add_period
 from jaqe.privacy.register import PurposeId, purpose
 
@@ -24,6 +26,12 @@ CONTACT = json.loads(load_event("contact_messages/post_valid.json")["body"])
 
 def reconcile(local: LocalStack) -> dict:
     return local.lambdas.invoke_by_name("reconciliation", {})
+
+
+def aws_table(local: LocalStack):
+    """The table resource the functions use (clients are made once per process)."""
+    with local.environment_of("reconciliation"):
+        return aws.table(local.data_table)
 
 
 def types(local: LocalStack) -> list[str]:
@@ -200,3 +208,70 @@ def test_c3_13_the_local_clock_moves_reads_past_expiry(local, elapsed, shift, st
     clock.travel(add_period(PLACED, elapsed) + shift - PLACED)
 
     assert cookie_choice_status(local) == status
+
+
+def seed_expired(local: LocalStack, count: int, expires: datetime, prefix: str = "old") -> None:
+    """Contact messages listed under `expires`'s day in the expiry index, written straight to the table."""
+    with table(local).batch_writer() as batch:
+        for n in range(count):
+            batch.put_item(
+                Item={
+                    "pk": f"CONTACT#{prefix}{n}",
+                    "sk": "MESSAGE",
+                    "item_type": "contact_message",
+                    "purpose": PurposeId.CONTACT_REQUESTS.value,
+                    **expiry_fields(int(expires.timestamp())),
+                }
+            )
+
+
+def test_c3_10_what_a_batch_leaves_unprocessed_is_sent_again(local, monkeypatch):
+    seed_expired(local, 60, START - timedelta(days=1))
+    client = aws_table(local).meta.client
+    real_write, calls = client.batch_write_item, []
+
+    def throttled_write(RequestItems: dict) -> dict:
+        """DynamoDB under load: the first call processes its first 5 deletes only."""
+        calls.append(sum(len(requests) for requests in RequestItems.values()))
+        if len(calls) > 1:
+            return real_write(RequestItems=RequestItems)
+        ((name, requests),) = RequestItems.items()
+        real_write(RequestItems={name: requests[:5]})
+        return {"UnprocessedItems": {name: requests[5:]}}
+
+    monkeypatch.setattr(client, "batch_write_item", throttled_write)
+    clock.freeze(START)
+
+    report = reconcile(local)
+
+    assert report["items_purged"] == 60
+    assert calls == [25, 20, 25, 10]  # 25 per call; the 20 left unprocessed went again
+    assert "contact_message" not in types(local)
+
+
+def test_c3_10_a_day_larger_than_one_invocation_s_budget_is_purged_through_its_continuations(
+    local, monkeypatch
+):
+    monkeypatch.setenv("RECONCILIATION_ITEM_BUDGET", "10")
+    monkeypatch.setattr(retention, "PAGE_SIZE", 10)
+    seed_expired(local, 35, START - timedelta(days=2), prefix="a")
+    seed_expired(local, 12, START - timedelta(hours=1), prefix="b")
+    seed_expired(local, 3, START + timedelta(hours=1), prefix="later")  # expires later today
+    clock.freeze(START)
+    runs, real_reconcile = [], retention.reconcile
+
+    def recorded(*args, **kwargs):
+        runs.append(real_reconcile(*args, **kwargs))
+        return runs[-1]
+
+    monkeypatch.setattr(retention, "reconcile", recorded)  # the function binds it when first invoked
+
+    first = reconcile(local)  # the continuations run from the queue before it returns
+
+    assert first["continued"] and first["items_purged"] == 10
+    # 10 keys per invocation; the last one, finishing today, reports the whole run.
+    assert [run.continued for run in runs] == [True, True, True, True, False]
+    assert runs[-1].items_purged == 47 and runs[-1].purged_by_purpose == {"contact_requests": 47}
+    left = [i["pk"] for i in all_items(local) if i.get("item_type") == "contact_message"]
+    assert sorted(left) == ["CONTACT#later0", "CONTACT#later1", "CONTACT#later2"]
+    assert local.store().get("SYSTEM#reconciliation", "WATERMARK")["last_day"] == START.date().isoformat()

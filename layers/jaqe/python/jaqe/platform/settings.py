@@ -152,6 +152,14 @@ class BreachWorkflowSettings(RuntimeSettings):
     breach_state_machine_arn: str
 
 
+class ReconciliationSettings(RuntimeSettings):
+    """Where a reconciliation run hands on what one invocation could not do (its continuation
+    queue), and how many expired keys one invocation examines before doing so."""
+
+    reconciliation_queue_url: str
+    reconciliation_item_budget: int = Field(default=100_000, ge=1)
+
+
 class InboundSettings(RuntimeSettings):
     """Where SES stores the raw inbound mail."""
 

@@ -32,7 +32,9 @@ Keys (pk / sk):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
@@ -51,6 +53,14 @@ EXPIRY_INDEX = "by_expiry"
 PROFESSIONAL_INDEX = "by_professional"
 SEGMENT_INDEX = "by_segment"
 _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+# BatchWriteItem takes 25 requests, BatchGetItem 100 keys.
+BATCH_WRITE_SIZE = 25
+BATCH_GET_SIZE = 100
+# What DynamoDB leaves unprocessed in a batch (throttling) is sent again this many times, waiting
+# a random time up to 50 ms, 100 ms, 200 ms... (at most 2 s) in between ("full jitter").
+BATCH_ATTEMPTS = 8
+BATCH_BACKOFF_SECONDS = 0.05
+BATCH_BACKOFF_CAP_SECONDS = 2.0
 
 
 def is_live(item: Mapping[str, Any], now: datetime | None = None) -> bool:
@@ -118,28 +128,6 @@ class Store:
         except ClientError as error:
             raise _translate(error) from error
         return item if item and (include_expired or is_live(item)) else None
-
-    def get_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Item]:
-        """Live items by key in one request (BatchGetItem, consistent reads, at most 100 keys), by
-        (pk, sk); what DynamoDB leaves unprocessed is asked again."""
-        name = self.table.name
-        wanted: Any = {
-            name: {"Keys": [{"pk": pk, "sk": sk} for pk, sk in dict.fromkeys(keys)], "ConsistentRead": True}
-        }
-        found: dict[tuple[str, str], Item] = {}
-        while keys and wanted:
-            try:
-                # The table's client speaks plain values (the resource's transformation hooks).
-                answer = self.table.meta.client.batch_get_item(RequestItems=wanted)
-            except ClientError as error:
-                raise _translate(error) from error
-            found.update(
-                ((item["pk"], item["sk"]), item)
-                for item in answer["Responses"].get(name, [])
-                if is_live(item)
-            )
-            wanted = answer.get("UnprocessedKeys")
-        return found
 
     def query(self, pk: str, sk_prefix: str = "") -> list[Item]:
         from boto3.dynamodb.conditions import Key
@@ -298,6 +286,55 @@ class Store:
         except ClientError as error:
             raise _translate(error) from error
 
+    def delete_many(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Delete items by key, 25 per BatchWriteItem. A batch write takes no condition: the caller
+        has checked what it deletes (`get_many`). What stays unprocessed is retried with backoff;
+        TemporarilyUnavailable if some still is after the last attempt."""
+        table = self.table
+        for start in range(0, len(keys), BATCH_WRITE_SIZE):
+            deletes = [
+                {"DeleteRequest": {"Key": {"pk": pk, "sk": sk}}}
+                for pk, sk in keys[start : start + BATCH_WRITE_SIZE]
+            ]
+            until_processed(
+                lambda requests: table.meta.client.batch_write_item(RequestItems=requests),
+                {table.name: deletes},
+                "UnprocessedItems",
+            )
+
+    def get_many(
+        self, keys: Sequence[tuple[str, str]], fields: Sequence[str] = (), *, include_expired: bool = False
+    ) -> dict[tuple[str, str], Item]:
+        """Items by key, by (pk, sk): consistent reads, 100 keys per BatchGetItem, keys with no item
+        left out; only `fields` when given (with pk and sk). Unprocessed keys are asked again with
+        backoff, like `delete_many`'s."""
+        table = self.table
+        wanted = list(dict.fromkeys(keys))  # a batch refuses the same key twice
+        projection: dict[str, Any] = {}
+        if fields:
+            names = {f"#f{n}": name for n, name in enumerate(dict.fromkeys(("pk", "sk", *fields)))}
+            projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+        found: dict[tuple[str, str], Item] = {}
+        for start in range(0, len(wanted), BATCH_GET_SIZE):
+            request = {
+                "Keys": [{"pk": pk, "sk": sk} for pk, sk in wanted[start : start + BATCH_GET_SIZE]],
+                "ConsistentRead": True,
+                **projection,
+            }
+
+            def get(requests: dict[str, Any]) -> dict[str, Any]:
+                # The table's client speaks plain values (the resource's transformation hooks).
+                answer: dict[str, Any] = table.meta.client.batch_get_item(RequestItems=requests)
+                found.update(
+                    ((item["pk"], item["sk"]), item)
+                    for item in answer.get("Responses", {}).get(table.name, [])
+                    if include_expired or is_live(item)
+                )
+                return answer
+
+            until_processed(get, {table.name: request}, "UnprocessedKeys")
+        return found
+
     def _paginate(self, **kwargs: Any) -> Iterator[Item]:
         while True:
             try:
@@ -308,6 +345,26 @@ class Store:
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def until_processed(
+    call: Callable[[dict[str, Any]], dict[str, Any]],
+    requests: dict[str, Any],
+    unprocessed: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Make a batch call, then again with what it left `unprocessed`, backing off exponentially."""
+    for attempt in range(BATCH_ATTEMPTS):
+        if attempt:
+            ceiling = min(BATCH_BACKOFF_CAP_SECONDS, BATCH_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            sleep(random.uniform(0, ceiling))  # noqa: S311 (jitter, not a secret)
+        try:
+            requests = call(requests).get(unprocessed) or {}
+        except ClientError as error:
+            raise _translate(error) from error
+        if not requests:
+            return
+    raise TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
 
 
 def transact_actions(store: Store, actions: list[dict[str, Any]]) -> None:
@@ -365,3 +422,25 @@ def query_before(store: Store, pk: str, sk_below: str) -> list[Item]:
     from boto3.dynamodb.conditions import Key
 
     return list(store._paginate(KeyConditionExpression=Key("pk").eq(pk) & Key("sk").lt(sk_below)))
+
+
+def expired_page(
+    store: Store, day: str, now: int, *, limit: int, start_key: dict[str, Any] | None = None
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One page of the keys listed under expiry day `day` (by_expiry) whose expiry is at or before
+    `now`, and the key to continue from, if any."""
+    from boto3.dynamodb.conditions import Key
+
+    kwargs: dict[str, Any] = {
+        "IndexName": EXPIRY_INDEX,
+        "KeyConditionExpression": Key("expiry_day").eq(day) & Key("expires_at").lte(now),
+        "Limit": limit,
+    }
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    try:
+        page = store.table.query(**kwargs)
+    except ClientError as error:
+        raise _translate(error) from error
+    # Plain numbers: the position travels as JSON (jaqe.privacy.retention.Continuation).
+    return page.get("Items", []), plain(page.get("LastEvaluatedKey"))

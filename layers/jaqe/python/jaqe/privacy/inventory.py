@@ -329,9 +329,17 @@ INVENTORY: dict[str, DataStore] = {
             Reach.IDS_ONLY,
         ),
         DataStore(
+            "reconciliation_queue",
+            StoreKind.QUEUE,
+            "where a reconciliation run goes on: dates, one item's keys (ids), counts by purpose",
+            "until the next invocation takes it; 4 days at most",
+            Reach.IDS_ONLY,
+        ),
+        DataStore(
             "ids_dlq",
             StoreKind.QUEUE,
-            "failed stream batches (shard and sequence numbers), schedule events, S3 keys (ids)",
+            "failed stream batches (shard and sequence numbers), schedule events, S3 keys, "
+            "reconciliation positions (ids)",
             "14 days",
             Reach.IDS_ONLY,
         ),

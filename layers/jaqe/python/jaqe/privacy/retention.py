@@ -3,22 +3,26 @@
 DynamoDB TTL deletes an item once `expires_at` has passed (reads already treat it as absent).
 What hangs from a deleted item goes with it (`cascade`, given the owners' `dependents`): the
 disclosures of a lead, the documents, listing entries and S3 objects of a professional. Reconciliation purges what TTL
-has not removed yet, day by day through the `by_expiry` index, and S3 objects whose owner
-no longer exists. Neither touches what a hold keeps (`jaqe.privacy.holds`): reconciliation
+has not removed yet, day by day through the `by_expiry` index (a page of keys at a time, re-read
+and deleted in batches; a day larger than one invocation's budget is handed on to the next), and
+S3 objects whose owner no longer exists. Neither touches what a hold keeps (`jaqe.privacy.holds`): reconciliation
 re-applies every active hold first, and a cascade spares held items (S3 refuses to delete a
 version under a legal hold).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from jaqe.platform import clock
 from jaqe.platform.objects import DOCUMENTS_PREFIX, ObjectStore
-from jaqe.platform.store import EXPIRY_INDEX, SEGMENT_INDEX, Item, Store, expiry_fields, plain
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expired_page, expiry_fields, plain
 from jaqe.privacy.holds import Holds
 from jaqe.privacy.register import PurposeId, purpose
 
@@ -96,6 +100,39 @@ def days_between(first: date, last: date) -> Iterator[date]:
         day += timedelta(days=1)
 
 
+# Keys read from the expiry index at a time (about 100 KB of index entries; ten BatchGetItem re-read
+# them, forty BatchWriteItem delete them).
+PAGE_SIZE = 1000
+# What the consistent re-read of a page fetches to decide (keys, expiry, purpose, holds).
+RECHECKED_FIELDS = ("expires_at", "purpose", "holds")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one invocation may do before handing the rest on: keys examined, and the
+    `time.monotonic()` by which it stops (its Lambda timeout less a margin)."""
+
+    items: int
+    deadline: float
+
+    def spent(self, examined: int) -> bool:
+        return examined >= self.items or time.monotonic() >= self.deadline
+
+
+class Continuation(BaseModel):
+    """Where a reconciliation run stopped: the message that hands the rest of it to the next invocation.
+    It holds dates, keys (the expiry index's position: `pk`, `sk`, expiry day and time) and counts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    now: int  # the run's start (epoch): every invocation of the run purges what had expired by then
+    day: date
+    last_day: date
+    start_key: dict[str, Any] | None = None
+    # The run's counts so far (`ReconciliationReport`): the invocation that finishes reports the whole run.
+    counts: dict[str, Any] = {}
+
+
 @dataclass
 class ReconciliationReport:
     days_checked: int = 0
@@ -104,6 +141,9 @@ class ReconciliationReport:
     items_purged: int = 0
     orphan_objects_deleted: int = 0
     purged_by_purpose: dict[str, int] = field(default_factory=dict)
+    # Set when the budget ran out: the rest of the run was handed to another invocation (the
+    # counts are the run's so far; the invocation that finishes reports the whole run).
+    continued: bool = False
 
 
 def reconcile(
@@ -112,34 +152,55 @@ def reconcile(
     bucket: str = "",
     owner_exists: Callable[[Store, str], bool] | None = None,
     now: datetime | None = None,
+    *,
+    budget: Budget | None = None,
+    resume: Continuation | None = None,
+    continue_later: Callable[[Continuation], None] | None = None,
 ) -> ReconciliationReport:
-    now = now or clock.now()
-    report = ReconciliationReport()
-    # Holds first: what was written for a held person since their hold was placed is held before
-    # its time can run out (items leave the expiry index as they are held).
-    held = Holds(store, objects, {"documents": bucket}).reapply()
-    report.holds_applied, report.items_held = held.holds, held.items
-    mark = store.get(*WATERMARK)
-    first = (
-        date.fromisoformat(mark["last_day"]) if mark else now.date() - timedelta(days=FIRST_RUN_LOOKBACK_DAYS)
-    )
-    for day in days_between(first, now.date()):
+    """Purge what is past its expiry, day by day from the watermark to today, then orphan objects.
+
+    A scheduled run starts with `resume=None`: it re-applies the active holds first. Once `budget`
+    is spent, the position is handed to `continue_later` and the next invocation `resume`s from it;
+    the run that finishes the last day moves the watermark and purges orphan objects.
+    """
+    report = ReconciliationReport(**(resume.counts if resume else {}))
+    if resume is None:
+        now = now or clock.now()
+        # Holds first: what was written for a held person since their hold was placed is held before
+        # its time can run out (items leave the expiry index as they are held).
+        held = Holds(store, objects, {"documents": bucket}).reapply()
+        report.holds_applied, report.items_held = held.holds, held.items
+        mark = store.get(*WATERMARK)
+        first = (
+            date.fromisoformat(mark["last_day"])
+            if mark
+            else now.date() - timedelta(days=FIRST_RUN_LOOKBACK_DAYS)
+        )
+        resume = Continuation(now=clock.epoch(now), day=first, last_day=now.date())
+    examined = 0
+    for day in days_between(resume.day, resume.last_day):
         report.days_checked += 1
-        for key in store.query_index(EXPIRY_INDEX, "expiry_day", day.isoformat(), include_expired=True):
-            if int(key["expires_at"]) > clock.epoch(now):
-                continue  # expires later today
-            item = store.take(
-                key["pk"], key["sk"], where="expires_at <= :now", values={":now": clock.epoch(now)}
+        start_key = resume.start_key if day == resume.day else None
+        while True:
+            # Checked before each page once one is done: every invocation makes progress.
+            if budget and continue_later and examined and budget.spent(examined):
+                continue_later(
+                    resume.model_copy(update={"day": day, "start_key": start_key, "counts": asdict(report)})
+                )
+                report.continued = True
+                return report
+            keys, start_key = expired_page(
+                store, day.isoformat(), resume.now, limit=PAGE_SIZE, start_key=start_key
             )
-            if item is not None:  # None: refreshed meanwhile (a new contact moved its expiry)
-                report.items_purged += 1
-                purpose = str(item.get("purpose", "unknown"))
-                report.purged_by_purpose[purpose] = report.purged_by_purpose.get(purpose, 0) + 1
-    # The watermark restarts at today: items expiring later today are caught tomorrow.
-    store.put({"pk": WATERMARK[0], "sk": WATERMARK[1], "last_day": now.date().isoformat()})
+            examined += len(keys)
+            _purge(store, keys, resume.now, report)
+            if start_key is None:
+                break
+    # The watermark restarts at the run's last day: items expiring later that day are caught tomorrow.
+    store.put({"pk": WATERMARK[0], "sk": WATERMARK[1], "last_day": resume.last_day.isoformat()})
     if objects is not None and bucket and owner_exists is not None:
         report.orphan_objects_deleted = purge_orphan_objects(store, objects, bucket, owner_exists)
-    store.put(run_record(report, now))
+    store.put(run_record(report, datetime.fromtimestamp(resume.now, UTC)))
     return report
 
 
@@ -172,6 +233,25 @@ def runs_in(store: Store, month: str) -> list[tuple[datetime, ReconciliationRepo
         )
         for item in store.query_index(SEGMENT_INDEX, "segment", run_segment(month))
     ]
+
+
+def _purge(store: Store, keys: list[Item], now: int, report: ReconciliationReport) -> None:
+    """Delete the items at `keys` that are still past expiry and not held, as a consistent read of
+    each shows them (the index lags its table: an item refreshed or held meanwhile is spared).
+    A batch write takes no condition: a change made in the milliseconds between that read and the
+    delete is not seen (the conditional single deletes this replaces had no such window: the price
+    of 25 deletes per call)."""
+    if not keys:
+        return
+    current = store.get_many([(k["pk"], k["sk"]) for k in keys], RECHECKED_FIELDS, include_expired=True)
+    expired = [
+        i for i in current.values() if "holds" not in i and "expires_at" in i and int(i["expires_at"]) <= now
+    ]
+    store.delete_many([(i["pk"], i["sk"]) for i in expired])
+    report.items_purged += len(expired)
+    for item in expired:
+        purpose = str(item.get("purpose", "unknown"))
+        report.purged_by_purpose[purpose] = report.purged_by_purpose.get(purpose, 0) + 1
 
 
 def purge_orphan_objects(
