@@ -30,6 +30,8 @@ FLOOR = (
     "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
     "Logger(); Metrics(namespace='JAQE'); Tracer(); APIGatewayRestResolver()\n"
 )
+
+
 def _function_code(app: Path) -> str:
     return (
         "import importlib.util\n"

@@ -49,7 +49,21 @@ def test_invalid_postcodes_are_refused(postcode):
         check_postcode(postcode)
 
 
-@pytest.mark.parametrize("email", ["a@b", "no-at.example.fr", "a b@example.fr", "x@" + "a" * 250 + ".fr"])
-def test_invalid_emails_are_refused(email):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "email",
+    [
+        "a@b",
+        "no-at.example.fr",
+        "a b@example.fr",
+        "x@" + "a" * 250 + ".fr",
+        "a..b@example.fr",
+        "é@example.fr",
+    ],
+)
+def test_invalid_emails_are_refused_in_french(email):
+    with pytest.raises(ValueError, match="^adresse email invalide$"):
         check_email(email)
+
+
+def test_an_email_keeps_its_local_part_and_gets_its_domain_in_lower_case():
+    assert check_email(" Camille.Durand+devis@Example.FR ") == "Camille.Durand+devis@example.fr"
