@@ -13,9 +13,9 @@
     jaqe-ops resume rr_... [--wait]
     jaqe-ops execute-post-mortem --email person@example.fr
     jaqe-ops privacy-scan --email person@example.fr
-    jaqe-ops retention-report [--days 30] [--json]
+    jaqe-ops retention-report [--days 30]
     jaqe-ops hold place --email person@example.fr --reason "Litige sur le chantier du 12 mars"
-    jaqe-ops hold list [--json]
+    jaqe-ops hold list
     jaqe-ops hold lift hold_... --reason "Litige clos"
     jaqe-ops art30-export --format csv|markdown [--output FILE]     (offline: the register is code)
     jaqe-ops professionals list [--status pending_review]
@@ -28,14 +28,20 @@
     jaqe-ops partners add "Assureur Habitat SA" --email dpo@assureur.example
     jaqe-ops partners list
     jaqe-ops partners tasks
-    jaqe-ops incident declare --file incident.json --wait
+    jaqe-ops incident declare --file events/incidents/declare.json --wait
     jaqe-ops incident decide inc_... --high-risk --reason "..." --wait
     jaqe-ops incident cnil-draft inc_... [--output notification.md]
     jaqe-ops incident cnil-submitted inc_... --submitted-at ... --reference ...
 
-Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-Operator`.
-Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
-signed with SigV4 using that AWS profile's credentials (the admin routes use IAM authorisation).
+The API: `--api`, else $JAQE_API, else the running `make dev` (the URL it writes to
+$XDG_STATE_HOME/jaqe/dev-api, by default ~/.local/state/jaqe/dev-api), else http://127.0.0.1:3000.
+Local: the operator's name travels in `X-Local-Operator`. Deployed (`--api https://api.jaqe.fr
+[--profile NAME] [--region eu-west-3]`): requests are signed with SigV4 using that AWS profile's
+credentials (the admin routes use IAM authorisation).
+
+Global options (`--api`, `--operator`, `--profile`, `--region`, `--progress`, `--json`) may come
+before or after the command. Lists print as tables then a one-line count; `--json` prints the API's
+answer instead. `--version`. A closed stdout (`jaqe-ops list | head -1`) ends the run quietly (141).
 
 The commands live by group: `rights`, `retention`, `holds`, `incidents`, `professionals`, `partners` (click commands
 taking the run's `Ops`, see `jaqe_ops.context`); HTTP and SigV4 in `transport`, tables and progress
