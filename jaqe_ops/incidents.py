@@ -60,7 +60,8 @@ incident_id_argument = click.argument("incident_id")
     "path",
     required=True,
     help="JSON: nature, data_categories, people_categories, store (leads|consents), purposes, "
-    "window_start, window_end, aware_at, likely_consequences, measures_taken, high_risk_confirmed",
+    "window_start, window_end, aware_at, likely_consequences, measures_taken, high_risk_confirmed "
+    "(a sample: events/incidents/declare.json)",
 )
 @wait_options
 @pass_ops
