@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import api_handler, create_app, json_response, operator_name, operator_of
-from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.settings import (
     ApiSettings,
@@ -24,7 +23,6 @@ from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.holds import Holds, holds_entry, view
 from jaqe.privacy.model import HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
-from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.model import (
     Closure,
@@ -78,6 +76,10 @@ def operations() -> RightsOperations:
 def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[Any]:
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
+    # Only this route reads every store and the login pool: imported on its first call.
+    from jaqe.platform.cognito import CognitoLogins
+    from jaqe.privacy.scan import scan_subject
+
     key = subject_key(body.email)
     settings = get_settings(Settings)
     scan = scan_subject(
