@@ -26,14 +26,13 @@ def seed_email(trade: str) -> str:
     return f"pro.{trade}@example.fr"
 
 
-def luhn_siret(n: int) -> str:
-    body = f"9{n:012d}"
-    for key in range(10):
-        digits = [int(c) for c in reversed(body + str(key))]
-        total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
-        if total % 10 == 0:
-            return body + str(key)
-    raise AssertionError("unreachable")
+def demo_siret(n: int) -> str:
+    """The head office (NIC 0001 and its key) of a made-up SIREN 9nnnnnnn + key: both keys valid."""
+    from stdnum import luhn
+
+    siren = f"9{n:07d}"
+    siren += luhn.calc_check_digit(siren)
+    return siren + "0001" + luhn.calc_check_digit(siren + "0001")
 
 
 def seed_professionals(stack: Any) -> list[str]:
@@ -50,7 +49,7 @@ def seed_professionals(stack: Any) -> list[str]:
         email = seed_email(trade)
         registration = {
             "company_name": f"{label} Démo Hérault",
-            "siret": luhn_siret(n),
+            "siret": demo_siret(n),
             "contact": {
                 "first_name": "Démo",
                 "last_name": label,

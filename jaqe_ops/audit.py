@@ -66,7 +66,7 @@ def entries_csv(entries: list[dict[str, Any]]) -> str:
 @click.option(
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="entries from this day on (YYYY-MM-DD)"
 )
-@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of a table")
 @reason_option
 @pass_ops
 def audit(
@@ -86,8 +86,20 @@ def audit(
     if len(given) != 1:
         raise click.UsageError("give exactly one of --subject-email, --operator, --since")
     answer = ops.call("POST", "/v1/admin/access-trail/search", {**given, "reason": require_reason(reason)})
+    entries = answer["entries"]
     if as_csv:
-        ops.out.write(entries_csv(answer["entries"]))
-    else:
-        ops.emit(answer)
-    return 0
+        ops.out.write(entries_csv(entries))
+        return 0
+    rows = [
+        (
+            e["at"][:19],
+            e["operator"],
+            e["method"],
+            e["route"],
+            e.get("subject_key") or "-",
+            e.get("reason") or "-",
+        )
+        for e in entries
+    ]
+    headers = ("at", "operator", "method", "route", "subject key", "reason")
+    return ops.listing(answer, headers, rows, f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")

@@ -13,9 +13,9 @@
     jaqe-ops resume rr_... [--wait]
     jaqe-ops execute-post-mortem --email person@example.fr
     jaqe-ops privacy-scan --email person@example.fr --reason "Demande d'accès rr_..."
-    jaqe-ops retention-report [--days 30] [--json]
+    jaqe-ops retention-report [--days 30]
     jaqe-ops hold place --email person@example.fr --reason "Litige sur le chantier du 12 mars"
-    jaqe-ops hold list [--json]
+    jaqe-ops hold list
     jaqe-ops hold lift hold_... --reason "Litige clos"
     jaqe-ops art30-export --format csv|markdown [--output FILE]     (offline: the register is code)
     jaqe-ops professionals list [--status pending_review]
@@ -28,7 +28,7 @@
     jaqe-ops partners add "Assureur Habitat SA" --email dpo@assureur.example
     jaqe-ops partners list
     jaqe-ops partners tasks
-    jaqe-ops incident declare --file incident.json --wait
+    jaqe-ops incident declare --file events/incidents/declare.json --wait
     jaqe-ops incident decide inc_... --high-risk --reason "..." --wait
     jaqe-ops incident cnil-draft inc_... [--output notification.md]
     jaqe-ops incident cnil-submitted inc_... --submitted-at ... --reference ...
@@ -38,9 +38,15 @@ Reads of personal data (show, privacy-scan, professionals documents show, audit)
 kept in the access trail; asked for on a terminal when missing. `--operator alice:support` acts in
 a staff role locally (a bare name is the DPO).
 
-Local (default, http://127.0.0.1:3000): the operator's name travels in `X-Local-Operator`.
-Deployed (`--api https://api.jaqe.fr [--profile NAME] [--region eu-west-3]`): requests are
-signed with SigV4 using that AWS profile's credentials (the admin routes use IAM authorisation).
+The API: `--api`, else $JAQE_API, else the running `make dev` (the URL it writes to
+$XDG_STATE_HOME/jaqe/dev-api, by default ~/.local/state/jaqe/dev-api), else http://127.0.0.1:3000.
+Local: the operator's name travels in `X-Local-Operator`. Deployed (`--api https://api.jaqe.fr
+[--profile NAME] [--region eu-west-3]`): requests are signed with SigV4 using that AWS profile's
+credentials (the admin routes use IAM authorisation).
+
+Global options (`--api`, `--operator`, `--profile`, `--region`, `--progress`, `--json`) may come
+before or after the command. Lists print as tables then a one-line count; `--json` prints the API's
+answer instead. `--version`. A closed stdout (`jaqe-ops list | head -1`) ends the run quietly (141).
 
 The commands live by group: `rights`, `retention`, `holds`, `incidents`, `professionals`, `partners` (click commands
 taking the run's `Ops`, see `jaqe_ops.context`); HTTP and SigV4 in `transport`, tables and progress
@@ -50,55 +56,33 @@ in `output`. `main(argv, transport)` stays testable with any transport
 
 from __future__ import annotations
 
-import getpass
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 import click
 
 from jaqe_ops import audit, holds, incidents, partners, professionals, reports, retention, rights
-from jaqe_ops.context import Ops, OpsGroup, pass_ops
-from jaqe_ops.transport import LOCAL_API, ApiError, CliError, Transport
+from jaqe_ops.context import ClosedPipe, Ops, OpsGroup, global_options, share_global_options
+from jaqe_ops.transport import ApiError, CliError, Transport
 
 
 @click.group(
     "jaqe-ops",
     cls=OpsGroup,
+    params=global_options(hidden=False),
     context_settings={"help_option_names": ["-h", "--help"]},
     help="JAQE operators' tool: rights requests (GDPR Art. 12-22), breaches (Art. 33-34), retention "
-    "report and holds, Art. 30 record, professionals' approval, commercial partners. Against `make dev` by default, or a deployed "
-    "stack with --api, --profile and an EU --region.",
+    "report and holds, Art. 30 record, professionals' approval, commercial partners. Against the "
+    "running `make dev` by default, or a deployed stack with --api, --profile and an EU --region. "
+    "The options below may also follow the command (`jaqe-ops list --json`); lists print as tables, "
+    "--json prints the API's answer.",
 )
-@click.option(
-    "--api", envvar="JAQE_API", default=LOCAL_API, show_default=True, help="API base URL ($JAQE_API)"
-)
-@click.option(
-    "--operator",
-    envvar="JAQE_OPERATOR",
-    default=getpass.getuser,
-    show_default="$JAQE_OPERATOR, else your login",
-    help="operator name (local stack)",
-)
-@click.option(
-    "--profile",
-    help="AWS profile whose credentials sign requests to a deployed stack (default: $AWS_PROFILE, "
-    "then the default credentials)",
-)
-@click.option(
-    "--region",
-    help="EU region of the deployed stack, for SigV4 (default: $AWS_REGION, the profile's, or eu-west-3)",
-)
-@click.option(
-    "--progress",
-    is_flag=True,
-    help="show progress of long operations on stderr even when it is not a terminal",
-)
-@pass_ops
-def jaqe_ops(
-    ops: Ops, api: str, operator: str, profile: str | None, region: str | None, progress: bool
-) -> None:
-    ops.connect(api, operator, profile, region, progress)
+@click.version_option(package_name="jaqe-backend", prog_name="jaqe-ops", message="%(prog)s %(version)s")
+def jaqe_ops() -> None:
+    """The options are kept by their callbacks (`context.global_options`)."""
 
 
 for _command in (
@@ -112,6 +96,7 @@ for _command in (
     audit.audit,
 ):
     jaqe_ops.add_command(_command)
+share_global_options(jaqe_ops)
 
 
 def command_names() -> list[str]:
@@ -125,6 +110,10 @@ def command_names() -> list[str]:
     return names
 
 
+# What a command killed by SIGPIPE exits with (128 + 13), as `yes | head -1` does.
+CLOSED_PIPE = 141
+
+
 def main(
     argv: Sequence[str] | None = None,
     transport: Transport | None = None,
@@ -132,8 +121,18 @@ def main(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Run one command; its exit code: 0, 1 (the API refused: its problem document on stdout),
-    2 (a one-line error on stderr, or a usage error)."""
+    2 (a one-line error on stderr, or a usage error), 141 (stdout closed early: `| head`)."""
     ops = Ops(transport=transport, sleep=sleep)
+    try:
+        code = _run(ops, argv)
+        ops.out.flush()
+    except (BrokenPipeError, ClosedPipe):
+        _discard(ops.out)
+        return CLOSED_PIPE
+    return code
+
+
+def _run(ops: Ops, argv: Sequence[str] | None) -> int:
     try:
         code = jaqe_ops.main(
             args=None if argv is None else list(argv), prog_name="jaqe-ops", standalone_mode=False, obj=ops
@@ -155,6 +154,18 @@ def main(
         print("jaqe-ops: interrupted", file=sys.stderr)
         return 130
     return code if isinstance(code, int) else 0
+
+
+def _discard(out: TextIO) -> None:
+    """The reader has gone (`jaqe-ops list | head -1`): what is still buffered goes nowhere, so
+    that the interpreter's last flush raises nothing either."""
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (tests capture stdout)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -14,11 +14,28 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
 import click
+from click.core import ParameterSource
 
-from jaqe_ops.output import Progress, emit
-from jaqe_ops.transport import Api, Transport, transport_for
+from jaqe_ops.output import Progress, emit, table
+from jaqe_ops.transport import DEFAULT_REGION, DEV_API_HINT, LOCAL_API, Api, Transport, transport_for
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ClosedPipe(Exception):
+    """stdout was closed by its reader; not an OSError, so that click leaves it to `cli.main`."""
+
+
+@dataclass
+class GlobalOptions:
+    """The options of `jaqe-ops` itself, given before or after the command; None: not given."""
+
+    api: str | None = None
+    operator: str | None = None
+    profile: str | None = None
+    region: str | None = None
+    progress: bool = False
+    json: bool = False
 
 
 @dataclass
@@ -28,25 +45,51 @@ class Ops:
     transport: Transport | None = None
     sleep: Callable[[float], None] = time.sleep
     out: TextIO = field(default_factory=lambda: sys.stdout)
-    progress: Progress = field(default_factory=lambda: Progress(sys.stderr, enabled=False))
-    api: Api | None = None
+    options: GlobalOptions = field(default_factory=GlobalOptions)
+    _api: Api | None = None
+    _progress: Progress | None = None
 
-    def connect(
-        self, api: str, operator: str, profile: str | None, region: str | None, progress: bool
-    ) -> None:
-        """The global options: the API is reached (and credentials read) on the first call only."""
-        given = self.transport
-        self.api = Api(
-            (lambda: given) if given is not None else (lambda: transport_for(api, operator, profile, region))
-        )
-        self.progress = Progress(sys.stderr, enabled=progress or sys.stderr.isatty())
+    @property
+    def api(self) -> Api:
+        """Built when a command first calls the API (the options are all parsed by then); the
+        transport (and credentials) on its first request."""
+        if self._api is None:
+            given, options = self.transport, self.options
+            self._api = Api(
+                (lambda: given)
+                if given is not None
+                else (lambda: transport_for(options.api, options.operator, options.profile, options.region))
+            )
+        return self._api
+
+    @property
+    def progress(self) -> Progress:
+        if self._progress is None:
+            self._progress = Progress(sys.stderr, enabled=self.options.progress or sys.stderr.isatty())
+        return self._progress
+
+    @property
+    def json(self) -> bool:
+        return self.options.json
 
     def call(self, method: str, path: str, body: Any = None, *, missing: str | None = None) -> Any:
-        assert self.api is not None, "connect() first"
         return self.api.call(method, path, body, missing=missing)
 
     def emit(self, answer: Any) -> None:
         emit(answer, self.out)
+
+    def listing(
+        self, answer: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], summary: str
+    ) -> int:
+        """A list the API answered: a table then a one-line summary (`| head -1` gives the
+        headers), or with --json the answer as it came."""
+        if self.json:
+            self.emit(answer)
+        else:
+            if rows:
+                print(table(headers, rows), file=self.out)
+            print(summary, file=self.out)
+        return 0
 
     def wait_until_settled(
         self,
@@ -79,6 +122,69 @@ class Ops:
 
 
 pass_ops = click.make_pass_decorator(Ops)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given on the command line (or from the environment): kept in the run's `Ops`,
+    whichever command it followed; the last one given wins."""
+    if param.name and ctx.get_parameter_source(param.name) in (
+        ParameterSource.COMMANDLINE,
+        ParameterSource.ENVIRONMENT,
+    ):
+        setattr(ctx.find_object(Ops).options, param.name, value)  # type: ignore[union-attr]
+
+
+def global_options(*, hidden: bool) -> list[click.Option]:
+    """The options of `jaqe-ops` itself; every command takes them too (hidden in its help), so that
+    `jaqe-ops list --json --api URL` means what `jaqe-ops --json --api URL list` does."""
+    shared: dict[str, Any] = {"callback": _remember, "expose_value": False, "hidden": hidden}
+    return [
+        click.Option(
+            ["--api"],
+            metavar="URL",
+            help=f"API base URL. Default: $JAQE_API, else the running `make dev` (its URL in {DEV_API_HINT}), "
+            f"else {LOCAL_API}",
+            **shared,
+        ),
+        click.Option(
+            ["--operator"],
+            help="operator name sent to the local stack (default: $JAQE_OPERATOR, else your login)",
+            **shared,
+        ),
+        click.Option(
+            ["--profile"],
+            help="AWS profile whose credentials sign requests to a deployed stack (default: $AWS_PROFILE, "
+            "then the default credentials)",
+            **shared,
+        ),
+        click.Option(
+            ["--region"],
+            help="EU region of the deployed stack, for SigV4 (default: $AWS_REGION, the profile's, or "
+            f"{DEFAULT_REGION})",
+            **shared,
+        ),
+        click.Option(
+            ["--progress"],
+            is_flag=True,
+            help="show progress of long operations on stderr even when it is not a terminal",
+            **shared,
+        ),
+        click.Option(
+            ["--json"],
+            is_flag=True,
+            help="print what the API answered as JSON (lists are tables otherwise)",
+            **shared,
+        ),
+    ]
+
+
+def share_global_options(group: click.Group) -> None:
+    """Give every command under `group` the global options (those it does not declare itself)."""
+    for command in group.commands.values():
+        declared = {opt for param in command.params for opt in getattr(param, "opts", ())}
+        command.params += [o for o in global_options(hidden=True) if not declared & set(o.opts)]
+        if isinstance(command, click.Group):
+            share_global_options(command)
 
 
 def wait_options(command: F) -> F:
@@ -121,9 +227,21 @@ def _usage(command: click.Command, ctx: click.Context, formatter: click.HelpForm
     formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="usage: ")
 
 
+def _global_options_note(ctx: click.Context, formatter: click.HelpFormatter) -> None:
+    if ctx.parent is not None:
+        formatter.write_paragraph()
+        formatter.write_text(
+            "Global options (--api, --json, --progress, --profile, --region, --operator) may come "
+            "before or after the command: see jaqe-ops --help."
+        )
+
+
 class OpsCommand(click.Command):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _usage(self, ctx, formatter)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _global_options_note(ctx, formatter)
 
 
 class OpsGroup(click.Group):
@@ -134,6 +252,15 @@ class OpsGroup(click.Group):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         _usage(self, ctx, formatter)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _global_options_note(ctx, formatter)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise ClosedPipe from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)

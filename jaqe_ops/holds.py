@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
-from jaqe_ops.output import table
 
 HOLDS = "/v1/admin/holds"
 
@@ -35,17 +34,9 @@ def lift(ops: Ops, hold_id: str, reason: str) -> int:
 
 
 @hold.command("list", help="the active holds, oldest first")
-@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def list_command(ops: Ops, as_json: bool) -> int:
+def list_command(ops: Ops) -> int:
     found = ops.call("GET", HOLDS)["holds"]
-    if as_json:
-        ops.emit({"holds": found})
-        return 0
-    print(f"{len(found)} active hold(s)", file=ops.out)
-    if found:
-        rows = [
-            (h["hold_id"], h["origin"], h["placed_at"], h.get("placed_by", ""), h["reason"]) for h in found
-        ]
-        print(table(("id", "origin", "since", "by", "reason"), rows), file=ops.out)
-    return 0
+    rows = [(h["hold_id"], h["origin"], h["placed_at"], h.get("placed_by", ""), h["reason"]) for h in found]
+    headers = ("id", "origin", "since", "by", "reason")
+    return ops.listing({"holds": found}, headers, rows, f"{len(found)} active hold(s)")

@@ -60,7 +60,8 @@ incident_id_argument = click.argument("incident_id")
     "path",
     required=True,
     help="JSON: nature, data_categories, people_categories, store (leads|consents), purposes, "
-    "window_start, window_end, aware_at, likely_consequences, measures_taken, high_risk_confirmed",
+    "window_start, window_end, aware_at, likely_consequences, measures_taken, high_risk_confirmed "
+    "(a sample: events/incidents/declare.json)",
 )
 @wait_options
 @pass_ops
@@ -78,11 +79,14 @@ def declare(ops: Ops, path: str, wait: bool, timeout: float, interval: float) ->
     return _wait(ops, answer["incident_id"], (IncidentStatus.INVESTIGATING.value,), timeout, interval)
 
 
-@incident.command("list", help="incidents whose CNIL notification is still due")
+@incident.command("list", help="incidents whose CNIL notification is still due, soonest first")
 @pass_ops
 def list_command(ops: Ops) -> int:
-    ops.emit(ops.call("GET", INCIDENTS))
-    return 0
+    answer = ops.call("GET", INCIDENTS)
+    found = answer["awaiting_cnil_notification"]
+    rows = [(i["incident_id"], i["notification_due_by"]) for i in found]
+    summary = f"{len(found)} incident(s) awaiting the CNIL notification"
+    return ops.listing(answer, ("id", "CNIL notification due by"), rows, summary)
 
 
 @incident.command(help="one incident: status, people concerned, draft, history (INCIDENT_ID: inc_...)")

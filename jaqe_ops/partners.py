@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from jaqe_ops.context import Ops, OpsGroup, pass_ops
-from jaqe_ops.output import table
 
 PARTNERS = "/v1/admin/commercial-partners"
 
@@ -34,13 +33,9 @@ def add(ops: Ops, name: str, email: str, **contract: str | None) -> int:
 
 
 @partners.command("list", help="the directory: each partner and its contact (none: notices become tasks)")
-@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def list_command(ops: Ops, as_json: bool) -> int:
+def list_command(ops: Ops) -> int:
     found = ops.call("GET", PARTNERS)["partners"]
-    if as_json:
-        ops.emit({"partners": found})
-        return 0
     rows = [
         (
             p["partner_id"],
@@ -51,20 +46,14 @@ def list_command(ops: Ops, as_json: bool) -> int:
         )
         for p in found
     ]
-    print(f"{len(found)} partner(s)", file=ops.out)
-    if rows:
-        print(table(("id", "name", "contact", "country", "next review"), rows), file=ops.out)
-    return 0
+    columns = ("id", "name", "contact", "country", "next review")
+    return ops.listing({"partners": found}, columns, rows, f"{len(found)} partner(s)")
 
 
 @partners.command(help="notices no contact could carry: tell these partners, then add their contact")
-@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def tasks(ops: Ops, as_json: bool) -> int:
+def tasks(ops: Ops) -> int:
     found = ops.call("GET", f"{PARTNERS}/tasks")["tasks"]
-    if as_json:
-        ops.emit({"tasks": found})
-        return 0
     rows = [
         (
             t["created_at"][:10],
@@ -77,8 +66,5 @@ def tasks(ops: Ops, as_json: bool) -> int:
         )
         for t in found
     ]
-    print(f"{len(found)} notice(s) to carry", file=ops.out)
-    if rows:
-        headers = ("since", "partner", "notice", "export", "person", "fields", "request")
-        print(table(headers, rows), file=ops.out)
-    return 0
+    headers = ("since", "partner", "notice", "export", "person", "fields", "request")
+    return ops.listing({"tasks": found}, headers, rows, f"{len(found)} notice(s) to carry")

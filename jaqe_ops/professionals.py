@@ -11,7 +11,6 @@ import click
 
 from jaqe_ops.audit import reason_option, require_reason
 from jaqe_ops.context import DomainChoice, Ops, OpsGroup, pass_ops
-from jaqe_ops.output import table
 
 PROFESSIONALS = "/v1/admin/professionals"
 # The default of `professionals list --status` (Status.PENDING_REVIEW), so that listing the review
@@ -63,14 +62,10 @@ def professionals() -> None:
     show_default=REVIEW_QUEUE,
 )
 @click.option("--page-size", type=click.IntRange(1, 100), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def list_command(ops: Ops, status: str | None, page_size: int, as_json: bool) -> int:
+def list_command(ops: Ops, status: str | None, page_size: int) -> int:
     status = status or REVIEW_QUEUE
     found = list(list_professionals(ops, status, page_size))
-    if as_json:
-        ops.emit({"status": status, "professionals": found})
-        return 0
     rows = [
         (
             p["professional_id"],
@@ -84,10 +79,8 @@ def list_command(ops: Ops, status: str | None, page_size: int, as_json: bool) ->
         for p in found
     ]
     headers = ("id", "company", "siret", "trades", "areas", "insured until", "registered")
-    print(f"{len(found)} professional(s) {status}", file=ops.out)
-    if rows:
-        print(table(headers, rows), file=ops.out)
-    return 0
+    summary = f"{len(found)} professional(s) {status}"
+    return ops.listing({"status": status, "professionals": found}, headers, rows, summary)
 
 
 professional_id_argument = click.argument("professional_id")
@@ -130,13 +123,9 @@ def documents() -> None:
 
 @documents.command("list", help="documents awaiting review (insurance, certifications), oldest first")
 @click.option("--page-size", type=click.IntRange(1, 100), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="the list as JSON")
 @pass_ops
-def list_documents_command(ops: Ops, page_size: int, as_json: bool) -> int:
+def list_documents_command(ops: Ops, page_size: int) -> int:
     found = list(_pages(ops, DOCUMENTS, "documents", REVIEW_QUEUE, page_size))
-    if as_json:
-        ops.emit({"status": REVIEW_QUEUE, "documents": found})
-        return 0
     rows = [
         (
             d["professional_id"],
@@ -149,10 +138,8 @@ def list_documents_command(ops: Ops, page_size: int, as_json: bool) -> int:
         for d in found
     ]
     headers = ("professional", "document", "kind", "company", "declared until", "uploaded")
-    print(f"{len(found)} document(s) awaiting review", file=ops.out)
-    if rows:
-        print(table(headers, rows), file=ops.out)
-    return 0
+    answer = {"status": REVIEW_QUEUE, "documents": found}
+    return ops.listing(answer, headers, rows, f"{len(found)} document(s) awaiting review")
 
 
 document_id_argument = click.argument("document_id")

@@ -69,14 +69,13 @@ def render_retention_report(report: dict[str, Any]) -> str:
     default=30,
     help="how far back to look for expired items still held (default 30)",
 )
-@click.option("--json", "as_json", is_flag=True, help="the report as JSON")
 @pass_ops
-def retention_report(ops: Ops, days: int, lookback_days: int, as_json: bool) -> int:
+def retention_report(ops: Ops, days: int, lookback_days: int) -> int:
     query = urlencode({"days": days, "lookback_days": lookback_days})
     ops.progress.update("reading the expiry index day by day...")
     report = ops.call("GET", f"/v1/admin/retention-report?{query}")
     ops.progress.done()
-    if as_json:
+    if ops.json:
         ops.emit(report)
     else:
         print(render_retention_report(report), file=ops.out)

@@ -73,15 +73,35 @@ request_id_argument = click.argument("request_id")
 @pass_ops
 def list_requests(ops: Ops, status: str | None, due_within_days: int | None) -> int:
     query = {k: v for k, v in (("status", status), ("due_within_days", due_within_days)) if v is not None}
-    ops.emit(ops.call("GET", ADMIN + (f"?{urlencode(query)}" if query else "")))
-    return 0
+    answer = ops.call("GET", ADMIN + (f"?{urlencode(query)}" if query else ""))
+    found = answer["requests"]
+    rows = [_row(r) for r in found]
+    return ops.listing(answer, REQUEST_HEADERS, rows, f"{len(found)} rights request(s)")
+
+
+REQUEST_HEADERS = ("id", "type", "status", "received", "due")
+
+
+def _row(request: dict[str, Any]) -> tuple[str, ...]:
+    """A request as `list` shows it: dates to the day (deadlines are counted in days)."""
+    status = request["status"] + (" (to qualify)" if request.get("needs_qualification") else "")
+    return (
+        request["request_id"],
+        request.get("request_type") or "-",
+        status,
+        (request.get("received_at") or "-")[:10],
+        (request.get("due_at") or "-")[:10],
+    )
 
 
 @click.command(cls=OpsCommand, help="open rights requests overdue or due within 7 days")
 @pass_ops
 def deadlines(ops: Ops) -> int:
-    ops.emit(ops.call("GET", f"{ADMIN}/deadlines"))
-    return 0
+    answer = ops.call("GET", f"{ADMIN}/deadlines")
+    overdue, due_soon = answer["overdue"], answer["due_soon"]
+    rows = [("overdue", *_row(r)) for r in overdue] + [("due soon", *_row(r)) for r in due_soon]
+    summary = f"{len(overdue)} overdue, {len(due_soon)} due within 7 days"
+    return ops.listing(answer, ("deadline", *REQUEST_HEADERS), rows, summary)
 
 
 @click.command(cls=OpsCommand, help="one rights request with its history (REQUEST_ID: rr_... from `list`)")

@@ -7,16 +7,20 @@ the CLI starts fast against `make dev`.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 LOCAL_API = "http://127.0.0.1:3000"
 DEFAULT_REGION = "eu-west-3"
+# Where `make dev` writes the URL it serves (one line) while it runs.
+DEV_API_HINT = "$XDG_STATE_HOME/jaqe/dev-api, by default ~/.local/state/jaqe/dev-api"
 
 # A transport takes (method, path, body) and returns (status, parsed JSON body).
 Transport = Callable[[str, str, Any], tuple[int, Any]]
@@ -34,7 +38,31 @@ class ApiError(Exception):
         self.answer = answer
 
 
-def http_transport(api: str, operator: str, sign: bool, region: str, session: Any = None) -> Transport:
+def dev_api_file() -> Path:
+    """The XDG state directory's `jaqe/dev-api` (a relative $XDG_STATE_HOME is ignored, as the spec says)."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    return (Path(state) if os.path.isabs(state) else Path.home() / ".local" / "state") / "jaqe" / "dev-api"
+
+
+def resolve_api(given: str | None) -> tuple[str, str]:
+    """The API's URL and where it came from: --api, $JAQE_API, the running `make dev`, the default."""
+    if given:
+        return given, "--api"
+    if os.environ.get("JAQE_API"):
+        return os.environ["JAQE_API"], "$JAQE_API"
+    path = dev_api_file()
+    try:
+        written = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        written = ""
+    if written:
+        return written, f"read from {path}, which `make dev` writes: is it still running?"
+    return LOCAL_API, "the default: start `make dev`, or give --api"
+
+
+def http_transport(
+    api: str, operator: str, sign: bool, region: str, session: Any = None, origin: str = "--api"
+) -> Transport:
     def send(method: str, path: str, body: Any) -> tuple[int, Any]:
         url = api.rstrip("/") + path
         data = json.dumps(body).encode() if body is not None else None
@@ -56,9 +84,7 @@ def http_transport(api: str, operator: str, sign: bool, region: str, session: An
                 return error.code, {"detail": text}
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise CliError(
-                f"cannot reach the API at {api} ({reason}); is it running / the right --api?"
-            ) from None
+            raise CliError(f"cannot reach the API at {api} ({reason}; {origin})") from None
 
     return send
 
@@ -108,8 +134,11 @@ def _sigv4_headers(method: str, url: str, data: bytes | None, region: str, sessi
     return dict(request.headers.items())
 
 
-def transport_for(api: str, operator: str, profile: str | None, region: str | None) -> Transport:
+def transport_for(
+    api: str | None, operator: str | None, profile: str | None, region: str | None
+) -> Transport:
     """Local stack (no credentials) or a deployed one (profile, EU region, SigV4)."""
+    api, origin = resolve_api(api)
     local = urlsplit(api).hostname in ("127.0.0.1", "localhost")
     if region:
         check_region(region)
@@ -119,7 +148,8 @@ def transport_for(api: str, operator: str, profile: str | None, region: str | No
                 f"--profile is for a deployed stack, but --api is the local stack ({api}): "
                 "give --api https://... (or JAQE_API) too"
             )
-        return http_transport(api, operator, sign=False, region=region or DEFAULT_REGION)
+        operator = operator or os.environ.get("JAQE_OPERATOR") or getpass.getuser()
+        return http_transport(api, operator, False, region or DEFAULT_REGION, origin=origin)
     session = aws_session(profile)
     region = check_region(
         region
@@ -128,7 +158,7 @@ def transport_for(api: str, operator: str, profile: str | None, region: str | No
         or session.region_name
         or DEFAULT_REGION
     )
-    return http_transport(api, operator, sign=True, region=region, session=session)
+    return http_transport(api, "", True, region, session, origin)
 
 
 class Api:

@@ -14,7 +14,6 @@ from jaqe.platform.api import (
     operator_of,
     trail_subject,
 )
-from jaqe.platform.cognito import CognitoLogins
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.settings import (
     AccessTrailSettings,
@@ -34,7 +33,6 @@ from jaqe.privacy.access_trail import AccessTrail
 from jaqe.privacy.holds import Holds, holds_entry, view
 from jaqe.privacy.model import AccessTrailSearch, HoldLift, HoldRequest, PrivacyScanRequest
 from jaqe.privacy.outbox import OutboxMailer
-from jaqe.privacy.scan import scan_subject
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.model import (
     Closure,
@@ -91,6 +89,10 @@ def operations() -> RightsOperations:
 def post_privacy_scan(body: Annotated[PrivacyScanRequest, Body()]) -> Response[Any]:
     """Everything held about one person, by store and purpose (keys and types, not the values).
     POST, so the address never sits in a URL or an access log."""
+    # Only this route reads every store and the login pool: imported on its first call.
+    from jaqe.platform.cognito import CognitoLogins
+    from jaqe.privacy.scan import scan_subject
+
     key = subject_key(body.email)
     trail_subject(app, key)
     settings = get_settings(Settings)

@@ -55,7 +55,7 @@ def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops
     # The audit is a read of personal data too: it needs a reason, and is itself in the trail.
     unexplained = ops(client, "erin", "audit", "--subject-email", email)
     assert unexplained.returncode == 2 and "--reason" in unexplained.stderr
-    again = ops(client, "erin", "audit", "--operator", "erin", "--reason", "Qui a consulté quoi")
+    again = ops(client, "erin", "audit", "--operator", "erin", "--reason", "Qui a consulté quoi", "--json")
     assert again.returncode == 0, again.stderr
     [search] = json.loads(again.stdout)["entries"]
     assert (search["route"], search["reason"], search["subject_key"]) == (

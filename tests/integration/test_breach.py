@@ -340,7 +340,7 @@ def test_c5_02_an_operator_runs_the_whole_breach_response_from_the_cli(local, tm
     submitted = ["--submitted-at", "2026-03-12T10:00:00+00:00", "--reference", "CNIL-1"]
     assert main(["incident", "cnil-submitted", incident_id, *submitted], transport) == 0
     assert printed(capsys)["cnil_submission"]["late"] is False
-    assert main(["incident", "list"], transport) == 0
+    assert main(["incident", "list", "--json"], transport) == 0
     assert printed(capsys) == {"awaiting_cnil_notification": []}
     assert main(["incident", "show", "inc_unknown123"], transport) == 2
 

@@ -40,9 +40,16 @@ def test_c7_03_an_operator_lists_and_approves_a_rectification_from_the_cli(right
 
     assert main(["show", request_id, "--reason", "vérification"], transport) == 0
     assert printed(capsys)["asked"] == {"corrections": {"first_name": "Camilla"}}  # what to check
-    assert main(["list", "--status", "awaiting_operator"], transport) == 0
+    assert main(["list", "--status", "awaiting_operator", "--json"], transport) == 0
     listed = printed(capsys)
     assert [r["request_id"] for r in listed["requests"]] == [request_id]
+    assert main(["list", "--status", "awaiting_operator"], transport) == 0
+    header, rule, row, summary = [
+        line for line in capsys.readouterr().out.splitlines() if not line.startswith("{")
+    ][-4:]
+    assert header.split() == ["id", "type", "status", "received", "due"] and set(rule) <= {"-", " "}
+    assert row.split()[:3] == [request_id, "rectification", "awaiting_operator"]
+    assert summary == "1 rights request(s)"
     assert main(["approve", request_id, "--reason", "Pièce d'identité vérifiée"], transport) == 0
 
     assert rights.wait(request_id)["status"] == "SUCCEEDED"
@@ -102,10 +109,11 @@ def test_extend_then_deadlines_from_the_cli(rights, capsys):  # noqa: F811
     capsys.readouterr()
 
     assert main(["deadlines"], transport) == 0
-    assert [r["request_id"] for r in printed(capsys)["due_soon"]] == [request_id]
+    due = capsys.readouterr().out
+    assert f"due soon  {request_id}" in due and due.endswith("0 overdue, 1 due within 7 days\n")
     assert main(["extend", request_id, "--months", "1", "--reason", "Demande complexe"], transport) == 0
     assert printed(capsys)["due_at"].startswith("2027-03-31")
-    assert main(["deadlines"], transport) == 0
+    assert main(["--json", "deadlines"], transport) == 0
     assert printed(capsys) == {"overdue": [], "due_soon": []}
 
 
@@ -160,7 +168,7 @@ def test_c7_09_register_a_letter_then_qualify_and_close_emailed_requests_from_th
 
     for _ in range(2):
         assert rights.local.receive_email(raw("fr_unclear")) == {"outcomes": ["triage"]}
-    assert main(["list"], transport) == 0
+    assert main(["list", "--json"], transport) == 0
     first, second = [r["request_id"] for r in printed(capsys)["requests"] if r.get("needs_qualification")]
     assert main(["qualify", first, "--type", "objection", "--purpose", "newsletter"], transport) == 0
     assert printed(capsys)["status"] == "qualified"

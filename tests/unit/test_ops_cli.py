@@ -12,6 +12,21 @@ import pytest
 
 from jaqe_ops.cli import command_names, main
 
+
+@pytest.fixture(autouse=True)
+def no_dev_stack(tmp_path, monkeypatch):
+    """No `make dev` running and no $JAQE_API, whatever the machine running the tests has."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("JAQE_API", raising=False)
+    return tmp_path / "state" / "jaqe" / "dev-api"
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # closed again before the CLI connects: refused
+
+
 EVERY_COMMAND = [
     "list",
     "deadlines",
@@ -151,9 +166,7 @@ def test_a_profile_without_credentials_is_one_line(aws_config, capsys):
 
 
 def test_an_unreachable_api_is_one_line(capsys):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed again before the CLI connects: refused
+    port = closed_port()
 
     code = main(["--api", f"http://127.0.0.1:{port}", "deadlines"])
 
@@ -316,3 +329,67 @@ def test_audit_takes_one_criterion_and_exports_csv(capsys):
         '2026-12-02T10:00:00+00:00,dora,POST,/v1/admin/privacy-scans,{},k1,"Demande, par courrier",200,'
         "arn:aws:iam::1:user/dora"
     )
+
+
+def reached(capsys) -> str:
+    """The URL the CLI tried, from its one-line error (the ports are closed)."""
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err.split("cannot reach the API at ")[1].split(" ")[0]
+
+
+def test_the_api_is_given_or_jaqe_api_or_the_running_make_dev_or_port_3000(no_dev_stack, monkeypatch, capsys):
+    given, from_env, from_dev = (f"http://127.0.0.1:{closed_port()}" for _ in range(3))
+    assert main(["deadlines"]) == 2
+    assert reached(capsys) == "http://127.0.0.1:3000"  # nothing listens there in tests
+    no_dev_stack.parent.mkdir(parents=True)
+    no_dev_stack.write_text(from_dev + "\n")
+    assert main(["deadlines"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot reach the API at {from_dev}" in err and "is it still running?" in err
+    monkeypatch.setenv("JAQE_API", from_env)
+    assert main(["deadlines"]) == 2
+    assert reached(capsys) == from_env
+    assert main(["deadlines", "--api", given]) == 2
+    assert reached(capsys) == given
+
+
+def test_help_says_where_the_api_url_comes_from(capsys):
+    assert main(["--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "$JAQE_API, else the running `make dev`" in out and "~/.local/state/jaqe/dev-api" in out
+
+
+def test_global_options_are_accepted_after_the_command(capsys):
+    transport = answering((200, {"status": "pending_review", "professionals": [], "next_cursor": None}))
+
+    assert main(["professionals", "list", "--progress", "--json"], transport) == 0
+
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"status": "pending_review", "professionals": []}
+    assert "page 1: 0 professional(s) pending_review" in captured.err
+    assert main(["show", "rr_1", "--api", "https://api.jaqe.example", "--region", "us-east-1"]) == 2
+    assert "outside the European Union" in capsys.readouterr().err
+
+
+def test_listings_are_tables_unless_json_is_asked(capsys):
+    answer = {
+        "awaiting_cnil_notification": [
+            {"incident_id": "inc_abcdef", "notification_due_by": "2027-01-04T10:00:00+00:00"}
+        ]
+    }
+
+    assert main(["incident", "list"], answering((200, answer))) == 0
+    header, rule, row, summary = capsys.readouterr().out.splitlines()
+    assert header.split() == ["id", "CNIL", "notification", "due", "by"] and set(rule) == {"-", " "}
+    assert row.split() == ["inc_abcdef", "2027-01-04T10:00:00+00:00"]
+    assert summary == "1 incident(s) awaiting the CNIL notification"
+    assert main(["--json", "incident", "list"], answering((200, answer))) == 0
+    assert json.loads(capsys.readouterr().out) == answer
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"jaqe-ops {version('jaqe-backend')}\n"

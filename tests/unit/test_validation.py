@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from jaqe.platform.validation import check_email, check_postcode, departement_of, french_phone_e164
 
@@ -49,7 +52,39 @@ def test_invalid_postcodes_are_refused(postcode):
         check_postcode(postcode)
 
 
-@pytest.mark.parametrize("email", ["a@b", "no-at.example.fr", "a b@example.fr", "x@" + "a" * 250 + ".fr"])
-def test_invalid_emails_are_refused(email):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "email",
+    [
+        "a@b",
+        "no-at.example.fr",
+        "a b@example.fr",
+        "x@" + "a" * 250 + ".fr",
+        "a..b@example.fr",
+        "é@example.fr",
+    ],
+)
+def test_invalid_emails_are_refused_in_french(email):
+    with pytest.raises(ValueError, match=r"^adresse email invalide$"):
         check_email(email)
+
+
+def test_an_email_keeps_its_local_part_and_gets_its_domain_in_lower_case():
+    assert check_email(" Camille.Durand+devis@Example.FR ") == "Camille.Durand+devis@example.fr"
+
+
+def test_email_and_siret_libraries_load_on_first_use_not_at_cold_start():
+    """Every API model module imports without email-validator, stdnum or pydantic.networks (what
+    EmailStr would cost each function at import); the first check loads them."""
+    code = (
+        "import sys\n"
+        "import jaqe.inbound.model, jaqe.leads.model, jaqe.marketing.model, jaqe.professionals.model\n"
+        "import jaqe.rights.model\n"
+        "heavy = ('email_validator', 'stdnum', 'pydantic.networks')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "from jaqe.platform.departements import check_siret\n"
+        "from jaqe.platform.validation import check_email\n"
+        "check_email('a@example.fr'), check_siret('73282932000074')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.splitlines() == ["[]", "['email_validator', 'stdnum']"]

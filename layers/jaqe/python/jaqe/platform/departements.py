@@ -1,4 +1,4 @@
-"""French départements a professional may serve, and the SIRET check.
+"""French départements a professional may serve, and the SIRET check (python-stdnum).
 
 Départements: 01-95 without 20 (Corsica is 2A and 2B since 1976), 2A, 2B, and the overseas
 départements 971-976. Codes are strings: "01", not "1".
@@ -10,9 +10,6 @@ DEPARTEMENTS: frozenset[str] = frozenset(
     [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
 )
 
-# La Poste's establishments share one SIREN and use a different key: sum of digits divisible by 5.
-_LA_POSTE_SIREN = "356000000"
-
 
 def check_departement(value: str) -> str:
     code = value.strip().upper()
@@ -21,25 +18,15 @@ def check_departement(value: str) -> str:
     return code
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def check_siret(value: str) -> str:
-    compact = value.replace(" ", "")
-    if len(compact) != 14 or not compact.isascii() or not compact.isdigit():
-        raise ValueError("le SIRET compte 14 chiffres")
-    valid = luhn_valid(compact)
-    if compact.startswith(_LA_POSTE_SIREN):
-        valid = valid or sum(int(c) for c in compact) % 5 == 0
-    if not valid:
-        raise ValueError("SIRET invalide (clé de contrôle incorrecte)")
-    return compact
+    """The SIRET without its spaces or dots, its key and its SIREN's key checked (La Poste's
+    establishments have their own key: stdnum knows it)."""
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+    from stdnum.fr import siret
+
+    try:
+        return str(siret.validate(value))
+    except InvalidChecksum:
+        raise ValueError("SIRET invalide (clé de contrôle incorrecte)") from None
+    except ValidationError:
+        raise ValueError("le SIRET compte 14 chiffres") from None

@@ -22,7 +22,11 @@ class RuntimeSettings(BaseSettings):
     """What every function has: the region it runs in (set by Lambda) and where the data lives."""
 
     # Errors name the missing variables, never the values found (no ARN or address in logs).
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False, hide_input_in_errors=True)
+    # defer_build: of the seventeen classes here, a function builds the validators of those it reads
+    # (its own Settings, when get_settings first reads it), not all of them at import.
+    model_config = SettingsConfigDict(
+        extra="ignore", case_sensitive=False, hide_input_in_errors=True, defer_build=True
+    )
 
     region: str = Field(validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     # Differs from `region` only for the inbound-mail function (SES receives mail in Ireland,

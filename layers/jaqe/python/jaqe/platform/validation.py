@@ -17,9 +17,6 @@ from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 from jaqe.platform.controller import PUBLISHED_VERSIONS
 
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
-)
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 # Metropolitan numbers (01-09 after the trunk 0) and the overseas country codes.
 _FR_NATIONAL = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
@@ -77,10 +74,18 @@ def json_nesting_exceeds(text: str, limit: int) -> bool:
 
 
 def check_email(value: str) -> str:
-    value = value.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise ValueError("adresse email invalide")
-    return value
+    """The syntax check pydantic's EmailStr runs (email-validator, no DNS lookup), with our French
+    message, and its normalised form (domain in lower case). Not EmailStr itself: building a model
+    with it imports pydantic.networks and email-validator at cold start, about a tenth of the
+    floor (bench/cold_start.py) in every function with an email field; here email-validator is
+    imported by the first email checked."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        # ASCII local parts only: Amazon SES does not send to SMTPUTF8 addresses.
+        return validate_email(value.strip(), check_deliverability=False, allow_smtputf8=False).normalized
+    except EmailNotValidError:
+        raise ValueError("adresse email invalide") from None
 
 
 def french_phone_e164(value: str) -> str:

@@ -6,9 +6,10 @@ Periods are in calendar months and years, as the policy and Art. 12(3) GDPR stat
 
 from __future__ import annotations
 
-import calendar as _cal
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,11 @@ class Period:
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year = moment.year + month_index // 12
-    month = month_index % 12 + 1
-    day = min(moment.day, _cal.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    """Calendar months, the day kept or cut to the month's last (dateutil, already loaded by boto3)."""
+    result: datetime = moment + relativedelta(months=months)
+    return result
 
 
 def add_period(moment: datetime, period: Period) -> datetime:
-    return add_months(moment, period.total_months) + timedelta(days=period.days)
+    result: datetime = moment + relativedelta(months=period.total_months, days=period.days)
+    return result

@@ -63,10 +63,14 @@ class RequestStatus(StrEnum):
         )
 
 
+# defer_build: a model's validator is built when a request first uses it, not when a function that
+# routes a dozen of them imports this module (bench/cold_start.py).
+
+
 class Corrections(BaseModel):
     """Fields a person may correct; each is validated like at collection time."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     first_name: Name | None = None
     last_name: Name | None = None
@@ -83,7 +87,7 @@ class Corrections(BaseModel):
 
 
 class DesignatedPerson(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Name
     email: Email
@@ -92,7 +96,7 @@ class DesignatedPerson(BaseModel):
 class Directives(BaseModel):
     """Post-mortem directives (loi Informatique et Libertés, art. 85)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     action: Literal["set", "read", "revoke"] = "set"
     kind: Literal["general", "specific"] = "specific"
@@ -126,7 +130,7 @@ class RightsRequestFields(BaseModel):
     """A request's type and that type's own fields: what an operator gives to qualify a request
     received by email (`POST /v1/admin/rights-requests/{id}/qualify`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     type: RequestType
     details: LongText | None = None
@@ -213,7 +217,7 @@ class RightsInput(BaseModel):
     """The rights workflow's input: ids and non-personal fields only (AWS keeps an execution's input
     and history 90 days and cannot delete them); steps read the contact item by request id."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
     request_id: str
     type: RequestType
@@ -272,7 +276,7 @@ class RightsRequestStatus(BaseModel):
 class ReviewDecision(BaseModel):
     """An operator's answer to a request parked for review (approve carries it out, deny refuses it)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     decision: Literal["approve", "deny"]
     reason: LongText
 
@@ -280,13 +284,13 @@ class ReviewDecision(BaseModel):
 class DeadlineExtension(BaseModel):
     """Art. 12(3): the answer period extended by one or two months, with the reason told to the person."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     months: int = Field(ge=1, le=2)
     reason: LongText
 
 
 class RestrictionLift(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     reason: LongText
 
 
@@ -311,7 +315,7 @@ class PostalOrPhoneRequest(RightsRequestIn):
 class Closure(BaseModel):
     """An operator closes a request that is not a rights request after all; `answer` is emailed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     reason: LongText
     answer: LongText
 
@@ -319,5 +323,5 @@ class Closure(BaseModel):
 class PostMortemExecution(BaseModel):
     """The designated person reports the death: the directives stored for `email` are carried out."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     email: Email
