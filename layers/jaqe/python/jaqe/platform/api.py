@@ -34,6 +34,7 @@ from jaqe.platform.errors import (
 )
 from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.restore import on_restore
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
 from jaqe.platform.validation import json_nesting_exceeds
 
@@ -294,6 +295,9 @@ def _idempotency_store() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     return DynamoDBPersistenceLayer(table_name=get_settings(IdempotencySettings).idempotency_table)
+
+
+on_restore(_idempotency_store.cache_clear)  # its DynamoDB client would keep the snapshot's connections
 
 
 def payload_fingerprint(payload: dict[str, Any], key: bytes) -> str:
