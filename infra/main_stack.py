@@ -30,6 +30,7 @@ APPLICATION_METRICS: dict[str, dict[str, tuple[str, ...]]] = {
         "quote_requests": ("QuoteRequestAccepted", "ProfessionalsMatched"),
         "contact_messages": ("ContactMessageAccepted",),
         "rights_requests": ("RightsRequestReceived",),
+        "partner_exports": ("PartnerExportRows",),
     },
     "Mail": {
         "mail_sender": ("MailSent", "MailSkippedBlockedAddress"),

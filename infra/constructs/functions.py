@@ -24,6 +24,8 @@ DEPS_LAYER = ROOT / ".build" / "deps-layer"
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 # Server logs (C2-04): explicit retention, at most 13 months; one year here.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# The alias API Gateway invokes (SnapStart applies to published versions only, never to $LATEST).
+LIVE_ALIAS = "live"
 # Powertools' own configuration (metrics namespace); the service name is the function's folder.
 POWERTOOLS_ENVIRONMENT = {"POWERTOOLS_METRICS_NAMESPACE": "JAQE"}
 
@@ -67,6 +69,8 @@ class Functions(Construct):
             ),
         ]
         self.all: dict[str, lambda_.Function] = {}
+        # The API functions' `live` aliases (SnapStart on published versions), by function name.
+        self.live: dict[str, lambda_.Alias] = {}
         # Called with (name, function) for each function made from now on (the dashboard).
         self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
@@ -130,6 +134,21 @@ class Functions(Construct):
         for listener in self.on_create:
             listener(name, function)
         return function
+
+    def live_alias(self, function: lambda_.Function) -> lambda_.Alias:
+        """The `live` alias of an API function: SnapStart on its published versions (a request finds an
+        initialised environment restored from a snapshot, jaqe.platform.restore), a new version
+        published whenever its code or configuration changes, the alias moved to it."""
+        name = next(name for name, made in self.all.items() if made is function)
+        if name not in self.live:
+            cfn = function.node.default_child
+            assert isinstance(cfn, lambda_.CfnFunction)
+            # What `snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS` sets, once a route needs it.
+            cfn.snap_start = lambda_.CfnFunction.SnapStartProperty(apply_on="PublishedVersions")
+            self.live[name] = lambda_.Alias(
+                function, "LiveAlias", alias_name=LIVE_ALIAS, version=function.current_version
+            )
+        return self.live[name]
 
 
 # Reading and writing single items and querying a table (operators' and workflows' functions).

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+import requests
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
 
@@ -16,6 +19,23 @@ from tests.integration.test_operator_routes import unsigned
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
 EXPORT = "/v1/admin/commercial-partners/exports"
+
+
+def download(url: str) -> bytes:
+    """The presigned link, fetched as a browser would (moto answers it in-process)."""
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200
+    return answer.content
+
+
+def exported(local, partner: str) -> tuple[dict, list[dict[str, str]]]:
+    """Start an export; the local stack's queue delivers it to the worker before the answer returns.
+    Its status and the rows of the file its link downloads."""
+    started = local.api.request("POST", EXPORT, json_body={"partner": partner}, headers=OPERATOR)
+    assert started.status == 202 and set(started.json()) == {"export_id", "status"}
+    status = local.api.request("GET", f"{EXPORT}/{started.json()['export_id']}", headers=OPERATOR).json()
+    assert status["status"] == "complete" and status["export_id"] == started.json()["export_id"]
+    return status, list(csv.DictReader(io.StringIO(download(status["download_url"]).decode())))
 
 
 def quote(local, email: str, commercial: bool) -> None:
@@ -40,18 +60,18 @@ def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_
             policy_version="2023-09",
         )
 
-    response = local.api.request(
-        "POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR
-    )
+    status, rows = exported(local, "Assureur Habitat SA")
 
-    assert response.status == 201
-    assert [row["email"] for row in response.json()["rows"]] == ["yes@example.fr"]
+    assert [row["email"] for row in rows] == ["yes@example.fr"] and status["count"] == 1
     disclosures = [i for i in all_items(local) if i.get("recipient") == "commercial_partners"]
     assert len(disclosures) == 1
     assert disclosures[0]["subject_key"] == local.subject_key("yes@example.fr")
     assert disclosures[0]["company_name"] == "Assureur Habitat SA"
+    assert disclosures[0]["reference"] == rows[0]["reference"]  # how Art. 19 notices name the person
     [record] = [i for i in all_items(local) if i.get("item_type") == "partner_export"]
     assert record["operator"].endswith(":user/dpo") and record["count"] == 1
+    # The record and the file's key hold ids only: nothing of the people exported.
+    assert "example.fr" not in json.dumps(record, default=str) and "rows" not in status
 
 
 def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
@@ -62,9 +82,8 @@ def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
     assert local.api.request("POST", EXPORT, json_body={"partner": "X"}).status == 403
     assert unsigned(local, "POST", EXPORT, {"partner": "X"}).status == 403
     assert all_items(local) == before
-    assert (
-        local.api.request("POST", EXPORT, json_body={"partner": "X"}, headers=OPERATOR).json()["count"] == 1
-    )
+    assert unsigned(local, "GET", f"{EXPORT}/exp_0").status == 403
+    assert exported(local, "X")[0]["count"] == 1
 
 
 def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
@@ -73,14 +92,31 @@ def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
     assert admin and all(r.authorization == "AWS_IAM" for r in admin)
 
 
-def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_known(local, capsys):
+def test_partners_export_and_directory_from_the_cli_with_the_exported_partner_known(local, capsys, tmp_path):
     from jaqe_ops.cli import main
     from tests.integration.test_rights_ops_cli import local_transport, printed
 
     quote(local, "yes@example.fr", True)
-    local.api.request("POST", EXPORT, json_body={"partner": "Assureur Habitat SA"}, headers=OPERATOR)
     transport = local_transport(local)
     capsys.readouterr()
+    output = tmp_path / "export.csv"
+
+    assert (
+        main(
+            ["partners", "export", "Assureur Habitat SA", "--output", str(output)],
+            transport,
+            download=download,
+        )
+        == 0
+    )
+    assert "1 person(s) exported" in capsys.readouterr().out
+    [row] = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert row["email"] == "yes@example.fr" and row["reference"].startswith("ref_")
+    assert main(["partners", "export", "Assureur Habitat SA", "--wait"], transport) == 0
+    waited = printed(capsys)
+    assert waited["status"] == "complete" and waited["download_url"].startswith("https://")
+    assert main(["partners", "export-status", waited["export_id"]], transport) == 0
+    assert printed(capsys)["count"] == 1
 
     assert main(["partners", "add", "Mutuelle Verte", "--email", "rgpd@mutuelle.example"], transport) == 0
     assert printed(capsys)["contact_email"] == "rgpd@mutuelle.example"

@@ -242,6 +242,9 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
     )
 }
 
+# Partner export files expire this many days after they are written (the exports bucket's lifecycle).
+PARTNER_EXPORT_DAYS = 3
+
 _LOGS_KEPT = (
     "les journaux techniques de nos serveurs, qui ne contiennent ni votre adresse ni vos coordonnées "
     "(un identifiant pseudonymisé au plus), pendant douze mois au maximum"
@@ -290,6 +293,23 @@ INVENTORY: dict[str, DataStore] = {
             item_types=("rights_export",),
         ),
         DataStore(
+            "partner_exports",
+            StoreKind.BUCKET,
+            "commercial-partner export files (reference, name, email, phone of people who consented)",
+            f"{PARTNER_EXPORT_DAYS} days (+1), one version; the file is downloaded once and handed to the partner",
+            Reach.WINDOW,
+            "le fichier d'export remis, avec votre accord, à un partenaire commercial, qui s'efface de nos "
+            f"serveurs {PARTNER_EXPORT_DAYS} jours après sa création (le partenaire est informé de votre demande)",
+            serves=(PurposeId.COMMERCIAL_PARTNERS,),
+        ),
+        DataStore(
+            "partner_exports_queue",
+            StoreKind.QUEUE,
+            "ids of commercial-partner exports to write (never a person's data)",
+            "4 days",
+            Reach.IDS_ONLY,
+        ),
+        DataStore(
             "raw_mail",
             StoreKind.BUCKET,
             "raw messages received at support@ / privacy@, until their intake has stored what it needs",
@@ -313,7 +333,7 @@ INVENTORY: dict[str, DataStore] = {
         DataStore(
             "ids_dlq",
             StoreKind.QUEUE,
-            "failed stream batches (shard and sequence numbers), schedule events, S3 keys (ids)",
+            "failed stream batches (shard and sequence numbers), schedule events, S3 keys, export ids",
             "14 days",
             Reach.IDS_ONLY,
         ),
