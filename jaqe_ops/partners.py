@@ -4,6 +4,7 @@ reach (name, contact email), and the notices left to operators for a partner wit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
@@ -54,7 +55,7 @@ def export_status(ops: Ops, export_id: str) -> int:
     return 0
 
 
-def _status(ops: Ops, export_id: str) -> dict[str, object]:
+def _status(ops: Ops, export_id: str) -> dict[str, Any]:
     return dict(ops.call("GET", f"{EXPORTS}/{quote(export_id, safe='')}", missing=f"export {export_id}"))
 
 

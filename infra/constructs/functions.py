@@ -17,6 +17,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.constructs.inventory import inventoried
+from infra.constructs.memory import memory_mb
 from infra.constructs.nag import acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,7 +92,6 @@ class Functions(Construct):
         *,
         environment: dict[str, str] | None = None,
         timeout_seconds: int = 10,
-        memory_size: int = 512,
         reserved_concurrency: int | None = None,
     ) -> lambda_.Function:
         folder = ROOT / "functions" / name
@@ -114,7 +114,8 @@ class Functions(Construct):
             role=role,
             log_group=log_group,
             timeout=Duration.seconds(timeout_seconds),
-            memory_size=memory_size,
+            # An API function gets its API floor when a route makes it one (`live_alias`).
+            memory_size=memory_mb(name, api=False, timeout_seconds=timeout_seconds),
             tracing=lambda_.Tracing.ACTIVE,
             reserved_concurrent_executions=reserved_concurrency,
             environment={**POWERTOOLS_ENVIRONMENT, "POWERTOOLS_SERVICE_NAME": name, **(environment or {})},
@@ -145,6 +146,7 @@ class Functions(Construct):
             assert isinstance(cfn, lambda_.CfnFunction)
             # What `snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS` sets, once a route needs it.
             cfn.snap_start = lambda_.CfnFunction.SnapStartProperty(apply_on="PublishedVersions")
+            cfn.memory_size = memory_mb(name, api=True, timeout_seconds=int(cfn.timeout or 0))
             self.live[name] = lambda_.Alias(
                 function, "LiveAlias", alias_name=LIVE_ALIAS, version=function.current_version
             )

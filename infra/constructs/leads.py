@@ -4,6 +4,7 @@ operators' exports for commercial partners."""
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
@@ -134,12 +135,27 @@ class Leads(Construct):
                 "Each export's file has its own key (its id), not known in advance.",
             )
 
+    def allow_export_erasure(self, function: lambda_.Function) -> None:
+        """For erasures: the files a person is in (named by their partner disclosures) are deleted,
+        every version. Nothing else of the bucket."""
+        allow(function, ["s3:ListBucket", "s3:ListBucketVersions"], [self.exports_bucket.bucket_arn])
+        allow(
+            function,
+            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.exports_bucket.arn_for_objects(FILES)],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/{FILES}]",
+            "Each export's file has its own key (its id), not known in advance.",
+        )
+
     def _exports_bucket(self, platform: Platform) -> s3.Bucket:
         """Files for commercial partners: KMS, private, TLS-only, logged, gone after a few days."""
-        access_logs = access_log_bucket(self, "PartnerExportsAccessLogs", of="the partner exports bucket")
+        access_logs = access_log_bucket(self, "PartnerExportFilesAccessLogs", of="the partner exports bucket")
         bucket = s3.Bucket(
             self,
-            "PartnerExportsBucket",
+            "PartnerExportFiles",
             encryption=s3.BucketEncryption.KMS,
             encryption_key=platform.storage.key,
             bucket_key_enabled=True,

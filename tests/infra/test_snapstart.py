@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from infra.constructs.functions import LIVE_ALIAS
+from infra.constructs.memory import API_FLOOR_MB, ASYNC_FLOOR_MB, BATCH_FLOOR_MB, MEASURED_PEAK_MB, memory_mb
 
 pytestmark = pytest.mark.infra
 
@@ -26,7 +27,8 @@ def proxy_integrations(template: dict[str, Any]) -> list[dict[str, Any]]:
 
 def invoked(uri: dict[str, Any]) -> str:
     """The logical id an integration URI names (`Fn::Join` of the invocation path around one Ref)."""
-    [ref] = [part["Ref"] for part in uri["Fn::Join"][1] if isinstance(part, dict) and "Ref" in part][1:]
+    parts = uri["Fn::Join"][1]
+    [ref] = [p["Ref"] for p in parts if isinstance(p, dict) and not p.get("Ref", "AWS::").startswith("AWS::")]
     return str(ref)
 
 
@@ -70,3 +72,28 @@ def test_api_gateway_may_invoke_each_alias_from_the_stage_only_and_nothing_else(
     for permission in permissions:
         source = json.dumps(permission["SourceArn"])
         assert ":execute-api:" in source and "DeploymentStageprod" in source and source.endswith('"/*/*"]]}')
+
+
+def test_every_functions_memory_size_follows_the_rule_from_its_measured_peak(cdk_out, template):
+    inbound = json.loads((cdk_out / "JaqeInbound.template.json").read_text())
+    aliased = {a["FunctionName"]["Ref"] for a in of_type(template, "AWS::Lambda::Alias").values()}
+    sized = {}
+    for stack in (template, inbound):
+        for logical_id, function in of_type(stack, "AWS::Lambda::Function").items():
+            if "S3Key" not in function["Code"]:
+                continue  # CDK's inline helpers
+            name = function["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+            expected = memory_mb(name, api=logical_id in aliased, timeout_seconds=function["Timeout"])
+            assert function["MemorySize"] == expected, name
+            sized[name] = function["MemorySize"]
+    assert set(sized) == set(MEASURED_PEAK_MB)  # every function measured, no stale entry
+    assert sized["quote_requests"] == API_FLOOR_MB and sized["mail_feedback"] == ASYNC_FLOOR_MB
+
+
+def test_the_sizing_rule_doubles_the_peak_in_64_mb_steps_above_each_kind_of_floor(monkeypatch):
+    monkeypatch.setitem(MEASURED_PEAK_MB, "trades", 300)
+    assert memory_mb("trades", api=True, timeout_seconds=10) == 640
+    assert memory_mb("mail_feedback", api=False, timeout_seconds=10) == ASYNC_FLOOR_MB
+    assert memory_mb("reconciliation", api=False, timeout_seconds=900) == BATCH_FLOOR_MB
+    with pytest.raises(KeyError, match=r"bench\.memory"):
+        memory_mb("unmeasured", api=False, timeout_seconds=10)

@@ -144,3 +144,22 @@ def test_c4_01_the_partners_directory_routes_are_operators_only(local):
 
     assert listed.status == added.status == 403 and "x@example.fr" not in listed.body
     assert [i["name"] for i in all_items(local) if i.get("item_type") == "commercial_partner"] == ["X"]
+
+
+def test_an_export_still_being_written_has_no_count_and_no_link_and_an_unknown_one_is_404(local):
+    from jaqe.leads.records import partner_export
+
+    with local.environment_of("admin_exports"):
+        local.store().put(partner_export("exp_pending", {"export_id": "exp_pending", "status": "pending"}))
+
+    pending = local.api.request("GET", f"{EXPORT}/exp_pending", headers=OPERATOR)
+    unknown = local.api.request("GET", f"{EXPORT}/exp_unknown", headers=OPERATOR)
+
+    assert pending.json() == {
+        "export_id": "exp_pending",
+        "status": "pending",
+        "count": None,
+        "download_url": None,
+    }
+    content_type = {k.lower(): v for k, v in unknown.headers.items()}["content-type"]
+    assert unknown.status == 404 and content_type == "application/problem+json"

@@ -41,7 +41,7 @@ from jaqe.platform.ids import new_id
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.settings import LinkSettings, get_settings
-from jaqe.platform.store import SEGMENT_INDEX, Item, Store
+from jaqe.platform.store import SEGMENT_INDEX, Item, Store, is_live
 from jaqe.platform.tokens import Tokens
 from jaqe.privacy.consent import (
     ADDRESS_CONFIRMATION_WINDOW,
@@ -69,6 +69,8 @@ class ExportStatus(StrEnum):
 
 
 EXPORT_COLUMNS = ("reference", *EXPORTED_FIELDS)
+# People read together: one BatchGetItem each for their flags, suppressions and quote requests.
+EXPORT_BATCH = 100
 # The operator downloads the file once and hands it to the partner: a short-lived link.
 DOWNLOAD_LINK_SECONDS = 900
 
@@ -90,15 +92,23 @@ def consenting_grants(store: Store, purpose_id: PurposeId) -> dict[str, ConsentE
     return {key: event for key, event in sorted(counting.items()) if event.counts(now)}
 
 
-def contact_of(store: Store, subject_key: str, grant: ConsentEvent) -> dict[str, Any] | None:
-    """The contact the person gave with the consent (the quote request the grant came from, one
-    GetItem); a grant from elsewhere: the person's latest quote request (their leads on the index)."""
-    if grant.source.startswith("lead_"):
-        lead = store.get(*lead_key(grant.source))
-        if lead is not None and lead.get("subject_key") == subject_key:
-            return dict(lead["contact"])
-    leads = [i for i in store.by_subject(subject_key) if i.get("item_type") == "lead"]
-    return dict(max(leads, key=lambda lead: lead["received_at"])["contact"]) if leads else None
+def contacts_of(store: Store, grants: dict[str, ConsentEvent]) -> dict[str, dict[str, Any]]:
+    """The contact each person gave with the consent: the quote request the grant came from (100 per
+    BatchGetItem); a grant from elsewhere (or whose request is gone): the person's latest quote
+    request on the subject index. Nobody's when no quote request of theirs remains."""
+    from_leads = {
+        lead["subject_key"]: dict(lead["contact"])
+        for lead in store.get_many(
+            [lead_key(g.source) for g in grants.values() if g.source.startswith("lead_")],
+            ("subject_key", "contact", "expires_at"),
+        )
+        if is_live(lead) and lead.get("subject_key") in grants
+    }
+    for key in grants.keys() - from_leads.keys():
+        leads = [i for i in store.by_subject(key) if i.get("item_type") == "lead"]
+        if leads:
+            from_leads[key] = dict(max(leads, key=lambda lead: lead["received_at"])["contact"])
+    return from_leads
 
 
 class PartnerExports:
@@ -141,19 +151,28 @@ class PartnerExports:
             return record
         partner, now = str(record["partner"]), clock.now().isoformat()
         subjects = Subjects(self.store)
+        grants = list(consenting_grants(self.store, PurposeId.COMMERCIAL_PARTNERS).items())
         count = 0
         with self.objects.upload(self.bucket, export_object_key(export_id), "text/csv") as upload:
             upload.write(_csv_line(EXPORT_COLUMNS))
-            for key, grant in consenting_grants(self.store, PurposeId.COMMERCIAL_PARTNERS).items():
-                if not subjects.status(key).may_receive(PurposeId.COMMERCIAL_PARTNERS):
-                    continue  # restricted, or suppressed with no consent given since: never shared
-                contact = contact_of(self.store, key, grant)
-                if contact is None:
-                    continue  # data gone
-                reference = new_id("ref")  # how the partner and we name this person in this export (Art. 19)
-                upload.write(_csv_line((reference, *(str(contact.get(f) or "") for f in EXPORTED_FIELDS))))
-                self.store.put(_disclosure(export_id, key, partner, reference, now))
-                count += 1
+            for start in range(0, len(grants), EXPORT_BATCH):
+                batch = dict(grants[start : start + EXPORT_BATCH])
+                statuses = subjects.statuses(list(batch))
+                # Restricted, objected, or suppressed with no consent given since: never shared.
+                allowed = {
+                    k: g for k, g in batch.items() if statuses[k].may_receive(PurposeId.COMMERCIAL_PARTNERS)
+                }
+                contacts = contacts_of(self.store, allowed)  # none: the person's data is gone
+                disclosures = []
+                for key in (k for k in allowed if k in contacts):
+                    reference = new_id(
+                        "ref"
+                    )  # how the partner and we name this person in this export (Art. 19)
+                    row = (reference, *(str(contacts[key].get(f) or "") for f in EXPORTED_FIELDS))
+                    upload.write(_csv_line(row))
+                    disclosures.append(_disclosure(export_id, key, partner, reference, now, self.bucket))
+                self.store.put_many(disclosures)
+                count += len(disclosures)
         completed = {
             "status": ExportStatus.COMPLETE.value,
             "count": count,
@@ -186,7 +205,9 @@ class PartnerExports:
         }
 
 
-def _disclosure(export_id: str, subject_key: str, partner: str, reference: str, at: str) -> Item:
+def _disclosure(export_id: str, subject_key: str, partner: str, reference: str, at: str, bucket: str) -> Item:
+    """Names the export's file too: the person's access and erasure reach it (the inventory's
+    `partner_exports`), while it exists."""
     return partner_disclosure(
         export_id,
         subject_key,
@@ -196,6 +217,8 @@ def _disclosure(export_id: str, subject_key: str, partner: str, reference: str, 
             "disclosed_at": at,
             "fields": list(EXPORTED_FIELDS),
             "reference": reference,
+            "s3_bucket": bucket,
+            "s3_key": export_object_key(export_id),
             "legal_basis": {"purpose": PurposeId.COMMERCIAL_PARTNERS.value, "consent": "commercial_partners"},
             **retention_fields(PurposeId.COMMERCIAL_PARTNERS, subject_key),
         },

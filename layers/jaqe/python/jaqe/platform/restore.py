@@ -56,7 +56,7 @@ on_restore(_clear_parameter_caches)
 
 def _install() -> None:
     try:
-        from snapshot_restore_py import register_after_restore  # type: ignore[import-not-found]
+        from snapshot_restore_py import register_after_restore
     except ImportError:  # not in the Lambda runtime (tests, local stack, scripts)
         return
     register_after_restore(run_restore_hooks)

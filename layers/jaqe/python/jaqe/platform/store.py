@@ -30,7 +30,9 @@ Keys (pk / sk):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
@@ -49,6 +51,14 @@ EXPIRY_INDEX = "by_expiry"
 PROFESSIONAL_INDEX = "by_professional"
 SEGMENT_INDEX = "by_segment"
 _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+# BatchWriteItem takes 25 requests, BatchGetItem 100 keys.
+BATCH_WRITE_SIZE = 25
+BATCH_GET_SIZE = 100
+# What DynamoDB leaves unprocessed in a batch (throttling) is sent again this many times, waiting
+# a random time up to 50 ms, 100 ms, 200 ms... (at most 2 s) in between ("full jitter").
+BATCH_ATTEMPTS = 8
+BATCH_BACKOFF_SECONDS = 0.05
+BATCH_BACKOFF_CAP_SECONDS = 2.0
 
 
 def is_live(item: Mapping[str, Any], now: datetime | None = None) -> bool:
@@ -248,6 +258,41 @@ class Store:
         except ClientError as error:
             raise _translate(error) from error
 
+    def get_many(self, keys: Sequence[tuple[str, str]], fields: Sequence[str]) -> list[Item]:
+        """`fields` of the items at `keys` (strongly consistent), 100 keys per BatchGetItem, in no
+        particular order; keys with no item are left out. Unprocessed keys are retried with backoff;
+        TemporarilyUnavailable if some still are after the last attempt."""
+        table = self.table
+        names = {f"#f{n}": name for n, name in enumerate(fields)}
+        found: list[Item] = []
+        for start in range(0, len(keys), BATCH_GET_SIZE):
+            request = {
+                "Keys": [{"pk": pk, "sk": sk} for pk, sk in keys[start : start + BATCH_GET_SIZE]],
+                "ConsistentRead": True,
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": names,
+            }
+
+            def get(requests: dict[str, Any]) -> dict[str, Any]:
+                answer: dict[str, Any] = table.meta.client.batch_get_item(RequestItems=requests)
+                found.extend(answer.get("Responses", {}).get(table.name, []))
+                return answer
+
+            _until_processed(get, {table.name: request}, "UnprocessedKeys")
+        return found
+
+    def put_many(self, items: Sequence[Item]) -> None:
+        """Write items, 25 per BatchWriteItem, unconditionally (new keys, or items meant to be
+        replaced); unprocessed ones are retried like `get_many`'s."""
+        table = self.table
+        for start in range(0, len(items), BATCH_WRITE_SIZE):
+            puts = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_SIZE]]
+            _until_processed(
+                lambda requests: table.meta.client.batch_write_item(RequestItems=requests),
+                {table.name: puts},
+                "UnprocessedItems",
+            )
+
     def _paginate(self, **kwargs: Any) -> Iterator[Item]:
         while True:
             try:
@@ -258,6 +303,26 @@ class Store:
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _until_processed(
+    call: Callable[[dict[str, Any]], dict[str, Any]],
+    requests: dict[str, Any],
+    unprocessed: str,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Make a batch call, then again with what it left `unprocessed`, backing off exponentially."""
+    for attempt in range(BATCH_ATTEMPTS):
+        if attempt:
+            ceiling = min(BATCH_BACKOFF_CAP_SECONDS, BATCH_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            sleep(random.uniform(0, ceiling))  # noqa: S311 (jitter, not a secret)
+        try:
+            requests = call(requests).get(unprocessed) or {}
+        except ClientError as error:
+            raise _translate(error) from error
+        if not requests:
+            return
+    raise TemporarilyUnavailable("La base de données est momentanément saturée, réessayez.")
 
 
 def transact_actions(store: Store, actions: list[dict[str, Any]]) -> None:

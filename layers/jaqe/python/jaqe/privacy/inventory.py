@@ -296,11 +296,11 @@ INVENTORY: dict[str, DataStore] = {
             "partner_exports",
             StoreKind.BUCKET,
             "commercial-partner export files (reference, name, email, phone of people who consented)",
-            f"{PARTNER_EXPORT_DAYS} days (+1), one version; the file is downloaded once and handed to the partner",
-            Reach.WINDOW,
-            "le fichier d'export remis, avec votre accord, à un partenaire commercial, qui s'efface de nos "
-            f"serveurs {PARTNER_EXPORT_DAYS} jours après sa création (le partenaire est informé de votre demande)",
-            serves=(PurposeId.COMMERCIAL_PARTNERS,),
+            f"{PARTNER_EXPORT_DAYS} days (+1); an erasure deletes every file the person is in",
+            Reach.ITEM_POINTER,
+            item_types=(
+                "disclosure",
+            ),  # a partner disclosure names its export's file (`s3_key`, `s3_bucket`)
         ),
         DataStore(
             "partner_exports_queue",

@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from jaqe.platform import clock
-from jaqe.platform.store import Item, Store
+from jaqe.platform.store import Item, Store, is_live
 from jaqe.privacy.consent import ConsentEvent, ConsentLedger
 from jaqe.privacy.records import FLAGS_SK, subject_pk, suppression_key
 from jaqe.privacy.register import PurposeId
@@ -64,6 +64,32 @@ class Subjects:
     def status(self, subject_key: str) -> SubjectStatus:
         flags = self.store.get(subject_pk(subject_key), FLAGS_SK) or {}
         suppression = self.store.get(*suppression_key(subject_key))
+        return self._status(subject_key, flags, suppression)
+
+    def statuses(self, subject_keys: Sequence[str]) -> dict[str, SubjectStatus]:
+        """`status` of many people, 100 per BatchGetItem (a partner export); only a suppressed
+        person's consent ledger is read, one Query each."""
+        flags = {
+            i["pk"]: i
+            for i in self.store.get_many(
+                [(subject_pk(k), FLAGS_SK) for k in subject_keys],
+                ("pk", "restricted", "objections", "expires_at"),
+            )
+            if is_live(i)
+        }
+        suppressions = {
+            i["pk"]: i
+            for i in self.store.get_many(
+                [suppression_key(k) for k in subject_keys], ("pk", "suppressed_at", "expires_at")
+            )
+            if is_live(i)
+        }
+        return {
+            k: self._status(k, flags.get(subject_pk(k), {}), suppressions.get(suppression_key(k)[0]))
+            for k in subject_keys
+        }
+
+    def _status(self, subject_key: str, flags: Item, suppression: Item | None) -> SubjectStatus:
         return SubjectStatus(
             restricted=bool(flags.get("restricted")),
             objections=frozenset(PurposeId(p) for p in flags.get("objections", ())),
