@@ -6,36 +6,18 @@ import csv
 import io
 import json
 
-import requests
 from jaqe.privacy.consent import ConsentLedger
 from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.template import SynthesizedStack
 from tests.conftest import load_event
-from tests.integration.seeds import all_items
+from tests.integration.seeds import all_items, download, exported
 from tests.integration.test_consent_confirmation import confirmation_link
 from tests.integration.test_operator_routes import unsigned
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
 OPERATOR = {"X-Local-Operator": "dpo"}
 EXPORT = "/v1/admin/commercial-partners/exports"
-
-
-def download(url: str) -> bytes:
-    """The presigned link, fetched as a browser would (moto answers it in-process)."""
-    answer = requests.get(url, timeout=10)
-    assert answer.status_code == 200
-    return answer.content
-
-
-def exported(local, partner: str) -> tuple[dict, list[dict[str, str]]]:
-    """Start an export; the local stack's queue delivers it to the worker before the answer returns.
-    Its status and the rows of the file its link downloads."""
-    started = local.api.request("POST", EXPORT, json_body={"partner": partner}, headers=OPERATOR)
-    assert started.status == 202 and set(started.json()) == {"export_id", "status"}
-    status = local.api.request("GET", f"{EXPORT}/{started.json()['export_id']}", headers=OPERATOR).json()
-    assert status["status"] == "complete" and status["export_id"] == started.json()["export_id"]
-    return status, list(csv.DictReader(io.StringIO(download(status["download_url"]).decode())))
 
 
 def quote(local, email: str, commercial: bool) -> None:
