@@ -128,17 +128,25 @@ def test_c4_01_the_partners_directory_routes_are_operators_only(local):
     assert [i["name"] for i in all_items(local) if i.get("item_type") == "commercial_partner"] == ["X"]
 
 
+PENDING = "exp_0123456789abcdef0123456789abcdef"
+
+
 def test_an_export_still_being_written_has_no_count_and_no_link_and_an_unknown_one_is_404(local):
     from jaqe.leads.records import partner_export
 
     with local.environment_of("admin_exports"):
-        local.store().put(partner_export("exp_pending", {"export_id": "exp_pending", "status": "pending"}))
+        local.store().put(
+            partner_export(
+                PENDING,
+                {"export_id": PENDING, "status": "pending"},
+            )
+        )
 
-    pending = local.api.request("GET", f"{EXPORT}/exp_pending", headers=OPERATOR)
-    unknown = local.api.request("GET", f"{EXPORT}/exp_unknown", headers=OPERATOR)
+    pending = local.api.request("GET", f"{EXPORT}/{PENDING}", headers=OPERATOR)
+    unknown = local.api.request("GET", f"{EXPORT}/exp_{'x' * 3000}", headers=OPERATOR)
 
     assert pending.json() == {
-        "export_id": "exp_pending",
+        "export_id": PENDING,
         "status": "pending",
         "count": None,
         "download_url": None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
@@ -69,6 +70,8 @@ class ExportStatus(StrEnum):
 
 
 EXPORT_COLUMNS = ("reference", *EXPORTED_FIELDS)
+# What `new_id("exp")` makes.
+EXPORT_ID = re.compile(r"exp_[0-9a-f]{32}")
 # People read together: one BatchGetItem each for their flags, suppressions and quote requests.
 EXPORT_BATCH = 100
 # The operator downloads the file once and hands it to the partner: a short-lived link.
@@ -186,6 +189,8 @@ class PartnerExports:
 
     def status(self, export_id: str) -> Item | None:
         """What an operator sees: the link only once the file is complete (the record names its version)."""
+        if not EXPORT_ID.fullmatch(export_id):
+            return None  # not an id we give (any text reaches here from the path): unknown
         record = self.store.get(*export_key(export_id))
         if record is None:
             return None
