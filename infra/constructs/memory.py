@@ -1,8 +1,10 @@
 """Each function's memory size, from its measured peak memory (`python -m bench.memory`).
 
 Peak: `ru_maxrss` of a fresh interpreter importing the handler, plus what a representative invocation
-adds (sample events of `events/`; the partner-export worker: 50,000 people, `bench/partner_export.py`).
-Every function peaks between 66 and 73 MB: Powertools, pydantic and boto3 weigh the same everywhere.
+adds (sample events of `events/`). Every function peaks between 66 and 73 MB: Powertools, pydantic and
+boto3 weigh the same everywhere. The partner-export worker grows with the export: it holds each
+consenting person's latest consent event (about 1 KB) and one file part (8 MiB); `bench/partner_export.py`
+exported 10,000 people on the local stack (process growth 170 MB, moto's copy of the data included).
 
 The rule: twice the peak (headroom for larger inputs than the samples), rounded up to 64 MB, and at least
 - 512 MB for API functions: Lambda gives CPU in proportion to memory, and a person waits on them;
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import math
 
-# MB, measured 2026-12-02 on this machine (bench/memory.json; partner_exports: its 50,000-person export).
+# MB, measured 2026-12-02 on this machine (bench/memory.json); partner_exports: its import (68) plus
+# 50,000 people's consent events and one part, estimated from the 10,000-person run.
 MEASURED_PEAK_MB = {
     "admin_exports": 69,
     "admin_incidents": 69,
@@ -31,7 +34,7 @@ MEASURED_PEAK_MB = {
     "mail_feedback": 66,
     "mail_sender": 71,
     "newsletter": 69,
-    "partner_exports": 68,
+    "partner_exports": 130,
     "pro_app": 69,
     "professionals": 69,
     "quote_requests": 69,
