@@ -365,6 +365,12 @@ def asset_sizes() -> dict[str, int]:
     return dict(sorted(sizes.items(), key=lambda kv: -kv[1]))
 
 
+def partner_export() -> dict[str, Any]:
+    from bench.partner_export import partner_export as run
+
+    return run()
+
+
 def main() -> None:
     sizes = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
     only = os.environ.get(
@@ -383,6 +389,7 @@ def main() -> None:
         "rights_transitions": rights_transitions(),
         "quote_request_cost": quote_request_cost.measure(),
         "growth": growth(),
+        "partner_export": partner_export(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     lines = ["| figure | value | target |", "|---|---|---|"]
@@ -416,6 +423,11 @@ def main() -> None:
         "| Step Functions transitions per rights request | "
         + ", ".join(f"{name} {path['transitions']}" for name, path in paths.items())
         + " | measured |"
+    )
+    export = results["partner_export"]["full"]
+    lines.append(
+        f"| partner export of {export['people']:,} people on the local stack: seconds, file parts, "
+        f"memory growth (MB) | {export['export_seconds']}, {export['file_parts']}, {export['rss_growth_mb']} | completes |"
     )
     lines += [
         "",

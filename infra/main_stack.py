@@ -32,6 +32,7 @@ APPLICATION_METRICS: dict[str, dict[str, tuple[str, ...]]] = {
         "quote_requests": ("QuoteRequestAccepted", "ProfessionalsMatched"),
         "contact_messages": ("ContactMessageAccepted",),
         "rights_requests": ("RightsRequestReceived",),
+        "partner_exports": ("PartnerExportRows",),
     },
     "Mail": {
         "mail_sender": ("MailSent", "MailSkippedBlockedAddress"),
@@ -134,6 +135,8 @@ class MainStack(Stack):
         self.professionals.allow_login_erasure(self.rights.actions_function)
         self.professionals.allow_login_move(self.rights.actions_function)
         self.professionals.allow_login_lookup(self.rights.admin_function)
+        # An erasure deletes the partner export files the person is in (the data inventory's partner_exports).
+        self.leads.allow_export_erasure(self.rights.actions_function)
         # Holds lock a held person's documents (S3 legal hold): placed and lifted by operators and by a
         # restriction for legal claims, re-applied by the daily reconciliation.
         for function in (
@@ -154,6 +157,7 @@ class MainStack(Stack):
         monitoring, storage = self.platform.monitoring, self.platform.storage
         monitoring.add_api(self.platform.api.rest_api)
         monitoring.add_queue("mail outbox", self.platform.mail.queue)
+        monitoring.add_queue("partner exports", self.leads.exports_queue)
         monitoring.add_dead_letter_queue("ProfessionalsAsyncFailures", self.professionals.failures)
         monitoring.add_table("data", storage.table)
         monitoring.add_table("idempotency", storage.idempotency_table)

@@ -91,7 +91,7 @@ class SynthesizedStack:
             integration = props.get("Integration", {})
             if integration.get("Type") != "AWS_PROXY":
                 continue
-            function = find_get_att(integration["Uri"])
+            function = self._function_of(integration["Uri"])
             routes.append(
                 Route(
                     method=props["HttpMethod"],
@@ -101,6 +101,22 @@ class SynthesizedStack:
                 )
             )
         return routes
+
+    def _function_of(self, uri: Any) -> str:
+        """The function an integration invokes: through its alias (SnapStart), or named directly."""
+        aliases = self.of_type("AWS::Lambda::Alias")
+        alias = next((aliases[ref] for ref in _refs(uri) if ref in aliases), None)
+        return str(alias["FunctionName"]["Ref"]) if alias else find_get_att(uri)
+
+
+def _refs(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return (
+            [str(value["Ref"])] if "Ref" in value else [r for inner in value.values() for r in _refs(inner)]
+        )
+    if isinstance(value, list):
+        return [r for inner in value for r in _refs(inner)]
+    return []
 
 
 def find_get_att(value: Any) -> str:

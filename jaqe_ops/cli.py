@@ -25,6 +25,7 @@
     jaqe-ops professionals documents show pro_... doc_...
     jaqe-ops professionals documents accept pro_... doc_... [--expires-on 2027-06-30]
     jaqe-ops professionals documents reject pro_... doc_... --reason "..."
+    jaqe-ops partners export "Assureur Habitat SA" --output export.csv   (or --wait: print the link)
     jaqe-ops partners add "Assureur Habitat SA" --email dpo@assureur.example
     jaqe-ops partners list
     jaqe-ops partners tasks
@@ -119,10 +120,14 @@ def main(
     transport: Transport | None = None,
     *,
     sleep: Callable[[float], None] = time.sleep,
+    download: Callable[[str], bytes] | None = None,
 ) -> int:
     """Run one command; its exit code: 0, 1 (the API refused: its problem document on stdout),
-    2 (a one-line error on stderr, or a usage error), 141 (stdout closed early: `| head`)."""
+    2 (a one-line error on stderr, or a usage error), 141 (stdout closed early: `| head`).
+    `download` fetches presigned links (tests)."""
     ops = Ops(transport=transport, sleep=sleep)
+    if download is not None:
+        ops.download = download
     try:
         code = _run(ops, argv)
         ops.out.flush()

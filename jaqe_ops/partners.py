@@ -1,18 +1,80 @@
-"""Commercial partners: the directory Art. 19 notices reach (name, contact email), and the notices
-left to operators for a partner without a contact."""
+"""Commercial partners: exports (started, waited for, downloaded), the directory Art. 19 notices
+reach (name, contact email), and the notices left to operators for a partner without a contact."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
 import click
 
-from jaqe_ops.context import Ops, OpsGroup, pass_ops
+from jaqe_ops.audit import reason_option, require_reason
+from jaqe_ops.context import Ops, OpsGroup, output_option, pass_ops, wait_options
 
 PARTNERS = "/v1/admin/commercial-partners"
+EXPORTS = f"{PARTNERS}/exports"
 
 
 @click.group(cls=OpsGroup, help="commercial partners: directory (Art. 19 contacts) and notices to carry")
 def partners() -> None:
     pass
+
+
+@partners.command(help="export the people who consented to PARTNER: the file is written asynchronously")
+@click.argument("partner")
+@reason_option
+@wait_options
+@output_option
+@pass_ops
+def export(
+    ops: Ops,
+    partner: str,
+    reason: str | None,
+    wait: bool,
+    timeout: float,
+    interval: float,
+    output: str | None,
+) -> int:
+    """Prints the export's id and status; --wait polls until the file is written and prints its
+    short-lived link; --output FILE (which waits) downloads the CSV to FILE instead."""
+    reason = require_reason(reason)  # it reads personal data: kept in the access trail
+    started = ops.call("POST", EXPORTS, {"partner": partner, "reason": reason})
+    if not (wait or output):
+        ops.emit(started)
+        return 0
+    export_id = started["export_id"]
+    settled = ops.wait_until_settled(
+        export_id,
+        lambda: _status(ops, export_id, reason),
+        ("pending",),
+        timeout,
+        interval,
+        quiet=bool(output),
+    )
+    if settled or not output:
+        return settled
+    status = _status(ops, export_id, reason)
+    Path(output).write_bytes(ops.download(status["download_url"]))
+    print(f"{status['count']} person(s) exported to {output} (export {export_id})", file=ops.out)
+    return 0
+
+
+@partners.command(
+    "export-status", help="an export's status; once complete, its count and a link valid 15 minutes"
+)
+@click.argument("export_id")
+@reason_option
+@pass_ops
+def export_status(ops: Ops, export_id: str, reason: str | None) -> int:
+    ops.emit(_status(ops, export_id, require_reason(reason)))
+    return 0
+
+
+def _status(ops: Ops, export_id: str, reason: str) -> dict[str, Any]:
+    """The status, and once complete the file's link: a read of personal data, for `reason`."""
+    path = f"{EXPORTS}/{quote(export_id, safe='')}?{urlencode({'reason': reason})}"
+    return dict(ops.call("GET", path, missing=f"export {export_id}"))
 
 
 @partners.command(help="add a partner (as exports name it) or set its contact email and contract")

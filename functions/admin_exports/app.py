@@ -1,6 +1,7 @@
 """Operators (IAM): export, for one commercial partner, the people who consented to it (C4-05); the
 partners directory (the contact Art. 19 notices go to) and the notices left to operators."""
 
+import json
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -8,19 +9,32 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from jaqe.leads.model import (
     Partner,
     PartnerContract,
-    PartnerExport,
+    PartnerExportAccepted,
     PartnerExportRequest,
+    PartnerExportStatus,
     PartnerIn,
     PartnerTask,
 )
-from jaqe.leads.partners import PartnerDirectory, export_for_partner
-from jaqe.platform.api import api_handler, create_app, json_response, operator_of
-from jaqe.platform.settings import AccessTrailSettings, ApiSettings, DataSettings, get_settings
+from jaqe.leads.partners import PartnerDirectory, PartnerExports
+from jaqe.platform import aws
+from jaqe.platform.api import Reason, api_handler, create_app, json_response, operator_of
+from jaqe.platform.errors import NotFound
+from jaqe.platform.objects import S3Objects
+from jaqe.platform.settings import (
+    AccessTrailSettings,
+    ApiSettings,
+    DataSettings,
+    PartnerExportsQueueSettings,
+    PartnerExportsSettings,
+    get_settings,
+)
 from jaqe.platform.store import Store
 from jaqe.privacy.access_trail import AccessTrail
 
 
-class Settings(AccessTrailSettings, ApiSettings, DataSettings):
+class Settings(
+    AccessTrailSettings, ApiSettings, DataSettings, PartnerExportsSettings, PartnerExportsQueueSettings
+):
     """What admin_exports reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
@@ -29,15 +43,36 @@ get_settings(Settings)  # at import: a missing or invalid variable fails the col
 app = create_app(access_trail=AccessTrail())
 
 
+def _exports() -> PartnerExports:
+    settings = get_settings(Settings)
+
+    def enqueue(export_id: str) -> None:
+        """The queue message names the export, nothing else (DLQ messages outlive erasures)."""
+        aws.client("sqs").send_message(
+            QueueUrl=settings.partner_exports_queue_url, MessageBody=json.dumps({"export_id": export_id})
+        )
+
+    return PartnerExports(Store(), S3Objects(), settings.partner_exports_bucket, enqueue)
+
+
 @app.post(
-    "/v1/admin/commercial-partners/exports", responses={201: {"description": "Export made and recorded"}}
+    "/v1/admin/commercial-partners/exports",
+    responses={202: {"description": "Export recorded and queued: its status gives the file's link"}},
 )
-def post_export(request: Annotated[PartnerExportRequest, Body()]) -> Response[PartnerExport]:
-    operator = operator_of(app)
-    export = export_for_partner(Store(), request.partner, operator)
-    return json_response(
-        201, PartnerExport(export_id=export.export_id, count=len(export.rows), rows=export.rows)
-    )
+def post_export(request: Annotated[PartnerExportRequest, Body()]) -> Response[PartnerExportAccepted]:
+    record = _exports().request(request.partner, operator_of(app))
+    return json_response(202, PartnerExportAccepted(export_id=record["export_id"], status=record["status"]))
+
+
+@app.get("/v1/admin/commercial-partners/exports/<export_id>")
+def get_export(export_id: str, reason: Reason) -> Response[PartnerExportStatus]:
+    """The export's status and, once complete, the file's short-lived link: personal data, read for a
+    `reason` (kept in the access trail)."""
+    operator_of(app)  # operators only (IAM)
+    status = _exports().status(export_id)
+    if status is None:
+        raise NotFound("Export inconnu.")
+    return json_response(200, PartnerExportStatus.model_validate(status))
 
 
 def _view(model: Any, item: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from jaqe.platform.api import api_handler, create_app, json_response, operator_of, trail_subject
+from jaqe.platform.api import Reason, api_handler, create_app, json_response, operator_of, trail_subject
 from jaqe.platform.objects import S3Objects
 from jaqe.platform.observability import metrics
 from jaqe.platform.settings import (
@@ -38,7 +38,6 @@ app = create_app(access_trail=AccessTrail())
 
 ProId = Annotated[str, Path(min_length=1, max_length=80)]
 DocId = Annotated[str, Path(min_length=1, max_length=80)]
-Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def operator() -> str:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from jaqe.platform.api import (
+    Reason,
     api_handler,
     create_app,
     json_response,
@@ -64,8 +65,6 @@ class Settings(
 get_settings(Settings)  # at import: a missing or invalid variable fails the cold start, not a request
 
 app = create_app(access_trail=AccessTrail())
-# Why the operator reads this personal data (kept in the access trail, jaqe.platform.staff).
-Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 
 
 def holds() -> Holds:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import Aws, CfnOutput, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
@@ -46,6 +47,7 @@ class PublicApi(Construct):
         self.partner_origins = partner_origins
         # The operators' routes (method, path, function): StaffRoles grants and trails from them.
         self.operator_routes: list[tuple[str, str, lambda_.Function]] = []
+        self.functions = functions
         access_logs = functions.log_group("AccessLogs")
         self.rest_api = apigw.RestApi(
             self,
@@ -145,14 +147,33 @@ class PublicApi(Construct):
         function.add_environment("PARTNER_ORIGINS", ",".join(self.partner_origins))
 
     def route(self, method: str, path: str, function: lambda_.Function, **options: Any) -> apigw.Method:
-        """Any route (`options` as for `add_method`: authoriser, ...), validated by the stage's validator."""
+        """Any route (`options` as for `add_method`: authoriser, ...), validated by the stage's validator,
+        integrated on the function's `live` alias (SnapStart, `Functions.live_alias`)."""
         self.serves(function)
-        # No console test-invoke permission: it doubled the Lambda permissions (one per route) and took
-        # the stack past CloudFormation's 500 resources; operators test through jaqe-ops and the stage.
-        integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
+        integration = apigw.Integration(
+            type=apigw.IntegrationType.AWS_PROXY,
+            integration_http_method="POST",
+            uri=f"arn:{Aws.PARTITION}:apigateway:{Aws.REGION}:lambda:path/2015-03-31/functions/"
+            f"{self._invocable(function).function_arn}/invocations",
+        )
         return self.rest_api.root.resource_for_path(path).add_method(
             method, integration, request_validator=self.request_validator, **options
         )
+
+    def _invocable(self, function: lambda_.Function) -> lambda_.Alias:
+        """The alias, with one permission for the stage's methods: a permission per route (what
+        `LambdaIntegration` adds) took the stack past CloudFormation's 500 resources. No console
+        test-invoke permission either; operators test through jaqe-ops and the stage."""
+        alias = self.functions.live_alias(function)
+        if alias.node.try_find_child("ApiInvoke") is None:
+            alias.add_permission(
+                "ApiInvoke",
+                principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                source_arn=self.rest_api.arn_for_execute_api(
+                    method="*", path="/*", stage=self.rest_api.deployment_stage.stage_name
+                ),
+            )
+        return alias
 
     def operator_route(self, method: str, path: str, function: lambda_.Function) -> apigw.Method:
         """A route of the operators' API: IAM-signed requests only (authorised staff, C4-01)."""

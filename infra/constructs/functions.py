@@ -18,6 +18,7 @@ from constructs import Construct
 
 from infra import lambda_target, names
 from infra.constructs.inventory import inventoried
+from infra.constructs.memory import memory_mb
 from infra.constructs.nag import acknowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,8 @@ ARCHITECTURE = {"arm64": lambda_.Architecture.ARM_64, "x86_64": lambda_.Architec
 ]
 # Server logs (C2-04): explicit retention, at most 13 months; one year here.
 LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# The alias API Gateway invokes (SnapStart applies to published versions only, never to $LATEST).
+LIVE_ALIAS = "live"
 # Powertools' own configuration (metrics namespace); the service name is the function's folder.
 POWERTOOLS_ENVIRONMENT = {"POWERTOOLS_METRICS_NAMESPACE": "JAQE"}
 
@@ -98,6 +101,8 @@ class Functions(Construct):
                 )
             ],
         )
+        # The API functions' `live` aliases (SnapStart on published versions), by function name.
+        self.live: dict[str, lambda_.Alias] = {}
         # Called with (name, function) for each function made from now on (the dashboard).
         self.on_create: list[Callable[[str, lambda_.Function], None]] = []
 
@@ -118,7 +123,6 @@ class Functions(Construct):
         *,
         environment: dict[str, str] | None = None,
         timeout_seconds: int = 10,
-        memory_size: int = 512,
         reserved_concurrency: int | None = None,
     ) -> lambda_.Function:
         folder = ROOT / "functions" / name
@@ -142,7 +146,8 @@ class Functions(Construct):
             role=role,
             log_group=log_group,
             timeout=Duration.seconds(timeout_seconds),
-            memory_size=memory_size,
+            # An API function gets its API floor when a route makes it one (`live_alias`).
+            memory_size=memory_mb(name, api=False, timeout_seconds=timeout_seconds),
             tracing=lambda_.Tracing.ACTIVE,
             reserved_concurrent_executions=reserved_concurrency,
             environment={**POWERTOOLS_ENVIRONMENT, "POWERTOOLS_SERVICE_NAME": name, **(environment or {})},
@@ -162,6 +167,22 @@ class Functions(Construct):
         for listener in self.on_create:
             listener(name, function)
         return function
+
+    def live_alias(self, function: lambda_.Function) -> lambda_.Alias:
+        """The `live` alias of an API function: SnapStart on its published versions (a request finds an
+        initialised environment restored from a snapshot, jaqe.platform.restore), a new version
+        published whenever its code or configuration changes, the alias moved to it."""
+        name = next(name for name, made in self.all.items() if made is function)
+        if name not in self.live:
+            cfn = function.node.default_child
+            assert isinstance(cfn, lambda_.CfnFunction)
+            # What `snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS` sets, once a route needs it.
+            cfn.snap_start = lambda_.CfnFunction.SnapStartProperty(apply_on="PublishedVersions")
+            cfn.memory_size = memory_mb(name, api=True, timeout_seconds=int(cfn.timeout or 0))
+            self.live[name] = lambda_.Alias(
+                function, "LiveAlias", alias_name=LIVE_ALIAS, version=function.current_version
+            )
+        return self.live[name]
 
 
 # Reading and writing single items and querying a table (operators' and workflows' functions).

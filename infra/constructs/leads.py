@@ -3,9 +3,24 @@ operators' exports for commercial partners."""
 
 from __future__ import annotations
 
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+from jaqe.privacy.inventory import PARTNER_EXPORT_DAYS
 
+from infra.constructs.buckets import access_log_bucket
+from infra.constructs.functions import allow
+from infra.constructs.inventory import inventoried
+from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
+from infra.constructs.state_machines import logical_id
+
+# The worker streams a whole export in one invocation (50,000 people in about a minute in AWS).
+EXPORT_WORKER_SECONDS = 900
+FILES = "partner-exports/*"
 
 
 class Leads(Construct):
@@ -43,15 +58,118 @@ class Leads(Construct):
         api.public_route("GET", "/v1/quote-requests/{request_id}/acceptance", self.quotes)
         api.public_route("POST", "/v1/quote-requests/{request_id}/acceptance", self.quotes)
 
-        # Operators export the leads who agreed to a commercial partner.
-        self.exports = platform.functions.create("admin_exports", timeout_seconds=120)
-        platform.storage.use_data(
+        # Operators export the leads who agreed to a commercial partner: the request is recorded and
+        # queued; the worker writes the file to the partner-exports bucket; its status gives a link.
+        self.exports_bucket = self._exports_bucket(platform)
+        dlq = platform.monitoring.dead_letter_queue("PartnerExportsDlq", "commercial-partner exports")
+        self.exports_queue = sqs.Queue(
+            self,
+            "PartnerExportsQueue",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=platform.storage.key,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(6 * EXPORT_WORKER_SECONDS),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=3),
+        )
+        inventoried(self.exports_queue, "partner_exports_queue")
+        self.exports = platform.functions.create(
+            "admin_exports",
+            environment={
+                "PARTNER_EXPORTS_BUCKET": self.exports_bucket.bucket_name,
+                "PARTNER_EXPORTS_QUEUE_URL": self.exports_queue.queue_url,
+            },
+        )
+        platform.storage.use_data(self.exports, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"])
+        allow(self.exports, ["sqs:SendMessage"], [self.exports_queue.queue_arn])
+        # The status's presigned link is signed by this role: it may read the export files only.
+        allow(
             self.exports,
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-            ("by_segment", "by_subject"),
+            ["s3:GetObject", "s3:GetObjectVersion"],
+            [self.exports_bucket.arn_for_objects(FILES)],
         )
         platform.api.operator_route("POST", "/v1/admin/commercial-partners/exports", self.exports)
+        platform.api.operator_route("GET", "/v1/admin/commercial-partners/exports/{export_id}", self.exports)
         # The partners directory (Art. 19 notices' contacts) and the notices left to operators.
         platform.api.operator_route("POST", "/v1/admin/commercial-partners", self.exports)
         platform.api.operator_route("GET", "/v1/admin/commercial-partners", self.exports)
         platform.api.operator_route("GET", "/v1/admin/commercial-partners/tasks", self.exports)
+
+        self.export_worker = platform.functions.create(
+            "partner_exports",
+            environment={"PARTNER_EXPORTS_BUCKET": self.exports_bucket.bucket_name},
+            timeout_seconds=EXPORT_WORKER_SECONDS,
+            reserved_concurrency=2,
+        )
+        # Consents through the segment index, the exported people's status and leads (GetItem), their
+        # latest lead when the consent came from elsewhere (by_subject); disclosures and the record (PutItem).
+        platform.storage.use_data(
+            self.export_worker,
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+            ("by_segment", "by_subject"),
+        )
+        allow(
+            self.export_worker,
+            ["s3:PutObject", "s3:AbortMultipartUpload"],
+            [self.exports_bucket.arn_for_objects(FILES)],
+        )
+        allow(
+            self.export_worker,
+            [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+            ],
+            [self.exports_queue.queue_arn],
+        )
+        self.export_worker.add_event_source(
+            sources.SqsEventSource(self.exports_queue, batch_size=1, report_batch_item_failures=True)
+        )
+        for function in (self.exports, self.export_worker):
+            acknowledge(
+                function.role.node.find_child("DefaultPolicy"),
+                f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/{FILES}]",
+                "Each export's file has its own key (its id), not known in advance.",
+            )
+
+    def allow_export_erasure(self, function: lambda_.Function) -> None:
+        """For erasures: the files a person is in (named by their partner disclosures) are deleted,
+        every version. Nothing else of the bucket."""
+        allow(function, ["s3:ListBucket", "s3:ListBucketVersions"], [self.exports_bucket.bucket_arn])
+        allow(
+            function,
+            ["s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            [self.exports_bucket.arn_for_objects(FILES)],
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            f"IAM5[Resource::<{logical_id(self.exports_bucket)}.Arn>/{FILES}]",
+            "Each export's file has its own key (its id), not known in advance.",
+        )
+
+    def _exports_bucket(self, platform: Platform) -> s3.Bucket:
+        """Files for commercial partners: KMS, private, TLS-only, logged, gone after a few days."""
+        access_logs = access_log_bucket(self, "PartnerExportFilesAccessLogs", of="the partner exports bucket")
+        bucket = s3.Bucket(
+            self,
+            "PartnerExportFiles",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=platform.storage.key,
+            bucket_key_enabled=True,
+            versioned=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix="partner-exports/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(PARTNER_EXPORT_DAYS),
+                    noncurrent_version_expiration=Duration.days(1),
+                    abort_incomplete_multipart_upload_after=Duration.days(1),
+                )
+            ],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        inventoried(bucket, "partner_exports")
+        return bucket

@@ -84,6 +84,7 @@ def test_capability_constructs_import_neither_the_stacks_nor_one_another():
         "infra.constructs.platform",
         "infra.constructs.storage",
         "infra.constructs.functions",
+        "infra.constructs.memory",
         "infra.constructs.api",
         "infra.constructs.mail",
         "infra.constructs.monitoring",

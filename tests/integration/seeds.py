@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import boto3
+import requests
 from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import retention_fields
 
@@ -65,3 +68,27 @@ def listed_professional(
             if insurance_valid_until:
                 entry["insurance_valid_until"] = insurance_valid_until
             table(local).put_item(Item=entry)
+
+
+EXPORTS = "/v1/admin/commercial-partners/exports"
+EXPORT_OPERATOR = {"X-Local-Operator": "dpo"}
+
+
+def download(url: str) -> bytes:
+    """The presigned link, fetched as a browser would (moto answers it in-process)."""
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200
+    return answer.content
+
+
+def exported(local: Any, partner: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Start an export; the local stack's queue delivers it to the worker before the answer returns.
+    Its status and the rows of the file its link downloads."""
+    body = {"partner": partner, "reason": "Export demandé par le partenaire"}
+    started = local.api.request("POST", EXPORTS, json_body=body, headers=EXPORT_OPERATOR)
+    assert started.status == 202 and set(started.json()) == {"export_id", "status"}
+    status = local.api.request(
+        "GET", f"{EXPORTS}/{started.json()['export_id']}?reason=envoi", headers=EXPORT_OPERATOR
+    ).json()
+    assert status["status"] == "complete" and status["export_id"] == started.json()["export_id"]
+    return status, list(csv.DictReader(io.StringIO(download(status["download_url"]).decode())))

@@ -17,10 +17,9 @@ from jaqe.privacy.register import PurposeId
 from jaqe_dev.stack import LocalStack
 from tests.conftest import load_event
 from tests.integration.seeds import all_items
+from tests.integration.seeds import exported as partner_export
 
 QUOTE = json.loads(load_event("quote_requests/post_valid.json")["body"])
-EXPORT = "/v1/admin/commercial-partners/exports"
-OPERATOR = {"X-Local-Operator": "dpo"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 FORM = {**BROWSER, "Content-Type": "application/x-www-form-urlencoded"}
 
@@ -41,14 +40,7 @@ def confirmation_link(local: LocalStack, email: str) -> str:
 
 
 def exported(local: LocalStack) -> list[str]:
-    response = local.api.request(
-        "POST",
-        EXPORT,
-        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
-        headers=OPERATOR,
-    )
-    assert response.status == 201
-    return [row["email"] for row in response.json()["rows"]]
+    return [row["email"] for row in partner_export(local, "Assureur Habitat SA")[1]]
 
 
 def partner_events(local: LocalStack, email: str) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -10,7 +12,7 @@ from jaqe.privacy.register import PurposeId
 
 from jaqe_dev.template import SynthesizedStack
 from tests.conftest import load_event
-from tests.integration.seeds import all_items
+from tests.integration.seeds import all_items, download, exported
 from tests.integration.test_consent_confirmation import confirmation_link
 from tests.integration.test_operator_routes import unsigned
 
@@ -41,21 +43,18 @@ def test_c4_05_only_people_who_gave_that_specific_consent_are_exported_and_each_
             policy_version="2023-09",
         )
 
-    response = local.api.request(
-        "POST",
-        EXPORT,
-        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
-        headers=OPERATOR,
-    )
+    status, rows = exported(local, "Assureur Habitat SA")
 
-    assert response.status == 201
-    assert [row["email"] for row in response.json()["rows"]] == ["yes@example.fr"]
+    assert [row["email"] for row in rows] == ["yes@example.fr"] and status["count"] == 1
     disclosures = [i for i in all_items(local) if i.get("recipient") == "commercial_partners"]
     assert len(disclosures) == 1
     assert disclosures[0]["subject_key"] == local.subject_key("yes@example.fr")
     assert disclosures[0]["company_name"] == "Assureur Habitat SA"
+    assert disclosures[0]["reference"] == rows[0]["reference"]  # how Art. 19 notices name the person
     [record] = [i for i in all_items(local) if i.get("item_type") == "partner_export"]
     assert record["operator"].endswith(":user/dpo") and record["count"] == 1
+    # The record and the file's key hold ids only: nothing of the people exported.
+    assert "example.fr" not in json.dumps(record, default=str) and "rows" not in status
 
 
 def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
@@ -66,15 +65,8 @@ def test_c4_01_the_operators_api_refuses_unsigned_requests(local):
     assert local.api.request("POST", EXPORT, json_body={"partner": "X"}).status == 403
     assert unsigned(local, "POST", EXPORT, {"partner": "X"}).status == 403
     assert all_items(local) == before
-    assert (
-        local.api.request(
-            "POST",
-            EXPORT,
-            json_body={"partner": "X", "reason": "Export demandé par le partenaire"},
-            headers=OPERATOR,
-        ).json()["count"]
-        == 1
-    )
+    assert unsigned(local, "GET", f"{EXPORT}/exp_0?reason=x").status == 403
+    assert exported(local, "X")[0]["count"] == 1
 
 
 def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
@@ -83,19 +75,42 @@ def test_c4_01_every_operator_route_is_iam_authorised_in_the_template(cdk_out):
     assert admin and all(r.authorization == "AWS_IAM" for r in admin)
 
 
-def test_partners_directory_add_and_list_from_the_cli_with_the_exported_partner_known(local, capsys):
+def test_partners_export_and_directory_from_the_cli_with_the_exported_partner_known(local, capsys, tmp_path):
     from jaqe_ops.cli import main
     from tests.integration.test_rights_ops_cli import local_transport, printed
 
     quote(local, "yes@example.fr", True)
-    local.api.request(
-        "POST",
-        EXPORT,
-        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
-        headers=OPERATOR,
-    )
     transport = local_transport(local)
     capsys.readouterr()
+    output = tmp_path / "export.csv"
+
+    assert (
+        main(
+            [
+                "partners",
+                "export",
+                "Assureur Habitat SA",
+                "--reason",
+                "Envoi mensuel",
+                "--output",
+                str(output),
+            ],
+            transport,
+            download=download,
+        )
+        == 0
+    )
+    assert "1 person(s) exported" in capsys.readouterr().out
+    [row] = list(csv.DictReader(io.StringIO(output.read_text())))
+    assert row["email"] == "yes@example.fr" and row["reference"].startswith("ref_")
+    assert (
+        main(["partners", "export", "Assureur Habitat SA", "--reason", "Envoi mensuel", "--wait"], transport)
+        == 0
+    )
+    waited = printed(capsys)
+    assert waited["status"] == "complete" and waited["download_url"].startswith("https://")
+    assert main(["partners", "export-status", waited["export_id"], "--reason", "Suivi"], transport) == 0
+    assert printed(capsys)["count"] == 1
 
     assert main(["partners", "add", "Mutuelle Verte", "--email", "rgpd@mutuelle.example"], transport) == 0
     assert printed(capsys)["contact_email"] == "rgpd@mutuelle.example"
@@ -119,7 +134,8 @@ def test_a_partner_s_contract_is_kept_in_the_directory_and_its_review_falls_due(
     from jaqe_ops.cli import main
     from tests.integration.test_rights_ops_cli import local_transport, printed
 
-    local.api.request("POST", EXPORT, json_body={"partner": "Courtier Express"}, headers=OPERATOR)
+    body = {"partner": "Courtier Express", "reason": "Premier envoi"}
+    assert local.api.request("POST", EXPORT, json_body=body, headers=OPERATOR).status == 202
     transport = local_transport(local)
     capsys.readouterr()
     add = ["partners", "add", "Mutuelle Verte", "--email", "rgpd@mutuelle.example", "--country", "FR"]
@@ -153,3 +169,30 @@ def test_c4_01_the_partners_directory_routes_are_operators_only(local):
 
     assert listed.status == added.status == 403 and "x@example.fr" not in listed.body
     assert [i["name"] for i in all_items(local) if i.get("item_type") == "commercial_partner"] == ["X"]
+
+
+PENDING = "exp_0123456789abcdef0123456789abcdef"
+
+
+def test_an_export_still_being_written_has_no_count_and_no_link_and_an_unknown_one_is_404(local):
+    from jaqe.leads.records import partner_export
+
+    with local.environment_of("admin_exports"):
+        local.store().put(
+            partner_export(
+                PENDING,
+                {"export_id": PENDING, "status": "pending"},
+            )
+        )
+
+    pending = local.api.request("GET", f"{EXPORT}/{PENDING}", headers=OPERATOR)
+    unknown = local.api.request("GET", f"{EXPORT}/exp_{'x' * 3000}", headers=OPERATOR)
+
+    assert pending.json() == {
+        "export_id": PENDING,
+        "status": "pending",
+        "count": None,
+        "download_url": None,
+    }
+    content_type = {k.lower(): v for k, v in unknown.headers.items()}["content-type"]
+    assert unknown.status == 404 and content_type == "application/problem+json"

@@ -8,7 +8,7 @@ import json
 
 from jaqe_dev.apigw import Caller
 from tests.conftest import load_event
-from tests.integration.seeds import listed_professional
+from tests.integration.seeds import exported, listed_professional
 from tests.integration.test_consent_confirmation import confirmation_link
 from tests.integration.test_quote_acceptance import accept_quote
 
@@ -42,13 +42,7 @@ def test_c2_01_c3_04_c4_03_c4_05_access_export_names_every_recipient(rights, mon
     )
     assert taken.status == 200
     accepted = accept_quote(local, "p1", EMAIL)  # the consumer's click, from the confirmation email
-    exported = local.api.request(
-        "POST",
-        "/v1/admin/commercial-partners/exports",
-        json_body={"partner": "Assureur Habitat SA", "reason": "Export demandé par le partenaire"},
-        headers={"X-Local-Operator": "dpo"},
-    )
-    assert exported.json()["count"] == 1
+    assert exported(local, "Assureur Habitat SA")[0]["count"] == 1
 
     document = access_export(rights)
 

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from jaqe.leads.disclosures import list_leads
 from jaqe.privacy.register import PURPOSES, PurposeId, purpose
 
-from tests.workflow.test_rights_partner_recipients import EMAIL, OPERATOR, PARTNER, QUOTE, in_a_partner_export
+from tests.integration.seeds import exported
+from tests.workflow.test_rights_partner_recipients import EMAIL, PARTNER, QUOTE, in_a_partner_export
 
 
 def subscribe_to_the_newsletter(local, email: str) -> None:
@@ -24,14 +25,9 @@ def subscribe_to_the_newsletter(local, email: str) -> None:
 
 
 def partner_export_count(local) -> int:
-    exported = local.api.request(
-        "POST",
-        "/v1/admin/commercial-partners/exports",
-        json_body={"partner": PARTNER, "reason": "Export demandé par le partenaire"},
-        headers=OPERATOR,
-    )
-    assert exported.status == 201, exported.body
-    return int(exported.json()["count"])
+    status, rows = exported(local, PARTNER)
+    assert len(rows) == status["count"]
+    return int(status["count"])
 
 
 def leads_of(local, pro_id: str) -> list[dict]:

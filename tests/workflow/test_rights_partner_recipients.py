@@ -9,7 +9,7 @@ import json
 
 from jaqe_ops.cli import main
 from tests.conftest import load_event
-from tests.integration.seeds import listed_professional
+from tests.integration.seeds import exported, listed_professional
 from tests.integration.test_consent_confirmation import confirmation_link
 from tests.integration.test_rights_ops_cli import local_transport, printed
 
@@ -27,15 +27,9 @@ def in_a_partner_export(rights) -> dict:
     body = {**QUOTE, "consents": {**QUOTE["consents"], "commercial_partners": True}}
     assert local.api.request("POST", "/v1/quote-requests", json_body=body).status == 201
     assert local.api.request("POST", confirmation_link(local, EMAIL)).status == 200  # counts once confirmed
-    exported = local.api.request(
-        "POST",
-        "/v1/admin/commercial-partners/exports",
-        json_body={"partner": PARTNER, "reason": "Export demandé par le partenaire"},
-        headers=OPERATOR,
-    )
-    assert exported.status == 201 and exported.json()["count"] == 1
-    [row] = exported.json()["rows"]
-    return {"export_id": exported.json()["export_id"], "reference": row["reference"]}
+    status, [row] = exported(local, PARTNER)
+    assert status["count"] == 1
+    return {"export_id": status["export_id"], "reference": row["reference"]}
 
 
 def notices(rights, request_id: str) -> dict[str, dict]:

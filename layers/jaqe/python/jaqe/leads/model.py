@@ -32,10 +32,20 @@ class PartnerExportRequest(BaseModel):
     reason: LongText
 
 
-class PartnerExport(BaseModel):
+class PartnerExportAccepted(BaseModel):
+    """An export recorded and queued: its status says when its file is ready."""
+
     export_id: str
-    count: int
-    rows: list[dict[str, str]]
+    status: str
+
+
+class PartnerExportStatus(BaseModel):
+    """`count` and `download_url` (a presigned GET valid 15 minutes) once `status` is `complete`."""
+
+    export_id: str
+    status: str
+    count: int | None = None
+    download_url: str | None = None
 
 
 class PartnerContract(BaseModel):

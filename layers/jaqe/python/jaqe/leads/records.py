@@ -2,7 +2,7 @@
 
 LEAD#<id>      LEAD                  quote request (project + contact), segment `<trade>#<month>`
 LEAD#<id>      DISCLOSURE#<pro_id>   what was shared with one professional (index by_professional)
-EXPORT#<id>    EXPORT                a commercial-partner export (no personal data)
+EXPORT#<id>    EXPORT                a commercial-partner export: status, count, its file's key (ids only)
 EXPORT#<id>    DISCLOSURE#<subject>  what that export shared about one person (and its reference in the export)
 PARTNERS       PARTNER#<slug>        a commercial partner of the directory: name, contact email (Art. 19)
 PARTNER_TASKS  <at>#<request>#<slug> a notice an operator must carry to a partner without a contact
@@ -35,6 +35,10 @@ def disclosure_key(lead_id: str, pro_id: str) -> tuple[str, str]:
 
 def is_disclosure_to(item: Item, pro_id: str) -> bool:
     return str(item.get("sk", "")).startswith(DISCLOSURE) and item.get("pro_id") == pro_id
+
+
+def lead_key(lead_id: str) -> tuple[str, str]:
+    return lead_pk(lead_id), "LEAD"
 
 
 def new_lead(lead_id: str, fields: dict[str, Any]) -> Item:
@@ -90,8 +94,13 @@ def disclosed_to(disclosure: Item) -> DisclosedTo:
     return DisclosedTo(PROFESSIONAL, str(disclosure["pro_id"]), lead_id_of(disclosure), None, fields)
 
 
+def export_key(export_id: str) -> tuple[str, str]:
+    return export_pk(export_id), "EXPORT"
+
+
 def partner_export(export_id: str, fields: dict[str, Any]) -> Item:
-    return {"pk": export_pk(export_id), "sk": "EXPORT", "item_type": "partner_export", **fields}
+    pk, sk = export_key(export_id)
+    return {"pk": pk, "sk": sk, "item_type": "partner_export", **fields}
 
 
 PARTNERS, PARTNER = "PARTNERS", "PARTNER#"

@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, Field
 
 from jaqe.platform.controller import SITE_URL
@@ -39,6 +40,7 @@ from jaqe.platform.errors import (
 )
 from jaqe.platform.keyed_hash import keyed_digest, secret
 from jaqe.platform.observability import logger, metrics, tracer
+from jaqe.platform.restore import on_restore
 from jaqe.platform.settings import ApiSettings, IdempotencySettings, SiteSettings, get_settings
 from jaqe.platform.staff import AccessEvent, staff_route
 from jaqe.platform.validation import json_nesting_exceeds
@@ -163,6 +165,8 @@ class AccessRecorder(Protocol):
 
 # The resolver context key under which a route names the subject key of the person it concerns.
 TRAIL_SUBJECT = "trail_subject_key"
+# `?reason=` of a GET that reads personal data: why the operator reads it (kept in the access trail).
+Reason = Annotated[str, Query(min_length=1, max_length=5000)]
 REASON_REQUIRED = "Indiquez le motif de cette consultation de données personnelles (reason)."
 
 
@@ -362,6 +366,9 @@ def _idempotency_store() -> Any:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     return DynamoDBPersistenceLayer(table_name=get_settings(IdempotencySettings).idempotency_table)
+
+
+on_restore(_idempotency_store.cache_clear)  # its DynamoDB client would keep the snapshot's connections
 
 
 def payload_fingerprint(payload: dict[str, Any], key: bytes) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from jaqe.platform.restore import on_restore
 from jaqe.platform.settings import RuntimeSettings, get_settings
 
 
@@ -23,8 +24,10 @@ def table(name: str) -> Any:
     return boto3.resource("dynamodb", region_name=get_settings(RuntimeSettings).data_region).Table(name)
 
 
+@on_restore
 def reset() -> None:
-    """Forget clients and settings (tests switch environments between cases)."""
+    """Forget clients and settings: tests switch environments between cases, and a SnapStart restore
+    must not reuse the snapshot's credentials and pooled connections."""
     from jaqe.platform.public_url import stage_url
 
     stage_url.cache_clear()

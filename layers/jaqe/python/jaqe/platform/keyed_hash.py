@@ -12,12 +12,14 @@ import hmac
 from functools import cache
 
 from jaqe.platform import aws
+from jaqe.platform.restore import on_restore
 from jaqe.platform.settings import SubjectKeySettings, get_settings
 
 
 @cache
 def secret() -> bytes:
-    # Fetched once per container; rotating the key means re-keying stored items.
+    # Fetched once per container (again after a SnapStart restore); rotating the key means re-keying
+    # stored items.
     from aws_lambda_powertools.utilities import parameters
 
     settings = get_settings(SubjectKeySettings)
@@ -30,6 +32,7 @@ def secret() -> bytes:
     raise TypeError("the subject-key secret must be a string")
 
 
+@on_restore
 def forget_secret() -> None:
     secret.cache_clear()
 

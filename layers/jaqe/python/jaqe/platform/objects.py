@@ -34,6 +34,7 @@ class ObjectStore(Protocol):
     def owners(self, bucket: str, prefix: str) -> dict[str, list[str]]: ...
     def set_legal_hold(self, bucket: str, key: str, *, on: bool) -> int: ...
     def legal_hold(self, bucket: str, key: str) -> bool: ...
+    def upload(self, bucket: str, key: str, content_type: str) -> MultipartUpload: ...
 
 
 def _missing(error: Exception) -> bool:
@@ -176,6 +177,65 @@ class S3Objects:
             )
             refused |= {str(e["Key"]) for e in answer.get("Errors", [])}
         return len({k for k, _ in versions} - refused)
+
+    def upload(self, bucket: str, key: str, content_type: str) -> MultipartUpload:
+        return MultipartUpload(self._s3, bucket, key, content_type)
+
+
+# S3 takes parts of 5 MiB at least (the last one excepted): a writer holds one part at most.
+PART_BYTES = 8 * 1024 * 1024
+
+
+class MultipartUpload:
+    """An object written as it is produced, in parts: memory holds one part, whatever the size.
+
+    `with objects.upload(...) as upload: upload.write(chunk)`; leaving the block completes the object
+    (`version_id` then names it), an exception aborts it (no part is left billed or readable)."""
+
+    def __init__(self, s3: Any, bucket: str, key: str, content_type: str) -> None:
+        self._s3, self.bucket, self.key, self.content_type = s3, bucket, key, content_type
+        self._buffer = bytearray()
+        self._parts: list[dict[str, Any]] = []
+        self._upload_id = ""
+        self.version_id = ""
+
+    def __enter__(self) -> MultipartUpload:
+        started = self._s3.create_multipart_upload(
+            Bucket=self.bucket, Key=self.key, ContentType=self.content_type
+        )
+        self._upload_id = started["UploadId"]
+        return self
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) >= PART_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        number = len(self._parts) + 1
+        answer = self._s3.upload_part(
+            Bucket=self.bucket,
+            Key=self.key,
+            UploadId=self._upload_id,
+            PartNumber=number,
+            Body=bytes(self._buffer),
+        )
+        self._parts.append({"PartNumber": number, "ETag": answer["ETag"]})
+        self._buffer.clear()
+
+    def __exit__(self, error_type: Any, error: Any, traceback: Any) -> None:
+        if error_type is not None:
+            self._s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self._upload_id)
+            return
+        if self._buffer or not self._parts:
+            self._flush()  # the last part (any size), or the only one of an empty object
+        done = self._s3.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=self.key,
+            UploadId=self._upload_id,
+            MultipartUpload={"Parts": self._parts},
+        )
+        self.version_id = str(done.get("VersionId", ""))
 
 
 def _version(version_id: str | None) -> dict[str, str]:

@@ -148,6 +148,18 @@ class ExportsSettings(RuntimeSettings):
     exports_bucket: str
 
 
+class PartnerExportsSettings(RuntimeSettings):
+    """Commercial-partner exports: the bucket their files go to."""
+
+    partner_exports_bucket: str
+
+
+class PartnerExportsQueueSettings(RuntimeSettings):
+    """Commercial-partner exports: the queue their worker drains (`{"export_id"}` messages)."""
+
+    partner_exports_queue_url: str
+
+
 class RightsWorkflowSettings(RuntimeSettings):
     rights_state_machine_arn: str
 

@@ -91,6 +91,7 @@ ROUTES: tuple[StaffRoute, ...] = (
     StaffRoute("POST", f"{_PROS}/{{id}}/documents/{{document_id}}/decision", _SUPPORT, Access.ACTION),
     # Commercial partners: the directory and the exports of consenting people.
     StaffRoute("POST", "/v1/admin/commercial-partners/exports", _DPO, Access.PERSONAL_READ),
+    StaffRoute("GET", "/v1/admin/commercial-partners/exports/{export_id}", _DPO, Access.PERSONAL_READ),
     StaffRoute("POST", "/v1/admin/commercial-partners", _DPO, Access.ACTION),
     StaffRoute("GET", "/v1/admin/commercial-partners", _DPO, Access.LISTING),
     StaffRoute("GET", "/v1/admin/commercial-partners/tasks", _DPO, Access.LISTING),

@@ -335,6 +335,18 @@ class Store:
             until_processed(get, {table.name: request}, "UnprocessedKeys")
         return found
 
+    def put_many(self, items: Sequence[Item]) -> None:
+        """Write items, 25 per BatchWriteItem, unconditionally (new keys, or items meant to be
+        replaced); unprocessed ones are retried like `get_many`'s."""
+        table = self.table
+        for start in range(0, len(items), BATCH_WRITE_SIZE):
+            puts = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_SIZE]]
+            until_processed(
+                lambda requests: table.meta.client.batch_write_item(RequestItems=requests),
+                {table.name: puts},
+                "UnprocessedItems",
+            )
+
     def _paginate(self, **kwargs: Any) -> Iterator[Item]:
         while True:
             try:

@@ -251,6 +251,9 @@ ITEM_FAMILIES: dict[str, ItemFamily] = {
     )
 }
 
+# Partner export files expire this many days after they are written (the exports bucket's lifecycle).
+PARTNER_EXPORT_DAYS = 3
+
 _LOGS_KEPT = (
     "les journaux techniques de nos serveurs, qui ne contiennent ni votre adresse ni vos coordonnées "
     "(un identifiant pseudonymisé au plus), pendant douze mois au maximum"
@@ -308,6 +311,23 @@ INVENTORY: dict[str, DataStore] = {
             item_types=("rights_export",),
         ),
         DataStore(
+            "partner_exports",
+            StoreKind.BUCKET,
+            "commercial-partner export files (reference, name, email, phone of people who consented)",
+            f"{PARTNER_EXPORT_DAYS} days (+1); an erasure deletes every file the person is in",
+            Reach.ITEM_POINTER,
+            item_types=(
+                "disclosure",
+            ),  # a partner disclosure names its export's file (`s3_key`, `s3_bucket`)
+        ),
+        DataStore(
+            "partner_exports_queue",
+            StoreKind.QUEUE,
+            "ids of commercial-partner exports to write (never a person's data)",
+            "4 days",
+            Reach.IDS_ONLY,
+        ),
+        DataStore(
             "raw_mail",
             StoreKind.BUCKET,
             "raw messages received at support@ / privacy@, until their intake has stored what it needs",
@@ -339,7 +359,7 @@ INVENTORY: dict[str, DataStore] = {
             "ids_dlq",
             StoreKind.QUEUE,
             "failed stream batches (shard and sequence numbers), schedule events, S3 keys, "
-            "reconciliation positions (ids)",
+            "reconciliation positions, export ids",
             "14 days",
             Reach.IDS_ONLY,
         ),

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -70,6 +70,29 @@ class Subjects:
     def status(self, subject_key: str) -> SubjectStatus:
         flags = self.store.get(subject_pk(subject_key), FLAGS_SK) or {}
         suppression = self.store.get(*suppression_key(subject_key))
+        return self._status(subject_key, flags, suppression)
+
+    def statuses(self, subject_keys: Sequence[str]) -> dict[str, SubjectStatus]:
+        """`status` of many people, 100 per BatchGetItem (a partner export); only a suppressed
+        person's consent ledger is read, one Query each."""
+        flags = {
+            i["pk"]: i
+            for i in self.store.get_many(
+                [(subject_pk(k), FLAGS_SK) for k in subject_keys], ("restricted", "objections", "expires_at")
+            ).values()
+        }
+        suppressions = {
+            i["pk"]: i
+            for i in self.store.get_many(
+                [suppression_key(k) for k in subject_keys], ("suppressed_at", "expires_at")
+            ).values()
+        }
+        return {
+            k: self._status(k, flags.get(subject_pk(k), {}), suppressions.get(suppression_key(k)[0]))
+            for k in subject_keys
+        }
+
+    def _status(self, subject_key: str, flags: Item, suppression: Item | None) -> SubjectStatus:
         return SubjectStatus(
             restricted=bool(flags.get("restricted")),
             objections=frozenset(PurposeId(p) for p in flags.get("objections", ())),
