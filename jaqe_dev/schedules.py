@@ -22,12 +22,14 @@ ANY = ("*", "?")
 
 @dataclass(frozen=True)
 class Schedule:
-    """`rate(N unit)` or a daily `cron(M H * * ? *)`: the only shapes the stacks use (others refused)."""
+    """`rate(N unit)`, a daily `cron(M H * * ? *)` or a monthly `cron(M H D * ? *)`: the only shapes
+    the stacks use (others refused)."""
 
     expression: str
     period: timedelta = field(init=False)
     minute: int = field(init=False, default=0)
     hour: int = field(init=False, default=0)
+    day_of_month: int | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         if rate := RATE.fullmatch(self.expression):
@@ -38,17 +40,34 @@ class Schedule:
         if (
             not cron
             or not (cron[1].isdigit() and cron[2].isdigit())
-            or any(f not in ANY for f in cron.groups()[2:])
+            or not (cron[3] in ANY or cron[3].isdigit())
+            or any(f not in ANY for f in cron.groups()[3:])
         ):
             raise ValueError(
-                f"local schedules understand rate(...) and daily cron(M H * * ? *), not {self.expression}"
+                "local schedules understand rate(...), daily cron(M H * * ? *) and monthly cron(M H D * ? *), "
+                f"not {self.expression}"
             )
         object.__setattr__(self, "period", timedelta(days=1))
         object.__setattr__(self, "minute", int(cron[1]))
         object.__setattr__(self, "hour", int(cron[2]))
+        if cron[3].isdigit():
+            object.__setattr__(self, "day_of_month", int(cron[3]))
 
     def _first_firing_after(self, moment: datetime) -> datetime:
         """The first time this schedule fires strictly after `moment` (rates counted from the epoch)."""
+        if self.day_of_month is not None:
+            month_start = moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+            for months_ahead in range(13):
+                year, month = divmod(month_start.month - 1 + months_ahead, 12)
+                firing = month_start.replace(
+                    year=month_start.year + year,
+                    month=month + 1,
+                    day=self.day_of_month,
+                    hour=self.hour,
+                    minute=self.minute,
+                )
+                if firing > moment:
+                    return firing
         anchor = datetime(1970, 1, 1, self.hour, self.minute, tzinfo=UTC)
         periods = (moment - anchor) // self.period
         return anchor + (periods + 1) * self.period

@@ -41,6 +41,9 @@ def test_moving_the_clock_far_runs_each_passed_schedule_once():
     assert due_jobs([daily], start, start + timedelta(hours=15, minutes=44)) == []
     assert due_jobs([daily], start, start + timedelta(hours=15, minutes=45)) == [daily]  # 03:15 next day
     assert due_jobs([daily, hourly], start, start - timedelta(days=10)) == []  # back in time: nothing
+    monthly = ScheduledJob("dpo_report", "DpoReport", Schedule("cron(0 6 1 * ? *)"), {})
+    assert due_jobs([monthly], start, datetime(2027, 1, 1, 5, 59, tzinfo=UTC)) == []
+    assert due_jobs([monthly], start, datetime(2027, 1, 1, 6, 0, tzinfo=UTC)) == [monthly]  # the 1st, 06:00
 
 
 def test_three_years_on_run_reconciliation_purges_the_lead(server):
