@@ -174,7 +174,7 @@ def _follow(stack: Any, email: str, marker: str) -> None:
 
 
 def _wait_for_status(stack: Any, request_id: str, status: str) -> None:
-    path = f"/v1/admin/rights-requests/{request_id}"
+    path = f"/v1/admin/rights-requests/{request_id}?reason=d%C3%A9monstration"
     _wait(
         stack, lambda: _call(stack, "GET", path, 200, None, OPERATOR)["status"] == status, f"{path} {status}"
     )

@@ -30,6 +30,7 @@ def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops
     client, _ = server
     email = f"trail-{uuid.uuid4().hex[:8]}@example.fr"
     dpo = {"X-Local-Operator": "dora:dpo"}
+    auditor = f"erin-{uuid.uuid4().hex[:8]}"  # the server is shared: other files' operators have entries too
 
     status, refused = client.call("POST", SCAN, {"email": email}, dpo)
     assert status == 422
@@ -43,7 +44,9 @@ def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops
     status, scan = client.call("POST", SCAN, {"email": email, "reason": reason}, dpo)
     assert status == 200
 
-    exported = ops(client, "erin", "audit", "--subject-email", email, "--reason", "Contrôle interne", "--csv")
+    exported = ops(
+        client, auditor, "audit", "--subject-email", email, "--reason", "Contrôle interne", "--csv"
+    )
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert [(r["operator"], r["method"], r["route"], r["reason"]) for r in rows] == [
@@ -53,9 +56,9 @@ def test_c4_01_a_privacy_scan_needs_a_reason_is_trailed_and_exported_by_jaqe_ops
     assert rows[0]["operator_arn"].endswith(":user/dora")
 
     # The audit is a read of personal data too: it needs a reason, and is itself in the trail.
-    unexplained = ops(client, "erin", "audit", "--subject-email", email)
+    unexplained = ops(client, auditor, "audit", "--subject-email", email)
     assert unexplained.returncode == 2 and "--reason" in unexplained.stderr
-    again = ops(client, "erin", "audit", "--operator", "erin", "--reason", "Qui a consulté quoi", "--json")
+    again = ops(client, auditor, "audit", "--operator", auditor, "--reason", "Qui a consulté quoi", "--json")
     assert again.returncode == 0, again.stderr
     [search] = json.loads(again.stdout)["entries"]
     assert (search["route"], search["reason"], search["subject_key"]) == (

@@ -25,7 +25,9 @@ THREE_YEARS = 3 * 366
 
 
 def held_item_types(client: Client, email: str) -> dict[str, int]:
-    status, scan = client.call("POST", "/v1/admin/privacy-scans", {"email": email}, OPERATOR)
+    status, scan = client.call(
+        "POST", "/v1/admin/privacy-scans", {"email": email, "reason": "Vérifier la purge"}, OPERATOR
+    )
     assert status == 200, scan
     return dict(scan["by_item_type"])
 

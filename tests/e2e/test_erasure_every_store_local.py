@@ -142,7 +142,7 @@ def enter_through_every_channel(client: Client) -> None:
     )
     assert status == 202
     # The worker writes the file (the local queue delivers it); its status then gives a link to it.
-    path = f"/v1/admin/commercial-partners/exports/{export['export_id']}"
+    path = f"/v1/admin/commercial-partners/exports/{export['export_id']}?reason=envoi"
     done = client.wait_until(
         lambda: (answer := client.call("GET", path, None, OPERATOR)[1])["status"] == "complete" and answer,
         "the partner export's file",

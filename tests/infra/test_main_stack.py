@@ -138,15 +138,31 @@ def test_contact_function_may_only_put_items_queue_mail_and_read_its_secret(temp
     assert all("StorageIdempotencyTable" in t for t in granted["dynamodb:DeleteItem"])
 
 
+def directory_only(template: dict[str, Any], role_prefix: str) -> bool:
+    """The role's Query on the table itself (no index) is limited to the partners' directory."""
+    on_table = [
+        statement
+        for logical_id, policy in resources(template, "AWS::IAM::Policy").items()
+        if logical_id.startswith(role_prefix)
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Action"] == "dynamodb:Query" and "/index/" not in json.dumps(statement["Resource"])
+    ]
+    return len(on_table) == 1 and on_table[0]["Condition"] == {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["PARTNERS"]}
+    }
+
+
 def test_the_retention_report_function_reads_keys_by_expiry_and_purposes_only(template):
     """Expiry keys and purposes through by_expiry; the active hold records (their counts) through
-    by_segment; never the subject index, so no person's item."""
+    by_segment; the commercial partners' directory (their contract reviews, for the monthly report)
+    and nothing else of the table; never the subject index, so no person's item."""
     granted = grants(template, "FunctionsAdminRetentionRole")
     data = {a for a in granted if a.startswith("dynamodb:")}
     assert data == {"dynamodb:GetItem", "dynamodb:Query"}
-    by_expiry, by_segment = sorted(granted["dynamodb:Query"])
+    by_expiry, by_segment = sorted(t for t in granted["dynamodb:Query"] if "/index/" in t)
     assert "StorageDataTable" in by_expiry and "/index/by_expiry" in by_expiry
     assert "StorageDataTable" in by_segment and "/index/by_segment" in by_segment
+    assert directory_only(template, "FunctionsAdminRetentionRole")
     assert all("/index/" not in t for t in granted["dynamodb:GetItem"])
     assert not any(a.startswith(("s3:", "sqs:", "ses:", "states:", "secretsmanager:")) for a in granted)
     assert not any(a.endswith("*") for a in granted)

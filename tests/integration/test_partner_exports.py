@@ -185,8 +185,8 @@ def test_an_export_still_being_written_has_no_count_and_no_link_and_an_unknown_o
             )
         )
 
-    pending = local.api.request("GET", f"{EXPORT}/{PENDING}", headers=OPERATOR)
-    unknown = local.api.request("GET", f"{EXPORT}/exp_{'x' * 3000}", headers=OPERATOR)
+    pending = local.api.request("GET", f"{EXPORT}/{PENDING}?reason=suivi", headers=OPERATOR)
+    unknown = local.api.request("GET", f"{EXPORT}/exp_{'x' * 3000}?reason=suivi", headers=OPERATOR)
 
     assert pending.json() == {
         "export_id": PENDING,

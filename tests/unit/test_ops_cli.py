@@ -368,7 +368,10 @@ def test_global_options_are_accepted_after_the_command(capsys):
     captured = capsys.readouterr()
     assert json.loads(captured.out) == {"status": "pending_review", "professionals": []}
     assert "page 1: 0 professional(s) pending_review" in captured.err
-    assert main(["show", "rr_1", "--api", "https://api.jaqe.example", "--region", "us-east-1"]) == 2
+    assert (
+        main(["show", "rr_1", "--reason", "x", "--api", "https://api.jaqe.example", "--region", "us-east-1"])
+        == 2
+    )
     assert "outside the European Union" in capsys.readouterr().err
 
 

@@ -38,6 +38,7 @@ def test_the_reads_the_issue_names_need_a_reason():
         ("GET", "/v1/admin/rights-requests/{request_id}"),
         ("POST", "/v1/admin/privacy-scans"),
         ("POST", "/v1/admin/commercial-partners/exports"),
+        ("GET", "/v1/admin/commercial-partners/exports/{export_id}"),  # the file's link
         ("GET", "/v1/admin/professionals/{id}/documents/{document_id}"),
         ("POST", "/v1/admin/access-trail/search"),
     }

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# From 2000: a month JAQE may have records of (and one whose previous month is a date too).
+MONTH_PATTERN = r"^2\d{3}-(0[1-9]|1[0-2])$"
 
 
 class ReportFormat(StrEnum):

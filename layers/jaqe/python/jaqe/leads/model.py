@@ -54,7 +54,7 @@ class PartnerContract(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Annotated[ShortText, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     transfer_safeguard: ShortText | None = None
     contract_signed_on: date | None = None
     dpa_signed_on: date | None = None
