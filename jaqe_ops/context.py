@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 import click
@@ -79,6 +80,14 @@ class Ops:
 
     def emit(self, answer: Any) -> None:
         emit(answer, self.out)
+
+    def write(self, text: str, output: str | None, what: str) -> None:
+        """A document to FILE (`--output`, said on stderr) or to stdout."""
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+            print(f"jaqe-ops: {what} written to {output}", file=sys.stderr)
+        else:
+            self.out.write(text)
 
     def listing(
         self, answer: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], summary: str

@@ -4,8 +4,6 @@ register, retention health and overdue processor reviews, printed as markdown or
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 from urllib.parse import urlencode
 
 import click
@@ -45,9 +43,5 @@ def report(ops: Ops, month: str, form: str, output: str | None) -> int:
     answer = ops.call("GET", f"/v1/admin/reports/monthly?{urlencode({'month': month})}")
     ops.progress.done()
     text = render(answer, ReportFormat(form))
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        print(f"jaqe-ops: report {month} ({form}) written to {output}", file=sys.stderr)
-    else:
-        ops.out.write(text)
+    ops.write(text, output, f"report {month} ({form})")
     return 0

@@ -3,8 +3,6 @@ not purged yet) and the Art. 30 record, offline (the register is code in the ins
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -103,11 +101,7 @@ def art30_export(ops: Ops, form: str, table: str, output: str | None) -> int:
 
     csv_table = art30_recipients_csv if table == "recipients" else art30_csv
     text = csv_table() if form == "csv" else art30_markdown()
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        print(f"jaqe-ops: Art. 30 record ({form}) written to {output}", file=sys.stderr)
-    else:
-        ops.out.write(text)
+    ops.write(text, output, f"Art. 30 record ({form})")
     return 0
 
 

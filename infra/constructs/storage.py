@@ -9,6 +9,8 @@ it), so a function's environment lists only what it may reach.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -52,22 +54,11 @@ class Storage(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
             )
         )
-        self.table = dynamodb.Table(
-            self,
+        self.table = self._kept_table(
             "DataTable",
-            table_name=names.DATA_TABLE,
-            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            names.DATA_TABLE,
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=self.key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=True,
-            time_to_live_attribute="expires_at",
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-            removal_policy=RemovalPolicy.RETAIN,
         )
         inventoried(self.table, "data_table")
         # Locating everything about one person is one Query on this index (DESIGN: data model).
@@ -130,13 +121,13 @@ class Storage(Construct):
             "migration, not an automatic schedule.",
         )
 
-    def _access_trail(self) -> None:
-        """Append-only: functions may put (a new entry only) and query; every function role is denied
-        UpdateItem and DeleteItem here (`Functions.create`); TTL removes entries after five years."""
-        self.access_trail = dynamodb.Table(
+    def _kept_table(self, construct_id: str, name: str, **options: Any) -> dynamodb.Table:
+        """A table of personal data or records: encrypted with the data key, continuously backed up,
+        protected from deletion (kept if the stack goes), items gone at their `expires_at`."""
+        return dynamodb.Table(
             self,
-            "AccessTrailTable",
-            table_name=names.ACCESS_TRAIL_TABLE,
+            construct_id,
+            table_name=name,
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
@@ -147,7 +138,13 @@ class Storage(Construct):
             deletion_protection=True,
             time_to_live_attribute="expires_at",
             removal_policy=RemovalPolicy.RETAIN,
+            **options,
         )
+
+    def _access_trail(self) -> None:
+        """Append-only: functions may put (a new entry only) and query; every function role is denied
+        UpdateItem and DeleteItem here (`Functions.create`); TTL removes entries after five years."""
+        self.access_trail = self._kept_table("AccessTrailTable", names.ACCESS_TRAIL_TABLE)
         inventoried(self.access_trail, "access_trail_table")
         # Entries about one person, by one operator, or by month (from a date): never a Scan.
         for index, key in (("by_subject", "subject_key"), ("by_operator", "operator"), ("by_month", "month")):

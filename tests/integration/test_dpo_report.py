@@ -283,6 +283,7 @@ def test_jaqe_ops_report_prints_each_figure_of_the_seeded_month_and_the_dpo_gets
     answer = api.request("GET", "/v1/admin/reports/monthly?month=2026-11&format=csv", headers=operator)
     assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/csv")
     assert answer.body.startswith("section,figure,key,value\n")
+    assert api.request("GET", "/v1/admin/reports/monthly?month=2000-01", headers=operator).status == 200
     for month in ("2026-13", "0000-01", "2027-01"):
         refused = api.request("GET", f"/v1/admin/reports/monthly?month={month}", headers=operator)
         assert refused.status == 422 and refused.headers["Content-Type"] == "application/problem+json"

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-# From 2000: a month JAQE may have records of (and one whose previous month is a date too).
+# What the report route accepts: a month from 2000, when JAQE may have records.
 MONTH_PATTERN = r"^2\d{3}-(0[1-9]|1[0-2])$"
+# Any calendar month a date can start (the year 0000 has none): the previous month of 2000-01 too.
+_CALENDAR_MONTH = r"^(?!0000)\d{4}-(0[1-9]|1[0-2])$"
 
 
 class ReportFormat(StrEnum):
@@ -33,7 +35,7 @@ class Month:
     value: str
 
     def __post_init__(self) -> None:
-        if not re.match(MONTH_PATTERN, self.value):
+        if not re.match(_CALENDAR_MONTH, self.value):
             raise ValueError(f"a month is written YYYY-MM, not {self.value!r}")
 
     @classmethod

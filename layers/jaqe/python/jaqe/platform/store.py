@@ -172,11 +172,16 @@ class Store:
         for index, (name, value) in enumerate(fields.items()):
             names[f"#f{index}"], values[f":f{index}"] = name, value
             sets.append(f"#f{index} = :f{index}")
+        condition = f"attribute_not_exists({slots[0]}) OR {slots[0]} <= :since"
+        return self._set_if(pk, sk, sets, condition, names, values)
+
+    def _set_if(self, pk: str, sk: str, sets: list[str], condition: str, names: Item, values: Item) -> bool:
+        """One conditional SET: False, and nothing written, when the condition does not hold."""
         try:
             self.table.update_item(
                 Key={"pk": pk, "sk": sk},
                 UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression=f"attribute_not_exists({slots[0]}) OR {slots[0]} <= :since",
+                ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
@@ -245,19 +250,7 @@ class Store:
         }
         sets = ["#l = list_append(if_not_exists(#l, :empty), :new)"]
         sets += [f"#d{i} = if_not_exists(#d{i}, :d{i})" for i in range(len(defaults))]
-        try:
-            self.table.update_item(
-                Key={"pk": pk, "sk": sk},
-                UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression="attribute_not_exists(#l) OR NOT contains(#l, :one)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise _translate(error) from error
-        return True
+        return self._set_if(pk, sk, sets, "attribute_not_exists(#l) OR NOT contains(#l, :one)", names, values)
 
     def query_index(
         self,
