@@ -39,7 +39,19 @@ def get_retention_report(
     return json_response(200, retention_report(Store(), days=days, lookback_days=lookback_days))
 
 
-@app.get("/v1/admin/reports/monthly")
+@app.get(
+    "/v1/admin/reports/monthly",
+    responses={
+        200: {
+            "description": "The month's report in the format asked for",
+            "content": {
+                ReportFormat.JSON.media_type: {"schema": {"type": "object"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 def get_monthly_report(
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
     format: Annotated[ReportFormat, Query()] = ReportFormat.JSON,

@@ -398,19 +398,28 @@ def query_index_page(
     """One page of an index partition (live items only) and the key to continue from, if any."""
     from boto3.dynamodb.conditions import Key
 
-    kwargs: dict[str, Any] = {
-        "IndexName": index,
-        "KeyConditionExpression": Key(key_name).eq(key_value),
-        "ScanIndexForward": not newest_first,
-        "Limit": limit,
-    }
+    items, next_key = _query_page(
+        store,
+        limit,
+        start_key,
+        IndexName=index,
+        KeyConditionExpression=Key(key_name).eq(key_value),
+        ScanIndexForward=not newest_first,
+    )
+    return [i for i in items if is_live(i)], next_key
+
+
+def _query_page(
+    store: Store, limit: int, start_key: dict[str, Any] | None, **query: Any
+) -> tuple[list[Item], dict[str, Any] | None]:
+    """One Query page of at most `limit` items, from `start_key`, and the key to continue from."""
     if start_key:
-        kwargs["ExclusiveStartKey"] = start_key
+        query["ExclusiveStartKey"] = start_key
     try:
-        page = store.table.query(**kwargs)
+        page = store.table.query(Limit=limit, **query)
     except ClientError as error:
         raise _translate(error) from error
-    return [i for i in page.get("Items", []) if is_live(i)], page.get("LastEvaluatedKey")
+    return page.get("Items", []), page.get("LastEvaluatedKey")
 
 
 def query_professional_index(
@@ -436,16 +445,12 @@ def expired_page(
     `now`, and the key to continue from, if any."""
     from boto3.dynamodb.conditions import Key
 
-    kwargs: dict[str, Any] = {
-        "IndexName": EXPIRY_INDEX,
-        "KeyConditionExpression": Key("expiry_day").eq(day) & Key("expires_at").lte(now),
-        "Limit": limit,
-    }
-    if start_key:
-        kwargs["ExclusiveStartKey"] = start_key
-    try:
-        page = store.table.query(**kwargs)
-    except ClientError as error:
-        raise _translate(error) from error
+    items, next_key = _query_page(
+        store,
+        limit,
+        start_key,
+        IndexName=EXPIRY_INDEX,
+        KeyConditionExpression=Key("expiry_day").eq(day) & Key("expires_at").lte(now),
+    )
     # Plain numbers: the position travels as JSON (jaqe.privacy.retention.Continuation).
-    return page.get("Items", []), plain(page.get("LastEvaluatedKey"))
+    return items, plain(next_key)
