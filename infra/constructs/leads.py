@@ -3,7 +3,7 @@ operators' exports for commercial partners."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
@@ -11,7 +11,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from jaqe.privacy.inventory import PARTNER_EXPORT_DAYS
 
-from infra.constructs.buckets import access_log_bucket
+from infra.constructs.buckets import short_lived_files_bucket
 from infra.constructs.functions import allow
 from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
@@ -150,26 +150,12 @@ class Leads(Construct):
 
     def _exports_bucket(self, platform: Platform) -> s3.Bucket:
         """Files for commercial partners: KMS, private, TLS-only, logged, gone after a few days."""
-        access_logs = access_log_bucket(self, "PartnerExportFilesAccessLogs", of="the partner exports bucket")
-        bucket = s3.Bucket(
+        return short_lived_files_bucket(
             self,
             "PartnerExportFiles",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=platform.storage.key,
-            bucket_key_enabled=True,
-            versioned=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="partner-exports/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(PARTNER_EXPORT_DAYS),
-                    noncurrent_version_expiration=Duration.days(1),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=RemovalPolicy.RETAIN,
+            key=platform.storage.key,
+            days=PARTNER_EXPORT_DAYS,
+            inventory="partner_exports",
+            logs_id="PartnerExportFilesAccessLogs",
+            of="the partner exports bucket",
         )
-        inventoried(bucket, "partner_exports")
-        return bucket

@@ -8,7 +8,7 @@ Wired from `MainStack` with one call:
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
@@ -18,9 +18,8 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra import names
-from infra.constructs.buckets import access_log_bucket
+from infra.constructs.buckets import short_lived_files_bucket
 from infra.constructs.functions import ITEM_READ_WRITE, allow, allow_key
-from infra.constructs.inventory import inventoried
 from infra.constructs.nag import acknowledge
 from infra.constructs.platform import Platform
 from infra.constructs.state_machines import (
@@ -197,29 +196,15 @@ class RightsWorkflowConstruct(Construct):
         self._alarms()
 
     def _exports_bucket(self) -> s3.Bucket:
-        access_logs = access_log_bucket(self, "ExportsAccessLogs", of="the exports bucket")
-        bucket = s3.Bucket(
+        return short_lived_files_bucket(
             self,
             "ExportsBucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.platform.storage.key,
-            bucket_key_enabled=True,
-            versioned=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="exports/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(EXPORT_DAYS + 1),
-                    noncurrent_version_expiration=Duration.days(1),
-                    abort_incomplete_multipart_upload_after=Duration.days(1),
-                )
-            ],
-            removal_policy=RemovalPolicy.RETAIN,
+            key=self.platform.storage.key,
+            days=EXPORT_DAYS + 1,
+            inventory="exports",
+            logs_id="ExportsAccessLogs",
+            of="the exports bucket",
         )
-        inventoried(bucket, "exports")
-        return bucket
 
     def _state_machine(self) -> sfn.StateMachine:
         return asl_state_machine(

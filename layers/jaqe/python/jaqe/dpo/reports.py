@@ -32,7 +32,6 @@ from typing import Any
 from jaqe.breach.records import IncidentRecords
 from jaqe.dpo.model import Month, ReportFormat
 from jaqe.dpo.rendering import render
-from jaqe.leads.partners import PartnerDirectory
 from jaqe.platform import templates
 from jaqe.platform.errors import InvalidInput
 from jaqe.platform.mail import Mailer
@@ -288,6 +287,9 @@ def retention_figures(
 # -- gathering (the indexes) ---------------------------------------------------------------------
 def monthly_report(store: Store, month: Month, now: datetime) -> MonthlyReport:
     """The report of `month` as the indexes hold it at `now` (a month not begun yet is refused)."""
+    # The partners' contract reviews: loaded here, not at admin_retention's cold start.
+    from jaqe.leads.partners import PartnerDirectory
+
     if month.first_day > now.date():
         raise InvalidInput(
             f"Le mois {month.value} n'a pas encore commencé.",
