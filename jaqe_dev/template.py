@@ -51,9 +51,13 @@ class SynthesizedStack:
         self.outdir = outdir
         self.template: dict[str, Any] = json.loads((outdir / f"{stack}.template.json").read_text())
         self.resources: dict[str, dict[str, Any]] = self.template["Resources"]
+        # Indexed once: every local stack asks for some twenty types of a template of ~500 resources.
+        self._by_type: dict[str, dict[str, dict[str, Any]]] = {}
+        for logical_id, resource in self.resources.items():
+            self._by_type.setdefault(resource["Type"], {})[logical_id] = resource.get("Properties", {})
 
     def of_type(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        return {k: v.get("Properties", {}) for k, v in self.resources.items() if v["Type"] == resource_type}
+        return dict(self._by_type.get(resource_type, {}))
 
     def functions(self) -> dict[str, FunctionSpec]:
         specs = {}
