@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ class Route:
 class SynthesizedStack:
     def __init__(self, outdir: Path = CDK_OUT, stack: str = MAIN_STACK) -> None:
         self.outdir = outdir
-        self.template: dict[str, Any] = json.loads((outdir / f"{stack}.template.json").read_text())
+        self.template: dict[str, Any] = _parsed(outdir / f"{stack}.template.json")
         self.resources: dict[str, dict[str, Any]] = self.template["Resources"]
         # Indexed once: every local stack asks for some twenty types of a template of ~500 resources.
         self._by_type: dict[str, dict[str, dict[str, Any]]] = {}
@@ -111,6 +112,16 @@ class SynthesizedStack:
         aliases = self.of_type("AWS::Lambda::Alias")
         alias = next((aliases[ref] for ref in _refs(uri) if ref in aliases), None)
         return str(alias["FunctionName"]["Ref"]) if alias else find_get_att(uri)
+
+
+def _parsed(path: Path) -> dict[str, Any]:
+    """The template as read last, unless synthesis rewrote it since (every local stack reads both)."""
+    return _parsed_version(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_version(path: Path, _mtime_ns: int) -> dict[str, Any]:
+    return dict(json.loads(path.read_text()))
 
 
 def _refs(value: Any) -> list[str]:

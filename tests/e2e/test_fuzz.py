@@ -4,7 +4,7 @@ Every route of the document: the public site's, the professionals' app (a Cognit
 seeded professional, from `/_local/login`), and the operators' (`X-Local-Operator`). No 5xx and no
 answer outside the document (status, content type, schema) on any route. `FUZZ_EXAMPLES` sets the
 cases per route: 25 in `make test` (every route, in CI), 1000 with `make fuzz` (a route with fewer possible inputs,
-such as `GET /v1/pro/me`, gets them all). Routes are fuzzed by `FUZZ_WORKERS` client threads
+such as `GET /v1/pro/me`, gets them all); `FUZZ_ROUTES` picks routes. Routes are fuzzed by `FUZZ_WORKERS` client threads
 (3 by default) against one server; each route's time is printed.
 
 Then the hostile shapes, on every route of the same document, each once (a few seconds in all):
@@ -40,6 +40,8 @@ from jaqe_dev.template import SynthesizedStack
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 WORKERS = int(os.environ.get("FUZZ_WORKERS", "3"))
+# `FUZZ_ROUTES="POST /v1/contact-messages"`: only the routes whose label holds one of these (comma-separated).
+ROUTES = [part.strip() for part in os.environ.get("FUZZ_ROUTES", "").split(",") if part.strip()]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # The app's routes act as a seeded professional; delisting deletes the login, so it gets its own.
 PRO = "pro.peinture@example.fr"
@@ -99,12 +101,14 @@ def test_no_route_answers_5xx_or_outside_its_schema(server, route_headers):
     def headers_for(operation: Any) -> dict[str, str]:
         return routes[(operation.method.upper(), operation.path)]
 
+    if ROUTES:
+        operations = [o for o in operations if any(part in o.label for part in ROUTES)]
     started = time.monotonic()
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = {o.label: pool.submit(fuzz_operation, o, client.base, headers_for(o)) for o in operations}
         results = {label: future.result() for label, future in futures.items()}
     for label, (seconds, failure) in sorted(results.items(), key=lambda kv: -kv[1][0]):
-        print(f"{seconds:6.1f} s  {label}{'  FAILED' if failure else ''}")
+        print(f"{seconds:6.1f} s  {label}" + (f"  FAILED\n{failure}" if failure else ""))
     print(f"{len(operations)} routes, {EXAMPLES} cases each, {time.monotonic() - started:.0f} s")
     assert {label: failure for label, (_, failure) in results.items() if failure} == {}
 
