@@ -87,8 +87,9 @@ class QuoteRequests:
         key = self.subject_key(data.contact.email)
         lead_id = new_id("lead")
         now = clock.now()
-        # Read before writing: the person's earlier items (whose expiry this contact moves) and flags.
-        earlier = self.store.by_subject(key)
+        # Read before writing: the person's earlier items (whose expiry this contact moves) and flags,
+        # as the subject index holds them (keys, purpose, expiry, restriction).
+        earlier = self.store.subject_entries(key)
         restricted = restricted_in(earlier)
         lead = new_lead(
             lead_id,
