@@ -80,7 +80,9 @@ class Storage(Construct):
             projection_type=dynamodb.ProjectionType.INCLUDE,
             non_key_attributes=["purpose"],
         )
-        # A professional's leads: the disclosures made to them, newest first.
+        # A professional's leads: the disclosures made to them, newest first. Whole items: its readers
+        # (the pro app's lead list, the archive of interventions) read nearly all of one, `shared` being
+        # most of it, and an entry costs one write unit either way (under 1 KB).
         self.table.add_global_secondary_index(
             index_name="by_professional",
             partition_key=dynamodb.Attribute(name="pro_id", type=dynamodb.AttributeType.STRING),
