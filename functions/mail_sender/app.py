@@ -1,8 +1,10 @@
-"""Mail queue consumer: each queue message names a stored email (`{"mail_id"}`); it is sent once
-through SES unless the address is blocked (or suppressed, for marketing mail), then deleted.
+"""Mail queue consumer: each queue message names a stored email (`{"mail_id"}`) or the records an
+email is rendered from (`{"mail": <template>, <ids>}`: a quote request's emails, `jaqe.leads.mails`);
+it is sent once through SES unless the address is blocked (or suppressed, for marketing mail), and a
+stored email is then deleted.
 
-A message whose stored email is gone (erased with the person it is about, expired, already
-sent) is done: nothing is sent, nothing fails. A failure leaves the message in the queue
+A message whose stored email or records are gone (erased with the person it is about, expired,
+already sent) is done: nothing is sent, nothing fails. A failure leaves the message in the queue
 (partial batch failure): SQS retries it, then moves it to the dead-letter queue, which raises an
 alarm; what the DLQ holds is the id only.
 """
@@ -18,11 +20,13 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from jaqe.inbound.bounces import Bounces
-from jaqe.platform.mail import SesSender, mail_id_of
+from jaqe.leads.mails import RENDERERS
+from jaqe.platform.mail import QueuedMail, SesSender
 from jaqe.platform.observability import logger, metrics, tracer
 from jaqe.platform.settings import (
     DataSettings,
     IdempotencySettings,
+    LinkSettings,
     SenderSettings,
     SubjectKeySettings,
     get_settings,
@@ -38,7 +42,7 @@ METRICS = {
 }
 
 
-class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSettings):
+class Settings(DataSettings, SubjectKeySettings, IdempotencySettings, SenderSettings, LinkSettings):
     """What mail_sender reads from its environment (the infra construct that creates it sets exactly these)."""
 
 
@@ -51,9 +55,11 @@ once = IdempotencyConfig(event_key_jmespath="messageId", expires_after_seconds=2
 
 
 def send(message: dict[str, Any]) -> str:
-    mail_id = mail_id_of(message["body"])
+    queued = QueuedMail.of(message["body"])
     store = Store()
-    delivery = OutboxDelivery(store, SesSender(), Bounces(store).is_blocked).deliver(mail_id)
+    delivery = OutboxDelivery(store, SesSender(), Bounces(store).is_blocked, renderers=RENDERERS).deliver(
+        queued
+    )
     metrics.add_metric(name=METRICS[delivery.outcome], unit="Count", value=1)
     logger.info(
         "mail handled",
@@ -61,7 +67,8 @@ def send(message: dict[str, Any]) -> str:
             "outcome": delivery.outcome.value,
             "template": delivery.template,
             "purpose": delivery.purpose,
-            "mail_id": mail_id,
+            "mail": queued.mail,
+            **queued.ids,
             "message_id": message["messageId"],
         },
     )

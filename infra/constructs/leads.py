@@ -47,6 +47,10 @@ class Leads(Construct):
         )
         # The confirmation email's links (commercial partners consent, the newsletter box's double opt-in).
         platform.links(self.quotes)
+        # The mail sender renders a quote request's emails from the lead, its disclosures and the
+        # professionals' profiles (jaqe.leads.mails), each email's in one BatchGetItem, links included.
+        allow(platform.mail.sender, ["dynamodb:BatchGetItem"], [platform.storage.table.table_arn])
+        platform.links(platform.mail.sender)
         api.public_route("POST", "/v1/quote-requests", self.quotes)
         # The consent to commercial partners counts once the address is confirmed from the quote
         # confirmation email: the function that wrote the pending consent and sent the link confirms it.

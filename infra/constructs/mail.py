@@ -93,7 +93,7 @@ class Mail(Construct):
             resource="configuration-set",
             resource_name=self.configuration_set.configuration_set_name,
         )
-        sender = functions.create(
+        self.sender = sender = functions.create(
             "mail_sender",
             environment={
                 "MAIL_SENDER": self.mail_sender,

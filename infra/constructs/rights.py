@@ -71,7 +71,8 @@ class RightsWorkflowConstruct(Construct):
         )
         platform.links(self.actions_function)
         storage.name_data_table(self.actions_function)
-        allow(self.actions_function, ITEM_READ_WRITE, [table_arn, f"{table_arn}/index/by_subject"])
+        allow(self.actions_function, ITEM_READ_WRITE, [table_arn])
+        storage.find_people(self.actions_function)
         buckets = [self.exports_bucket, documents]
         allow(
             self.actions_function,
@@ -155,7 +156,8 @@ class RightsWorkflowConstruct(Construct):
             admin, ["states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure"], [main_arn]
         )
         # Privacy scans and holds (the person's items); the active holds (by_segment).
-        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_subject", f"{table_arn}/index/by_segment"])
+        storage.find_people(admin)
+        allow(admin, ["dynamodb:Query"], [f"{table_arn}/index/by_segment"])
         storage.use_subject_keys(admin)
         mail.allow_sending(admin)
         for method, path in (

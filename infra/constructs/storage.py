@@ -18,6 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+from jaqe.platform.store import SUBJECT_INDEX_ATTRIBUTES
 
 from infra import names
 from infra.constructs.functions import allow, allow_key
@@ -61,11 +62,14 @@ class Storage(Construct):
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
         )
         inventoried(self.table, "data_table")
-        # Locating everything about one person is one Query on this index (DESIGN: data model).
+        # Locating everything about one person is one Query on this index (DESIGN: data model), the
+        # items then read by key: the index holds only what a quote request reads without them.
         self.table.add_global_secondary_index(
             index_name="by_subject",
             partition_key=dynamodb.Attribute(name="subject_key", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.INCLUDE,
+            non_key_attributes=list(SUBJECT_INDEX_ATTRIBUTES),
         )
         # Reconciliation purges what TTL has not removed yet, day by day, without a Scan.
         self.table.add_global_secondary_index(
@@ -76,7 +80,9 @@ class Storage(Construct):
             projection_type=dynamodb.ProjectionType.INCLUDE,
             non_key_attributes=["purpose"],
         )
-        # A professional's leads: the disclosures made to them, newest first.
+        # A professional's leads: the disclosures made to them, newest first. Whole items: its readers
+        # (the pro app's lead list, the archive of interventions) read nearly all of one, `shared` being
+        # most of it, and an entry costs one write unit either way (under 1 KB).
         self.table.add_global_secondary_index(
             index_name="by_professional",
             partition_key=dynamodb.Attribute(name="pro_id", type=dynamodb.AttributeType.STRING),
@@ -181,8 +187,16 @@ class Storage(Construct):
         allow(function, actions, [table])
         if indexes:
             allow(function, ["dynamodb:Query"], [f"{table}/index/{index}" for index in indexes])
+        if "by_subject" in indexes:
+            self.find_people(function)
         allow_key(function, self.key)
         self.name_data_table(function)
+
+    def find_people(self, function: lambda_.Function) -> None:
+        """Everything held about a person (`jaqe.platform.store.Store.by_subject`): the subject index's
+        entries, then the items they name, read by key."""
+        allow(function, ["dynamodb:Query"], [f"{self.table.table_arn}/index/by_subject"])
+        allow(function, ["dynamodb:BatchGetItem"], [self.table.table_arn])
 
     def use_idempotency(self, function: lambda_.Function) -> None:
         """Powertools idempotency records (jaqe.platform.settings.IdempotencySettings)."""

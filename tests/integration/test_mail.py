@@ -180,35 +180,39 @@ def test_the_outbox_queue_names_the_stored_message_and_holds_no_address_or_text(
 
 def test_c7_04_a_lead_email_parked_in_the_dead_letter_queue_sends_nothing_after_the_erasure(rights):  # noqa: F811
     """A lead email that failed five times (mail DLQ), then the consumer erases: the DLQ holds ids only,
-    the stored message went with the erasure, and a redrive sends nothing and fails nothing."""
+    no copy of the emails was stored (they are rendered from the lead and its disclosures), the
+    erasure deleted those, and a redrive sends nothing and fails nothing."""
     from jaqe.platform import mail
 
     local = rights.local
     listed_professional(local, "p1")
-    professional = "p1@artisans.example"
     with mock.patch.object(mail.SesSender, "send", ses_down):
         assert local.lambdas.invoke_by_name("quote_requests", QUOTE)["statusCode"] == 201
         for _ in range(MAX_SEND_ATTEMPTS + 1):
             local.settle()
     assert queue_depth(local, "Outbox") == 0
-    assert len(messages_in("MailDlq")) == 2  # the consumer's confirmation and the lead to p1
-    consumer_key = local.subject_key(LEAD["contact"]["email"])
-    parked = {i["message"]["tags"]["template"]: i for i in stored_mail(local)}
-    assert parked["lead_for_professional"]["message"]["to"] == professional
-    # The lead email is about the consumer: under their subject key, so their erasure reaches it.
-    assert {i["subject_key"] for i in parked.values()} == {consumer_key}
-    assert {i["purpose"] for i in parked.values()} == {PurposeId.QUOTE_MATCHING.value}
+    parked = {json.loads(m["Body"])["mail"]: json.loads(m["Body"]) for m in messages_in("MailDlq")}
+    # The consumer's confirmation and the lead to p1, each naming the records it is made from.
+    [lead] = [i for i in all_items(local) if i.get("item_type") == "lead"]
+    assert parked == {
+        "quote_confirmation": {"mail": "quote_confirmation", "lead_id": lead["lead_id"], "pro_ids": ["p1"]},
+        "lead_for_professional": {
+            "mail": "lead_for_professional",
+            "lead_id": lead["lead_id"],
+            "pro_id": "p1",
+        },
+    }
+    assert stored_mail(local) == []
 
     _, execution = rights.run({"type": "erasure", "email": LEAD["contact"]["email"]})
     assert execution["status"] == "SUCCEEDED"
 
-    assert stored_mail(local) == []
+    assert not [i for i in all_items(local) if i.get("lead_id") == lead["lead_id"]]
     dead_letters = messages_in("MailDlq")
     assert len(dead_letters) == 2
     personal = [LEAD["contact"][k] for k in ("email", "first_name", "last_name", "phone")]
-    personal += [LEAD["project"]["description"], professional, "+33612345678"]
+    personal += [LEAD["project"]["description"], "p1@artisans.example", "+33612345678"]
     for message in dead_letters:
-        assert set(json.loads(message["Body"])) == {"mail_id"}
         assert not any(value.lower() in message["Body"].lower() for value in personal)
 
     sent_before = len(local.outbox())

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 from pathlib import Path
 
 import pytest
 from jaqe.platform import templates
-from jaqe.platform.mail import OutgoingEmail, mail_id_of
+from jaqe.platform.mail import STORED, OutgoingEmail, QueuedMail
 from jaqe.privacy.outbox import Outcome, decide, is_marketing
 from jaqe.privacy.register import PurposeId
 
@@ -75,7 +76,22 @@ def test_bounces_stop_every_mail_and_suppression_stops_marketing_only(
     assert decide(email, bounced=bounced, suppressed=suppressed) is outcome
 
 
-def test_a_queue_message_names_its_stored_message_only() -> None:
-    assert mail_id_of('{"mail_id": "mail_1"}') == "mail_1"
-    with pytest.raises(ValueError):
-        mail_id_of('{"to": "c@example.fr", "subject": "s", "text": "t"}')
+def test_a_queue_message_names_its_stored_message_or_its_records_by_ids_only() -> None:
+    assert QueuedMail.of('{"mail_id": "mail_1"}') == QueuedMail(STORED, {"mail_id": "mail_1"})
+    assert QueuedMail.stored("mail_1").body == '{"mail_id": "mail_1"}'
+    rendered = QueuedMail("quote_confirmation", {"lead_id": "lead_1", "pro_ids": ["pro_1", "pro_2"]})
+    assert QueuedMail.of(rendered.body) == rendered
+    assert json.loads(rendered.body) == {
+        "mail": "quote_confirmation",
+        "lead_id": "lead_1",
+        "pro_ids": ["pro_1", "pro_2"],
+    }
+    for not_ids in (
+        '{"to": "c@example.fr", "subject": "s", "text": "t"}',  # a message itself
+        '{"mail": "quote_confirmation", "lead": {"email": "c@example.fr"}}',  # a record, not its id
+        '{"mail": "quote_confirmation", "note": "' + "x" * 200 + '"}',  # text, not an id
+        '{"lead_id": "lead_1"}',  # no template named
+        '["mail_1"]',
+    ):
+        with pytest.raises(ValueError):
+            QueuedMail.of(not_ids)

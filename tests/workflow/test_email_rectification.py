@@ -40,9 +40,9 @@ def give_person_a_login(rights: Rights) -> str:
 
 
 def by_subject(rights: Rights, key: str) -> list[dict[str, Any]]:
-    return rights.table.query(IndexName="by_subject", KeyConditionExpression=Key("subject_key").eq(key))[
-        "Items"
-    ]
+    """The person's items, as found through the subject index (which holds their keys)."""
+    entries = rights.table.query(IndexName="by_subject", KeyConditionExpression=Key("subject_key").eq(key))
+    return [rights.table.get_item(Key={"pk": e["pk"], "sk": e["sk"]})["Item"] for e in entries["Items"]]
 
 
 def privacy_scan(rights: Rights, email: str) -> dict[str, Any]:

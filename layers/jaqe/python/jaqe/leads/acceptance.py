@@ -7,10 +7,12 @@ disclosure (`accepted`, `accepted_at`, `accepted_by: "consumer"`). The access ex
 professional's archive read it from there; the professional's own click (`disclosures.accept_lead`)
 says only that they took the request on.
 
-The link's token is `<lead id>.<random>`, stored as its digest on the lead itself (written once, with
-the lead, in its transaction: no item of its own), so it lives exactly as long as the lead and an
-erasure deletes it with the lead: a click does not spend it, so the consumer may come back to it, and
-accepting the same professional again changes nothing.
+The link's token is `<lead id>.<keyed digest of the lead id>` (`jaqe.platform.keyed_hash.link_token`:
+the mail sender makes it again when it renders the confirmation email, so no stored message keeps it),
+stored as its digest on the lead itself (written once, with the lead, in its transaction: no item of
+its own), so it lives exactly as long as the lead and an erasure deletes it with the lead: a click
+does not spend it, so the consumer may come back to it, and accepting the same professional again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 from jaqe.leads.records import DISCLOSURE, disclosure_key, is_disclosure_to, lead_pk
 from jaqe.platform import clock
 from jaqe.platform.errors import InvalidInput, LinkGone, NotFound
-from jaqe.platform.ids import new_token, token_digest
+from jaqe.platform.ids import token_digest
+from jaqe.platform.keyed_hash import link_token
 from jaqe.platform.settings import LinkSettings, get_settings
 from jaqe.platform.store import Item, Store
 
@@ -63,14 +66,17 @@ class NotMatched(InvalidInput):
         )
 
 
-def new_acceptance_token(lead_id: str) -> tuple[str, Item]:
-    """The link's token, and what the lead stores of it (its digest)."""
-    token = f"{lead_id}.{new_token()}"
-    return token, {ACCEPTANCE_DIGEST: token_digest(token)}
+def acceptance_token(lead_id: str) -> str:
+    return f"{lead_id}.{link_token('quote_acceptance', lead_id)}"
 
 
-def acceptance_url(token: str) -> str:
-    lead_id = token.split(".", 1)[0]
+def acceptance_digest(lead_id: str) -> Item:
+    """What the lead stores of its link's token."""
+    return {ACCEPTANCE_DIGEST: token_digest(acceptance_token(lead_id))}
+
+
+def acceptance_url(lead_id: str) -> str:
+    token = acceptance_token(lead_id)
     return f"{get_settings(LinkSettings).public_api_url}{acceptance_path(lead_id)}?token={token}"
 
 

@@ -40,6 +40,7 @@ from jaqe.leads.records import (
 from jaqe.platform import clock
 from jaqe.platform.errors import LinkGone
 from jaqe.platform.ids import new_id
+from jaqe.platform.keyed_hash import link_token
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.settings import LinkSettings, get_settings
@@ -237,6 +238,13 @@ def _csv_line(values: tuple[str, ...]) -> bytes:
     return line.getvalue().encode()
 
 
+def confirmation_url(lead_id: str) -> str:
+    """The link of the quote request `lead_id`'s confirmation email that confirms its consent to
+    commercial partners (the token `PartnerConsents.issue_confirmation` stored)."""
+    token = link_token(CONFIRM_KIND, lead_id)
+    return f"{get_settings(LinkSettings).public_api_url}{CONFIRM_PATH}?token={token}"
+
+
 class PartnerConsents:
     """The address confirmation that makes a form's consent to commercial partners count."""
 
@@ -245,18 +253,22 @@ class PartnerConsents:
         self.tokens = Tokens(store)
         self.ledger = ConsentLedger(store)
 
-    def confirmation_url(self, subject_key: str, pending: Item) -> str:
-        """A link for the address the consent `pending` (its ledger item) was given for; it lives as
-        long as the consent may still be confirmed."""
+    def issue_confirmation(self, subject_key: str, pending: Item, lead_id: str) -> None:
+        """The link's token for the address the consent `pending` (its ledger item) was given with the
+        quote request `lead_id`; it lives as long as the consent may still be confirmed, and the
+        confirmation email carries it (`confirmation_url`)."""
         payload = {
             "subject_key": subject_key,
             "purpose": PurposeId.COMMERCIAL_PARTNERS.value,
             "consent_event": pending["sk"],
         }
-        token = self.tokens.issue(
-            CONFIRM_KIND, payload, ttl=ADDRESS_CONFIRMATION_WINDOW, subject_key=subject_key
+        self.tokens.issue(
+            CONFIRM_KIND,
+            payload,
+            ttl=ADDRESS_CONFIRMATION_WINDOW,
+            subject_key=subject_key,
+            token=link_token(CONFIRM_KIND, lead_id),
         )
-        return f"{get_settings(LinkSettings).public_api_url}{CONFIRM_PATH}?token={token}"
 
     def usable(self, token: str) -> bool:
         return self.tokens.usable(CONFIRM_KIND, token)

@@ -7,6 +7,7 @@ Each request records its own consent, so a request after an erasure starts a new
 is matched and shared like any other (the suppression entry stops marketing and partner exports,
 not the service asked for); only a restriction keeps a request from being shared. The confirmation
 email says what happened: shared with whom (with the link to accept a quote), or with no one, and why.
+Its emails are queued by ids and rendered from the lead and its disclosures when sent (`mails`).
 """
 
 from __future__ import annotations
@@ -15,19 +16,18 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from jaqe.leads.acceptance import acceptance_url, new_acceptance_token
+from jaqe.leads.acceptance import acceptance_digest
+from jaqe.leads.mails import confirmation_mail, professional_mail
 from jaqe.leads.matching import Candidate, choose
 from jaqe.leads.model import QuoteRequestAccepted, QuoteRequestIn
 from jaqe.leads.partners import COMMERCIAL_PARTNERS_WORDING, PartnerConsents
-from jaqe.leads.records import new_disclosure, new_lead
+from jaqe.leads.records import RECEIVED_UNDER_RESTRICTION, new_disclosure, new_lead
 from jaqe.marketing.newsletter import Newsletter
 from jaqe.platform import clock
 from jaqe.platform.ids import new_id
-from jaqe.platform.mail import Mailer
+from jaqe.platform.mail import QueueingMailer
 from jaqe.platform.observability import logger
 from jaqe.platform.store import Item, Store, expiry_fields
-from jaqe.platform.templates import lead_for_professional, quote_confirmation
-from jaqe.platform.trades import TRADES
 from jaqe.platform.validation import (
     departement_of,
 )
@@ -70,7 +70,7 @@ class QuoteRequests:
     def __init__(
         self,
         store: Store,
-        mailer: Mailer,
+        mailer: QueueingMailer,
         subject_key: Callable[[str], str],
         *,
         max_matches: int = 3,
@@ -87,7 +87,10 @@ class QuoteRequests:
         key = self.subject_key(data.contact.email)
         lead_id = new_id("lead")
         now = clock.now()
-        acceptance_token, acceptance_digest = new_acceptance_token(lead_id)
+        # Read before writing: the person's earlier items (whose expiry this contact moves) and flags,
+        # as the subject index holds them (keys, purpose, expiry, restriction).
+        earlier = self.store.subject_entries(key)
+        restricted = restricted_in(earlier)
         lead = new_lead(
             lead_id,
             {
@@ -99,7 +102,8 @@ class QuoteRequests:
                 "received_at": now.isoformat(),
                 # Similar-services mailings select past requesters by trade and month through an index.
                 "segment": f"{data.project.trade}#{now:%Y-%m}",
-                **acceptance_digest,
+                **acceptance_digest(lead_id),
+                **({RECEIVED_UNDER_RESTRICTION: True} if restricted else {}),
                 **retention_fields(PurposeId.QUOTE_MATCHING, key),
             },
         )
@@ -126,40 +130,27 @@ class QuoteRequests:
                     source=lead_id,
                 )
             )
-        # Read before writing: the person's earlier items (whose expiry this contact moves) and flags.
-        earlier = self.store.by_subject(key)
         self.store.transact([lead, *consents])
         if data.consents.refuse_similar_services:
             # The ledger event is the proof; the flag is what similar-services mailings read.
             Subjects(self.store).object_to(key, [PurposeId.SIMILAR_SERVICES_EMAILS])
         self.refresh_last_contact(earlier)
 
-        restricted = restricted_in(earlier)
         if restricted:
             logger.info("lead not shared: subject restricted", extra={"lead_id": lead_id})
-        companies = [] if restricted else self._match_and_share(key, lead_id, data, matching_consent)
-        confirm_url = (
-            PartnerConsents(self.store).confirmation_url(key, partners_consent) if partners_consent else None
-        )
-        self.mailer.send(
-            quote_confirmation(
-                data.contact.email,
-                lead_id,
-                TRADES[data.project.trade],
-                companies,
-                restricted=restricted,
-                acceptance_url=acceptance_url(acceptance_token) if companies else None,
-                partners_confirm_url=confirm_url,
-            )
-        )
+        shared_with = [] if restricted else self._match_and_share(key, lead_id, data, matching_consent)
+        if partners_consent:
+            PartnerConsents(self.store).issue_confirmation(key, partners_consent, lead_id)
+        self.mailer.queue(confirmation_mail(lead_id, shared_with), limited_to=data.contact.email)
         if data.consents.newsletter:
             Newsletter(self.store, self.mailer, self.subject_key).subscribe(
                 data.contact.email, data.policy_version, channel="quote_form"
             )
         logger.info(
-            "quote request stored", extra={"lead_id": lead_id, "subject_key": key, "matched": len(companies)}
+            "quote request stored",
+            extra={"lead_id": lead_id, "subject_key": key, "matched": len(shared_with)},
         )
-        return QuoteRequestAccepted(request_id=lead_id, matched_professionals=len(companies))
+        return QuoteRequestAccepted(request_id=lead_id, matched_professionals=len(shared_with))
 
     def _consent(
         self, key: str, purpose_id: PurposeId, wording: str, data: QuoteRequestIn, lead_id: str
@@ -184,6 +175,7 @@ class QuoteRequests:
                 self.store.update(item["pk"], item["sk"], expires)
 
     def _match_and_share(self, key: str, lead_id: str, data: QuoteRequestIn, consent: Item) -> list[str]:
+        """The professionals the lead was shared with, in the order they were matched."""
         # The consent this request recorded, in the same transaction as the lead, is the latest event
         # for the purpose: deciding from it spares reading the ledger back.
         if not ConsentEvent.from_item(consent).counts(clock.now()):
@@ -195,20 +187,15 @@ class QuoteRequests:
         )
         profiles = self.store.get_many([(profile_pk(c.pro_id), PROFILE_SK) for c in chosen])
         shared = {**data.contact.model_dump(), **data.project.model_dump()}
-        companies = []
+        shared_with = []
         for position, candidate in enumerate(chosen):
             profile = profiles.get((profile_pk(candidate.pro_id), PROFILE_SK))
             if not profile or profile.get("status") != "approved" or not profile.get("listed"):
                 continue  # listing entry outlived its professional: never share with them
             self._disclose(key, lead_id, candidate, shared, position)
-            lead_view = {**{k: str(v) for k, v in shared.items()}, "trade_label": TRADES[data.project.trade]}
-            self.mailer.send(
-                lead_for_professional(
-                    profile["contact"]["email"], candidate.company_name, lead_view, about=key
-                )
-            )
-            companies.append(candidate.company_name)
-        return companies
+            self.mailer.queue(professional_mail(lead_id, candidate.pro_id))
+            shared_with.append(candidate.pro_id)
+        return shared_with
 
     def _disclose(
         self, key: str, lead_id: str, candidate: Candidate, shared: dict[str, Any], position: int

@@ -19,6 +19,8 @@ from jaqe.privacy.register import PurposeId
 from jaqe.privacy.retention import Dependents, retention_fields
 
 DISCLOSURE = "DISCLOSURE#"
+# On a lead received while the person's data was restricted (Art. 18): shared with no one.
+RECEIVED_UNDER_RESTRICTION = "received_under_restriction"
 
 
 def lead_pk(lead_id: str) -> str:

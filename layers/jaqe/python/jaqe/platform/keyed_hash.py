@@ -2,7 +2,8 @@
 
 Subject keys (`jaqe.privacy.subject_keys`) and idempotency fingerprints (`jaqe.platform.api`) are
 HMAC-SHA256 under this key: without it a digest reveals nothing, even to someone who holds a list
-of candidate addresses (an unkeyed hash of an address can be reversed by trying the list).
+of candidate addresses (an unkeyed hash of an address can be reversed by trying the list). The
+tokens of the links a quote request's emails carry are too (`link_token`).
 """
 
 from __future__ import annotations
@@ -39,3 +40,10 @@ def forget_secret() -> None:
 
 def keyed_digest(key: bytes, data: bytes) -> str:
     return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def link_token(kind: str, reference: str) -> str:
+    """The token of a link of `kind` about `reference` (a lead's id), as unguessable as a random one
+    without the key, and made again from the ids alone: the mail sender renders the email that
+    carries the link from its records at send time, so no stored message keeps the token."""
+    return keyed_digest(secret(), f"link:{kind}:{reference}".encode())

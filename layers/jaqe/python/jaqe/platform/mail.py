@@ -1,10 +1,12 @@
 """Outgoing email: the message, MIME building, the outbox queue's message and the SES sender.
 
-Use cases hand emails to a `Mailer`; in the functions it is `jaqe.privacy.outbox.OutboxMailer`,
-which stores the message in the data table (under the subject key of the person it is about,
-with its purpose and a short expiry) and queues its id only (SQS, retries, DLQ): a stored lead
-keeps its confirmation even if SES fails at that moment, and no queue ever holds an address or
-a text. The `mail_sender` function loads the message by id and sends it with `SesSender`.
+Use cases hand emails to a `Mailer`; in the functions it is `jaqe.privacy.outbox.OutboxMailer`.
+The outbox queue (SQS, retries, DLQ) carries ids only (`QueuedMail`), never an address or a text:
+either the id of a message stored in the data table (under the subject key of the person it is
+about, with its purpose and a short expiry), or the ids of the records an email is rendered from
+when it is sent (a quote request's emails: the lead, its disclosures, the professional's profile).
+Either way a stored lead keeps its confirmation even if SES fails at that moment. The `mail_sender`
+function loads or renders the email and sends it with `SesSender`.
 Every message is French, has a plain-text part and the controller footer. Marketing mail
 carries one-click unsubscribe headers (RFC 8058); transactional mail does not.
 """
@@ -16,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Protocol
+from typing import Any, Protocol
 
 from jaqe.platform import aws
 from jaqe.platform.settings import OutboxSettings, SenderSettings, get_settings
@@ -64,19 +66,56 @@ class Mailer(Protocol):
     def send(self, email: OutgoingEmail) -> None: ...
 
 
-def queue_mail(mail_id: str) -> None:
-    """Put a stored message's id on the outbox queue: the body names the message, nothing else."""
+STORED = "stored"
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """An outbox queue message, ids only. `{"mail_id"}` names a stored message; `{"mail": <template>,
+    <ids>}` names the records the mail sender renders that template from at send time (the
+    renderers are `OutboxDelivery`'s), so that no copy of the email waits anywhere."""
+
+    mail: str  # STORED, or the template rendered from the records `ids` name
+    ids: dict[str, Any]
+
+    @classmethod
+    def stored(cls, mail_id: str) -> QueuedMail:
+        return cls(STORED, {"mail_id": mail_id})
+
+    @property
+    def body(self) -> str:
+        return json.dumps(self.ids if self.mail == STORED else {"mail": self.mail, **self.ids})
+
+    @classmethod
+    def of(cls, body: str) -> QueuedMail:
+        """The message an outbox queue body holds; anything but ids refused (ValueError)."""
+        message = json.loads(body)
+        if not isinstance(message, dict):
+            raise ValueError("an outbox message is a JSON object")
+        if set(message) == {"mail_id"} and _is_id(message["mail_id"]):
+            return cls.stored(message["mail_id"])
+        mail = message.pop("mail", None)
+        ids_only = all(
+            _is_id(v) or (isinstance(v, list) and all(_is_id(i) for i in v)) for v in message.values()
+        )
+        if not _is_id(mail) or not ids_only:
+            raise ValueError("an outbox message names a stored message (`mail_id`) or a template and ids")
+        return cls(mail, message)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 100
+
+
+class QueueingMailer(Mailer, Protocol):
+    def queue(self, mail: QueuedMail, *, limited_to: str | None = None) -> None: ...
+
+
+def queue_mail(mail: QueuedMail) -> None:
+    """Put a message on the outbox queue: the body names the email's records, nothing else."""
     aws.client("sqs").send_message(
-        QueueUrl=get_settings(OutboxSettings).mail_queue_url, MessageBody=json.dumps({"mail_id": mail_id})
+        QueueUrl=get_settings(OutboxSettings).mail_queue_url, MessageBody=mail.body
     )
-
-
-def mail_id_of(body: str) -> str:
-    """The stored message an outbox queue message names."""
-    mail_id = json.loads(body).get("mail_id")
-    if not isinstance(mail_id, str) or not mail_id:
-        raise ValueError("an outbox message names its stored message by `mail_id`")
-    return mail_id
 
 
 class SesSender:

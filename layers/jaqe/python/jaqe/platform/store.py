@@ -1,7 +1,8 @@
 """Data access: the one place that talks to DynamoDB.
 
 Single-table design. Every item holding personal data carries:
-- `subject_key`: reachable through the `by_subject` index (locating a person is a Query);
+- `subject_key`: reachable through the `by_subject` index (locating a person is a Query; the index
+  projects keys and `SUBJECT_INDEX_ATTRIBUTES`, the items are then read by key);
 - `purpose`: the register entry it is held for (`jaqe.privacy.retention.retention_fields`);
 - `expires_at`: epoch seconds computed from that purpose's retention rule (DynamoDB TTL),
   mirrored as `expiry_day` for the `by_expiry` index that reconciliation queries.
@@ -52,6 +53,10 @@ SUBJECT_INDEX = "by_subject"
 EXPIRY_INDEX = "by_expiry"
 PROFESSIONAL_INDEX = "by_professional"
 SEGMENT_INDEX = "by_segment"
+# What the subject index holds besides keys: what a quote request reads of the person's earlier items
+# (their purpose and expiry, a restriction) without fetching them. Every other reader fetches the
+# items by key; an index holding whole items would cost a write of every changed attribute.
+SUBJECT_INDEX_ATTRIBUTES = ("item_type", "purpose", "expires_at", "restricted")
 _THROTTLING = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 # BatchWriteItem takes 25 requests, BatchGetItem 100 keys.
 BATCH_WRITE_SIZE = 25
@@ -137,14 +142,23 @@ class Store:
             condition = condition & Key("sk").begins_with(sk_prefix)
         return [i for i in self._paginate(KeyConditionExpression=condition) if is_live(i)]
 
-    def by_subject(self, subject_key: str, *, include_expired: bool = False) -> list[Item]:
-        """Everything held about one person: one Query on the subject index (pages as needed)."""
+    def subject_entries(self, subject_key: str, *, include_expired: bool = False) -> list[Item]:
+        """The subject index's entries of one person (keys and `SUBJECT_INDEX_ATTRIBUTES`): one Query
+        (pages as needed)."""
         from boto3.dynamodb.conditions import Key
 
-        items = self._paginate(
+        entries = self._paginate(
             IndexName=SUBJECT_INDEX, KeyConditionExpression=Key("subject_key").eq(subject_key)
         )
-        return [i for i in items if include_expired or is_live(i)]
+        return [e for e in entries if include_expired or is_live(e)]
+
+    def by_subject(self, subject_key: str, *, include_expired: bool = False) -> list[Item]:
+        """Everything held about one person, in the index's order: its entries, then the items by key
+        (100 per BatchGetItem). The calls grow with the person's items, never with the table."""
+        entries = self.subject_entries(subject_key, include_expired=include_expired)
+        keys = [(e["pk"], e["sk"]) for e in entries]
+        items = self.get_many(keys, include_expired=include_expired)
+        return [items[key] for key in keys if key in items]
 
     def take(
         self, pk: str, sk: str, *, where: str = "attribute_exists(pk)", values: Item | None = None

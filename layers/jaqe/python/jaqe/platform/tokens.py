@@ -19,9 +19,15 @@ from jaqe.platform.store import Item, Store, expiry_fields, is_live
 
 
 def token_item(
-    kind: str, payload: dict[str, Any], ttl: timedelta | None, subject_key: str | None
+    kind: str,
+    payload: dict[str, Any],
+    ttl: timedelta | None,
+    subject_key: str | None,
+    token: str | None = None,
 ) -> tuple[str, Item]:
-    token = new_token()
+    """`token`: one made from ids (`jaqe.platform.keyed_hash.link_token`) by a link rendered later;
+    by default a random one."""
+    token = token or new_token()
     item: Item = {
         "pk": f"TOKEN#{token_digest(token)}",
         "sk": "TOKEN",
@@ -43,9 +49,15 @@ class Tokens:
         self.store = store
 
     def issue(
-        self, kind: str, payload: dict[str, Any], *, ttl: timedelta | None, subject_key: str | None = None
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        ttl: timedelta | None,
+        subject_key: str | None = None,
+        token: str | None = None,
     ) -> str:
-        token, item = token_item(kind, payload, ttl, subject_key)
+        token, item = token_item(kind, payload, ttl, subject_key, token)
         self.store.put_new(item)
         return token
 

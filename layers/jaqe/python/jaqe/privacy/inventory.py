@@ -337,14 +337,16 @@ INVENTORY: dict[str, DataStore] = {
         DataStore(
             "mail_outbox",
             StoreKind.QUEUE,
-            "ids of stored outgoing emails (never an address or a text)",
+            "ids of stored outgoing emails, or of the records a quote request's emails are rendered from "
+            "when sent (lead, professionals): never an address or a text",
             "4 days",
             Reach.IDS_ONLY,
         ),
         DataStore(
             "mail_dlq",
             StoreKind.QUEUE,
-            "ids of outgoing emails that failed 5 times; a redrive after an erasure sends nothing",
+            "ids of outgoing emails (or of their records) that failed 5 times; a redrive after an erasure "
+            "sends nothing",
             "14 days",
             Reach.IDS_ONLY,
         ),

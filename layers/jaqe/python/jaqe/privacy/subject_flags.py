@@ -58,8 +58,9 @@ def consented_since(
 
 
 def restricted_in(items: Iterable[Item]) -> bool:
-    """Whether a person's live items (`Store.by_subject`) hold a restriction in force: what a quote
-    request reads, from the one Query that also finds the earlier leads whose expiry it moves."""
+    """Whether a person's live items (`Store.by_subject`, or the subject index's entries, which
+    project `restricted`) hold a restriction in force: what a quote request reads, from the one Query
+    that also finds the earlier leads whose expiry it moves."""
     return any(i.get("sk") == FLAGS_SK and i.get("restricted") for i in items)
 
 
