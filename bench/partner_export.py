@@ -79,13 +79,15 @@ def export(people: int, *, trace: bool = False) -> dict[str, Any]:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        answer = local.api.request("POST", EXPORTS, json_body={"partner": "Bench SA"}, headers=OPERATOR)
+        answer = local.api.request(
+            "POST", EXPORTS, json_body={"partner": "Bench SA", "reason": "bench"}, headers=OPERATOR
+        )
         seconds = time.perf_counter() - started
         traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
         tracemalloc.stop()
         rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
         export_id = answer.json()["export_id"]
-        status = local.api.request("GET", f"{EXPORTS}/{export_id}", headers=OPERATOR).json()
+        status = local.api.request("GET", f"{EXPORTS}/{export_id}?reason=bench", headers=OPERATOR).json()
         worker = local.lambdas.logical_id("partner_exports")
         bucket = local.provisioned.environment(worker)["PARTNER_EXPORTS_BUCKET"]
         head = boto3.client("s3").head_object(

@@ -27,6 +27,7 @@ os.environ.update(
 sys.path.insert(0, str(ROOT))
 
 # After the environment above, which they measure in.
+from bench import breach as breach_notification  # noqa: E402
 from bench import cold_start, quote_request_cost  # noqa: E402
 from bench.growth import markdown as growth_markdown  # noqa: E402
 from bench.growth import run as growth  # noqa: E402
@@ -371,6 +372,10 @@ def partner_export() -> dict[str, Any]:
     return run()
 
 
+def breach() -> dict[str, Any]:
+    return breach_notification.measure()
+
+
 def main() -> None:
     sizes = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
     only = os.environ.get(
@@ -390,6 +395,7 @@ def main() -> None:
         "quote_request_cost": quote_request_cost.measure(),
         "growth": growth(),
         "partner_export": partner_export(),
+        "breach": breach(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     lines = ["| figure | value | target |", "|---|---|---|"]
@@ -441,6 +447,7 @@ def main() -> None:
         *cold_start.table(results["cold_start"]),
     ]
     lines += growth_markdown(results["growth"])
+    lines += breach_notification.markdown(results["breach"])
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
