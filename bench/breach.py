@@ -281,6 +281,7 @@ def measure() -> dict[str, Any]:
         **figures,
         "metered": metered,
         "usd": estimate(figures, metered, figures["people"]),
+        "usd_per_10k": estimate(figures, metered, 10_000),
         "usd_per_100k": estimate(figures, metered, PER_HUNDRED_THOUSAND),
         "concurrency": concurrency(figures),
     }

@@ -1,8 +1,9 @@
 """Growth curves (`make bench`): what the work that grows with the data costs at 1k, 10k and 100k items.
 
-For each size, one local stack (moto) is seeded with that many contact messages written straight into
-the table (batch writes, no stream cascades: the seeding is not what is measured), plus one person
-with PERSON_LEADS quote requests and PARTNER_PEOPLE people who consented to commercial partners.
+For each size, one local stack (moto) is seeded with that many contact messages put straight into
+moto's table (`bulk_put`: no request, no stream record; the seeding is not what is measured), plus
+one person with PERSON_LEADS quote requests and PARTNER_PEOPLE people who consented to commercial
+partners.
 Then, each through the code the functions run:
 
 - subject lookup: `Store.by_subject` for one person (the calls should not grow with the table);

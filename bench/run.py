@@ -435,6 +435,12 @@ def main() -> None:
         f"| partner export of {export['people']:,} people on the local stack: seconds, file parts, "
         f"memory growth (MB) | {export['export_seconds']}, {export['file_parts']}, {export['rss_growth_mb']} | completes |"
     )
+    notified = results["breach"]
+    lines.append(
+        f"| breach of {notified['people']:,} people on the local stack: seconds, transitions, emails, "
+        f"estimated AWS cost | {notified['seconds']}, {notified['transitions']}, {notified['emails']:,}, "
+        f"${notified['usd']['total']} | completes |"
+    )
     lines += [
         "",
         "Transitions: the execution history's events whose type ends in `StateEntered`, one per state "
