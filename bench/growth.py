@@ -182,7 +182,8 @@ def seed(local: Any, size: int) -> None:
 
     lambdas = boto3.client("lambda")
     for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
-        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load: no cascades to run
+        # No stream cascades: the reconciliation's deletes are measured, not retention_cascade's answers.
+        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])
     expiring = int((START + timedelta(days=1)).timestamp())
     kept = int((START + timedelta(days=3 * 365)).timestamp())
     received = START.isoformat()

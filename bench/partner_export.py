@@ -15,6 +15,7 @@ import os
 import resource
 import time
 import tracemalloc
+from collections.abc import Iterator
 from typing import Any
 
 import bench.run  # noqa: F401 - sets the bench environment (fake credentials, EU region)
@@ -31,37 +32,37 @@ def _load(local: Any, people: int) -> None:
     from jaqe.privacy.register import PurposeId
     from jaqe.privacy.retention import retention_fields
 
+    from bench.growth import bulk_put
+
     lambdas = boto3.client("lambda")
     for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
-        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load, no cascades to run
+        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # the export's writes cascade to nothing
+
+    def person(n: int) -> Iterator[dict[str, Any]]:
+        key, lead_id = f"{n:064x}", f"lead_{n:032x}"
+        contact = {"first_name": "Camille", "last_name": f"Bench{n}", "email": f"p{n}@example.fr"}
+        yield new_lead(
+            lead_id,
+            {
+                "contact": {**contact, "phone": "0611223344"},
+                "received_at": "2026-11-01T09:00:00+00:00",
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
+        yield ledger.record(
+            key,
+            PurposeId.COMMERCIAL_PARTNERS,
+            granted=True,
+            policy_version="2023-09",
+            channel="quote_form",
+            wording="partenaires",
+            source=lead_id,
+            address_confirmed_by="email_link",
+        )
+
     with local.environment_of("quote_requests"):
         ledger = ConsentLedger(local.store())
-        with local.store().table.batch_writer() as batch:
-            for n in range(people):
-                key, lead_id = f"{n:064x}", f"lead_{n:032x}"
-                contact = {"first_name": "Camille", "last_name": f"Bench{n}", "email": f"p{n}@example.fr"}
-                batch.put_item(
-                    Item=new_lead(
-                        lead_id,
-                        {
-                            "contact": {**contact, "phone": "0611223344"},
-                            "received_at": "2026-11-01T09:00:00+00:00",
-                            **retention_fields(PurposeId.QUOTE_MATCHING, key),
-                        },
-                    )
-                )
-                batch.put_item(
-                    Item=ledger.record(
-                        key,
-                        PurposeId.COMMERCIAL_PARTNERS,
-                        granted=True,
-                        policy_version="2023-09",
-                        channel="quote_form",
-                        wording="partenaires",
-                        source=lead_id,
-                        address_confirmed_by="email_link",
-                    )
-                )
+        bulk_put(local.data_table, (item for n in range(people) for item in person(n)))
 
 
 def export(people: int, *, trace: bool = False) -> dict[str, Any]:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 # After the environment above, which they measure in.
 from bench import breach as breach_notification  # noqa: E402
 from bench import cold_start, quote_request_cost  # noqa: E402
+from bench.growth import bulk_put  # noqa: E402
 from bench.growth import markdown as growth_markdown  # noqa: E402
 from bench.growth import run as growth  # noqa: E402
 
@@ -39,8 +40,11 @@ def count_calls(client: Any) -> list[str]:
     return calls
 
 
-def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
-    import boto3
+# Table sizes the subject lookup is measured at.
+LOOKUP_SIZES = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
+
+
+def locate_subject(sizes: tuple[int, ...] = LOOKUP_SIZES) -> dict[str, Any]:
     import moto
     from jaqe.platform.store import Store
 
@@ -50,21 +54,19 @@ def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
     for size in sizes:
         with moto.mock_aws(config=MOTO_CONFIG):
             local = LocalStack()
-            lambdas = boto3.client("lambda")
-            for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
-                lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load, no cascades to run
-            table = boto3.resource("dynamodb").Table(local.data_table)
-            with table.batch_writer() as batch:
-                for n in range(size):
-                    batch.put_item(
-                        Item={
-                            "pk": f"LEAD#{n}",
-                            "sk": "LEAD",
-                            "subject_key": f"s{n % 5000}",
-                            "created_at": f"2026-01-01T00:00:{n % 60:02d}",
-                            "purpose": "quote_matching",
-                        }
-                    )
+            bulk_put(
+                local.data_table,
+                (
+                    {
+                        "pk": f"LEAD#{n}",
+                        "sk": "LEAD",
+                        "subject_key": f"s{n % 5000}",
+                        "created_at": f"2026-01-01T00:00:{n % 60:02d}",
+                        "purpose": "quote_matching",
+                    }
+                    for n in range(size)
+                ),
+            )
             with local.environment_of("quote_requests"):
                 store = Store(local.data_table)
                 calls = count_calls(store.table.meta.client)
@@ -377,27 +379,30 @@ def breach() -> dict[str, Any]:
 
 
 def main() -> None:
-    sizes = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
-    only = os.environ.get(
-        "BENCH_ONLY"
-    )  # e.g. BENCH_ONLY=rights_transitions: one figure, merged into results.json
+    # e.g. BENCH_ONLY=rights_transitions,breach: those figures measured again, merged into results.json,
+    # and results.md written again from it.
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
     if only:
         previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
-        (OUT / "results.json").write_text(json.dumps({**previous, only: globals()[only]()}, indent=2))
-        return
-    results = {
-        "cold_start": cold_start.cold_starts(),
-        "locate_subject": locate_subject(sizes),
-        "quote_request_overhead": quote_overhead(),
-        "asset_bytes": asset_sizes(),
-        "quote_request_counts": quote_request_counts(),
-        "rights_transitions": rights_transitions(),
-        "quote_request_cost": quote_request_cost.measure(),
-        "growth": growth(),
-        "partner_export": partner_export(),
-        "breach": breach(),
-    }
+        results = {**previous, **{name: globals()[name]() for name in only}}
+    else:
+        results = {
+            "cold_start": cold_start.cold_starts(),
+            "locate_subject": locate_subject(),
+            "quote_request_overhead": quote_overhead(),
+            "asset_bytes": asset_sizes(),
+            "quote_request_counts": quote_request_counts(),
+            "rights_transitions": rights_transitions(),
+            "quote_request_cost": quote_request_cost.measure(),
+            "growth": growth(),
+            "partner_export": partner_export(),
+            "breach": breach(),
+        }
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    write_markdown(results)
+
+
+def write_markdown(results: dict[str, Any]) -> None:
     lines = ["| figure | value | target |", "|---|---|---|"]
     worst = max(results["cold_start"]["functions"].items(), key=lambda kv: kv[1]["ratio"])
     lines.append(
