@@ -36,6 +36,7 @@ METERED_PEOPLE = int(os.environ.get("BENCH_BREACH_METERED", "300"))
 # (the default quota's and the raised one to ask for before an incident), emails per mail-sender
 # invocation (its event source's batch).
 SECONDS_PER_CALL = 0.01
+SECONDS_PER_SEND = 0.05  # an SES SendEmail answers slower than a DynamoDB or SQS call
 SES_DEFAULT_PER_SECOND = 14
 SES_RAISED_PER_SECOND = 50
 PER_HUNDRED_THOUSAND = 100_000
@@ -228,8 +229,7 @@ def estimate(figures: dict[str, Any], metered: dict[str, Any], people: int) -> d
     batches = math.ceil(people / 100)
     transitions = figures["transitions"] - figures["batches"] + batches
     invocations = sum(figures["lambda_invocations"].values()) * scale
-    calls = {f: sum(ops.values()) * scale for f, ops in figures["calls"].items()}
-    gb_seconds = sum(n * SECONDS_PER_CALL * template_memory_gb(f) for f, n in calls.items())
+    gb_seconds = sum(seconds(ops) * scale * template_memory_gb(f) for f, ops in figures["calls"].items())
     sends = sum(
         ops.get("sqs.SendMessage", 0) + ops.get("sqs.SendMessageBatch", 0)
         for ops in figures["calls"].values()
@@ -250,18 +250,22 @@ def estimate(figures: dict[str, Any], metered: dict[str, Any], people: int) -> d
     return {k: round(v, 4) for k, v in usd.items()}
 
 
+def seconds(calls: dict[str, int]) -> float:
+    """What these calls take in AWS, one after another."""
+    sends = sum(n for op, n in calls.items() if op.startswith(("ses.", "sesv2.")))
+    return sends * SECONDS_PER_SEND + (sum(calls.values()) - sends) * SECONDS_PER_CALL
+
+
 def concurrency(figures: dict[str, Any]) -> dict[str, Any]:
-    """How fast one batch enqueues in AWS (its calls at SECONDS_PER_CALL each) against how fast the
+    """How fast one batch enqueues in AWS (its calls one after another, SECONDS_PER_CALL each) against how fast the
     notices can leave (SES's rate, the mail sender's reserved concurrency): the Map's MaxConcurrency
     that keeps the outbox fed without flooding it."""
     batch_calls = sum(figures["calls"]["breach_workflow"].values()) / figures["batches"]
-    batch_seconds = batch_calls * SECONDS_PER_CALL
+    batch_seconds = seconds(figures["calls"]["breach_workflow"]) / figures["batches"]
     per_batch = 100 / batch_seconds
     sender = figures["mail_sender"]
-    sender_calls = (
-        sum(figures["calls"]["mail_sender"].values()) / figures["lambda_invocations"]["mail_sender"]
-    )
-    sender_rate = sender["reserved_concurrency"] * sender["batch_size"] / (sender_calls * SECONDS_PER_CALL)
+    invocation = seconds(figures["calls"]["mail_sender"]) / figures["lambda_invocations"]["mail_sender"]
+    sender_rate = sender["reserved_concurrency"] * sender["batch_size"] / invocation
     return {
         "calls_per_batch": round(batch_calls, 1),
         "batch_seconds_in_aws": round(batch_seconds, 1),
@@ -314,7 +318,7 @@ def markdown(breach: dict[str, Any]) -> list[str]:
         f"| estimated AWS cost, {breach['people']:,} people | ${usd['total']} (SES ${usd['ses']}, DynamoDB "
         f"${usd['dynamodb']}, Lambda ${usd['lambda']}, SQS ${usd['sqs']}, Step Functions ${usd['step_functions']}) |",
         f"| estimated AWS cost, 100,000 people | ${per['total']} (SES ${per['ses']}) |",
-        f"| one batch in AWS ({c['calls_per_batch']} calls x {SECONDS_PER_CALL * 1000:.0f} ms) | "
+        f"| one batch of `breach_workflow` in AWS ({c['calls_per_batch']} calls, {SECONDS_PER_CALL * 1000:.0f} ms each) | "
         f"{c['batch_seconds_in_aws']} s: {c['emails_enqueued_per_second_per_batch']} emails enqueued a second |",
         f"| Map iterations at once to feed SES at {SES_DEFAULT_PER_SECOND} / {SES_RAISED_PER_SECOND} a second | "
         f"{c['needed_for_ses_default']} / {c['needed_for_ses_raised']} (template: {c['template']}; mail sender "
