@@ -321,7 +321,10 @@ def markdown(results: dict[str, Any]) -> list[str]:
         f"Items in the table: {', '.join(sizes)} (contact messages, all expiring on one day), plus a person "
         f"with {results['person_leads']} quote requests and {results['partner_people']} people who "
         "consented to commercial partners. Each cell: AWS calls / seconds on the local stack / "
-        f"estimated AWS cost (USD). Measured in {results['seconds']} s.",
+        f"estimated AWS cost (USD). Measured in {results['seconds']} s. The seconds are moto's: it answers "
+        "each index page by walking and sorting the whole table, so they grow with the table (and, for the "
+        "reconciliation's pages, with the page number) where DynamoDB's do not; the calls, the same per item "
+        "at every size, and the cost are the figures to trust (docs/scale.md).",
         "",
         "| work | " + " | ".join(f"{int(s):,} items" for s in sizes) + " |",
         "|---|" + "---|" * len(sizes),
