@@ -10,6 +10,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -378,26 +379,31 @@ def breach() -> dict[str, Any]:
     return breach_notification.measure()
 
 
+def figures() -> dict[str, Callable[[], Any]]:
+    """Every figure of results.json, by name, and what measures it."""
+    return {
+        "cold_start": cold_start.cold_starts,
+        "locate_subject": locate_subject,
+        "quote_request_overhead": quote_overhead,
+        "asset_bytes": asset_sizes,
+        "quote_request_counts": quote_request_counts,
+        "rights_transitions": rights_transitions,
+        "quote_request_cost": quote_request_cost.measure,
+        "growth": growth,
+        "partner_export": partner_export,
+        "breach": breach,
+    }
+
+
 def main() -> None:
     # e.g. BENCH_ONLY=rights_transitions,breach: those figures measured again, merged into results.json,
     # and results.md written again from it.
     only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
-    if only:
-        previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
-        results = {**previous, **{name: globals()[name]() for name in only}}
-    else:
-        results = {
-            "cold_start": cold_start.cold_starts(),
-            "locate_subject": locate_subject(),
-            "quote_request_overhead": quote_overhead(),
-            "asset_bytes": asset_sizes(),
-            "quote_request_counts": quote_request_counts(),
-            "rights_transitions": rights_transitions(),
-            "quote_request_cost": quote_request_cost.measure(),
-            "growth": growth(),
-            "partner_export": partner_export(),
-            "breach": breach(),
-        }
+    previous = (
+        json.loads((OUT / "results.json").read_text()) if only and (OUT / "results.json").exists() else {}
+    )
+    measures = figures()
+    results = {**previous, **{name: measures[name]() for name in only or measures}}
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     write_markdown(results)
 
