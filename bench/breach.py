@@ -10,7 +10,8 @@ execution history.
 Reported: the time on the local stack, state transitions and history events, Lambda invocations
 and the AWS calls of each function (the harness's polling of the incident left out), emails sent;
 DynamoDB request units per person from a smaller run under the capacity meter (`jaqe_dev.capacity`,
-BENCH_BREACH_METERED people); an estimated AWS cost, for the people measured and per 100,000; and
+BENCH_BREACH_METERED people); an estimated AWS cost, for the people measured, per 10,000 and per
+100,000; and
 what the figures say of the Map's MaxConcurrency. Local time is moto's (about 10 ms of serialisation
 per call, in one process on a shared machine): the calls, not the seconds, are what AWS would see.
 """
@@ -24,7 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -148,7 +149,7 @@ def run_incident(people: int, *, meter: bool = False) -> dict[str, Any]:
         functions = ByFunction(local)
         shapes = table_shapes(local.stack.of_type("AWS::DynamoDB::Table"), local.provisioned.names)
         capacity = CapacityMeter(shapes, functions.current)
-        metering = capacity.measuring() if meter else _nothing()
+        metering = capacity.measuring() if meter else nullcontext()
         try:
             with functions.counting(), metering:
                 start = time.perf_counter()
@@ -187,16 +188,12 @@ def run_incident(people: int, *, meter: bool = False) -> dict[str, Any]:
     return figures
 
 
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
-
-
 def _notices() -> int:
     """Breach notices in moto's SES (the subject line only: parsing 10,000 emails takes a minute)."""
     from jaqe_dev.outbox import _sent_messages
+    from tests.integration.test_breach import NOTICE_SUBJECT
 
-    return sum(1 for m in _sent_messages() if "s\u00e9curit\u00e9 de vos donn\u00e9es" in _subject(m))
+    return sum(1 for m in _sent_messages() if NOTICE_SUBJECT in _subject(m))
 
 
 def _subject(message: Any) -> str:
@@ -279,7 +276,12 @@ def concurrency(figures: dict[str, Any]) -> dict[str, Any]:
 
 def measure() -> dict[str, Any]:
     """What `make bench` records (results.json `breach`)."""
-    metered = run_incident(METERED_PEOPLE, meter=True)
+    # The meter's own reads of each item's images are calls too: only the units of that run are kept.
+    metered = {
+        k: v
+        for k, v in run_incident(METERED_PEOPLE, meter=True).items()
+        if k in ("people", "write_units_per_person", "read_units_per_person")
+    }
     figures = run_incident(PEOPLE)
     return {
         **figures,
