@@ -35,6 +35,10 @@ PRICES: dict[str, tuple[float, str]] = {
         0.0001397998,
         "Lambda SnapStart restore (Python), per GB restored (us-east-1 figure)",
     ),
+    "provisioned_concurrency_gb_second_arm64": (
+        0.0000033334,
+        "Lambda provisioned concurrency arm64, per GB-second kept warm (us-east-1 figure; for comparison)",
+    ),
     "ddb_write_per_million": (0.7338, "DynamoDB on-demand, per million write request units"),
     "ddb_read_per_million": (0.1468, "DynamoDB on-demand, per million read request units"),
     "ddb_storage_gb_month": (0.2975, "DynamoDB standard storage, per GB-month"),
@@ -286,8 +290,112 @@ def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[s
         "per_rights": per_rights,
         "writes_per_quote": cost["write_units"],
         "reads_per_quote": cost["read_units"],
+        "api_cold_starts": cold_api,
+        "lambda_duration": gb_seconds * p["lambda_gb_second_arm64"],
     }
     return lines, figures
+
+
+STAFF_PREFIX = "admin_"  # API functions only operators call (IAM-signed `/v1/admin/...` routes)
+
+
+def snapstart_options(results: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """Monthly cost of keeping API cold starts short, by setting: the SnapStart cache is charged on each
+    cached version's configured memory for every second of the month, whatever the traffic; a restore
+    on the memory restored; a cold start without SnapStart pays its INIT (1 s or so of latency)."""
+    p = {k: v for k, (v, _) in PRICES.items()}
+    a = {k: v for k, (v, _) in ASSUMPTIONS.items()}
+    month = DAYS * 86400
+    api = api_functions()
+    staff = [name for name in api if name.startswith(STAFF_PREFIX)]
+    person_facing = [name for name in api if name not in staff]
+    cold = model(results)[1]["api_cold_starts"]
+
+    def cached(names: list[str], mb: int | None = None) -> float:
+        gb = sum((mb or template_memory_mb(name)) for name in names) / 1024
+        return gb * month * a["snapstart_versions_cached"] * p["snapstart_cache_gb_second"]
+
+    restores = cold * 0.5 * p["snapstart_restore_gb"]
+    inits = cold * a["cold_start_ms"] / 1000 * 0.5 * p["lambda_gb_second_arm64"]
+    share = len(person_facing) / len(api)  # cold starts spread like the functions (an upper bound for staff)
+    warm_one = (
+        sum(template_memory_mb(name) for name in api)
+        / 1024
+        * month
+        * p["provisioned_concurrency_gb_second_arm64"]
+    )
+    return [
+        (
+            f"SnapStart on all {len(api)} API functions at their memory (the template)",
+            cached(api) + restores,
+            "every cold start a restore",
+        ),
+        (
+            f"SnapStart on the {len(person_facing)} functions people and professionals call; "
+            f"the {len(staff)} `{STAFF_PREFIX}*` functions without",
+            cached(person_facing) + restores * share + inits * (1 - share),
+            "an operator's first call after a pause waits for INIT",
+        ),
+        (
+            f"SnapStart on all {len(api)} API functions at 256 MB",
+            cached(api, 256) + restores / 2,
+            "same restores, half the CPU for every request (Lambda gives CPU in proportion to memory)",
+        ),
+        ("no SnapStart", inits, "every cold start an INIT, about 1 s"),
+        (
+            "one provisioned environment per API function (instead of SnapStart)",
+            warm_one,
+            "no cold start below one request at a time; the second waits for INIT",
+        ),
+    ]
+
+
+def snapstart_section(results: dict[str, Any], figures: dict[str, float]) -> list[str]:
+    p = {k: v for k, (v, _) in PRICES.items()}
+    options = snapstart_options(results)
+    per_function = 512 / 1024 * DAYS * 86400 * p["snapstart_cache_gb_second"]
+    cheapest_kept = options[1]
+    return [
+        "## SnapStart: what the cold starts cost",
+        "",
+        f"The SnapStart cache is charged on each cached version's configured memory for every second of the "
+        f"month, whatever the traffic: **${per_function:,.2f} a month per function at 512 MB**. For the "
+        f"{len(api_functions())} API functions that is ${options[0][1]:,.2f} a month, more than all Lambda "
+        f"duration (${figures['lambda_duration']:,.2f}): at {VOLUME['quotes_per_day']:,} quote requests a day "
+        f"the API sees about {figures['api_cold_starts']:,.0f} cold starts a month, whose INIT would cost "
+        f"${options[3][1]:,.2f}. SnapStart buys latency (a restore instead of about a second of INIT on the "
+        "person's request), not savings.",
+        "",
+        "| setting | $ / month | cold starts |",
+        "|---|---:|---|",
+        *(f"| {name} | {cost:,.2f} | {note} |" for name, cost, note in options),
+        "",
+        f"For the same cold start where a person waits, the cheaper setting is the second: SnapStart stays on "
+        f"the functions of the public site and the professionals' app, and the `{STAFF_PREFIX}*` functions, "
+        f"which only operators call (rarely, so nearly every call is cold), go without: "
+        f"${options[0][1] - cheapest_kept[1]:,.2f} a month less, for an operator's first call after a pause "
+        "taking about a second more. Lowering the memory halves the cache but also the CPU of every request; "
+        "a provisioned environment costs more than the cache and still cold-starts the second concurrent "
+        "request. The template keeps SnapStart on every API function, as issue 23 asks; the second row is "
+        "the change to make if the monthly figure matters more than operators' first calls.",
+        "",
+    ]
+
+
+def breach_section(results: dict[str, Any]) -> list[str]:
+    breach = results.get("breach")
+    if not breach:
+        return []
+    ten = breach["usd_per_10k"]
+    return [
+        "## Breach notification (per incident, not monthly)",
+        "",
+        f"Measured on the local stack with {breach['people']:,} people (bench/results.json `breach`, "
+        f"docs/scale.md): **${ten['total']:,.2f} per 10,000 people told** (SES ${ten['ses']:,.2f}, DynamoDB "
+        f"${ten['dynamodb']:,.2f}, Lambda ${ten['lambda']:,.2f}, SQS ${ten['sqs']:,.2f}, Step Functions "
+        f"${ten['step_functions']:,.3f}); ${breach['usd_per_100k']['total']:,.2f} per 100,000.",
+        "",
+    ]
 
 
 def render(results: dict[str, Any]) -> str:
@@ -341,6 +449,8 @@ def render(results: dict[str, Any]) -> str:
         f"Rights requests: {figures['per_rights']} state transitions each (measured, bench/results.json "
         "`rights_transitions`).",
         "",
+        *snapstart_section(results, figures),
+        *breach_section(results),
         "## Assumptions (not measured)",
         "",
         *(f"- {text}: {value:,}" for value, text in ASSUMPTIONS.values()),

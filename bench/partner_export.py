@@ -15,6 +15,7 @@ import os
 import resource
 import time
 import tracemalloc
+from collections.abc import Iterator
 from typing import Any
 
 import bench.run  # noqa: F401 - sets the bench environment (fake credentials, EU region)
@@ -31,37 +32,37 @@ def _load(local: Any, people: int) -> None:
     from jaqe.privacy.register import PurposeId
     from jaqe.privacy.retention import retention_fields
 
+    from bench.growth import bulk_put
+
     lambdas = boto3.client("lambda")
     for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
-        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load, no cascades to run
+        lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # the export's writes cascade to nothing
+
+    def person(n: int) -> Iterator[dict[str, Any]]:
+        key, lead_id = f"{n:064x}", f"lead_{n:032x}"
+        contact = {"first_name": "Camille", "last_name": f"Bench{n}", "email": f"p{n}@example.fr"}
+        yield new_lead(
+            lead_id,
+            {
+                "contact": {**contact, "phone": "0611223344"},
+                "received_at": "2026-11-01T09:00:00+00:00",
+                **retention_fields(PurposeId.QUOTE_MATCHING, key),
+            },
+        )
+        yield ledger.record(
+            key,
+            PurposeId.COMMERCIAL_PARTNERS,
+            granted=True,
+            policy_version="2023-09",
+            channel="quote_form",
+            wording="partenaires",
+            source=lead_id,
+            address_confirmed_by="email_link",
+        )
+
     with local.environment_of("quote_requests"):
         ledger = ConsentLedger(local.store())
-        with local.store().table.batch_writer() as batch:
-            for n in range(people):
-                key, lead_id = f"{n:064x}", f"lead_{n:032x}"
-                contact = {"first_name": "Camille", "last_name": f"Bench{n}", "email": f"p{n}@example.fr"}
-                batch.put_item(
-                    Item=new_lead(
-                        lead_id,
-                        {
-                            "contact": {**contact, "phone": "0611223344"},
-                            "received_at": "2026-11-01T09:00:00+00:00",
-                            **retention_fields(PurposeId.QUOTE_MATCHING, key),
-                        },
-                    )
-                )
-                batch.put_item(
-                    Item=ledger.record(
-                        key,
-                        PurposeId.COMMERCIAL_PARTNERS,
-                        granted=True,
-                        policy_version="2023-09",
-                        channel="quote_form",
-                        wording="partenaires",
-                        source=lead_id,
-                        address_confirmed_by="email_link",
-                    )
-                )
+        bulk_put(local.data_table, (item for n in range(people) for item in person(n)))
 
 
 def export(people: int, *, trace: bool = False) -> dict[str, Any]:
@@ -79,13 +80,15 @@ def export(people: int, *, trace: bool = False) -> dict[str, Any]:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
-        answer = local.api.request("POST", EXPORTS, json_body={"partner": "Bench SA"}, headers=OPERATOR)
+        answer = local.api.request(
+            "POST", EXPORTS, json_body={"partner": "Bench SA", "reason": "bench"}, headers=OPERATOR
+        )
         seconds = time.perf_counter() - started
         traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
         tracemalloc.stop()
         rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
         export_id = answer.json()["export_id"]
-        status = local.api.request("GET", f"{EXPORTS}/{export_id}", headers=OPERATOR).json()
+        status = local.api.request("GET", f"{EXPORTS}/{export_id}?reason=bench", headers=OPERATOR).json()
         worker = local.lambdas.logical_id("partner_exports")
         bucket = local.provisioned.environment(worker)["PARTNER_EXPORTS_BUCKET"]
         head = boto3.client("s3").head_object(

@@ -10,6 +10,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ os.environ.update(
 sys.path.insert(0, str(ROOT))
 
 # After the environment above, which they measure in.
+from bench import breach as breach_notification  # noqa: E402
 from bench import cold_start, quote_request_cost  # noqa: E402
+from bench.growth import bulk_put  # noqa: E402
 from bench.growth import markdown as growth_markdown  # noqa: E402
 from bench.growth import run as growth  # noqa: E402
 
@@ -38,8 +41,11 @@ def count_calls(client: Any) -> list[str]:
     return calls
 
 
-def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
-    import boto3
+# Table sizes the subject lookup is measured at.
+LOOKUP_SIZES = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
+
+
+def locate_subject(sizes: tuple[int, ...] = LOOKUP_SIZES) -> dict[str, Any]:
     import moto
     from jaqe.platform.store import Store
 
@@ -49,21 +55,19 @@ def locate_subject(sizes: tuple[int, ...]) -> dict[str, Any]:
     for size in sizes:
         with moto.mock_aws(config=MOTO_CONFIG):
             local = LocalStack()
-            lambdas = boto3.client("lambda")
-            for mapping in lambdas.list_event_source_mappings()["EventSourceMappings"]:
-                lambdas.delete_event_source_mapping(UUID=mapping["UUID"])  # bulk load, no cascades to run
-            table = boto3.resource("dynamodb").Table(local.data_table)
-            with table.batch_writer() as batch:
-                for n in range(size):
-                    batch.put_item(
-                        Item={
-                            "pk": f"LEAD#{n}",
-                            "sk": "LEAD",
-                            "subject_key": f"s{n % 5000}",
-                            "created_at": f"2026-01-01T00:00:{n % 60:02d}",
-                            "purpose": "quote_matching",
-                        }
-                    )
+            bulk_put(
+                local.data_table,
+                (
+                    {
+                        "pk": f"LEAD#{n}",
+                        "sk": "LEAD",
+                        "subject_key": f"s{n % 5000}",
+                        "created_at": f"2026-01-01T00:00:{n % 60:02d}",
+                        "purpose": "quote_matching",
+                    }
+                    for n in range(size)
+                ),
+            )
             with local.environment_of("quote_requests"):
                 store = Store(local.data_table)
                 calls = count_calls(store.table.meta.client)
@@ -371,27 +375,40 @@ def partner_export() -> dict[str, Any]:
     return run()
 
 
-def main() -> None:
-    sizes = tuple(int(s) for s in os.environ.get("BENCH_ITEMS", "1000,100000").split(","))
-    only = os.environ.get(
-        "BENCH_ONLY"
-    )  # e.g. BENCH_ONLY=rights_transitions: one figure, merged into results.json
-    if only:
-        previous = json.loads((OUT / "results.json").read_text()) if (OUT / "results.json").exists() else {}
-        (OUT / "results.json").write_text(json.dumps({**previous, only: globals()[only]()}, indent=2))
-        return
-    results = {
-        "cold_start": cold_start.cold_starts(),
-        "locate_subject": locate_subject(sizes),
-        "quote_request_overhead": quote_overhead(),
-        "asset_bytes": asset_sizes(),
-        "quote_request_counts": quote_request_counts(),
-        "rights_transitions": rights_transitions(),
-        "quote_request_cost": quote_request_cost.measure(),
-        "growth": growth(),
-        "partner_export": partner_export(),
+def breach() -> dict[str, Any]:
+    return breach_notification.measure()
+
+
+def figures() -> dict[str, Callable[[], Any]]:
+    """Every figure of results.json, by name, and what measures it."""
+    return {
+        "cold_start": cold_start.cold_starts,
+        "locate_subject": locate_subject,
+        "quote_request_overhead": quote_overhead,
+        "asset_bytes": asset_sizes,
+        "quote_request_counts": quote_request_counts,
+        "rights_transitions": rights_transitions,
+        "quote_request_cost": quote_request_cost.measure,
+        "growth": growth,
+        "partner_export": partner_export,
+        "breach": breach,
     }
+
+
+def main() -> None:
+    # e.g. BENCH_ONLY=rights_transitions,breach: those figures measured again, merged into results.json,
+    # and results.md written again from it.
+    only = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
+    previous = (
+        json.loads((OUT / "results.json").read_text()) if only and (OUT / "results.json").exists() else {}
+    )
+    measures = figures()
+    results = {**previous, **{name: measures[name]() for name in only or measures}}
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    write_markdown(results)
+
+
+def write_markdown(results: dict[str, Any]) -> None:
     lines = ["| figure | value | target |", "|---|---|---|"]
     worst = max(results["cold_start"]["functions"].items(), key=lambda kv: kv[1]["ratio"])
     lines.append(
@@ -429,6 +446,12 @@ def main() -> None:
         f"| partner export of {export['people']:,} people on the local stack: seconds, file parts, "
         f"memory growth (MB) | {export['export_seconds']}, {export['file_parts']}, {export['rss_growth_mb']} | completes |"
     )
+    notified = results["breach"]
+    lines.append(
+        f"| breach of {notified['people']:,} people on the local stack: seconds, transitions, emails, "
+        f"estimated AWS cost | {notified['seconds']}, {notified['transitions']}, {notified['emails']:,}, "
+        f"${notified['usd']['total']} | completes |"
+    )
     lines += [
         "",
         "Transitions: the execution history's events whose type ends in `StateEntered`, one per state "
@@ -441,6 +464,7 @@ def main() -> None:
         *cold_start.table(results["cold_start"]),
     ]
     lines += growth_markdown(results["growth"])
+    lines += breach_notification.markdown(results["breach"])
     (OUT / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

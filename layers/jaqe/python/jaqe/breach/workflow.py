@@ -5,7 +5,7 @@ consent records by purpose, both narrowed to the time window on the index's sort
 CNIL notification with the fields Art. 33(3) requires, waits for the operator's decision on the
 risk, and when the risk is high tells each person concerned (Art. 34) in batches, several batches
 at a time, each retried on failure and never told twice. The batches hold pseudonymous subject
-keys only; each address is looked up when the notice is sent (someone erased in between is not
+keys only; each address is looked up when its batch is sent (someone erased in between is not
 written to). The same function runs the hourly check of the CNIL deadlines.
 
 Each invocation is a `BreachTask`; `BreachWorkflow.run` finds its step's handler in one table.
@@ -86,6 +86,15 @@ def records_concerned(store: Store, incident: Incident) -> Iterator[Item]:
         yield from store.query_index(
             SEGMENT_INDEX, "segment", segment, created_between=window, include_expired=True
         )
+
+
+# What is read of a person's record to write to them: the address (`address_of`), and the expiry
+# (an expired record is no longer held: nobody is written to from it).
+ADDRESS_FIELDS = ("contact", "email", "expires_at")
+
+
+def _record_key(person: dict[str, Any]) -> tuple[str, str]:
+    return person["record"]["pk"], person["record"]["sk"]
 
 
 def address_of(items: list[Item]) -> str | None:
@@ -170,12 +179,15 @@ class BreachWorkflow:
         counts = {"notified": len(item["notified"]), "unreachable": len(item["unreachable"])}
         done = set(item["notified"]) | set(item["unreachable"])
         pending = [person for person in item["people"] if person["subject_key"] not in done]
+        # The records to read addresses from, in one BatchGetItem per 100 people rather than one read each
+        # (a third of a batch's calls): read when the batch starts, seconds before each notice is sent.
+        records = self.store.get_many([_record_key(person) for person in pending], ADDRESS_FIELDS)
         for start in range(0, len(pending), 10):
             notified: list[str] = []
             unreachable: list[str] = []
             try:
                 for person in pending[start : start + 10]:
-                    address = self._address(person)
+                    address = self._address(person, records.get(_record_key(person)))
                     if address is None:  # erased or expired since the breach: nobody to write to
                         unreachable.append(person["subject_key"])
                         continue
@@ -195,9 +207,8 @@ class BreachWorkflow:
             counts["unreachable"] += len(unreachable)
         return counts
 
-    def _address(self, person: dict[str, Any]) -> str | None:
-        """From the record found (one read), else from anything else still held about the person."""
-        record = self.store.get(person["record"]["pk"], person["record"]["sk"])
+    def _address(self, person: dict[str, Any], record: Item | None) -> str | None:
+        """From the record found, else from anything else still held about the person."""
         return address_of([record] if record else []) or address_of(
             self.store.by_subject(person["subject_key"])
         )
