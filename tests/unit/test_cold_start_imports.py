@@ -24,6 +24,10 @@ LATER = {
     "rights_workflow": ("jaqe.platform.api", "jaqe.marketing.cookies"),
     # Only the privacy scan route reads every store and the login pool.
     "admin_rights": ("jaqe.privacy.scan", "jaqe.platform.cognito"),
+    # The monthly report reads every capability's records: its route loads it.
+    "admin_retention": ("jaqe.dpo.reports",),
+    # The rights capability loads with the first rights request by email.
+    "inbound_mail": ("jaqe.rights.intake", "jaqe.rights.model", "jaqe.rights.records"),
     # The data inventory loads when a hold reaches a document.
     "mail_feedback": ("jaqe.privacy.inventory",),
 }
