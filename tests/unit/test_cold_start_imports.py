@@ -28,6 +28,8 @@ LATER = {
     "admin_retention": ("jaqe.dpo.reports",),
     # The rights capability loads with the first rights request by email.
     "inbound_mail": ("jaqe.rights.intake", "jaqe.rights.model", "jaqe.rights.records"),
+    # Post-mortem directives load with the designated person's confirmation link.
+    "rights_requests": ("jaqe.rights.post_mortem",),
     # The data inventory loads when a hold reaches a document.
     "mail_feedback": ("jaqe.privacy.inventory",),
 }
