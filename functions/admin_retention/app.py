@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from jaqe.dpo.model import MONTH_PATTERN, Month, ReportFormat
-from jaqe.dpo.reports import monthly_report
 from jaqe.platform import clock
 from jaqe.platform.api import api_handler, create_app, json_response, operator_of
 from jaqe.platform.settings import ApiSettings, DataSettings, get_settings
@@ -57,6 +56,9 @@ def get_monthly_report(
     format: Annotated[ReportFormat, Query()] = ReportFormat.JSON,
 ) -> Response[Any]:
     """The DPO's report of one month: JSON, markdown or CSV."""
+    # Reads every capability's records (rights, breaches, consents): loaded by this route only.
+    from jaqe.dpo.reports import monthly_report
+
     operator_of(app)
     report = monthly_report(Store(), Month(month), clock.now())
     if format is ReportFormat.JSON:

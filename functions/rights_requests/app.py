@@ -31,9 +31,8 @@ from jaqe.platform.workflows import StepFunctionsWorkflows
 from jaqe.privacy.subject_keys import subject_key
 from jaqe.rights.intake import read_export, submit_rights_request, verify
 from jaqe.rights.model import RightsRequestAccepted, RightsRequestIn, RightsRequestStatus
-from jaqe.rights.post_mortem import confirm_designated_person
 from jaqe.rights.records import LINK_TOKEN_KINDS, NEW_ADDRESS, POST_MORTEM_LINK, RightsRequestRecords
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class Settings(
@@ -80,6 +79,8 @@ def post_rights_request(request: Annotated[RightsRequestIn, Body()]) -> Response
 
 
 class Verified(BaseModel):
+    model_config = ConfigDict(defer_build=True)  # built by the confirmation routes, when first called
+
     request_id: str
     status: str
     message: str
@@ -244,6 +245,9 @@ def post_post_mortem_confirmation(
     token: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response[Any]:
     """The designated person confirms their address: the workflow sends them the directives and the export."""
+    # Post-mortem directives (their emails, their tokens) load with the designated person's link.
+    from jaqe.rights.post_mortem import confirm_designated_person
+
     return confirmed_by_link(
         token,
         lambda posted: confirm_designated_person(posted, store=Store(), workflows=workflows()),

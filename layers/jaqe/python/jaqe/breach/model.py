@@ -31,7 +31,7 @@ class IncidentStatus(StrEnum):
 class Incident(BaseModel):
     """What the operator knows when declaring (Art. 33(3) a, c, d)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     nature: Text
     data_categories: list[Category] = Field(min_length=1, max_length=20)
@@ -69,7 +69,7 @@ class Incident(BaseModel):
 class IncidentDecision(BaseModel):
     """The operator's decision on the risk to the people concerned (Art. 34)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     high_risk: bool = Field(description="true: each person concerned is told (Art. 34)")
     reason: Text
@@ -78,7 +78,7 @@ class IncidentDecision(BaseModel):
 class CnilSubmission(BaseModel):
     """The CNIL's acknowledgement once the online form is sent (Art. 33(1))."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     submitted_at: AwareDatetime
     reference: Annotated[SingleLine, bounded(1, 200)]

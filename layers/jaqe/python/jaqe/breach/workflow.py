@@ -49,7 +49,7 @@ class BreachStep(StrEnum):
 class BreachTask(BaseModel):
     """One invocation: the ASL Payload, or {"step": "check_deadlines"} from the hourly schedule."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     step: BreachStep
     incident_id: str = ""

@@ -8,7 +8,7 @@ from jaqe.platform.validation import Email, FrenchPhone, LongText, Name, ShortTe
 
 
 class ContactMessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: Name
     email: Email
@@ -18,4 +18,6 @@ class ContactMessageIn(BaseModel):
 
 
 class ContactMessageAccepted(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     message_id: str

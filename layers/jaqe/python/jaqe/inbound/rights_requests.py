@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from jaqe.inbound.parsing import Classification
 from jaqe.platform.store import Store
 from jaqe.platform.workflows import Workflows
-from jaqe.rights.intake import open_rights_request
-from jaqe.rights.model import RequestContact, RequestType, RightsRequestIn
-from jaqe.rights.records import RightsRequestRecords
+
+# The rights capability loads with the first rights request by email, not with every mail's intake.
+if TYPE_CHECKING:
+    from jaqe.rights.model import RequestType, RightsRequestIn
 
 DETAILS_LIMIT = 5000
 
@@ -41,6 +42,8 @@ class EmailedRequest:
         """The request as the web form would have sent it, if the email says all it needs."""
         if not self.classification.is_clear or self.unreadable:
             return None
+        from jaqe.rights.model import RequestType, RightsRequestIn
+
         try:
             return RightsRequestIn(
                 type=RequestType(self.classification.kind),
@@ -52,6 +55,8 @@ class EmailedRequest:
 
     @property
     def guessed_type(self) -> RequestType:
+        from jaqe.rights.model import RequestType
+
         kind = self.classification.kind
         return RequestType(kind) if kind in RequestType.__members__.values() else RequestType.ACCESS
 
@@ -65,6 +70,10 @@ class WorkflowRightsIntake:
 
     def submit(self, request: EmailedRequest, received_at: str, evidence: dict[str, Any]) -> tuple[str, bool]:
         """Start the workflow; (request id, whether an operator must qualify it)."""
+        from jaqe.rights.intake import open_rights_request
+        from jaqe.rights.model import RequestContact
+        from jaqe.rights.records import RightsRequestRecords
+
         data = request.complete
         contact = (
             data.contact()

@@ -15,6 +15,8 @@ from jaqe.platform.validation import Email, PolicyVersion
 class SimilarServicesMailing(BaseModel):
     """A similar-services mailing, run by an operator or a schedule: {"trade", "months"}."""
 
+    model_config = ConfigDict(defer_build=True)
+
     trade: str = Field(pattern="^(" + "|".join(TRADES) + ")$")
     months: int = Field(default=36, ge=1, le=36)
 
@@ -24,7 +26,7 @@ class Unsubscribed(StatusOut):
 
 
 class CookieChoices(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     analytics: StrictBool
     advertising: StrictBool
@@ -36,7 +38,7 @@ ChoiceSource = Literal["banner", "customise", "gpc"]
 
 
 class CookieConsentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     visitor_id: uuid.UUID
     choices: CookieChoices
@@ -45,6 +47,8 @@ class CookieConsentIn(BaseModel):
 
 
 class CookieConsentOut(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     consent_id: str
     visitor_id: str
     choices: CookieChoices
@@ -58,7 +62,7 @@ class CookieConsentOut(BaseModel):
 
 
 class SubscriptionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: Email
     policy_version: PolicyVersion

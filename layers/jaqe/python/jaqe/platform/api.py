@@ -26,7 +26,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 from aws_lambda_powertools.event_handler.api_gateway import ResponseBuilder, Route
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from jaqe.platform.controller import SITE_URL
 from jaqe.platform.errors import (
@@ -342,16 +342,22 @@ def json_response(status: int, body: Any) -> Response[Any]:
 
 
 class StatusOut(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     status: str
 
 
 class FieldError(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     field: str
     message: str
 
 
 class ProblemDocument(BaseModel):
     """RFC 9457 problem details, the body of every 4xx/5xx answer (`application/problem+json`)."""
+
+    model_config = ConfigDict(defer_build=True)
 
     type: str
     title: str

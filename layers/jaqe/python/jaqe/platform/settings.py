@@ -1,4 +1,4 @@
-"""Runtime settings, read from the function's environment and validated (pydantic-settings).
+"""Runtime settings, read from the function's environment and validated (pydantic models).
 
 Each class declares exactly the environment variables one capability reads; required ones
 have no default. A function's handler (`functions/<name>/app.py`) composes the classes it uses
@@ -6,27 +6,37 @@ into its own `Settings` and builds it at import, so that a missing variable fail
 start, not a person's request. Domain code reads the piece it needs with
 `get_settings(OutboxSettings)`, built once per container (per class) and then cached;
 `get_settings.cache_clear()` forgets them (tests and the local stack switch environments).
+
+Each field is read from the variable named like it (case-insensitive) or from its
+`validation_alias` (the first of the `AliasChoices` found). pydantic-settings did the same, and
+cost every function about 5% of the cold-start floor (its sources import asyncio, argparse, dotenv).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeVar, cast
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from jaqe.platform.regions import require_eu_region
 
 
-class RuntimeSettings(BaseSettings):
+class RuntimeSettings(BaseModel):
     """What every function has: the region it runs in (set by Lambda) and where the data lives."""
 
     # Errors name the missing variables, never the values found (no ARN or address in logs).
     # defer_build: of the seventeen classes here, a function builds the validators of those it reads
     # (its own Settings, when get_settings first reads it), not all of them at import.
-    model_config = SettingsConfigDict(
-        extra="ignore", case_sensitive=False, hide_input_in_errors=True, defer_build=True
-    )
+    model_config = ConfigDict(extra="ignore", hide_input_in_errors=True, defer_build=True)
 
     region: str = Field(validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
     # Differs from `region` only for the inbound-mail function (SES receives mail in Ireland,
@@ -207,10 +217,23 @@ def environment_names(cls: type[RuntimeSettings]) -> dict[str, str]:
     return names
 
 
+def _variables(cls: type[RuntimeSettings]) -> dict[str, str]:
+    """The environment's values of `cls`'s fields, keyed as the model validates them (field name or alias)."""
+    environment = {name.upper(): value for name, value in os.environ.items()}
+    found = {}
+    for name, field in cls.model_fields.items():
+        alias = field.validation_alias
+        keys = [str(c) for c in alias.choices] if isinstance(alias, AliasChoices) else [str(alias or name)]
+        key = next((k for k in keys if k.upper() in environment), None)
+        if key is not None:
+            found[key] = environment[key.upper()]
+    return found
+
+
 def load(cls: type[S]) -> S:
     """`cls` from the environment now, or a `SettingsError` naming each missing or invalid variable."""
     try:
-        return cls()
+        return cls.model_validate(_variables(cls))
     except ValidationError as error:
         names = environment_names(cls)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 TRADES: dict[str, str] = {
     "plomberie": "Plomberie",
@@ -22,6 +22,8 @@ TRADES: dict[str, str] = {
 
 class Trade(BaseModel):
     """One entry of the catalogue, as `GET /v1/trades` lists it."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str
     label: str

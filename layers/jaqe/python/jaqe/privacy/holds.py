@@ -34,7 +34,6 @@ from jaqe.platform.ids import new_id
 from jaqe.platform.objects import ObjectStore
 from jaqe.platform.observability import logger
 from jaqe.platform.store import SEGMENT_INDEX, Item, Store, expiry_fields, plain, transact_actions
-from jaqe.privacy.inventory import bucket_of
 from jaqe.privacy.register import PurposeId, purpose
 
 HOLD_ITEM_TYPE = "legal_hold"
@@ -285,6 +284,9 @@ class Holds:
 
     def _lock(self, item: Item, *, on: bool) -> int:
         """The legal hold on every version of the object the item points at (documents only)."""
+        # The inventory's tables load when a hold reaches a document, not with every writer of items.
+        from jaqe.privacy.inventory import bucket_of
+
         bucket = self.buckets.get(bucket_of(str(item.get("item_type"))) or "")
         key = item.get("s3_key")
         if self.objects is None or not bucket or not key:

@@ -13,7 +13,7 @@ class PrivacyScanRequest(BaseModel):
     """Whose data to list (POST, so the address never sits in a URL or an access log), and why
     (the operator's reason, kept in the access trail)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: Email
     reason: LongText
@@ -22,14 +22,14 @@ class PrivacyScanRequest(BaseModel):
 class HoldRequest(BaseModel):
     """An operator's hold (a dispute): the person's data outlives its retention until it is lifted."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     email: Email
     reason: LongText
 
 
 class HoldLift(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     reason: LongText
 
@@ -38,7 +38,7 @@ class AccessTrailSearch(BaseModel):
     """Which access-trail entries to read: about one person, by one operator, or from a date (exactly
     one), and why (POST, so an address never sits in a URL; this read is trailed as well)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     subject_email: Email | None = None
     operator: Name | None = None

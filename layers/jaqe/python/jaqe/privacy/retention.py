@@ -123,7 +123,7 @@ class Continuation(BaseModel):
     """Where a reconciliation run stopped: the message that hands the rest of it to the next invocation.
     It holds dates, keys (the expiry index's position: `pk`, `sk`, expiry day and time) and counts."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     now: int  # the run's start (epoch): every invocation of the run purges what had expired by then
     day: date

@@ -60,7 +60,7 @@ def coverage_error(trades: list[str], areas: list[str]) -> str | None:
 
 
 class ProContact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     first_name: Name
     last_name: Name
@@ -69,7 +69,7 @@ class ProContact(BaseModel):
 
 
 class ProfessionalIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     company_name: ShortText
     siret: Siret
@@ -89,7 +89,7 @@ class ProfessionalIn(BaseModel):
 class ContactPatch(BaseModel):
     """The login email is not changed here (it is the Cognito username): write to support."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     first_name: Name | None = None
     last_name: Name | None = None
@@ -97,7 +97,7 @@ class ContactPatch(BaseModel):
 
 
 class ProfilePatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     trades: Trades | None = None
     service_areas: Areas | None = None
@@ -115,11 +115,13 @@ class RegistrationReceived(BaseModel):
     """The same answer for every valid registration, known address or not (no enumeration): what
     follows (the reference, the login or a reminder that an account exists) goes by email."""
 
+    model_config = ConfigDict(defer_build=True)
+
     status: Literal["received"] = "received"
 
 
 class RejectionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     reason: Annotated[FreeText, bounded(1, 500)] | None = None
 
@@ -142,7 +144,7 @@ class DocumentStatus(StrEnum):
 
 
 class DocumentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     kind: DocumentKind
     content_type: ContentType
@@ -155,7 +157,7 @@ class DocumentIn(BaseModel):
 class DocumentDecisionIn(BaseModel):
     """An operator's decision on a document awaiting review."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     decision: Literal["accept", "reject"]
     expires_on: date | None = Field(

@@ -204,6 +204,8 @@ class RequestContact(BaseModel):
     purposes, corrections, directives, a portability's `recipient_email`) and, for a post-mortem
     execution, the designated person who receives the answer. Stored in the request's contact item only (`jaqe.rights.records`)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     email: str
     params: dict[str, Any] = Field(default_factory=dict)
     answer_to: str | None = None
@@ -227,6 +229,8 @@ class RightsInput(BaseModel):
 
 
 class RightsRequestAccepted(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     request_id: str
     status: RequestStatus
     due_at: str
@@ -255,6 +259,8 @@ def status_label_fr(status: str) -> str:
 class RightsRequestStatus(BaseModel):
     """What the status link shows: no personal data. The export link only to the mailbox's status link
     (the one in the email), never to the one the form answered to whoever filed the request."""
+
+    model_config = ConfigDict(defer_build=True)
 
     request_id: str
     type: RequestType

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from jaqe.leads.disclosures import withdraw_from_professionals
 from jaqe.leads.partners import PartnerDirectory
 from jaqe.leads.records import COMMERCIAL_PARTNER, PROFESSIONAL, disclosed_to
-from jaqe.marketing.cookies import withdraw_recorded_choice
 from jaqe.platform import clock, templates
 from jaqe.platform.cognito import Logins
 from jaqe.platform.controller import (
@@ -146,6 +145,8 @@ class Recipient(BaseModel):
     """Someone a disclosure reached, to be told of an erasure, restriction or rectification
     (Art. 19): ids and field names only; the corrected values are read from the contact item."""
 
+    model_config = ConfigDict(defer_build=True)
+
     kind: Literal["professional", "commercial_partner"]
     recipient_id: str
     reference: str
@@ -188,7 +189,7 @@ class RightsState(RightsInput):
 class RightsTask(BaseModel):
     """One invocation: {"step", "state", "task_token"?, "execution"?} (the ASL Payload)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     step: RightsStep
     state: RightsState
@@ -668,6 +669,9 @@ class RightsWorkflow:
         withdrawn = [p for p in asked if purpose(p).withdrawal.applies]
         elsewhere = [p for p in asked if not purpose(p).withdrawal.applies]
         cookies = [p for p in elsewhere if purpose(p).is_cookie]
+        # Only a cookie withdrawal reads recorded choices: their models (and the API's) load with it.
+        from jaqe.marketing.cookies import withdraw_recorded_choice
+
         by_visitor_id = bool(
             cookies
             and params.get("visitor_id")
