@@ -9,6 +9,7 @@ import moto
 import pytest
 from jaqe.platform import api, aws, keyed_hash, restore
 from jaqe.platform.settings import get_settings
+from pydantic import BaseModel, ConfigDict
 
 
 @pytest.fixture
@@ -47,3 +48,18 @@ def test_without_the_lambda_runtime_nothing_is_registered_with_it_and_hooks_stay
     assert aws.reset in restore.registered() and keyed_hash.forget_secret in restore.registered()
     restore.on_restore(restore.reseed_random)
     assert restore.registered().count(restore.reseed_random) == 1
+
+
+def test_before_the_snapshot_every_loaded_model_left_for_its_first_use_is_built():
+    from jaqe.leads.model import QuoteRequestIn
+
+    class LeftForLater(BaseModel):
+        model_config = ConfigDict(defer_build=True)
+        count: int
+
+    assert not LeftForLater.__pydantic_complete__
+
+    restore.build_deferred_models()
+
+    assert LeftForLater.__pydantic_complete__ and QuoteRequestIn.__pydantic_complete__
+    assert LeftForLater.model_validate({"count": "2"}).count == 2

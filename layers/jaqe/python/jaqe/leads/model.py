@@ -26,7 +26,7 @@ from jaqe.platform.validation import (
 class PartnerExportRequest(BaseModel):
     """A partner's export, and why it is made now (the operator's reason, kept in the access trail)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     partner: ShortText
     reason: LongText
@@ -52,7 +52,7 @@ class PartnerContract(BaseModel):
     """What binds a commercial partner (one of the register's `commercial_partners`): its country, the
     transfer safeguard, its contract and data-sharing agreement, and the DPO's next review of them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     country: Annotated[ShortText, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
     transfer_safeguard: ShortText | None = None
@@ -94,7 +94,7 @@ class PartnerTask(BaseModel):
 
 
 class Project(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     trade: Annotated[str, bounded(1, 40), AfterValidator(check_trade)]
     description: Annotated[FreeText, bounded(10, 3000)]
@@ -104,7 +104,7 @@ class Project(BaseModel):
 
 
 class Contact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     first_name: Name
     last_name: Name
@@ -113,7 +113,7 @@ class Contact(BaseModel):
 
 
 class Consents(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     # Strict: a consent is the boolean true, never "yes", 1 or "on".
     partner_matching: StrictBool
@@ -131,7 +131,7 @@ class Consents(BaseModel):
 
 
 class QuoteRequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     project: Project
     contact: Contact

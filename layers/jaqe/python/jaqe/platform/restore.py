@@ -54,11 +54,26 @@ def _clear_parameter_caches() -> None:
 on_restore(_clear_parameter_caches)
 
 
+def build_deferred_models() -> None:
+    """Before the snapshot: build the validators of every model loaded so far that `defer_build`
+    left for its first use. A cold start without SnapStart still builds only what a request uses;
+    with it, the snapshot keeps them built and no restored environment's first request pays."""
+    from pydantic import BaseModel
+
+    classes: list[type[BaseModel]] = [BaseModel]
+    while classes:
+        model = classes.pop()
+        classes.extend(model.__subclasses__())
+        if model is not BaseModel and not model.__pydantic_complete__:
+            model.model_rebuild(raise_errors=False)  # a generic or unresolved model waits for its use
+
+
 def _install() -> None:
     try:
-        from snapshot_restore_py import register_after_restore
+        from snapshot_restore_py import register_after_restore, register_before_snapshot
     except ImportError:  # not in the Lambda runtime (tests, local stack, scripts)
         return
+    register_before_snapshot(build_deferred_models)
     register_after_restore(run_restore_hooks)
 
 
