@@ -6,7 +6,9 @@ and function runs alternate, so that whatever else the machine does weighs on bo
 function's ratio is the median of its pairs' ratios, and its spread the pairs' middle half (25th to
 75th percentile): on a shared machine a pair's ratio moves by a few hundredths, so a median within
 the spread of the target is not decided by one run (more pairs narrow it: COLD_START_PAIRS=15).
-Time is the child's CPU time (user + system), its peak memory the child's `ru_maxrss`, both from `wait4`.
+Time is the child's CPU time (user + system), its peak memory the child's `ru_maxrss`, both from
+`wait4` (`ru_maxrss` counts the pages the child shares with its parent until it starts Python:
+`make bench` measures cold starts first, while the parent is small).
 
     python bench/cold_start.py [function ...]     # a table; `make bench` calls `cold_starts()`
 """
