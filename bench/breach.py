@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.aws_calls import aws_calls
+
 ASL = Path(__file__).resolve().parent.parent / "infra/statemachines/breach_response.asl.json"
 PEOPLE = int(os.environ.get("BENCH_BREACH_PEOPLE", "10000"))
 METERED_PEOPLE = int(os.environ.get("BENCH_BREACH_METERED", "300"))
@@ -41,8 +43,6 @@ SECONDS_PER_SEND = 0.05  # an SES SendEmail answers slower than a DynamoDB or SQ
 SES_DEFAULT_PER_SECOND = 14
 SES_RAISED_PER_SECOND = 50
 PER_HUNDRED_THOUSAND = 100_000
-# Queue polling the harness does in place of Lambda's event source mappings (cost: 3 requests per message).
-POLLER_CALLS = ("sqs.ReceiveMessage", "sqs.DeleteMessage", "sqs.ChangeMessageVisibility", "sqs.GetQueueUrl")
 # The incident's own API: the declaration, and the harness's polling of its status.
 HARNESS_FUNCTIONS = ("admin_incidents",)
 
@@ -80,24 +80,16 @@ class ByFunction:
 
     @contextmanager
     def counting(self) -> Iterator[None]:
-        from botocore.client import BaseClient
-
-        real = BaseClient._make_api_call
         lock = threading.Lock()
 
-        def counted(client: Any, operation: str, params: Any) -> Any:
+        def record(name: str) -> None:
             function = self.current()
-            name = f"{client.meta.service_model.service_name}.{operation}"
-            if function is not None and name not in POLLER_CALLS:
+            if function is not None:
                 with lock:
                     self.calls.setdefault(function, Counter())[name] += 1
-            return real(client, operation, params)
 
-        BaseClient._make_api_call = counted  # type: ignore[method-assign]
-        try:
+        with aws_calls(record):
             yield
-        finally:
-            BaseClient._make_api_call = real  # type: ignore[method-assign]
 
 
 def _history(local: Any) -> list[dict[str, Any]]:
@@ -205,12 +197,6 @@ def _subject(message: Any) -> str:
     return str(message_from_string(raw.split("\n\n", 1)[0], policy=policy.default)["Subject"])
 
 
-def prices() -> dict[str, float]:
-    from bench.cost_model import PRICES
-
-    return {name: price for name, (price, _) in PRICES.items()}
-
-
 def template_memory_gb(name: str) -> float:
     from bench.cost_model import template_memory_mb
 
@@ -220,7 +206,9 @@ def template_memory_gb(name: str) -> float:
 def estimate(figures: dict[str, Any], metered: dict[str, Any], people: int) -> dict[str, float]:
     """USD for `people`, scaling the per-person figures measured (transitions: 6 around the Map,
     one per batch of 100)."""
-    p = prices()
+    from bench.cost_model import unit_prices
+
+    p = unit_prices()
     measured = figures["people"]
     scale = people / measured
     batches = math.ceil(people / 100)

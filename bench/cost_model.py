@@ -150,9 +150,18 @@ def api_functions() -> list[str]:
     )
 
 
+def unit_prices() -> dict[str, float]:
+    """The prices by name, without their descriptions."""
+    return {name: price for name, (price, _) in PRICES.items()}
+
+
+def assumed() -> dict[str, float]:
+    return {name: value for name, (value, _) in ASSUMPTIONS.items()}
+
+
 def model(results: dict[str, Any]) -> tuple[list[tuple[str, float, str]], dict[str, float]]:
-    p = {k: v for k, (v, _) in PRICES.items()}
-    a = {k: v for k, (v, _) in ASSUMPTIONS.items()}
+    p = unit_prices()
+    a = assumed()
     quote = results["quote_request_counts"]
     quotes = VOLUME["quotes_per_day"] * DAYS
     transitions = results["rights_transitions"]["by_path"]
@@ -303,8 +312,8 @@ def snapstart_options(results: dict[str, Any]) -> list[tuple[str, float, str]]:
     """Monthly cost of keeping API cold starts short, by setting: the SnapStart cache is charged on each
     cached version's configured memory for every second of the month, whatever the traffic; a restore
     on the memory restored; a cold start without SnapStart pays its INIT (1 s or so of latency)."""
-    p = {k: v for k, (v, _) in PRICES.items()}
-    a = {k: v for k, (v, _) in ASSUMPTIONS.items()}
+    p = unit_prices()
+    a = assumed()
     month = DAYS * 86400
     api = api_functions()
     staff = [name for name in api if name.startswith(STAFF_PREFIX)]
@@ -351,7 +360,7 @@ def snapstart_options(results: dict[str, Any]) -> list[tuple[str, float, str]]:
 
 
 def snapstart_section(results: dict[str, Any], figures: dict[str, float]) -> list[str]:
-    p = {k: v for k, (v, _) in PRICES.items()}
+    p = unit_prices()
     options = snapstart_options(results)
     per_function = 512 / 1024 * DAYS * 86400 * p["snapstart_cache_gb_second"]
     cheapest_kept = options[1]

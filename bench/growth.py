@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import Any
 
+from bench.aws_calls import aws_calls
+
 SIZES = tuple(int(s) for s in os.environ.get("BENCH_GROWTH_SIZES", "1000,10000,100000").split(","))
 PERSON_LEADS = 500
 # The consenting people exported (moto walks the table for each person's lookup: kept small, and
@@ -64,43 +66,26 @@ class Calls:
     @contextmanager
     def measured(self, into: dict[str, Any]) -> Iterator[None]:
         """The calls made and the seconds spent in the block, written into `into`."""
-        from botocore.client import BaseClient
-
-        real = BaseClient._make_api_call
         counts = self.counts
-
-        def counted(client: Any, operation: str, params: Any) -> Any:
-            name = f"{client.meta.service_model.service_name}.{operation}"
-            if name not in POLLER_CALLS:
-                counts[name] += 1
-            return real(client, operation, params)
-
         counts.clear()
-        BaseClient._make_api_call = counted  # type: ignore[method-assign]
         start = time.perf_counter()
         try:
-            yield
+            with aws_calls(lambda name: counts.update((name,))):
+                yield
         finally:
             into["seconds"] = round(time.perf_counter() - start, 3)
-            BaseClient._make_api_call = real  # type: ignore[method-assign]
         into["calls"] = dict(sorted(counts.items()))
 
 
-def prices() -> dict[str, float]:
-    from bench.cost_model import PRICES
-
-    return {name: price for name, (price, _) in PRICES.items()}
-
-
-# What the local stack's queue poller calls in place of Lambda's own (event source mappings).
-POLLER_CALLS = ("sqs.ReceiveMessage", "sqs.DeleteMessage", "sqs.ChangeMessageVisibility", "sqs.GetQueueUrl")
 # Lambda time in AWS, estimated from the calls (moto's time is no guide): each call's round trip.
 SECONDS_PER_CALL = 0.01
 
 
 def estimated_cost(figure: dict[str, Any], read_units: float, write_units: float) -> float:
     """USD: DynamoDB units, SQS and S3 requests, Lambda requests and the time the calls take."""
-    p = prices()
+    from bench.cost_model import unit_prices
+
+    p = unit_prices()
     calls = figure["calls"]
     s3_puts = sum(n for op, n in calls.items() if op.startswith(("s3.Put", "s3.Create", "s3.Upload")))
     sqs = sum(n for op, n in calls.items() if op.startswith("sqs."))
